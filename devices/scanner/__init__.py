@@ -1,0 +1,5 @@
+"""Scanning: frame sources, decoders, line scanners, debounce -> ScanEvent."""
+
+from devices.scanner.events import ScanEvent
+
+__all__ = ["ScanEvent"]

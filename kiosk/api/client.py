@@ -1,0 +1,222 @@
+"""The loyalty API client: the only place in the kiosk that speaks HTTP.
+
+Small public surface in the spirit of `requests`: one `LoyaltyClient` with one method per
+call of the contract, typed models in, typed models or typed errors out. Timeouts are
+always explicit. Only safe requests are retried here: reads, and writes that carry an
+Idempotency-Key (the server returns the first answer to a replay, so a retry cannot add a
+second stamp). Longer-term retries of stamps belong to the outbox, not to this client.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from kiosk import __version__
+from kiosk.api import errors
+from kiosk.api.models import (
+    Card,
+    CardSummary,
+    DeviceSettingsFromCloud,
+    Pairing,
+    StaffSession,
+    StampResult,
+    Voucher,
+)
+
+log = logging.getLogger(__name__)
+
+TokenSource = Callable[[], str | None]
+
+
+def new_idempotency_key() -> str:
+    """A fresh key for one customer action (taken at the moment of the scan)."""
+    return str(uuid.uuid4())
+
+
+def _seg(value: str) -> str:
+    """Quote one untrusted value as a single URL path segment (no '/', no '..' tricks)."""
+    return quote(value, safe="")
+
+
+class LoyaltyClient:
+    """HTTP client of the loyalty API v1 (`{server}/api/v1`)."""
+
+    def __init__(
+        self,
+        server_url: str,
+        token: str | TokenSource | None = None,
+        *,
+        connect_timeout: float = 3.0,
+        read_timeout: float = 5.0,
+        retries: int = 1,
+        backoff: float = 0.2,
+        verify_tls: bool | str = True,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.base_url = server_url.rstrip("/") + "/api/v1"
+        self._token: TokenSource = token if callable(token) else (lambda: token)  # type: ignore[assignment]
+        self.timeout = (connect_timeout, read_timeout)
+        self.retries = retries
+        self.backoff = backoff
+        self._http = session or requests.Session()
+        self._http.verify = verify_tls
+        self._http.headers["User-Agent"] = f"stamp-kiosk/{__version__}"
+
+    # -- plumbing ---------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Mapping[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        bearer: str | None = None,
+        auth: bool = True,
+    ) -> Any:
+        headers: dict[str, str] = {"Accept": "application/json"}
+        token = bearer or (self._token() if auth else None)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        safe_to_retry = method == "GET" or idempotency_key is not None
+        attempts = 1 + (self.retries if safe_to_retry else 0)
+        for attempt in range(attempts):
+            try:
+                return self._send_once(method, path, headers, json, params)
+            except (errors.Offline, errors.ServerError, errors.BadResponse) as exc:
+                if attempt + 1 >= attempts:
+                    raise
+                log.info("api %s %s: %s; retry %d", method, path, exc.code, attempt + 1)
+                time.sleep(self.backoff * (2**attempt))
+        raise AssertionError("unreachable")
+
+    def _send_once(self, method, path, headers, json, params) -> Any:
+        url = self.base_url + path
+        try:
+            resp = self._http.request(
+                method, url, headers=headers, json=json, params=params, timeout=self.timeout
+            )
+        except requests.exceptions.SSLError as exc:
+            raise errors.Offline(f"TLS failed for {self.base_url} (is the clock right?)") from exc
+        except requests.exceptions.Timeout as exc:
+            raise errors.Offline(f"no answer from {self.base_url} within {self.timeout}s") from exc
+        except requests.exceptions.RequestException as exc:
+            raise errors.Offline(f"cannot reach {self.base_url}: {type(exc).__name__}") from exc
+        return self._decode(resp)
+
+    @staticmethod
+    def _decode(resp: requests.Response) -> Any:
+        try:
+            body = resp.json() if resp.content else None
+        except ValueError:
+            body = None
+        if resp.status_code >= 400:
+            problem = body if isinstance(body, dict) else {}
+            raise errors.error_from_problem(resp.status_code, problem)
+        if body is None and resp.status_code != 204:
+            raise errors.BadResponse(f"HTTP {resp.status_code} with no JSON body")
+        return body
+
+    @staticmethod
+    def _parse(builder: Callable[[Any], Any], body: Any) -> Any:
+        """Build a model; a wrong shape becomes BadResponse, never a KeyError in a flow."""
+        try:
+            return builder(body)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise errors.BadResponse(f"unexpected answer shape: {type(exc).__name__}") from exc
+
+    # -- device ------------------------------------------------------------------------
+
+    def pair(self, pairing_code: str, device_name: str, hardware: Mapping[str, Any]) -> Pairing:
+        body = self._request(
+            "POST",
+            "/devices/pair",
+            json={
+                "pairing_code": pairing_code,
+                "device_name": device_name,
+                "hardware": dict(hardware),
+            },
+            auth=False,
+        )
+        return self._parse(Pairing.from_json, body)
+
+    def device(self) -> DeviceSettingsFromCloud:
+        return self._parse(DeviceSettingsFromCloud.from_json, self._request("GET", "/device"))
+
+    def heartbeat(self, status: Mapping[str, Any]) -> None:
+        self._request("POST", "/device/heartbeat", json=dict(status))
+
+    # -- cards and stamps --------------------------------------------------------------
+
+    def card_by_token(self, token: str) -> Card:
+        return self._parse(Card.from_json, self._request("GET", f"/cards/by-token/{_seg(token)}"))
+
+    def add_stamp(
+        self, card_id: str, *, idempotency_key: str, occurred_at: datetime, count: int = 1
+    ) -> StampResult:
+        body = self._request(
+            "POST",
+            f"/cards/{_seg(card_id)}/stamps",
+            json={"count": count, "occurred_at": occurred_at.isoformat(), "channel": "kiosk"},
+            idempotency_key=idempotency_key,
+        )
+        return self._parse(StampResult.from_json, body)
+
+    def card_vouchers(self, card_id: str) -> list[Voucher]:
+        body = self._request("GET", f"/cards/{_seg(card_id)}/vouchers")
+        return self._parse(lambda b: [Voucher.from_json(v) for v in b["vouchers"]], body)
+
+    def search_cards(self, query: str, *, staff: StaffSession) -> list[CardSummary]:
+        body = self._request("GET", "/cards/search", params={"q": query}, bearer=staff.token)
+        return self._parse(lambda b: [CardSummary.from_json(c) for c in b["cards"]], body)
+
+    # -- vouchers ----------------------------------------------------------------------
+
+    def voucher_by_code(self, code: str) -> Voucher:
+        return self._parse(
+            Voucher.from_json, self._request("GET", f"/vouchers/by-code/{_seg(code)}")
+        )
+
+    def voucher(self, voucher_id: str) -> Voucher:
+        return self._parse(Voucher.from_json, self._request("GET", f"/vouchers/{_seg(voucher_id)}"))
+
+    def redeem(self, voucher_id: str, *, idempotency_key: str, occurred_at: datetime) -> Voucher:
+        body = self._request(
+            "POST",
+            f"/vouchers/{_seg(voucher_id)}/redeem",
+            json={"occurred_at": occurred_at.isoformat(), "channel": "kiosk"},
+            idempotency_key=idempotency_key,
+        )
+        return self._parse(Voucher.from_json, body)
+
+    # -- staff ---------------------------------------------------------------------------
+
+    def staff_login(self, *, pin: str | None = None, badge: str | None = None) -> StaffSession:
+        payload = {"pin": pin} if pin is not None else {"badge": badge}
+        return self._parse(
+            StaffSession.from_json, self._request("POST", "/staff/sessions", json=payload)
+        )
+
+    def issue_voucher(
+        self, staff: StaffSession, voucher: Mapping[str, Any], *, idempotency_key: str
+    ) -> Voucher:
+        """POST /vouchers with the staff token; `voucher` holds title, validity, ... as in the contract."""
+        body = self._request(
+            "POST",
+            "/vouchers",
+            json=dict(voucher),
+            bearer=staff.token,
+            idempotency_key=idempotency_key,
+        )
+        return self._parse(Voucher.from_json, body)

@@ -1,0 +1,229 @@
+"""Typed models of the loyalty API contract (v1).
+
+The JSON field names of the wire format are the dataclass field names, so the reference
+server, the client and the tests share one vocabulary. Models are frozen: flows publish
+them inside immutable UI states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Symbology = Literal["qr", "code128", "pdf417", "aztec", "ean13"]
+Redemption = Literal["self_redeem", "staff_scan", "redeem_code"]
+VoucherState = Literal["issued", "active", "redeemed", "expired"]
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """Parse an ISO 8601 timestamp from the wire (always timezone-aware on the server)."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True)
+class RedeemCode:
+    value: str
+    symbology: Symbology = "qr"
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> RedeemCode | None:
+        if not data:
+            return None
+        return cls(value=str(data["value"]), symbology=data.get("symbology", "qr"))
+
+
+@dataclass(frozen=True)
+class Voucher:
+    id: str
+    card_id: str | None
+    title: str
+    description: str
+    image_url: str | None
+    redemption: Redemption
+    redeem_code: RedeemCode | None
+    state: VoucherState
+    valid_from: datetime | None
+    valid_until: datetime | None
+    redeemed_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Voucher:
+        return cls(
+            id=str(data["id"]),
+            card_id=data.get("card_id"),
+            title=str(data["title"]),
+            description=str(data.get("description") or ""),
+            image_url=data.get("image_url"),
+            redemption=data["redemption"],
+            redeem_code=RedeemCode.from_json(data.get("redeem_code")),
+            state=data["state"],
+            valid_from=parse_time(data.get("valid_from")),
+            valid_until=parse_time(data.get("valid_until")),
+            redeemed_at=parse_time(data.get("redeemed_at")),
+        )
+
+    @property
+    def is_usable(self) -> bool:
+        return self.state in ("issued", "active")
+
+
+@dataclass(frozen=True)
+class Milestone:
+    stamps: int
+    title: str
+    redemption: Redemption = "self_redeem"
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Milestone:
+        return cls(
+            stamps=int(data["stamps"]),
+            title=str(data["title"]),
+            redemption=data.get("redemption", "self_redeem"),
+        )
+
+
+@dataclass(frozen=True)
+class Card:
+    """A stamp card as the kiosk may show it: first name only, never contact details."""
+
+    id: str
+    display_name: str
+    program_name: str
+    stamps: int
+    goal: int
+    milestones: tuple[Milestone, ...]
+    vouchers: tuple[Voucher, ...]
+    next_stamp_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Card:
+        return cls(
+            id=str(data["id"]),
+            display_name=str(data.get("display_name") or ""),
+            program_name=str(data.get("program_name") or ""),
+            stamps=int(data["stamps"]),
+            goal=int(data["goal"]),
+            milestones=tuple(Milestone.from_json(m) for m in data.get("milestones", [])),
+            vouchers=tuple(Voucher.from_json(v) for v in data.get("vouchers", [])),
+            next_stamp_at=parse_time(data.get("next_stamp_at")),
+        )
+
+    def next_milestone(self) -> Milestone | None:
+        """The first milestone not reached yet (the one "3 more for ..." talks about)."""
+        ahead = [m for m in self.milestones if m.stamps > self.stamps]
+        return min(ahead, key=lambda m: m.stamps) if ahead else None
+
+
+@dataclass(frozen=True)
+class StampResult:
+    """The answer to POST /cards/{id}/stamps: the updated card and what the stamp unlocked."""
+
+    stamp_id: str
+    card: Card
+    unlocked_vouchers: tuple[Voucher, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StampResult:
+        return cls(
+            stamp_id=str(data["stamp_id"]),
+            card=Card.from_json(data["card"]),
+            unlocked_vouchers=tuple(
+                Voucher.from_json(v) for v in data.get("unlocked_vouchers", [])
+            ),
+        )
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    """A short-lived staff token; it lives in memory only, never on disk."""
+
+    token: str = field(repr=False)
+    staff_id: str
+    staff_name: str
+    permissions: tuple[str, ...]
+    expires_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StaffSession:
+        return cls(
+            token=str(data["token"]),
+            staff_id=str(data["staff_id"]),
+            staff_name=str(data.get("staff_name") or ""),
+            permissions=tuple(data.get("permissions", [])),
+            expires_at=parse_time(data.get("expires_at")),
+        )
+
+
+@dataclass(frozen=True)
+class Location:
+    id: str
+    name: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Location:
+        return cls(id=str(data["id"]), name=str(data.get("name") or ""))
+
+
+@dataclass(frozen=True)
+class DeviceSettingsFromCloud:
+    """GET /device: what the shop's admin configured for this kiosk."""
+
+    device_id: str
+    name: str
+    location: Location
+    branding: dict[str, Any]
+    languages: tuple[str, ...]
+    cooldown_seconds: int
+    stamp_rule: dict[str, Any]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DeviceSettingsFromCloud:
+        return cls(
+            device_id=str(data["device_id"]),
+            name=str(data.get("name") or ""),
+            location=Location.from_json(data["location"]),
+            branding=dict(data.get("branding") or {}),
+            languages=tuple(data.get("languages") or ("en",)),
+            cooldown_seconds=int(data.get("cooldown_seconds", 0)),
+            stamp_rule=dict(data.get("stamp_rule") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """POST /devices/pair: the one-time code exchanged for a device token."""
+
+    device_id: str
+    device_token: str = field(repr=False)
+    location: Location | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Pairing:
+        loc = data.get("location")
+        return cls(
+            device_id=str(data["device_id"]),
+            device_token=str(data["device_token"]),
+            location=Location.from_json(loc) if loc else None,
+        )
+
+
+@dataclass(frozen=True)
+class CardSummary:
+    """One row of GET /cards/search (staff lookup)."""
+
+    id: str
+    display_name: str
+    stamps: int
+    goal: int
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CardSummary:
+        return cls(
+            id=str(data["id"]),
+            display_name=str(data.get("display_name") or ""),
+            stamps=int(data.get("stamps", 0)),
+            goal=int(data.get("goal", 0)),
+        )

@@ -1,0 +1,18 @@
+"""Send queued operations now."""
+
+from __future__ import annotations
+
+import argparse
+
+from kiosk.cli import not_yet
+
+NAME = "sync"
+HELP = "send queued operations now"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+
+
+def run(args: argparse.Namespace) -> int:
+    return not_yet("sync")

@@ -1,0 +1,18 @@
+"""Remove this kiosk's device token."""
+
+from __future__ import annotations
+
+import argparse
+
+from kiosk.cli import not_yet
+
+NAME = "unpair"
+HELP = "remove this kiosk's device token"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+
+
+def run(args: argparse.Namespace) -> int:
+    return not_yet("unpair")

@@ -1,0 +1,342 @@
+"""One TOML file -> one validated, typed `Settings` object.
+
+Why pydantic: it reports every bad key at once with its location, which we turn into
+messages a technician can act on: the file, the key, what is wrong, and the fix.
+Every key is documented in config/kiosk.example.toml (a test keeps the two in step).
+
+Environment overrides (for tests and one-off runs): KIOSK__SECTION__KEY=value, where the
+value is read as a TOML literal when it parses as one (numbers, booleans, lists), else
+as a plain string. Example: KIOSK__PRINTER__URI=file:/tmp/out.bin
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
+ENV_PREFIX = "KIOSK__"
+EX_CONFIG = 78  # sysexits.h: configuration error; systemd won't restart-loop on it
+
+WALLET_FORMATS = ["qr", "pdf417", "aztec", "code128"]
+LANGUAGES = ["en", "ko", "zh", "et"]
+PRINTER_SCHEMES = ("usb:", "serial:", "tcp://", "file:", "preview:", "dummy:")
+
+
+class Section(BaseModel):
+    """Base of every section: unknown keys are errors (a typo must not pass silently)."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class DeviceSection(Section):
+    name: str = Field(
+        "kiosk", min_length=1, max_length=64, description="a short name, e.g. 'counter-1'"
+    )
+    state_dir: Path = Field(
+        Path("/var/lib/kiosk"), description="a writable folder (outbox, cache, token)"
+    )
+    token_file: Path | None = Field(
+        None, description="path of the device token; default <state_dir>/device.token"
+    )
+
+    @property
+    def token_path(self) -> Path:
+        return self.token_file or self.state_dir / "device.token"
+
+
+class ServerSection(Section):
+    url: str = Field(
+        "http://127.0.0.1:8765", description="the loyalty server, e.g. https://loyalty.example.com"
+    )
+    connect_timeout_s: float = Field(3.0, gt=0, le=60, description="seconds, 0 < t <= 60")
+    read_timeout_s: float = Field(5.0, gt=0, le=120, description="seconds, 0 < t <= 120")
+    verify_tls: bool = Field(True, description="true (or a CA bundle path in ca_bundle)")
+    ca_bundle: Path | None = Field(None, description="optional CA bundle file for a private CA")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not (v.startswith("https://") or v.startswith("http://")):
+            raise ValueError("must start with https:// (or http:// for a server on this machine)")
+        return v.rstrip("/")
+
+
+class ScannerSection(Section):
+    camera: int | str | None = Field(
+        0, description='camera index (0), a /dev/video path, or "" for none'
+    )
+    camera_width: int = Field(1280, ge=160, le=3840, description="pixels")
+    camera_height: int = Field(720, ge=120, le=2160, description="pixels")
+    camera_fps: int = Field(30, ge=1, le=120, description="frames per second")
+    video_file: Path | None = Field(
+        None, description="read frames from a video file instead of a camera"
+    )
+    image_dir: Path | None = Field(
+        None, description="read frames from a folder of images (bench/test)"
+    )
+    serial_port: str = Field(
+        "", description='serial scanner or NFC reader, e.g. /dev/ttyACM0; "" for none'
+    )
+    serial_baudrate: int = Field(9600, description="9600, 19200, 38400, 57600 or 115200")
+    serial_terminator: str = Field(
+        "\r", description='the byte(s) ending a scan; "" to frame by idle gap'
+    )
+    serial_idle_gap_ms: int = Field(
+        80, ge=5, le=5000, description="milliseconds of silence that end a scan"
+    )
+    hid_device: str = Field(
+        "", description='keyboard-wedge scanner as VID:PID, e.g. 05e0:1200; "" for none'
+    )
+    formats: list[Literal["qr", "pdf417", "aztec", "code128", "ean13", "datamatrix"]] = Field(
+        default_factory=lambda: list(WALLET_FORMATS), description="symbologies to decode"
+    )
+    debounce_s: float = Field(
+        3.0, ge=0, le=60, description="the same payload within this window is one scan"
+    )
+    max_payload_length: int = Field(512, ge=16, le=4096, description="longer payloads are rejected")
+    card_url_pattern: str = Field(
+        r"^https?://[A-Za-z0-9.-]+(?::\d+)?/c/(?P<token>[A-Za-z0-9_-]{6,128})$",
+        description="regex with a (?P<token>...) group for wallet-card URLs",
+    )
+    card_token_pattern: str = Field(
+        r"^[A-Za-z0-9_-]{16,128}$", description="regex for a bare card token"
+    )
+    voucher_url_pattern: str = Field(
+        r"^https?://[A-Za-z0-9.-]+(?::\d+)?/v/(?P<voucher_id>[A-Za-z0-9_-]{4,64})$",
+        description="regex with a (?P<voucher_id>...) group for voucher URLs",
+    )
+    redeem_code_pattern: str = Field(
+        r"^[A-Z0-9][A-Z0-9-]{3,31}$", description="regex for redeem codes"
+    )
+    staff_badge_prefix: str = Field(
+        "STAFF:", min_length=1, description="staff badges start with this"
+    )
+    pairing_prefix: str = Field(
+        "KIOSK-PAIR:", min_length=1, description="pairing QR codes start with this"
+    )
+
+
+class PrinterSection(Section):
+    uri: str = Field(
+        "preview:/var/lib/kiosk/prints",
+        description="usb:VID:PID, serial:/dev/ttyUSB0?baudrate=19200, tcp://host:9100, file:/path, preview:/dir",
+    )
+    profile: str = Field("TM-T20II", description="a python-escpos printer profile name")
+    paper_width_mm: Literal[58, 80] = Field(80, description="58 or 80")
+    native_qr: bool | None = Field(None, description="true/false; default: what the profile says")
+    native_barcode: bool | None = Field(
+        None, description="true/false; default: what the profile says"
+    )
+    timeout_s: float = Field(5.0, gt=0, le=60, description="seconds for connect and write")
+    footer: str = Field("", max_length=200, description="a line printed under every coupon")
+
+    @field_validator("uri")
+    @classmethod
+    def _uri(cls, v: str) -> str:
+        if not v.startswith(PRINTER_SCHEMES):
+            raise ValueError("must start with one of " + ", ".join(PRINTER_SCHEMES))
+        return v
+
+
+class UiSection(Section):
+    language: Literal["en", "ko", "zh", "et"] = Field("en", description="en, ko, zh or et")
+    languages: list[Literal["en", "ko", "zh", "et"]] = Field(
+        default_factory=lambda: list(LANGUAGES), description="languages the customer may switch to"
+    )
+    idle_timeout_s: float = Field(
+        20.0, ge=3, le=600, description="seconds before going back to the start"
+    )
+    orientation: Literal["auto", "landscape", "portrait"] = Field(
+        "auto", description="auto, landscape or portrait"
+    )
+    fullscreen: bool = Field(True, description="true on the appliance, false on a desktop")
+    width: int = Field(1280, ge=320, le=3840, description="window width when not fullscreen")
+    height: int = Field(800, ge=240, le=3840, description="window height when not fullscreen")
+    show_camera_preview: bool = Field(False, description="show the live camera on the start screen")
+    screen_blank_after_s: float = Field(
+        0, ge=0, description="blank the screen after idle seconds; 0 = never"
+    )
+    staff_gesture: Literal["long_press_top_left", "long_press_top_right", "none"] = Field(
+        "long_press_top_left", description="hidden gesture that opens the staff PIN pad"
+    )
+    sound: bool = Field(True, description="beep on a successful read")
+
+
+class StaffSection(Section):
+    session_timeout_s: float = Field(
+        60, ge=10, le=3600, description="inactivity seconds before staff mode ends"
+    )
+    max_failures: int = Field(5, ge=1, le=20, description="wrong PINs before the lockout")
+    lockout_s: float = Field(300, ge=10, le=86400, description="seconds staff login stays locked")
+
+
+class OfflineSection(Section):
+    allow_offline_redeem: bool = Field(
+        False,
+        description="true lets self-redeem vouchers be redeemed offline (risk: double redemption)",
+    )
+    degraded_deadline_ms: int = Field(
+        1500, ge=100, le=30000, description="show 'saved' after this many ms"
+    )
+    outbox_max_rows: int = Field(50000, ge=100, description="pending operations kept at most")
+    card_cache_size: int = Field(
+        500, ge=0, description="recently seen cards kept for offline display"
+    )
+
+
+class TechnicianSection(Section):
+    pin_sha256: str = Field(
+        "", description='sha256 hex of the technician PIN; "" disables the screen'
+    )
+    heartbeat_interval_s: float = Field(60, ge=5, le=3600, description="seconds between heartbeats")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+
+
+class Settings(Section):
+    device: DeviceSection = Field(default_factory=DeviceSection)
+    server: ServerSection = Field(default_factory=ServerSection)
+    scanner: ScannerSection = Field(default_factory=ScannerSection)
+    printer: PrinterSection = Field(default_factory=PrinterSection)
+    ui: UiSection = Field(default_factory=UiSection)
+    staff: StaffSection = Field(default_factory=StaffSection)
+    offline: OfflineSection = Field(default_factory=OfflineSection)
+    technician: TechnicianSection = Field(default_factory=TechnicianSection)
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    file: str
+    key: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.problem}. Fix: {self.fix}"
+
+
+class ConfigError(Exception):
+    """All problems of one config file at once."""
+
+    def __init__(self, problems: list[ConfigProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get("KIOSK_CONFIG") or DEFAULT_CONFIG_PATH)
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX):
+            continue
+        parts = name[len(ENV_PREFIX) :].lower().split("__")
+        if len(parts) != 2:
+            continue
+        try:
+            value = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        out.setdefault(parts[0], {})[parts[1]] = value
+    return out
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = {k: dict(v) if isinstance(v, dict) else v for k, v in base.items()}
+    for section, values in extra.items():
+        if isinstance(merged.get(section), dict):
+            merged[section].update(values)
+        else:
+            merged[section] = values
+    return merged
+
+
+def _fix_for(loc: tuple[Any, ...], err_type: str) -> str:
+    """Words a technician can act on, from the field's own documentation."""
+    model: Any = Settings
+    field = None
+    for part in loc:
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            if err_type == "extra_forbidden":
+                near = difflib.get_close_matches(str(part), list(fields), n=1)
+                return (
+                    f"remove it, or did you mean '{near[0]}'?"
+                    if near
+                    else "remove it; see config/kiosk.example.toml for the keys"
+                )
+            break
+        field = fields[part]
+        model = field.annotation
+    if field is not None and field.description:
+        return f"expected {field.description}"
+    return "see config/kiosk.example.toml"
+
+
+def _problems_from(exc: ValidationError, file: str) -> list[ConfigProblem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        key = (f"[{loc[0]}] " + ".".join(str(p) for p in loc[1:])) if len(loc) > 1 else str(loc[0])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif "input" in err and not isinstance(err["input"], dict):
+            msg = f"{msg} (got {err['input']!r})"
+        problems.append(ConfigProblem(file, key.strip(), msg, _fix_for(loc, err["type"])))
+    return problems
+
+
+def load_settings(
+    path: Path | str | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    must_exist: bool = True,
+) -> Settings:
+    """Read, merge env overrides, validate. Raises ConfigError listing every problem."""
+    path = Path(path) if path else default_config_path()
+    env = dict(os.environ if environ is None else environ)
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(
+                [ConfigProblem(str(path), "(syntax)", str(exc), "fix the TOML syntax at that line")]
+            ) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                [
+                    ConfigProblem(
+                        str(path),
+                        "(file)",
+                        f"cannot read: {exc}",
+                        "check the file's permissions and encoding (UTF-8)",
+                    )
+                ]
+            ) from exc
+    elif must_exist:
+        raise ConfigError(
+            [
+                ConfigProblem(
+                    str(path),
+                    "(file)",
+                    "file not found",
+                    "run 'kiosk provision' or copy config/kiosk.example.toml there",
+                )
+            ]
+        )
+    try:
+        return Settings.model_validate(_merge(data, _env_overrides(env)))
+    except ValidationError as exc:
+        raise ConfigError(_problems_from(exc, str(path))) from exc

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Set up everything the kiosk needs on a fresh Debian / Ubuntu / Raspberry Pi OS machine:
+# system libraries (when run as root), a virtualenv in .venv, and the project in it.
+# Idempotent: a second run only checks, so `make demo` and `make test` can always call it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System libraries: libzbar0 for pyzbar, EGL/GL/GBM for Kivy's SDL2 (offscreen or KMS),
+# libmtdev1 for Kivy's touch input, fonts-noto-cjk so Korean and Chinese text renders.
+APT_PACKAGES=(libzbar0 libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgbm1 libgles2 libmtdev1
+              fonts-noto-cjk fonts-dejavu-core python3-venv)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "bootstrap: installing system packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "bootstrap: these system packages are missing; install them first:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+PY=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  echo "bootstrap: creating .venv with $($PY --version)"
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [[ ! -f $stamp ]]; then
+  echo "bootstrap: installing the kiosk and its dependencies into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[dev]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi

@@ -1,0 +1,131 @@
+"""Start the reference loyalty server as a real subprocess on 127.0.0.1 for tests.
+
+Real HTTP, real SQLite file: the same `kiosk server --port --db --admin-token` that
+outside checks use. Restartable (stop/start keep the database) for offline tests.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class RefServer:
+    db: Path
+    admin_token: str = "test-admin-token"
+    port: int = field(default_factory=free_port)
+    extra_args: list[str] = field(default_factory=list)
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> RefServer:
+        cmd = [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "server",
+            "--port",
+            str(self.port),
+            "--db",
+            str(self.db),
+            "--admin-token",
+            self.admin_token,
+            *self.extra_args,
+        ]
+        log = open(self.db.with_suffix(".log"), "ab")  # noqa: SIM115 - lives with the process
+        self.proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy()
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"refserver exited: {self.db.with_suffix('.log').read_text()[-2000:]}"
+                )
+            try:
+                if requests.get(self.url + "/openapi.json", timeout=0.5).ok:
+                    return self
+            except requests.RequestException:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError("refserver did not start in time")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+
+    def admin(self, method: str, path: str, json: Any = None) -> Any:
+        """Call the admin API (X-Admin-Token); raise on a non-2xx answer."""
+        r = requests.request(
+            method,
+            self.url + path,
+            json=json,
+            timeout=5,
+            headers={"X-Admin-Token": self.admin_token},
+        )
+        if r.status_code >= 400:
+            raise AssertionError(f"admin {method} {path} -> {r.status_code}: {r.text}")
+        return r.json() if r.content else None
+
+    # Shortcuts the tests of every layer use to set up a shop.
+    def program(
+        self,
+        goal: int = 9,
+        milestones: list[dict] | None = None,
+        cooldown_seconds: int = 0,
+        name: str = "Coffee",
+    ) -> str:
+        ms = (
+            milestones
+            if milestones is not None
+            else [
+                {"stamps": 3, "title": "Free cookie", "redemption": "self_redeem"},
+                {"stamps": 6, "title": "Free cake", "redemption": "staff_scan"},
+                {"stamps": 9, "title": "Free coffee", "redemption": "self_redeem"},
+            ]
+        )
+        return self.admin(
+            "POST",
+            "/admin/programs",
+            {"name": name, "goal": goal, "milestones": ms, "cooldown_seconds": cooldown_seconds},
+        )["id"]
+
+    def card(self, program_id: str, first_name: str = "Mari", **extra: Any) -> dict:
+        return self.admin(
+            "POST", "/admin/cards", {"program_id": program_id, "first_name": first_name, **extra}
+        )
+
+    def pair_device(self, name: str = "test-kiosk") -> str:
+        """A device token, got through the real pairing call."""
+        code = self.admin("POST", "/admin/pairing-codes", {"location_name": "Test shop"})["code"]
+        r = requests.post(
+            self.url + "/api/v1/devices/pair",
+            timeout=5,
+            json={"pairing_code": code, "device_name": name, "hardware": {}},
+        )
+        r.raise_for_status()
+        return r.json()["device_token"]
