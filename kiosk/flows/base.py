@@ -1,0 +1,86 @@
+"""What every flow shares: an injectable clock and publish/subscribe of immutable states.
+
+Why an injected clock: idle timeouts, cooldown messages and staff lockouts are all about
+time; tests drive a FakeClock instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Generic, Protocol, TypeVar
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FakeClock:
+    """A clock that moves only when told to (tests)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._mono = 1000.0
+        self._wall = start or datetime(2026, 11, 29, 14, 5, tzinfo=UTC)
+
+    def monotonic(self) -> float:
+        return self._mono
+
+    def now(self) -> datetime:
+        return self._wall
+
+    def advance(self, seconds: float) -> None:
+        self._mono += seconds
+        self._wall += timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Base of every published state. `screen` names the UI screen that renders it."""
+
+    screen: str
+
+
+S = TypeVar("S", bound=ViewState)
+Listener = Callable[[S], None]
+
+
+class StateMachine(Generic[S]):
+    """Holds the current state; publishing is thread-safe and ordered.
+
+    Listeners are called in the publishing thread; the UI hops to its own thread with
+    Kivy's Clock (kiosk.ui), so flows stay free of any toolkit.
+    """
+
+    def __init__(self, initial: S, clock: Clock | None = None) -> None:
+        self.clock: Clock = clock or SystemClock()
+        self._state = initial
+        self._lock = threading.RLock()
+        self._listeners: list[Listener] = []
+
+    @property
+    def state(self) -> S:
+        return self._state
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        with self._lock:
+            self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def publish(self, state: S) -> None:
+        with self._lock:
+            self._state = state
+            listeners = list(self._listeners)
+            for listener in listeners:
+                listener(state)
