@@ -86,7 +86,28 @@ def _stamp_kind(outcome: Any) -> StampKind:
         "SAVED_PENDING": StampKind.SAVED_PENDING,
         "COOLDOWN": StampKind.COOLDOWN,
         "CARD_NOT_FOUND": StampKind.CARD_NOT_FOUND,
+        "INVALID": StampKind.CARD_NOT_FOUND,
+        "REJECTED": StampKind.REJECTED,
     }.get(name, StampKind.NOT_SAVED)
+
+
+# RedeemService (kiosk.stamping) answers with outcome kinds; the flow speaks API errors.
+_REDEEM_ERRORS: dict[str, type[errors.ApiError]] = {
+    "ALREADY_REDEEMED": errors.VoucherAlreadyRedeemed,
+    "EXPIRED": errors.VoucherExpired,
+    "NOT_SELF_REDEEMABLE": errors.VoucherNotSelfRedeemable,
+    "NOT_FOUND": errors.VoucherNotFound,
+    "NEEDS_CLOUD": errors.Offline,
+}
+
+
+def _voucher_from_redeem(outcome: Any) -> Voucher:
+    kind = getattr(outcome, "kind", "")
+    name = str(getattr(kind, "name", kind)).upper()
+    voucher = getattr(outcome, "voucher", None)
+    if name in ("REDEEMED", "REDEEMED_OFFLINE") and voucher is not None:
+        return voucher
+    raise _REDEEM_ERRORS.get(name, errors.ApiError)(str(getattr(outcome, "reason", "") or name))
 
 
 class ClientServices:
@@ -97,12 +118,14 @@ class ClientServices:
         client: LoyaltyClient,
         *,
         stamp_service: Any = None,
+        redeem_service: Any = None,
         printer: Any = None,
         shop_name: str = "",
         footer: str = "",
     ) -> None:
         self.client = client
         self.stamp_service = stamp_service
+        self.redeem_service = redeem_service
         self.printer = printer
         self.shop_name = shop_name
         self.footer = footer
@@ -145,6 +168,9 @@ class ClientServices:
         return self.client.voucher(voucher_id)
 
     def redeem(self, voucher_id: str, occurred_at: datetime) -> Voucher:
+        if self.redeem_service is not None:
+            outcome = self.redeem_service.redeem(voucher_id, scanned_at=occurred_at)
+            return _voucher_from_redeem(outcome)
         return self.client.redeem(
             voucher_id, idempotency_key=new_idempotency_key(), occurred_at=occurred_at
         )

@@ -39,6 +39,7 @@ class StampKind(StrEnum):
     COOLDOWN = "cooldown"  # this card got a stamp recently
     CARD_NOT_FOUND = "card_not_found"  # not a card of this shop
     NOT_SAVED = "not_saved"  # could not even be queued (disk?): ask to try again
+    REJECTED = "rejected"  # another permanent "no" from the cloud: ask the staff
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,8 @@ class CustomerFlow(StateMachine[CustomerState]):
             self._message(MessageKind.OFFLINE_SAVED)
         elif answer.kind is StampKind.CARD_NOT_FOUND:
             self._message(MessageKind.CARD_NOT_FOUND)
+        elif answer.kind is StampKind.REJECTED:
+            self._message(MessageKind.ERROR)
         else:
             self._message(MessageKind.NOT_SAVED)
 

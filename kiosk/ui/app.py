@@ -110,7 +110,7 @@ class Root(FloatLayout):
         self.app.touch_seen()
         if self._in_corner(touch) and self.overlay.opacity == 0:
             self._corner_ev = Clock.schedule_once(
-                lambda _dt: self.app.touch("staff_open"), STAFF_HOLD_S
+                lambda _dt: self.app.touch("staff_unlock"), STAFF_HOLD_S
             )
         return super().on_touch_down(touch)
 

@@ -110,6 +110,7 @@ def test_cooldown_message_names_the_next_stamp_time():
         (StampAnswer(StampKind.SAVED_PENDING), MessageKind.OFFLINE_SAVED),
         (StampAnswer(StampKind.CARD_NOT_FOUND), MessageKind.CARD_NOT_FOUND),
         (StampAnswer(StampKind.NOT_SAVED), MessageKind.NOT_SAVED),
+        (StampAnswer(StampKind.REJECTED), MessageKind.ERROR),
         (errors.ServerError("boom"), MessageKind.NOT_SAVED),
     ],
 )
