@@ -11,7 +11,6 @@ bytes went out, so the service can refuse to resend a half-printed job by itself
 from __future__ import annotations
 
 import contextlib
-import contextlib
 import errno
 import os
 import socket
@@ -103,8 +102,8 @@ def _transient(exc: BaseException | None) -> bool:
 
 
 def _why(exc: BaseException) -> str:
-    while exc.__cause__ is not None:
-        exc = exc.__cause__
+    while (exc.__cause__ or exc.__context__) is not None:
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
     if isinstance(exc, PermissionError):
         return "permission denied (is the kiosk user in the printer's group? see config/udev/)"
     if isinstance(exc, ConnectionRefusedError):

@@ -82,6 +82,10 @@ class TcpPrinter:
 
     def refuse(self) -> None:
         """Switch the printer off: the port stops listening (connection refused)."""
+        self._stop.set()
+        with contextlib.suppress(OSError):
+            self._srv.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+        self._thread.join(timeout=2)
         self._srv.close()
 
     def close(self) -> None:
