@@ -136,6 +136,18 @@ class PrinterSection(Section):
     )
     timeout_s: float = Field(5.0, gt=0, le=60, description="seconds for connect and write")
     footer: str = Field("", max_length=200, description="a line printed under every coupon")
+    codepage: str = Field(
+        "", description='code page for native text, e.g. "CP1252"; "" = best the profile has'
+    )
+    retries: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="connect retries on transient errors (never after bytes went out)",
+    )
+    code128_with_qr: bool = Field(
+        True, description="also print a Code128 under a QR code, for 1D till scanners"
+    )
 
     @field_validator("uri")
     @classmethod
