@@ -201,6 +201,18 @@ class OfflineSection(Section):
     card_cache_size: int = Field(
         500, ge=0, description="recently seen cards kept for offline display"
     )
+    retry_base_s: float = Field(
+        1.0, gt=0, le=60, description="seconds before the first retry of an unsent operation"
+    )
+    retry_max_s: float = Field(
+        300.0, ge=1, le=3600, description="seconds between retries at most (backoff cap)"
+    )
+    sync_concurrency: int = Field(
+        4, ge=1, le=16, description="cards synced in parallel (each card stays in order)"
+    )
+    sync_poll_s: float = Field(
+        5.0, gt=0, le=300, description="seconds between checks for operations to send"
+    )
 
 
 class TechnicianSection(Section):
