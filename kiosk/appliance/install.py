@@ -71,6 +71,11 @@ def install(
     runner: Runner = _run,
 ) -> Plan:
     plan = Plan()
+    if kiosk_exec.startswith(("/home/", "/root/")):
+        plan.say(
+            f"WARNING    {kiosk_exec} is under /home or /root, which ProtectHome=yes hides "
+            "from the service: install the kiosk under /opt/stamp-kiosk instead"
+        )
     changed_files: set[str] = set()
     for step in FILES:
         text = (src / step.src).read_text(encoding="utf-8")
@@ -105,10 +110,10 @@ def _commands(
     live = root == Path("/")
     r = [] if live else [f"--root={root}"]
     cmds: list[tuple[list[str], str]] = []
-    # sysusers and tmpfiles are idempotent themselves: always run, they also repair drift
-    cmds.append((["systemd-sysusers", *r, "/etc/sysusers.d/kiosk.conf"], "user kiosk + groups"))
-    if live:  # tmpfiles --root cannot chown to a user that only exists inside the root
-        cmds.append((["systemd-tmpfiles", "--create", "/etc/tmpfiles.d/kiosk.conf"], "folders"))
+    # sysusers and tmpfiles are idempotent themselves: always run, they also repair drift.
+    # A bare file name is looked up in their config folders, under --root when given.
+    cmds.append((["systemd-sysusers", *r, "kiosk.conf"], "user kiosk + hardware groups"))
+    cmds.append((["systemd-tmpfiles", *r, "--create", "kiosk.conf"], "/etc/kiosk, /var/lib/kiosk"))
     if live and "/etc/udev/rules.d/70-kiosk.rules" in changed:
         cmds.append((["udevadm", "control", "--reload"], "udev rules changed"))
         cmds.append((["udevadm", "trigger"], "apply udev rules to plugged devices"))
