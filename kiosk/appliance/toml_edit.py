@@ -15,7 +15,7 @@ import re
 import tomllib
 from pathlib import Path
 
-Scalar = str | int | float | bool
+Scalar = str | int | float | bool | list[str]
 
 _SECTION = re.compile(r"^\s*\[([A-Za-z0-9_.-]+)\]\s*(#.*)?$")
 
@@ -23,6 +23,8 @@ _SECTION = re.compile(r"^\s*\[([A-Za-z0-9_.-]+)\]\s*(#.*)?$")
 def toml_value(value: Scalar) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, int | float):
         return repr(value)
     return json.dumps(str(value), ensure_ascii=False)  # a JSON string is a valid TOML basic string
