@@ -46,6 +46,10 @@ class DeviceSection(Section):
         None, description="path of the device token; default <state_dir>/device.token"
     )
 
+    user: str = Field(
+        "kiosk", min_length=1, max_length=32, description="the system user the service runs as"
+    )
+
     @property
     def token_path(self) -> Path:
         return self.token_file or self.state_dir / "device.token"
@@ -222,6 +226,13 @@ class TechnicianSection(Section):
     heartbeat_interval_s: float = Field(60, ge=5, le=3600, description="seconds between heartbeats")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+    doctor_skip: list[str] = Field(
+        default_factory=list,
+        description='doctor checks not run on this kiosk, e.g. ["line_scanner"]',
+    )
+    watchdog_ping_s: float = Field(
+        0, ge=0, le=60, description="seconds between watchdog pings; 0 = half of WatchdogSec"
     )
 
 
