@@ -125,6 +125,15 @@ class ScannerSection(Section):
     pairing_prefix: str = Field(
         "KIOSK-PAIR:", min_length=1, description="pairing QR codes start with this"
     )
+    camera_autofocus: bool = Field(
+        True, description="true to let the camera autofocus (where the driver supports it)"
+    )
+    retry_budget_ms: float = Field(
+        60.0, ge=0, le=1000, description="milliseconds per frame the decoder may spend on retries"
+    )
+    pyzbar_fallback: bool = Field(
+        True, description="true to try pyzbar on 1D codes zxing-cpp missed (needs libzbar0)"
+    )
 
 
 class PrinterSection(Section):
