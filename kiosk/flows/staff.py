@@ -64,7 +64,9 @@ class LoyaltyApi(Protocol):
     """What staff mode needs of kiosk.api.client.LoyaltyClient."""
 
     def staff_login(self, *, pin: str | None = None, badge: str | None = None) -> StaffSession: ...
-    def issue_voucher(self, staff: StaffSession, voucher: Any, *, idempotency_key: str) -> Voucher: ...
+    def issue_voucher(
+        self, staff: StaffSession, voucher: Any, *, idempotency_key: str
+    ) -> Voucher: ...
     def search_cards(self, query: str, *, staff: StaffSession) -> list: ...
     def card_by_token(self, token: str) -> Any: ...
 
@@ -137,7 +139,10 @@ class StaffFlow(StateMachine[ViewState]):
         return True
 
     def touch(self, action: str, **data: Any) -> None:
+        """A touch on a staff screen; closed, only "staff_unlock" (the gesture) is heard."""
         if not self.active:
+            if action == "staff_unlock":
+                self.begin_unlock()
             return
         self._touched()
         handler = getattr(self, f"_on_{type(self.state).__name__}", None)
@@ -323,7 +328,9 @@ class StaffFlow(StateMachine[ViewState]):
             self._type(action, data)
         elif action == "set_code_mode" and data.get("mode") in CODE_MODES:
             focus = "code_value" if data["mode"] == "given" else state.focus
-            self._edit(replace(form, code_mode=data["mode"]), "code_value", "symbology", focus=focus)
+            self._edit(
+                replace(form, code_mode=data["mode"]), "code_value", "symbology", focus=focus
+            )
         elif action == "set_symbology" and data.get("value") in SYMBOLOGIES:
             self._edit(replace(form, symbology=data["value"]), "symbology")
         elif action == "set_validity" and data.get("kind") in VALIDITY_KINDS:

@@ -143,7 +143,7 @@ def test_days_and_months(kind, n, expect_err, value):
 
 
 def test_typed_count_keeps_digits_only():
-    assert VoucherForm().with_text("validity_n", "1a2-") .validity_n == "12"
+    assert VoucherForm().with_text("validity_n", "1a2-").validity_n == "12"
 
 
 def test_fixed_date_no_past_dates_and_not_absurdly_far():
