@@ -200,6 +200,9 @@ class StaffSection(Section):
     )
     max_failures: int = Field(5, ge=1, le=20, description="wrong PINs before the lockout")
     lockout_s: float = Field(300, ge=10, le=86400, description="seconds staff login stays locked")
+    min_attempt_gap_s: float = Field(
+        1.0, ge=0, le=60, description="seconds the PIN pad waits between two login attempts"
+    )
 
 
 class OfflineSection(Section):
