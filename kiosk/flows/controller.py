@@ -129,6 +129,7 @@ class ClientServices:
         self.printer = printer
         self.shop_name = shop_name
         self.footer = footer
+        self.last_print: Any = None  # the last PrintJob (the demo copies its preview)
 
     def stamp(self, token: str, scanned_at: datetime) -> StampAnswer:
         if self.stamp_service is not None:
@@ -180,8 +181,6 @@ class ClientServices:
             return PrintKind.FAILED
         from devices.printer.coupon import Coupon
 
-        if _paper_out(self.printer):
-            return PrintKind.PAPER_OUT
         coupon = Coupon(
             title=voucher.title,
             shop_name=self.shop_name,
@@ -195,22 +194,14 @@ class ClientServices:
             language=lang,
         )
         job = self.printer.submit(coupon)
-        state = str(getattr(job, "state", getattr(job, "status", "printed"))).lower()
-        if "paper" in state:
+        self.last_print = job
+        state = str(getattr(job, "state", "printed")).lower()
+        if state == "printed":
+            return PrintKind.PRINTED
+        status = getattr(job, "status", None) or {}
+        if status.get("paper_out") or "paper" in str(getattr(job, "reason", "")).lower():
             return PrintKind.PAPER_OUT
-        if any(word in state for word in ("fail", "error", "offline")):
-            return PrintKind.FAILED
-        return PrintKind.PRINTED
-
-
-def _paper_out(printer: Any) -> bool:
-    try:
-        status = printer.status()
-    except Exception:  # noqa: BLE001 - status is advisory (FIELD-NOTES)
-        return False
-    if isinstance(status, dict):
-        return bool(status.get("paper_out"))
-    return bool(getattr(status, "paper_out", False))
+        return PrintKind.FAILED
 
 
 # -- the controller --------------------------------------------------------------------------

@@ -479,7 +479,10 @@ class CustomerFlow(StateMachine[CustomerState]):
             self.publish(replace(state.back, lang=self.lang))  # type: ignore[arg-type]
         elif isinstance(state, VoucherOpenState) and state.card is not None:
             self._touch_vouchers(state)
-        elif isinstance(state, (VouchersState, RewardState)) and state.card is not None:
+        elif isinstance(state, RewardState) and state.card is not None:
+            # the reward came with this visit's stamp: the card shows it popping in
+            self.publish(CardState(lang=self.lang, card=state.card, added=1))
+        elif isinstance(state, VouchersState) and state.card is not None:
             self.publish(CardState(lang=self.lang, card=state.card))
         elif not isinstance(state, (AttractState, WorkingState, OutOfServiceState)):
             self._touch_home(state)

@@ -199,6 +199,10 @@ class KioskApp(App):
         if screen is None:
             log.error("no screen named %r; is its module in kiosk/ui/screens?", state.screen)
             return
+        if not hasattr(state, "lang") and hasattr(screen, "lang"):
+            # staff states carry no language: staff screens follow the customer's choice
+            customer = getattr(self.controller, "customer", None)
+            screen.lang = getattr(getattr(customer, "state", None), "lang", "en")
         try:
             screen.show(state)
         except Exception:  # a rendering bug must not kill the kiosk
