@@ -114,6 +114,15 @@ def test_stalled_printer_times_out_with_a_clear_reason(tcp_printer, tmp_path):
     assert job.bytes_sent > 0
 
 
+def test_paper_near_end_prints_with_a_warning(tcp_printer, tmp_path):
+    tcp_printer.state.near_end = True
+    svc = service(tcp_printer, tmp_path)
+    st = svc.status()
+    assert st.ready and st.paper_near_end and not st.paper_out
+    job = svc.submit(COUPONS["en"])
+    assert job.state == "printed" and job.status["paper_near_end"] is True
+
+
 def test_silent_printer_is_sent_with_an_advisory(tcp_printer, tmp_path):
     tcp_printer.state.silent = True
     svc = service(tcp_printer, tmp_path, timeout_s=0.3)
