@@ -247,7 +247,9 @@ def _logo(path: str, profile: PrinterProfile) -> Image.Image | None:
     if img.width > max_w:
         img = img.resize((max_w, max(1, round(img.height * max_w / img.width))), Image.LANCZOS)
     img.thumbnail((max_w, 240))
-    return img.convert("1")
+    page = Image.new("1", (profile.dots, img.height), 1)  # centred on paper-wide raster
+    page.paste(img.convert("1"), ((profile.dots - img.width) // 2, 0))
+    return page
 
 
 _ZX = {

@@ -152,3 +152,30 @@ def test_very_long_strings_are_bounded():
     lines = text_lines(decode(data))
     assert len(lines) < 60 and len(data) < 8000
     assert max(len(line) for line in lines) <= T20.chars_per_line
+
+
+def test_logo_is_prescaled_and_centred_markers_printed(tmp_path):
+    from PIL import Image, ImageDraw
+
+    logo = tmp_path / "logo.png"
+    im = Image.new("RGBA", (2000, 1000), (0, 0, 0, 0))
+    ImageDraw.Draw(im).ellipse((0, 0, 1999, 999), fill=(200, 0, 0, 255))
+    im.save(logo)
+    c = replace(COUPONS["en"], logo_path=str(logo), staff_copy=True, reprint=True)
+    layout = layout_coupon(c, T20)
+    first = layout.blocks[0]
+    assert getattr(first, "what", "") == "logo" and first.image.width == T20.dots
+    bbox = first.image.convert("L").point(lambda v: 255 - v).getbbox()
+    assert (
+        bbox[2] - bbox[0] <= int(T20.dots * 0.6) and abs((bbox[0] + bbox[2]) / 2 - T20.dots / 2) < 4
+    )
+    lines = text_lines(decode(render_escpos(layout)))
+    assert "*** REPRINT ***" in lines and "*** STAFF COPY ***" in lines
+    missing = layout_coupon(replace(c, logo_path=str(tmp_path / "nope.png")), T20)
+    assert any("logo not readable" in n for n in missing.notes)
+
+
+def test_cyrillic_is_rasterised():
+    cmds = cmds_for(Coupon(title="Бесплатный кофе", redeem_code="RU-1"))
+    assert any(c.name == "IMAGE_RASTER" for c in cmds)
+    assert not any("Бесплатный" in line for line in text_lines(cmds))
