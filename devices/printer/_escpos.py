@@ -11,6 +11,7 @@ new folder is created. Every module of devices/printer imports escpos through he
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import tempfile
@@ -51,12 +52,18 @@ def cache_dir() -> Path:
 if not os.environ.get(ENV):
     os.environ[ENV] = str(cache_dir())
 
+# escpos.capabilities also calls logging.basicConfig() on import, which would make the
+# app's own later basicConfig(level=...) a silent no-op: undo the handler it adds.
+_root_handlers = list(logging.root.handlers)
 _real_mkdtemp = tempfile.mkdtemp
 tempfile.mkdtemp = lambda *a, **k: os.environ[ENV]  # type: ignore[assignment]
 try:
     from escpos.capabilities import get_profile  # noqa: E402
 finally:
     tempfile.mkdtemp = _real_mkdtemp
+    for _h in logging.root.handlers[:]:
+        if _h not in _root_handlers:
+            logging.root.removeHandler(_h)
 
 from escpos import printer as escpos_printer  # noqa: E402
 from escpos.constants import QR_ECLEVEL_M  # noqa: E402

@@ -1,4 +1,5 @@
-"""Importing the printer code leaves no temp folder behind (escpos's mkdtemp-on-import)."""
+"""Importing the printer code leaves no temp folder and no logging handler behind
+(escpos does mkdtemp() and logging.basicConfig() on import)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,9 @@ def test_import_leaves_tmpdir_empty_and_caches_in_our_folder(tmp_path):
     assert list(tmp.iterdir()) == []
     assert [p.name for p in cache.iterdir()] == [f"{sys.version.split()[0]}.capabilities.pickle"]
     assert (cache.stat().st_mode & 0o077) == 0
+
+
+def test_import_leaves_root_logging_alone():
+    code = "import logging, devices.printer.service; print(len(logging.root.handlers))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "0", out.stderr

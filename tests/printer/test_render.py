@@ -96,6 +96,8 @@ def test_symbologies():
     assert qr_payloads(cmds) == [] and barcodes(cmds) == [(73, b"{BCAFE-2026-XK4")]
     ean = replace(COUPONS["en"], symbology="ean13", redeem_code="5901234123457")
     assert barcodes(cmds_for(ean)) == [(67, b"5901234123457")]
+    brace = replace(COUPONS["en"], symbology="code128", redeem_code="AB{A1")
+    assert barcodes(cmds_for(brace)) == [(73, b"{BAB{{A1")]  # "{" escaped, no code-set switch
     bad_ean = replace(COUPONS["en"], symbology="ean13", redeem_code="NOT-DIGITS")
     assert qr_payloads(cmds_for(bad_ean)) == [b"NOT-DIGITS"]
     for sym in ("pdf417", "aztec"):
