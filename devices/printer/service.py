@@ -18,7 +18,7 @@ from pathlib import Path
 
 from devices.printer.coupon import Coupon
 from devices.printer.escpos_render import render_escpos
-from devices.printer.jobs import FAILED, PRINTED, PRINTING, JobStore, PrintJob
+from devices.printer.jobs import FAILED, MAX_JOBS, PRINTED, PRINTING, JobStore, PrintJob
 from devices.printer.layout import Layout, layout_coupon
 from devices.printer.preview import png_bytes, render_layout
 from devices.printer.profile import PrinterProfile
@@ -187,6 +187,7 @@ class PrinterService:
             job.state, job.reason = FAILED, f"cannot write the preview: {exc}"
             return
         job.output, job.state, job.reason = str(out), PRINTED, ""
+        _prune(folder, keep=MAX_JOBS)
 
     # ---- status -------------------------------------------------------------------
     def status(self) -> PrinterStatus:
@@ -216,6 +217,13 @@ class PrinterService:
                 return PrinterStatus(online=False, transport=uri, error=str(exc))
             finally:
                 t.close()
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Keep the newest `keep` preview PNGs: a kiosk runs for years on a small SD card."""
+    pngs = sorted(folder.glob("coupon-*.png"), key=lambda p: p.stat().st_mtime)
+    for old in pngs[:-keep]:
+        old.unlink(missing_ok=True)
 
 
 def _writable(folder: Path) -> bool:

@@ -168,3 +168,4 @@ def test_preview_transport_writes_a_png(tmp_path):
 
     assert decoded(Image.open(job.output))["QRCode"] == "KOR-5521"
     assert svc.preview_png(COUPONS["ko"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "printer" / "jobs.json").stat().st_mode & 0o077 == 0
