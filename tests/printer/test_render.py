@@ -181,3 +181,16 @@ def test_cyrillic_is_rasterised():
     cmds = cmds_for(Coupon(title="Бесплатный кофе", redeem_code="RU-1"))
     assert any(c.name == "IMAGE_RASTER" for c in cmds)
     assert not any("Бесплатный" in line for line in text_lines(cmds))
+
+
+def test_wrap_rules():
+    from devices.printer.layout import wrap
+
+    assert wrap("one two three", 7, len) == ["one two", "three"]
+    assert wrap("x" * 10, 4, len) == ["xxxx", "xxxx", "xx"]
+    # Han breaks anywhere, but closing punctuation never starts a line
+    lines = wrap("每次光临限用一张，不可", 7, len)
+    assert (
+        all(not ln.startswith("，") for ln in lines) and "".join(lines) == "每次光临限用一张，不可"
+    )
+    assert wrap("a\n\nb", 10, len) == ["a", "", "b"]
