@@ -115,7 +115,11 @@ class PrinterService:
             transport.close()
 
     def _send(self, job: PrintJob, t: Transport, data: bytes) -> None:
-        before = self._query(t, self.timeout_s) if t.supports_status else None
+        try:
+            before = self._query(t, self.timeout_s) if t.supports_status else None
+        except TransportError as exc:
+            job.state, job.reason = FAILED, f"{exc}; nothing was sent"
+            return
         if before is not None and not before.ready:
             job.status = before.to_dict()
             job.state, job.reason = FAILED, f"{before.error}; nothing was sent"

@@ -169,3 +169,10 @@ def test_preview_transport_writes_a_png(tmp_path):
     assert decoded(Image.open(job.output))["QRCode"] == "KOR-5521"
     assert svc.preview_png(COUPONS["ko"])[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "printer" / "jobs.json").stat().st_mode & 0o077 == 0
+
+
+def test_connection_dropped_during_the_status_check(tcp_printer, tmp_path):
+    tcp_printer.state.drop_after = 2  # dies inside the first DLE EOT
+    job = service(tcp_printer, tmp_path).submit(COUPONS["en"])
+    assert job.state == "failed" and "nothing was sent" in job.reason and job.retry_safe
+    assert "internal error" not in job.reason
