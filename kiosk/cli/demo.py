@@ -53,6 +53,9 @@ def run(args: argparse.Namespace) -> int:
     import os
 
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
+    os.environ.setdefault("KIVY_HOME", str(folder / "kivy"))
     if args.headless:
         os.environ.pop("DISPLAY", None)
         os.environ.pop("WAYLAND_DISPLAY", None)
@@ -66,7 +69,6 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.cli._demo_shop import DemoShop
     from kiosk.cli._kiosk_parts import build_kiosk
 
-    folder = Path(tempfile.mkdtemp(prefix="kiosk-demo-"))
     shop = DemoShop(folder / "server")
     try:
         shop.start()

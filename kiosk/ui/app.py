@@ -173,8 +173,9 @@ class KioskApp(App):
         Window.bind(on_flip=self._first_flip)
 
     def on_stop(self) -> None:
-        if self._unsubscribe:
+        if self._unsubscribe:  # on_stop may come twice (stop() then run()'s own _stop)
             self._unsubscribe()
+            self._unsubscribe = None
 
     def _first_flip(self, *_a) -> None:
         Window.unbind(on_flip=self._first_flip)
