@@ -49,7 +49,7 @@ def setup(folder: Path, n_cards: int):
     program = shop.admin(
         "POST",
         "/admin/programs",
-        {"name": "Bench", "goal": 1000, "milestones": [], "cooldown_seconds": 0},
+        {"name": "Bench", "goal": 9, "milestones": [], "cooldown_seconds": 0},
     )["id"]
     tokens = [
         shop.admin("POST", "/admin/cards", {"program_id": program, "first_name": f"B{i}"})["token"]
@@ -113,7 +113,7 @@ def cold_start(settings) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scans", type=int, default=100 if os.environ.get("CI") else 1000)
-    ap.add_argument("--latency-scans", type=int, default=200)
+    ap.add_argument("--latency-scans", type=int, default=100)
     ap.add_argument("--cold-child", action="store_true")
     args = ap.parse_args()
     if args.cold_child:
@@ -124,6 +124,7 @@ def main() -> None:
     shop, settings, tokens = setup(folder, 50)
     try:
         colds = [cold_start(settings) for _ in range(3)]
+        print(f"(load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)", flush=True)
         print(
             f"cold start to attract: {min(colds):.2f} s best, {max(colds):.2f} s worst "
             f"of 3 (target <= 2 s)"
@@ -155,23 +156,37 @@ def run_app(settings, tokens, args) -> None:
     ctl.subscribe(listener)
     app = KioskApp(ctl)
     drv = Driver(app).start((1280, 800))
+    shown: dict[str, float] = {}
+    real_render = app.render
 
-    def one_scan(i: int) -> tuple[float, int, float]:
+    def timed_render(state) -> None:  # when the card screen got its state (then one draw)
+        real_render(state)
+        if state.screen == "card":
+            shown["t"] = time.perf_counter()
+
+    app.render = timed_render  # type: ignore[method-assign]
+
+    def one_scan(i: int, pump: bool = True) -> tuple[float, int, float]:
         ctl.touch("home")
         drv.frames(1)
         got.clear()
         t0 = time.perf_counter()
         ctl.on_scan_text(tokens[i % len(tokens)])
-        while not got.is_set():  # the UI loop keeps running while the API answers
+        while pump and not got.is_set():  # the UI loop keeps running while the API answers
             drv.frames(1)
             if time.perf_counter() - t0 > 10:
                 raise RuntimeError(f"no card state; now {ctl.state}")
+        if not got.wait(10):
+            raise RuntimeError(f"no card state; now {ctl.state}")
         latency = card_at["t"] - t0
         frames = 0
         while app.rendered is None or app.rendered.screen != "card":
             drv.frames(1)
             frames += 1
-        return latency, frames, time.perf_counter() - card_at["t"]
+        drawn_from = time.perf_counter()
+        drv.frames(1)  # the frame that draws it
+        draw = time.perf_counter() - drawn_from
+        return latency, frames, (shown["t"] - card_at["t"]) + draw
 
     for i in range(20):  # warm-up: connections, textures, font cache
         one_scan(i)
@@ -186,13 +201,14 @@ def run_app(settings, tokens, args) -> None:
         f"max {max(lat):.1f} ms over {len(lat)} scans (targets p50 <= 60, p99 <= 200)"
     )
     print(
-        f"card state -> card screen: {statistics.median(frames):.0f} frame(s) median, "
-        f"{max(frames)} max; {statistics.median(render):.1f} ms median"
+        f"card state -> card screen: {statistics.median(frames):.0f} extra frame(s) median, "
+        f"{max(frames)} max (0 = rendered in the frame the answer came in); state to drawn "
+        f"{statistics.median(render):.0f} ms median, {max(render):.0f} ms max"
     )
     warm = rss_mib()
     t0 = time.monotonic()
     for i in range(args.scans):
-        one_scan(i)
+        one_scan(i, pump=False)  # the card is still rendered; fewer idle frames in between
         if i % 100 == 99:
             print(f"  ... {i + 1} scans, RSS {rss_mib():.1f} MiB", flush=True)
     after = rss_mib()

@@ -7,6 +7,7 @@ Every optional piece degrades to "not there" with a log line instead of stopping
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,11 +29,19 @@ class KioskParts:
     scanner: Any = None
     closers: list[Any] = field(default_factory=list)
 
+    scanner_factory: Any = None  # builds the scanner at start(): cv2 loads after the first frame
+
     def start(self) -> None:
+        """Start the background parts; call after the first frame so the screen comes first."""
         if self.stamp_path is not None:
             self.stamp_path.worker.start()
+        if self.scanner is None and self.scanner_factory is not None:
+            self.scanner = self.scanner_factory()
         if self.scanner is not None:
             self.scanner.start()
+        warm = getattr(self.printer, "warm_up", None)
+        if warm is not None:
+            threading.Thread(target=warm, name="printer-warm-up", daemon=True).start()
 
     def close(self) -> None:
         if self.scanner is not None:
@@ -55,7 +64,7 @@ def build_kiosk(
 
     clock = clock or SystemClock()
     stamp_path = open_services(settings, clock)
-    printer = _printer(settings)
+    printer = LazyPrinter(settings)
     services = ClientServices(
         stamp_path.client,
         stamp_service=stamp_path.stamps,
@@ -68,18 +77,35 @@ def build_kiosk(
     controller = KioskController(
         settings, services, clock=clock, staff_flow=staff, shop_name=shop_name
     )
-    scanner = _scanner(settings, controller, frame_source, use_config_sources)
-    return KioskParts(settings, controller, services, stamp_path, printer, scanner)
+    parts = KioskParts(settings, controller, services, stamp_path, printer)
+    parts.scanner_factory = lambda: _scanner(settings, controller, frame_source, use_config_sources)
+    return parts
 
 
-def _printer(settings: Settings) -> Any:
-    try:
-        from devices.printer.service import PrinterService
+class LazyPrinter:
+    """The PrinterService, built on first use (python-escpos takes ~0.4 s to import).
 
-        return PrinterService(settings.printer, Path(settings.device.state_dir))
-    except Exception as exc:  # noqa: BLE001 - the kiosk still stamps without a printer
-        log.warning("printer not available: %s", exc)
-        return None
+    Why: cold start to the attract screen matters more than the first coupon; start()
+    warms it up in the background right after the first frame.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._service: Any = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> Any:
+        with self._lock:
+            if self._service is None:
+                from devices.printer.service import PrinterService
+
+                self._service = PrinterService(
+                    self._settings.printer, Path(self._settings.device.state_dir)
+                )
+            return self._service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.warm_up(), name)
 
 
 def _staff(settings: Settings, client: Any, printer: Any, clock: Clock, shop: str) -> Any:

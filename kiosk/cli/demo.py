@@ -134,7 +134,7 @@ def _window(parts, shop, camera) -> int:
         f"(PIN {shop_pin()}). Close the window to stop.",
         flush=True,
     )
-    KioskApp(parts.controller).run()
+    KioskApp(parts.controller, sound=True).run()
     return EX_OK
 
 

@@ -123,17 +123,18 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     heartbeat = _heartbeat(parts, settings)
 
     def first_frame() -> None:
+        parts.start()  # camera, printer warm-up, outbox worker: after the screen is up
         notifier.ready("out of service" if reason else "serving")
 
     app = KioskApp(
         parts.controller,
         staff_gesture=settings.ui.staff_gesture,
+        sound=settings.ui.sound,
         on_first_frame=first_frame,
         on_tick=watchdog.tick,
     )
     if max_seconds:
         Clock.schedule_once(lambda _dt: app.stop(), max_seconds)
-    parts.start()
     try:
         app.run()
     finally:

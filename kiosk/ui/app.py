@@ -132,6 +132,7 @@ class KioskApp(App):
         controller: Any,
         *,
         staff_gesture: str = "long_press_top_left",
+        sound: bool = False,
         on_first_frame: Callable[[], None] | None = None,
         on_tick: Callable[[], None] | None = None,
         **kw: Any,
@@ -139,6 +140,7 @@ class KioskApp(App):
         super().__init__(**kw)
         self.controller = controller
         self.staff_gesture = staff_gesture
+        self.sound = sound
         self._on_first_frame = on_first_frame
         self._on_tick = on_tick
         self.screens: dict[str, Screen] = {}
@@ -208,6 +210,14 @@ class KioskApp(App):
             screen.show(state)
         except Exception:  # a rendering bug must not kill the kiosk
             log.exception("screen %s failed to show the state", state.screen)
+        if (
+            self.sound
+            and state.screen == "working"
+            and getattr(self.rendered, "screen", "") != "working"
+        ):
+            from kiosk.ui.sound import beep
+
+            beep()
         if self.root is not None:
             self.root.sm.current = screen.name
             self.root.overlay.opacity = 1 if getattr(state, "blanked", False) else 0

@@ -30,6 +30,10 @@ class AttractScreen(KioskScreen):
         self._animate()
 
     def _lang_buttons(self, langs: tuple[str, ...], current: str) -> None:
+        """Rebuilt only when the choice changed: every label texture costs a glyph render."""
+        if self._langs == (*langs, current):
+            return
+        self._langs = (*langs, current)
         box = self.ids.langs
         box.clear_widgets()
         if len(langs) < 2:

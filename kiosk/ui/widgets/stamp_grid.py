@@ -15,6 +15,8 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
 
+MAX_CELLS = 30  # a goal of 1000 must not draw 1000 circles per frame (the text says the count)
+
 
 class StampGrid(Widget):
     stamps = NumericProperty(0)
@@ -46,7 +48,7 @@ class StampGrid(Widget):
             self.pop = 1.0
 
     def _layout(self) -> list[tuple[float, float, float]]:
-        n = int(self.goal)
+        n = min(int(self.goal), MAX_CELLS)
         best = (1, n, 0.0)
         for cols in range(1, n + 1):
             rows = math.ceil(n / cols)
