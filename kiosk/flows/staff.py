@@ -203,7 +203,12 @@ class StaffFlow(StateMachine[ViewState]):
         return tool in self.tools()
 
     def _menu(self, message: Message | None = None) -> None:
-        self.publish(StaffMenu(staff_name=self.staff_name, tools=self.tools(), message=message))
+        timeout = int(self.settings.staff.session_timeout_s)
+        self.publish(
+            StaffMenu(
+                staff_name=self.staff_name, tools=self.tools(), message=message, timeout_s=timeout
+            )
+        )
 
     # -- PIN pad and login ------------------------------------------------------------------------
 

@@ -59,6 +59,7 @@ class StaffMenu(ViewState):
     staff_name: str = ""
     tools: tuple[str, ...] = ()
     message: Message | None = None
+    timeout_s: int = 60
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,7 @@ def test_paper_out_keeps_the_job_and_retry_and_reprint_work(memory_env):
     env.touch("retry_print")
     assert env.flow.state.print_state == "printed"
     assert len(env.printer.printed) == 1 and not env.printer.printed[0].reprint
+    assert env.log.summary(date(2026, 11, 29)).coupons_printed == 1
     env.touch("retry_print")  # nothing to retry: no second copy without asking
     assert len(env.printer.printed) == 1
     env.touch("back")
