@@ -32,6 +32,7 @@ from kiosk.flows.staff_states import (
     StaffMenu,
     StaffPin,
     StaffTools,
+    StaffView,
 )
 from kiosk.flows.voucher_form import (
     CODE_MODES,
@@ -48,16 +49,19 @@ log = logging.getLogger(__name__)
 
 PIN_MIN, PIN_MAX = 4, 8
 
-# Tool -> the server permission that shows it. A session without the permission never sees
-# the button, and the flow refuses the action too (a forged touch cannot open it).
-TOOL_PERMISSIONS: dict[str, str] = {
-    "issue_voucher": "vouchers:issue",
-    "reprint": "coupons:reprint",
-    "printer": "printer:manage",
-    "day_summary": "reports:day",
-    "diagnostics": "diagnostics:open",
+# Tool -> the staff permissions (from the server's session) that show it; "*" shows all.
+# A session without one never sees the button, and the flow refuses the action too (a
+# forged touch cannot open it). issue_vouchers is also enforced by the server itself; the
+# counter tools are the kiosk's own, named in the staff member's permission list.
+TOOL_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "issue_voucher": ("issue_vouchers", "issue_voucher"),
+    "reprint": ("reprint_coupons", "reprint"),
+    "printer": ("printer",),
+    "day_summary": ("day_summary",),
+    "diagnostics": ("diagnostics",),
 }
 ALL_PERMISSIONS = "*"
+GESTURE_ACTIONS = ("staff_open", "staff_unlock")  # what the attract screen's hidden gesture sends
 
 
 class LoyaltyApi(Protocol):
@@ -85,6 +89,7 @@ class StaffFlow(StateMachine[ViewState]):
         open_diagnostics: Callable[[], None] | None = None,
         shop_name: str = "",
         images: tuple[str, ...] = (),
+        lang_source: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(StaffClosed(), clock or SystemClock())
         self.client = client
@@ -100,6 +105,8 @@ class StaffFlow(StateMachine[ViewState]):
             min_gap_s=cfg.min_attempt_gap_s,
         )
         self.desk = PrintDesk(printer, settings, self.clock, device_log, shop_name=shop_name)
+        self.lang_source = lang_source or (lambda: settings.ui.language)
+        self.lang = settings.ui.language
         self.active = False
         self._session: StaffSession | None = None
         self._pin: list[str] = []
@@ -110,14 +117,27 @@ class StaffFlow(StateMachine[ViewState]):
 
     # -- entry points ------------------------------------------------------------------------
 
+    def publish(self, state: ViewState) -> None:
+        """Every staff state speaks the language the customer screen had when staff came."""
+        if isinstance(state, StaffView) and state.lang != self.lang:
+            state = replace(state, lang=self.lang)
+        super().publish(state)
+
+    def _enter(self) -> None:
+        self.active = True
+        self._touched()
+        try:
+            self.lang = self.lang_source() or self.settings.ui.language
+        except Exception:  # noqa: BLE001 - a language lookup must never block staff login
+            self.lang = self.settings.ui.language
+
     @property
     def staff_name(self) -> str:
         return self._session.staff_name if self._session else ""
 
     def begin_unlock(self) -> None:
         """The hidden gesture on the attract screen: the PIN pad (or the lockout countdown)."""
-        self.active = True
-        self._touched()
+        self._enter()
         self._pin.clear()
         if self.gate.seconds_locked():
             self.publish(StaffLocked(seconds_left=self.gate.seconds_locked()))
@@ -127,7 +147,8 @@ class StaffFlow(StateMachine[ViewState]):
     def on_scan(self, scan: ClassifiedScan) -> bool:
         """True when staff mode took the scan (then the customer flow must not see it)."""
         if scan.kind == ScanKind.STAFF_BADGE and self._session is None:
-            self.active = True
+            if not self.active:
+                self._enter()
             self._touched()
             self._login(badge=scan.value)
             return True
@@ -141,7 +162,7 @@ class StaffFlow(StateMachine[ViewState]):
     def touch(self, action: str, **data: Any) -> None:
         """A touch on a staff screen; closed, only "staff_unlock" (the gesture) is heard."""
         if not self.active:
-            if action == "staff_unlock":
+            if action in GESTURE_ACTIONS:
                 self.begin_unlock()
             return
         self._touched()
@@ -174,8 +195,16 @@ class StaffFlow(StateMachine[ViewState]):
                 self.publish(StaffLocked(seconds_left=left))
 
     def close(self) -> None:
-        """End staff mode: forget the token, the PIN, the form; the customer screen returns."""
-        self._session = None
+        """End staff mode: forget the token, the PIN, the form; the customer screen returns.
+
+        The server is told too (best effort), so the token dies there and not only here.
+        """
+        session, self._session = self._session, None
+        if session is not None and hasattr(self.client, "staff_logout"):
+            try:
+                self.client.staff_logout(session)
+            except Exception as exc:  # noqa: BLE001 - offline: it expires on the server anyway
+                log.info("staff logout not confirmed: %s", type(exc).__name__)
         self._pin.clear()
         self._reset_form()
         self.active = False
@@ -192,8 +221,8 @@ class StaffFlow(StateMachine[ViewState]):
         perms = set(self._session.permissions)
         shown = [
             tool
-            for tool, perm in TOOL_PERMISSIONS.items()
-            if ALL_PERMISSIONS in perms or perm in perms
+            for tool, names in TOOL_PERMISSIONS.items()
+            if ALL_PERMISSIONS in perms or perms.intersection(names)
         ]
         if self.open_diagnostics is None and "diagnostics" in shown:
             shown.remove("diagnostics")  # the technician screen is not installed
@@ -255,8 +284,15 @@ class StaffFlow(StateMachine[ViewState]):
             log.warning("staff login locked out by the server for %s s", exc.retry_after)
             self.gate.lock_for(max(exc.retry_after, 1))
             self.publish(StaffLocked(seconds_left=self.gate.seconds_locked()))
-        except (errors.Unauthorized, errors.Forbidden, errors.InvalidRequest, errors.NotFound):
-            self._login_failed(by_badge=badge is not None)
+        except (
+            errors.Unauthorized,
+            errors.Forbidden,
+            errors.InvalidRequest,
+            errors.NotFound,
+        ) as exc:
+            self._login_failed(
+                by_badge=badge is not None, server_left=exc.problem.get("attempts_left")
+            )
         except errors.Offline:
             self.publish(StaffPin(message=Message.of("staff.pin.offline", error=True)))
         except errors.ApiError as exc:
@@ -269,14 +305,19 @@ class StaffFlow(StateMachine[ViewState]):
             self.desk.fetch_shop_name(self.client)
             self._menu()
 
-    def _login_failed(self, *, by_badge: bool) -> None:
+    def _login_failed(self, *, by_badge: bool, server_left: Any = None) -> None:
         self.gate.failed()
+        if server_left == 0:  # the server has locked this kiosk: so do we
+            self.gate.lock_for(self.gate.lockout_s)
         log.warning("staff login refused (%s)", "badge" if by_badge else "PIN")
         if self.gate.seconds_locked():
             self.publish(StaffLocked(seconds_left=self.gate.seconds_locked()))
             return
         key = "staff.pin.badge_wrong" if by_badge else "staff.pin.wrong"
-        self.publish(StaffPin(message=Message.of(key, error=True, left=self.gate.tries_left())))
+        left = self.gate.tries_left()
+        if isinstance(server_left, int) and 0 < server_left < left:
+            left = server_left
+        self.publish(StaffPin(message=Message.of(key, error=True, left=left)))
 
     # -- menu ---------------------------------------------------------------------------------------
 

@@ -83,7 +83,7 @@ class MemoryApi:
         self.issued.append(dict(voucher))
         code = voucher.get("redeem_code")
         rc = None
-        if code and code.get("mode") != "none":
+        if code:
             rc = RedeemCode(code.get("value") or "GEN-7Q2K9", code.get("symbology", "qr"))
         return Voucher(
             id=f"v{len(self.issued)}",

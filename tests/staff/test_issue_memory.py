@@ -176,7 +176,7 @@ def test_tools_day_summary_status_and_test_print(memory_env):
 
 def test_permissions_decide_which_tools_show_and_work(memory_env):
     env = memory_env
-    env.api.permissions = ("coupons:reprint",)
+    env.api.permissions = ("reprint_coupons",)
     env.login(PIN)
     assert env.flow.state.tools == ("reprint",)
     env.touch("open_issue")  # forged touch: not allowed, stays on the menu

@@ -80,7 +80,7 @@ def test_form_filled_by_touch_through_the_on_screen_keyboard(host, memory_env):
     assert host.sm.current == "staff_issued"
     sent = memory_env.api.issued[-1]
     assert sent["title"] == "Birthday cake" and sent["description"] == "Happy da"
-    assert sent["redeem_code"] == {"mode": "given", "value": "BDAY25", "symbology": "qr"}
+    assert sent["redeem_code"] == {"value": "BDAY25", "symbology": "qr"}
     assert sent["validity"] == "months:3"
     assert memory_env.printer.printed[-1].redeem_code == "BDAY25"
 

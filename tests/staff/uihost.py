@@ -59,9 +59,8 @@ class Host:
         self.sync()
 
     def set_lang(self, lang: str) -> None:
-        for screen in self.screens.values():
-            screen.lang = lang
-        self.render(self.flow.state)
+        """The customer's language when staff mode opens (the flow asks its lang_source)."""
+        self.flow.lang_source = lambda: lang
 
     def render(self, state) -> None:
         """Keep the newest state; it is drawn at the next sync (as the app's mainthread hop)."""

@@ -148,6 +148,10 @@ class StaffScreen(Screen):
 
     def show(self, state: Any) -> None:
         self.state = state
+        lang = getattr(state, "lang", None)
+        if lang and lang != self.lang:
+            self.lang = lang  # the binding re-renders in the new language
+            return
         self.render(state)
 
     def render(self, state: Any) -> None:  # pragma: no cover - each screen overrides
