@@ -109,6 +109,7 @@ class StaffFlow(StateMachine[ViewState]):
         self.lang = settings.ui.language
         self.active = False
         self._session: StaffSession | None = None
+        self._deadline: float | None = None  # monotonic end of the server's session
         self._pin: list[str] = []
         self._last_activity = self.clock.monotonic()
         self._form_state = StaffIssueForm()
@@ -181,8 +182,7 @@ class StaffFlow(StateMachine[ViewState]):
             log.info("staff mode closed after %.0f s without a touch", idle)
             self.close()
             return
-        session = self._session
-        if session and session.expires_at and session.expires_at <= self.clock.now():
+        if self._deadline is not None and self.clock.monotonic() >= self._deadline:
             log.info("staff session expired")
             self.close()
             return
@@ -301,9 +301,18 @@ class StaffFlow(StateMachine[ViewState]):
         else:
             self.gate.succeeded()
             self._session = session
+            self._deadline = self._session_deadline(session)
             log.info("staff session started (staff %s)", session.staff_id)
             self.desk.fetch_shop_name(self.client)
             self._menu()
+
+    def _session_deadline(self, session: StaffSession) -> float | None:
+        """The server's expiry on our monotonic clock; a kiosk clock that is off (ttl <= 0)
+        cannot end the session early: the server's 401 does that."""
+        if session.expires_at is None:
+            return None
+        ttl = (session.expires_at - self.clock.now()).total_seconds()
+        return self.clock.monotonic() + ttl if ttl > 0 else None
 
     def _login_failed(self, *, by_badge: bool, server_left: Any = None) -> None:
         self.gate.failed()

@@ -149,7 +149,7 @@ class StaffIssueFormScreen(StaffScreen):
             if state.results:
                 self.result_buttons = [
                     button(
-                        r.display_name,
+                        f"{r.display_name} {getattr(r, 'contact_hint', '')}".strip(),
                         self.lang,
                         lambda i=r.id: self.emit("pick_customer", card_id=i),
                         size=20,
