@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from kiosk.flows.controller import KioskController
 from kiosk.flows.customer import AttractState, run_inline
-from kiosk.flows.staff import StaffFlow
 from kiosk.flows.staff_states import StaffIssueForm, StaffMenu, StaffPin
 from tests.flows.customer_fakes import ScriptedServices
 from tests.staff.fakes import BADGE, PIN

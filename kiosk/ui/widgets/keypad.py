@@ -58,6 +58,12 @@ class PinDots(Widget):
         self.slots = max(slots, length)
         self.bind(pos=self._draw, size=self._draw)
 
+    def set_length(self, length: int) -> None:
+        if length != self.length:
+            self.length = length
+            self.slots = max(self.slots, length)
+            self._draw()
+
     def _draw(self, *_args) -> None:
         self.canvas.clear()
         d = min(dp(26), self.height * 0.8)
