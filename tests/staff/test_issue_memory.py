@@ -206,3 +206,27 @@ def test_diagnostics_shows_only_when_the_technician_screen_exists(memory_env, tm
     assert "diagnostics" in flow.state.tools
     flow.touch("diagnostics")
     assert opened == [1] and not flow.active
+
+
+def test_image_is_chosen_from_the_shops_images_or_none(memory_env):
+    from kiosk.flows.staff import StaffFlow
+
+    env = memory_env
+    flow = StaffFlow(
+        env.api, env.printer, env.flow.settings, env.clock, env.log, images=("cake.png", "gift.png")
+    )
+    flow.begin_unlock()
+    for d in PIN:
+        flow.touch("pin_digit", digit=d)
+    flow.touch("pin_ok")
+    flow.touch("open_issue")
+    seen = []
+    for _ in range(3):
+        flow.touch("next_image")
+        seen.append(flow.state.form.image)
+    assert seen == ["cake.png", "gift.png", None]
+    flow.touch("next_image")
+    flow.touch("focus", field="title")
+    flow.touch("key", char="T")
+    flow.touch("generate")
+    assert env.api.issued[-1]["image"] == "cake.png"
