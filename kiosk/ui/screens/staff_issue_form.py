@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.metrics import dp
+from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
@@ -33,9 +33,10 @@ from kiosk.ui.widgets.staff_kit import (
     button,
     label,
     paint,
+    px,
 )
 
-ROW = dp(46)
+ROW = px(46)
 SYMBOLOGY_NAMES = {
     "qr": "QR",
     "code128": "Code128",
@@ -63,7 +64,7 @@ class StaffIssueFormScreen(StaffScreen):
         self.keyboard: OnScreenKeyboard | None = None
         self.generate: Button | None = None
         self._shape: Any = None
-        self.root_box = BoxLayout(orientation="vertical", padding=dp(8), spacing=dp(6))
+        self.root_box = BoxLayout(orientation="vertical", padding=px(8), spacing=px(6))
         self.add_widget(self.root_box)
 
     # -- the whole screen ----------------------------------------------------------------------
@@ -71,7 +72,7 @@ class StaffIssueFormScreen(StaffScreen):
     def render(self, state: StaffIssueForm) -> None:
         shape = self._shape_of(state)
         if shape != self._shape:
-            self._build(state)
+            self._build(state, shape)
             self._shape = shape
         self._update(state)
 
@@ -79,21 +80,22 @@ class StaffIssueFormScreen(StaffScreen):
         form = state.form
         return (
             self.lang,
+            tuple(Window.size),
             form.customer,
             form.code_mode,
             form.validity,
             tuple((r.id, r.display_name, r.contact_hint) for r in state.results),
         )
 
-    def _build(self, state: StaffIssueForm) -> None:
-        if self.keyboard is None or self.keyboard.lang != self.lang:
+    def _build(self, state: StaffIssueForm, shape: tuple) -> None:
+        if self.keyboard is None or self._shape is None or self._shape[:2] != shape[:2]:
             self.keyboard = OnScreenKeyboard(
-                self.emit, self.t, self.lang, size_hint_y=None, height=dp(270)
+                self.emit, self.t, self.lang, size_hint_y=None, height=px(270)
             )
         self.fields, self.error_labels, self.toggles = {}, {}, {}
         self.root_box.clear_widgets()
         self.root_box.add_widget(self.top_bar("staff.form.title", back=True))
-        form_box = BoxLayout(spacing=dp(12))
+        form_box = BoxLayout(spacing=px(12))
         form_box.add_widget(self._left(state))
         form_box.add_widget(self._right(state))
         self.root_box.add_widget(form_box)
@@ -143,7 +145,7 @@ class StaffIssueFormScreen(StaffScreen):
         return btn
 
     def _error(self, name: str) -> Label:
-        lbl = label("", self.lang, size=15, color=ERROR, height=dp(30))
+        lbl = label("", self.lang, size=15, color=ERROR, height=px(30))
         self.error_labels[name] = lbl
         return lbl
 
@@ -156,7 +158,7 @@ class StaffIssueFormScreen(StaffScreen):
         return list(self.toggles[group].values())
 
     def _row(self, *widgets, height=ROW) -> BoxLayout:
-        row = BoxLayout(size_hint_y=None, height=height, spacing=dp(6))
+        row = BoxLayout(size_hint_y=None, height=height, spacing=px(6))
         for w in widgets:
             row.add_widget(w)
         return row
@@ -166,9 +168,9 @@ class StaffIssueFormScreen(StaffScreen):
 
     def _left(self, state: StaffIssueForm) -> BoxLayout:
         form = state.form
-        col = paint(BoxLayout(orientation="vertical", spacing=dp(4), padding=dp(8)), PANEL)
+        col = paint(BoxLayout(orientation="vertical", spacing=px(4), padding=px(8)), PANEL)
         col.add_widget(
-            label(self.t("staff.form.customer"), self.lang, size=18, color=ACCENT, height=dp(26))
+            label(self.t("staff.form.customer"), self.lang, size=18, color=ACCENT, height=px(26))
         )
         if form.customer is not None:
             name = form.customer.display_name
@@ -181,7 +183,7 @@ class StaffIssueFormScreen(StaffScreen):
                 size_hint_x=0.3,
             )
             col.add_widget(self._row(picked, remove))
-            col.add_widget(label("", self.lang, height=dp(44)))
+            col.add_widget(label("", self.lang, height=px(44)))
         else:
             self.search_button = button(
                 self.t("staff.form.search_button"),
@@ -207,7 +209,7 @@ class StaffIssueFormScreen(StaffScreen):
     def _results_or_hint(self, state: StaffIssueForm):
         if not state.results:
             hint = self.t("staff.form.scan_hint") + " — " + self.t("staff.form.customer_none")
-            return label(hint, self.lang, size=15, color=MUTED, height=dp(44))
+            return label(hint, self.lang, size=15, color=MUTED, height=px(44))
         self.result_buttons = [
             button(
                 f"{r.display_name} {r.contact_hint}".strip(),
@@ -217,11 +219,11 @@ class StaffIssueFormScreen(StaffScreen):
             )
             for r in state.results[:4]
         ]
-        return self._row(*self.result_buttons, height=dp(44))
+        return self._row(*self.result_buttons, height=px(44))
 
     def _right(self, state: StaffIssueForm) -> BoxLayout:
         form = state.form
-        col = paint(BoxLayout(orientation="vertical", spacing=dp(4), padding=dp(8)), PANEL)
+        col = paint(BoxLayout(orientation="vertical", spacing=px(4), padding=px(8)), PANEL)
         modes = self._toggles(
             "code_mode",
             CODE_MODES,
@@ -263,9 +265,9 @@ class StaffIssueFormScreen(StaffScreen):
         self.print_button = None
         if form.customer is not None:
             self.print_button = button("", self.lang, lambda: self.emit("toggle_print"), size=18)
-            col.add_widget(self._row(self.print_button, height=dp(40)))
+            col.add_widget(self._row(self.print_button, height=px(40)))
         col.add_widget(BoxLayout())
-        self.message = label("", self.lang, size=20, height=dp(36))
+        self.message = label("", self.lang, size=20, height=px(36))
         col.add_widget(self.message)
         self.generate = button(
             self.t("staff.form.generate"),
@@ -274,7 +276,7 @@ class StaffIssueFormScreen(StaffScreen):
             size=26,
             color=(0.75, 0.4, 0.08, 1),
             size_hint_y=None,
-            height=dp(56),
+            height=px(56),
         )
         col.add_widget(self.generate)
         return col

@@ -5,7 +5,7 @@ Built once per language; a key press only redraws the dots and the message.
 
 from __future__ import annotations
 
-from kivy.metrics import dp
+from kivy.core.window import Window
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 
@@ -20,17 +20,19 @@ from kiosk.ui.widgets.staff_kit import (
     StaffScreen,
     button,
     label,
+    px,
 )
 
 
 class StaffPinScreen(StaffScreen):
     screen_name = "staff_pin"
-    _built_lang = ""
+    _built: tuple = ()
 
     def render(self, state: StaffPin) -> None:
-        if self._built_lang != self.lang:
+        key = (self.lang, tuple(Window.size))
+        if self._built != key:
             self._build()
-            self._built_lang = self.lang
+            self._built = key
         self.hint.text = self.t("staff.pin.checking") if state.busy else self.t("staff.pin.hint")
         self.dots.set_length(state.pin_length)
         msg = state.message
@@ -44,9 +46,9 @@ class StaffPinScreen(StaffScreen):
         col = BoxLayout(
             orientation="vertical",
             size_hint=(None, None),
-            width=dp(460),
-            height=dp(740),
-            spacing=dp(10),
+            width=px(460),
+            height=px(740),
+            spacing=px(10),
         )
         title = label(
             self.t("staff.pin.title"),
@@ -55,18 +57,18 @@ class StaffPinScreen(StaffScreen):
             color=ACCENT,
             halign="center",
             bold=True,
-            height=dp(56),
+            height=px(56),
         )
         col.add_widget(title)
-        self.hint = label("", self.lang, size=20, color=MUTED, halign="center", height=dp(34))
+        self.hint = label("", self.lang, size=20, color=MUTED, halign="center", height=px(34))
         col.add_widget(self.hint)
-        self.dots = PinDots(0, size_hint_y=None, height=dp(52))
+        self.dots = PinDots(0, size_hint_y=None, height=px(52))
         col.add_widget(self.dots)
-        self.message = label("", self.lang, size=20, halign="center", height=dp(60))
+        self.message = label("", self.lang, size=20, halign="center", height=px(60))
         col.add_widget(self.message)
-        self.keypad = PinKeypad(self.emit, self.t, self.lang, size_hint_y=None, height=dp(400))
+        self.keypad = PinKeypad(self.emit, self.t, self.lang, size_hint_y=None, height=px(400))
         col.add_widget(self.keypad)
-        row = BoxLayout(size_hint_y=None, height=dp(88), spacing=dp(10))
+        row = BoxLayout(size_hint_y=None, height=px(88), spacing=px(10))
         row.add_widget(button(self.t("staff.key.cancel"), self.lang, lambda: self.emit("cancel")))
         self.ok = button(
             self.t("staff.key.ok"), self.lang, lambda: self.emit("pin_ok"), color=SELECTED

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
-from kiosk.ui.widgets.staff_kit import KEY, PANEL, SELECTED, button, paint
+from kiosk.ui.widgets.staff_kit import KEY, PANEL, SELECTED, button, paint, px
 
 LATIN = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"]
 EXTRA = {"et": "õäöüšž"}
@@ -51,8 +50,8 @@ class OnScreenKeyboard(BoxLayout):
         **kw,
     ) -> None:
         kw.setdefault("orientation", "vertical")
-        kw.setdefault("spacing", dp(6))
-        kw.setdefault("padding", dp(6))
+        kw.setdefault("spacing", px(6))
+        kw.setdefault("padding", px(6))
         super().__init__(**kw)
         paint(self, PANEL)
         self.on_key = on_key
@@ -66,12 +65,12 @@ class OnScreenKeyboard(BoxLayout):
         self._show()
 
     def _build(self, mode: str) -> tuple[BoxLayout, list[Button], dict[str, Button]]:
-        box = BoxLayout(orientation="vertical", spacing=dp(6))
+        box = BoxLayout(orientation="vertical", spacing=px(6))
         chars: list[Button] = []
         specials: dict[str, Button] = {}
         rows = layout_rows(self.lang, mode)
         for i, row in enumerate(rows):
-            line = BoxLayout(spacing=dp(6))
+            line = BoxLayout(spacing=px(6))
             last = i == len(rows) - 1
             if last:
                 specials["staff.key.shift"] = self._special("staff.key.shift", self._toggle_shift)
@@ -85,7 +84,7 @@ class OnScreenKeyboard(BoxLayout):
                 )
                 line.add_widget(specials["staff.key.back"])
             box.add_widget(line)
-        bottom = BoxLayout(spacing=dp(6))
+        bottom = BoxLayout(spacing=px(6))
         other = "staff.key.letters" if mode == "symbols" else "staff.key.symbols"
         specials[other] = self._special(other, self._toggle_mode, size_hint_x=0.2)
         bottom.add_widget(specials[other])
