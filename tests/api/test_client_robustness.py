@@ -50,7 +50,7 @@ def answer_wrong_shape(conn: socket.socket) -> None:
 
 def answer_500_html(conn: socket.socket) -> None:
     conn.recv(65536)
-    conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 3\r\n\r\nbad")
+    conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 3\r\n\r\nbad")
 
 
 def never_answer(conn: socket.socket) -> None:
