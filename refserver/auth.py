@@ -15,7 +15,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from refserver.clock import iso
-from refserver.context import Context, ctx
+from refserver.context import Context, context_of
 from refserver.crypto import same, token_hash
 from refserver.problems import Problem
 
@@ -67,13 +67,13 @@ def any_principal(
 ) -> Principal:
     if cred is None or not cred.credentials:
         raise Problem("unauthorized", "send Authorization: Bearer <token>")
-    who = _lookup(ctx(request), cred.credentials)
+    who = _lookup(context_of(request), cred.credentials)
     if who is None:
         raise Problem("unauthorized", "unknown or expired token")
     return who
 
 
-def device(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
+async def device(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
     if who.kind != "device":
         raise Problem("forbidden", "this call needs a device token")
     return who
@@ -82,7 +82,7 @@ def device(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
 def staff(permission: str):
     """Dependency factory: a staff session holding `permission`."""
 
-    def check(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
+    async def check(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
         if who.kind != "staff":
             raise Problem("forbidden", "this call needs a staff session token")
         if not who.may(permission):
@@ -92,6 +92,6 @@ def staff(permission: str):
     return check
 
 
-def admin(request: Request, token: str | None = Security(_admin)) -> None:
-    if not token or not same(token, ctx(request).admin_token):
+async def admin(request: Request, token: str | None = Security(_admin)) -> None:
+    if not token or not same(token, context_of(request).admin_token):
         raise Problem("unauthorized", "send the X-Admin-Token header")
