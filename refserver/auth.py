@@ -22,8 +22,14 @@ from refserver.problems import Problem
 _bearer = HTTPBearer(auto_error=False, description="device token, or a staff session token")
 _admin = APIKeyHeader(name="X-Admin-Token", auto_error=False, description="the admin token")
 
-# A permission is satisfied by its exact name, its singular spelling, or "*".
-ALIASES = {"issue_vouchers": "issue_voucher", "search_cards": "search_card"}
+# The permissions the server checks, and the names that grant each. "*" grants all.
+# Issuing implies searching: the issue form's first field is "find the customer".
+# The underscore spellings are accepted as aliases of the canonical "area:action" names.
+GRANTS: dict[str, set[str]] = {
+    "cards:search": {"cards:search", "search_cards", "vouchers:issue", "issue_vouchers"},
+    "vouchers:issue": {"vouchers:issue", "issue_vouchers", "issue_voucher"},
+    "vouchers:redeem": {"vouchers:redeem", "redeem_vouchers"},
+}
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class Principal:
 
     def may(self, permission: str) -> bool:
         have = set(self.permissions)
-        return bool(have & {permission, ALIASES.get(permission, permission), "*"})
+        return "*" in have or bool(have & GRANTS.get(permission, {permission}))
 
 
 def _lookup(c: Context, token: str) -> Principal | None:
