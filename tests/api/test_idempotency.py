@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from kiosk.api import LoyaltyClient, errors, new_idempotency_key
-from tests.api.conftest import Shop, now
+from tests.api.conftest import Shop, make_shop, now
 
 
 def test_same_stamp_key_five_times_in_sequence_is_one_stamp(shop: Shop):
@@ -118,3 +118,54 @@ def test_two_kiosks_redeeming_one_voucher_at_once_exactly_one_wins(shop: Shop):
         shop.client.add_stamp(
             shop.card_id, idempotency_key=new_idempotency_key(), occurred_at=now(), count=6
         )
+
+
+def test_replay_after_a_server_restart_returns_the_stored_answer(refserver):
+    shop = make_shop(refserver)
+    key, at = new_idempotency_key(), now()
+    first = shop.client.add_stamp(shop.card_id, idempotency_key=key, occurred_at=at)
+    refserver.stop()
+    with pytest.raises(errors.Offline):  # the outbox's view of a dead server
+        shop.client.add_stamp(shop.card_id, idempotency_key=key, occurred_at=at)
+    refserver.start()
+    again = shop.client.add_stamp(shop.card_id, idempotency_key=key, occurred_at=at)
+    assert again == first
+    assert shop.card_admin()["total_stamps"] == 1
+
+
+def test_concurrent_distinct_stamps_on_one_card_are_all_counted(shop: Shop):
+    """No lost update: 20 kiosks stamping one card at once with their own keys."""
+    clients = [LoyaltyClient(shop.server.url, shop.device_token, retries=0) for _ in range(20)]
+    barrier = threading.Barrier(len(clients))
+
+    def send(c: LoyaltyClient):
+        barrier.wait()
+        return c.add_stamp(shop.card_id, idempotency_key=new_idempotency_key(), occurred_at=now())
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        results = list(pool.map(send, clients))
+    assert len({r.stamp_id for r in results}) == 20
+    assert sorted(r.card.stamps for r in results) == sorted([*range(1, 10)] * 2 + [1, 2])
+    admin = shop.card_admin()
+    assert admin["total_stamps"] == 20 and admin["round"] == 3 and admin["stamps"] == 2
+    assert len(admin["vouchers"]) == 6  # milestones 3, 6, 9, 12(=3), 15(=6), 18(=9)
+
+
+def test_concurrent_stamps_under_cooldown_exactly_one_passes(refserver):
+    shop = make_shop(refserver, cooldown_seconds=300)
+    clients = [shop.new_client() for _ in range(6)]
+    barrier = threading.Barrier(len(clients))
+
+    def send(c: LoyaltyClient):
+        barrier.wait()
+        try:
+            return c.add_stamp(
+                shop.card_id, idempotency_key=new_idempotency_key(), occurred_at=now()
+            )
+        except errors.CooldownActive as exc:
+            return exc
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        outcomes = list(pool.map(send, clients))
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 1
+    assert shop.card_admin()["total_stamps"] == 1
