@@ -229,6 +229,12 @@ def _is_corruption(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and classify(exc) == "corrupt"
 
 
+# Claim owners of this process that are still working (see SyncWorker): a claim held by
+# another owner of our own pid is live only while that owner is (a stopped worker's
+# claims are free at once, so a restart in the same process never waits out a lease).
+LIVE_OWNERS: set[str] = set()
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -474,7 +480,8 @@ class Outbox:
             holder = row["claim"]
             if holder and holder != owner and (row["claim_until"] or 0) > now:
                 pid = int(str(holder).split(":", 1)[0] or 0)
-                if pid == os.getpid() or _pid_alive(pid):
+                mine = pid == os.getpid()
+                if (mine and holder in LIVE_OWNERS) or (not mine and _pid_alive(pid)):
                     return ClaimBusy(holder)
             c.execute(
                 "UPDATE ops SET claim = ?, claim_until = ?, attempts = attempts + 1 WHERE id = ?",

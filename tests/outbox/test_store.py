@@ -123,6 +123,23 @@ def test_expired_lease_is_taken_over(state_dir):
     assert ob.claim_head(op.lane, "1:me", 30).id == op.id
 
 
+def test_claim_of_another_owner_in_this_process_lasts_while_that_owner_lives(state_dir):
+    import os
+
+    from kiosk.outbox import LIVE_OWNERS
+
+    ob = Outbox(state_dir)
+    op = add(ob)
+    other = f"{os.getpid()}:worker-a"
+    LIVE_OWNERS.add(other)
+    try:
+        ob.claim_head(op.lane, other, 30)
+        assert isinstance(ob.claim_head(op.lane, f"{os.getpid()}:worker-b", 30), ClaimBusy)
+    finally:
+        LIVE_OWNERS.discard(other)  # worker-a stopped: its claim is free at once
+    assert ob.claim_head(op.lane, f"{os.getpid()}:worker-b", 30).id == op.id
+
+
 def test_bounded_full_state_is_clear_and_clears_itself(state_dir):
     ob = Outbox(state_dir, max_rows=3)
     ops = [add(ob) for _ in range(3)]
