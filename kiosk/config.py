@@ -46,6 +46,10 @@ class DeviceSection(Section):
         None, description="path of the device token; default <state_dir>/device.token"
     )
 
+    user: str = Field(
+        "kiosk", min_length=1, max_length=32, description="the system user the service runs as"
+    )
+
     @property
     def token_path(self) -> Path:
         return self.token_file or self.state_dir / "device.token"
@@ -121,6 +125,15 @@ class ScannerSection(Section):
     pairing_prefix: str = Field(
         "KIOSK-PAIR:", min_length=1, description="pairing QR codes start with this"
     )
+    camera_autofocus: bool = Field(
+        True, description="true to let the camera autofocus (where the driver supports it)"
+    )
+    retry_budget_ms: float = Field(
+        60.0, ge=0, le=1000, description="milliseconds per frame the decoder may spend on retries"
+    )
+    pyzbar_fallback: bool = Field(
+        True, description="true to try pyzbar on 1D codes zxing-cpp missed (needs libzbar0)"
+    )
 
 
 class PrinterSection(Section):
@@ -136,6 +149,18 @@ class PrinterSection(Section):
     )
     timeout_s: float = Field(5.0, gt=0, le=60, description="seconds for connect and write")
     footer: str = Field("", max_length=200, description="a line printed under every coupon")
+    codepage: str = Field(
+        "", description='code page for native text, e.g. "CP1252"; "" = best the profile has'
+    )
+    retries: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="connect retries on transient errors (never after bytes went out)",
+    )
+    code128_with_qr: bool = Field(
+        True, description="also print a Code128 under a QR code, for 1D till scanners"
+    )
 
     @field_validator("uri")
     @classmethod
@@ -175,6 +200,9 @@ class StaffSection(Section):
     )
     max_failures: int = Field(5, ge=1, le=20, description="wrong PINs before the lockout")
     lockout_s: float = Field(300, ge=10, le=86400, description="seconds staff login stays locked")
+    min_attempt_gap_s: float = Field(
+        1.0, ge=0, le=60, description="seconds the PIN pad waits between two login attempts"
+    )
 
 
 class OfflineSection(Section):
@@ -210,6 +238,13 @@ class TechnicianSection(Section):
     heartbeat_interval_s: float = Field(60, ge=5, le=3600, description="seconds between heartbeats")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+    doctor_skip: list[str] = Field(
+        default_factory=list,
+        description='doctor checks not run on this kiosk, e.g. ["line_scanner"]',
+    )
+    watchdog_ping_s: float = Field(
+        0, ge=0, le=60, description="seconds between watchdog pings; 0 = half of WatchdogSec"
     )
 
 
