@@ -229,6 +229,9 @@ class OfflineSection(Section):
     sync_poll_s: float = Field(
         5.0, gt=0, le=300, description="seconds between checks for operations to send"
     )
+    min_free_mb: float = Field(
+        4.0, ge=0, description="MiB of free disk kept for sending: below it no new stamp is taken"
+    )
 
 
 class TechnicianSection(Section):

@@ -466,7 +466,11 @@ def open_services(settings: Settings, clock: Clock | None = None) -> Services:
     token = read_device_token(settings)
     state = Path(settings.device.state_dir)
     client = make_client(settings, token)
-    outbox = Outbox(state, max_rows=settings.offline.outbox_max_rows)
+    outbox = Outbox(
+        state,
+        max_rows=settings.offline.outbox_max_rows,
+        min_free_bytes=int(settings.offline.min_free_mb * (1 << 20)),
+    )
     cache = CardCache(state, size=settings.offline.card_cache_size)
     worker = make_worker(settings, outbox, client, cache, clock)
     stamps = StampService(client, outbox, cache, settings, clock, worker=worker)
