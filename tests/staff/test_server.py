@@ -186,12 +186,30 @@ def test_given_pos_code_and_the_server_refusing_a_taken_code(server_env):
     assert env.api.voucher_by_code(code).redeem_code.symbology == "code128"
 
 
-def test_search_without_the_permission_is_said_in_words(shared_refserver, tmp_path, tcp_printer):
-    env = build_server_env(shared_refserver, tmp_path, tcp_printer, permissions=("issue_vouchers",))
+def test_unknown_card_scanned_is_said_in_words_and_nothing_is_lost(server_env):
+    env = server_env
     open_form(env)
-    env.type("search", "Mari")
+    env.type("title", "Gift")
+    env.flow.on_scan(ClassifiedScan(ScanKind.CARD, "no-such-card-token-123456"))
+    state = env.flow.state
+    assert words(state.message) == "This customer card was not found."
+    assert state.form.title == "Gift" and state.form.customer is None
+
+
+def test_area_action_permission_names(shared_refserver, tmp_path, tcp_printer):
+    env = build_server_env(
+        shared_refserver,
+        tmp_path,
+        tcp_printer,
+        permissions=("vouchers:issue", "coupons:reprint", "printer:manage", "reports:day"),
+    )
+    open_form(env)  # vouchers:issue also lets the form search customers
+    assert env.flow._session is not None
+    env.type("search", env.card["email"])
     env.touch("search")
-    assert words(env.flow.state.message) == "Your staff account may not do this."
+    assert [r.id for r in env.flow.state.results] == [env.card["id"]]
+    env.touch("back")
+    assert env.flow.state.tools == ("issue_voucher", "reprint", "printer", "day_summary")
 
 
 def test_lost_answer_keeps_the_form_and_the_retry_issues_exactly_once(
