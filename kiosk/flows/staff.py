@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from kiosk.api import errors
 from kiosk.api.client import new_idempotency_key
 from kiosk.api.models import StaffSession, Voucher
-from kiosk.config import Settings
+from kiosk.config import LANGUAGES, Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
 from kiosk.flows.staff_gate import LoginGate
@@ -96,7 +96,7 @@ class StaffFlow(StateMachine[ViewState]):
         super().__init__(StaffClosed(), clock or SystemClock())
         self.client = client
         self.settings = settings
-        self.device_log = device_log
+        self.device_log = device_log if device_log is not None else _open_day_log(settings)
         self.open_diagnostics = open_diagnostics
         self.images = images
         cfg = settings.staff
@@ -106,7 +106,7 @@ class StaffFlow(StateMachine[ViewState]):
             lockout_s=cfg.lockout_s,
             min_gap_s=cfg.min_attempt_gap_s,
         )
-        self.desk = PrintDesk(printer, settings, self.clock, device_log, shop_name=shop_name)
+        self.desk = PrintDesk(printer, settings, self.clock, self.device_log, shop_name=shop_name)
         self.lang_source = lang_source or (lambda: settings.ui.language)
         self.lang = settings.ui.language
         self.active = False
@@ -167,6 +167,9 @@ class StaffFlow(StateMachine[ViewState]):
         if not self.active:
             if action in GESTURE_ACTIONS:
                 self.begin_unlock()
+                if isinstance(data.get("lang"), str) and data["lang"] in LANGUAGES:
+                    self.lang = data["lang"]  # the screen that saw the gesture says its language
+                    self.publish(self.state)
             return
         self._touched()
         handler = getattr(self, f"_on_{type(self.state).__name__}", None)
@@ -559,6 +562,15 @@ class StaffFlow(StateMachine[ViewState]):
             self._show_tools(self.desk.print_summary())
         elif action == "diagnostics" and self._allowed("diagnostics"):
             self._open_diagnostics()
+
+
+def _open_day_log(settings: Settings) -> DayLog | None:
+    """The kiosk's own day log in state_dir; without it staff mode still works (no summary)."""
+    try:
+        return DayLog(settings.device.state_dir)
+    except Exception as exc:  # noqa: BLE001 - unwritable state_dir, odd file: say it, go on
+        log.warning("day log not available: %s", exc)
+        return None
 
 
 def _next_in(current: str | None, options: tuple[str, ...]) -> str | None:

@@ -47,3 +47,16 @@ def test_without_an_outbox_and_with_a_broken_one(tmp_path):
 def test_unknown_kind_refused(tmp_path):
     with pytest.raises(ValueError):
         DayLog(tmp_path).record("pin", NOON)
+
+
+def test_staff_flow_opens_its_own_day_log_when_not_given(tmp_path):
+    from kiosk.config import Settings
+    from kiosk.flows.base import FakeClock
+    from kiosk.flows.staff import StaffFlow
+    from tests.staff.fakes import FakePrinter, MemoryApi
+
+    settings = Settings.model_validate({"device": {"state_dir": str(tmp_path / "st")}})
+    flow = StaffFlow(MemoryApi(), FakePrinter(), settings, FakeClock())  # as kiosk run builds it
+    assert flow.device_log is not None and flow.device_log.path.parent == tmp_path / "st"
+    bad = Settings.model_validate({"device": {"state_dir": "/proc/no-such/dir"}})
+    assert StaffFlow(MemoryApi(), None, bad, FakeClock()).device_log is None
