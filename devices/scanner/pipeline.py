@@ -40,16 +40,21 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
 
 
 def dominant_angle(gray: np.ndarray) -> float:
-    """Dominant gradient direction in degrees (structure tensor): bars and rows run across it."""
+    """Orientation of the strongest edges, modulo 90 degrees, in (-45, 45].
+
+    Why modulo 90 (the angle x4 trick): bars, PDF417 rows and the phone's own outline are
+    all edges of rectangles; their gradients point along two perpendicular directions that
+    a plain (x2) structure tensor would cancel. Decoders already handle quarter turns.
+    """
     small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
-    # only strong edges vote, so a smooth background does not drown the code
     mag = gx * gx + gy * gy
-    keep = mag > np.percentile(mag, 90)
-    gx, gy = gx[keep], gy[keep]
-    jxx, jyy, jxy = float((gx * gx).sum()), float((gy * gy).sum()), float((gx * gy).sum())
-    return float(np.degrees(0.5 * np.arctan2(2 * jxy, jxx - jyy)))
+    keep = mag > np.percentile(mag, 90)  # only strong edges vote, not a smooth background
+    theta = np.arctan2(gy[keep], gx[keep])
+    w = mag[keep]
+    z = complex(float((w * np.cos(4 * theta)).sum()), float((w * np.sin(4 * theta)).sum()))
+    return float(np.degrees(np.angle(z) / 4))
 
 
 def rotated(gray: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
@@ -131,8 +136,8 @@ class DecodePipeline:
             ("cheap", lambda: self._plain(small, scale)),
             ("invert", lambda: self._plain(255 - small, scale)),
             ("region", lambda: self._region(gray)),
-            ("rescale", lambda: self._rescale(gray, scale)),
             ("upright", lambda: self._upright(small, scale)),
+            ("rescale", lambda: self._rescale(gray, scale)),
         ]
         for name, attempt in attempts:
             if name != "cheap" and (time.perf_counter() - start) * 1000 > self.retry_budget_ms:
@@ -176,7 +181,7 @@ class DecodePipeline:
     def _upright(self, small: np.ndarray, scale: float) -> Attempt:
         """Codes at a steep angle (1D bars, PDF417 rows): turn them upright and decode again."""
         angle = dominant_angle(small)
-        if min(abs(angle), abs(abs(angle) - 90)) < 8:  # already axis-aligned: nothing to gain
+        if abs(angle) < 6:  # already axis-aligned: nothing to gain
             return small, [], _scale_box(1.0)
         img, inverse = rotated(small, angle)
         reads = self.zx.decode(img, self.formats, try_invert=True, try_rotate=True)
