@@ -104,10 +104,13 @@ class HidScanner:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            dev = None
             try:
                 dev = self.finder(self.device)
-                dev.grab()
+                dev.grab()  # EBUSY when another program holds it: retry, never share it
             except (DeviceNotFound, OSError, ValueError) as exc:
+                if dev is not None:
+                    self._release(dev)
                 delay = self.backoff.next_delay()
                 self.status = retry_status(delay)
                 log.warning("%s: %s; %s", self.name, exc, self.status)

@@ -148,6 +148,7 @@ class DecodePipeline:
                 for r in raw
                 if self._valid(img, r, trusted=(name == "cheap"))
             ]
+            reads = _drop_conflicts(reads)
             if reads:
                 self.pass_counts[name] = self.pass_counts.get(name, 0) + 1
                 self._last_box, self._last_at = reads[0].box, time.monotonic()
@@ -219,4 +220,23 @@ class DecodePipeline:
         ]
         if self.pz is not None and self.pz.supports(read.symbology):
             variants.append(lambda: self.pz.decode(crop, fmt) or self.pz.decode(255 - crop, fmt))
-        return any(any(a.text == read.text for a in v()) for v in variants)
+        # unambiguous agreement: the second decode must see this text and no other one
+        # (a degraded EAN-13 once gave the right and a wrong string from two rows)
+        return any({a.text for a in v()} == {read.text} for v in variants)
+
+
+def _overlap(a: Box | None, b: Box | None) -> bool:
+    if a is None or b is None:
+        return True
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _drop_conflicts(reads: list[Read]) -> list[Read]:
+    """Two different texts of one symbology in one place: neither can be trusted."""
+    bad = {
+        i
+        for i, a in enumerate(reads)
+        for j, b in enumerate(reads)
+        if i != j and a.symbology == b.symbology and a.text != b.text and _overlap(a.box, b.box)
+    }
+    return [r for i, r in enumerate(reads) if i not in bad]
