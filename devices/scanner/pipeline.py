@@ -99,7 +99,7 @@ class DecodePipeline:
         formats: tuple[str, ...] | list[str],
         *,
         max_length: int = 512,
-        work_width: int = 800,
+        work_width: int = 640,
         retry_budget_ms: float = 60.0,
         use_pyzbar: bool = True,
         region_ttl_s: float = 2.0,
@@ -114,6 +114,7 @@ class DecodePipeline:
         self.pz: Decoder | None = pz if pz and pz.usable()[0] else None
         self._last_box: Box | None = None
         self._last_at = 0.0
+        self._started = 0.0
         self.pass_counts: dict[str, int] = {}
         self.rejected = 0
 
@@ -124,7 +125,7 @@ class DecodePipeline:
     def decode(self, frame: np.ndarray) -> list[Read]:
         """Validated reads of one frame (boxes in full-frame pixels); [] when nothing."""
         gray = to_gray(frame)
-        start = time.perf_counter()
+        self._started = time.thread_time()  # CPU time: a busy machine must not shrink the budget
         w = gray.shape[1]
         scale = self.work_width / w if w > self.work_width else 1.0
         small = (
@@ -140,7 +141,7 @@ class DecodePipeline:
             ("rescale", lambda: self._rescale(gray, scale)),
         ]
         for name, attempt in attempts:
-            if name != "cheap" and (time.perf_counter() - start) * 1000 > self.retry_budget_ms:
+            if name != "cheap" and self._over_budget():
                 break
             img, raw, to_frame = attempt()
             reads = [
@@ -159,12 +160,25 @@ class DecodePipeline:
     def _plain(self, img: np.ndarray, scale: float, **opts: bool) -> Attempt:
         return img, self.zx.decode(img, self.formats, **opts), _scale_box(1 / scale)
 
+    def _both(self, img: np.ndarray, **opts: bool) -> tuple[np.ndarray, list[Read]]:
+        """Decode as is, then inverted: zxing-cpp's own try_invert misses dark-mode PDF417.
+
+        Returns the image that gave the reads, so confirmation crops the right polarity.
+        """
+        reads = self.zx.decode(img, self.formats, **opts)
+        if reads:
+            return img, reads
+        inverted = 255 - img
+        return inverted, self.zx.decode(inverted, self.formats, **opts)
+
     def _rescale(self, gray: np.ndarray, scale: float) -> Attempt:
         """Full resolution for big frames (small or blurred codes), x1.5 for small frames."""
-        if scale != 1.0:
-            return self._plain(gray, 1.0, try_invert=True, try_rotate=True)
-        big = cv2.resize(gray, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_LINEAR)
-        return self._plain(big, 1.5, try_invert=True, try_rotate=True)
+        f = 1.0 if scale != 1.0 else 1.5
+        img = (
+            gray if f == 1.0 else cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_LINEAR)
+        )
+        img, reads = self._both(img, try_rotate=True)
+        return img, reads, _scale_box(1 / f)
 
     def _region(self, gray: np.ndarray) -> Attempt:
         """Where a code was a moment ago: crop it, upscale x2, try harder there."""
@@ -172,7 +186,7 @@ class DecodePipeline:
             return gray, [], _scale_box(1.0)
         x0, y0, x1, y1 = crop_box(gray.shape, self._last_box, pad=0.5)
         big = cv2.resize(gray[y0:y1, x0:x1], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-        reads = self.zx.decode(big, self.formats, try_invert=True, try_rotate=True)
+        big, reads = self._both(big, try_rotate=True)
 
         def to_frame(b: Box) -> Box:
             return b[0] // 2 + x0, b[1] // 2 + y0, b[2] // 2 + x0 + 1, b[3] // 2 + y0 + 1
@@ -180,16 +194,35 @@ class DecodePipeline:
         return big, reads, to_frame
 
     def _upright(self, small: np.ndarray, scale: float) -> Attempt:
-        """Codes at a steep angle (1D bars, PDF417 rows): turn them upright and decode again."""
+        """Codes at an angle (1D bars, PDF417 rows, even a few degrees): turn them upright.
+
+        The angle estimate is off by a few degrees under perspective, and PDF417 needs it
+        nearly exact, so a few nearby angles and the global binarizer are tried while the
+        budget lasts.
+        """
         angle = dominant_angle(small)
-        if abs(angle) < 6:  # already axis-aligned: nothing to gain
+        if abs(angle) < 1.5:  # already axis-aligned: nothing to gain
             return small, [], _scale_box(1.0)
-        img, inverse = rotated(small, angle)
-        reads = self.zx.decode(img, self.formats, try_invert=True, try_rotate=True)
         linear = tuple(f for f in self.formats if f in LINEAR)
-        if not reads and linear and self.pz is not None:
-            reads = self.pz.decode(img, linear) or self.pz.decode(255 - img, linear)
-        return img, reads, _affine_box(inverse, 1 / scale)
+        img, inverse = rotated(small, angle)
+        for offset in (0.0, 3.0, -3.0):
+            if offset:
+                if self._over_budget():
+                    break
+                img, inverse = rotated(small, angle + offset)
+            for global_binarizer in (False, True):
+                found, reads = self._both(img, try_rotate=True, global_binarizer=global_binarizer)
+                if reads:
+                    return found, reads, _affine_box(inverse, 1 / scale)
+            if linear and self.pz is not None:
+                for found in (img, 255 - img):
+                    reads = self.pz.decode(found, linear)
+                    if reads:
+                        return found, reads, _affine_box(inverse, 1 / scale)
+        return img, [], _affine_box(inverse, 1 / scale)
+
+    def _over_budget(self) -> bool:
+        return (time.thread_time() - self._started) * 1000 > self.retry_budget_ms
 
     # -- validation ----------------------------------------------------------------------
     def _valid(self, img: np.ndarray, read: Read, *, trusted: bool) -> bool:
@@ -210,10 +243,9 @@ class DecodePipeline:
             return False
         fmt = (read.symbology,)
         f = 1.5 if max(crop.shape) < 400 else 0.75
+        # cheapest first (the crop is in the polarity and orientation the read was made in)
         variants = [
-            lambda: self.zx.decode(
-                crop, fmt, try_invert=True, try_rotate=True, global_binarizer=True
-            ),
+            lambda: self.zx.decode(crop, fmt, try_downscale=False, global_binarizer=True),
             lambda: self.zx.decode(
                 cv2.resize(crop, None, fx=f, fy=f), fmt, try_invert=True, try_rotate=True
             ),
