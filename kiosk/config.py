@@ -46,6 +46,10 @@ class DeviceSection(Section):
         None, description="path of the device token; default <state_dir>/device.token"
     )
 
+    user: str = Field(
+        "kiosk", min_length=1, max_length=32, description="the system user the service runs as"
+    )
+
     @property
     def token_path(self) -> Path:
         return self.token_file or self.state_dir / "device.token"
@@ -145,6 +149,18 @@ class PrinterSection(Section):
     )
     timeout_s: float = Field(5.0, gt=0, le=60, description="seconds for connect and write")
     footer: str = Field("", max_length=200, description="a line printed under every coupon")
+    codepage: str = Field(
+        "", description='code page for native text, e.g. "CP1252"; "" = best the profile has'
+    )
+    retries: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="connect retries on transient errors (never after bytes went out)",
+    )
+    code128_with_qr: bool = Field(
+        True, description="also print a Code128 under a QR code, for 1D till scanners"
+    )
 
     @field_validator("uri")
     @classmethod
@@ -184,6 +200,9 @@ class StaffSection(Section):
     )
     max_failures: int = Field(5, ge=1, le=20, description="wrong PINs before the lockout")
     lockout_s: float = Field(300, ge=10, le=86400, description="seconds staff login stays locked")
+    min_attempt_gap_s: float = Field(
+        1.0, ge=0, le=60, description="seconds the PIN pad waits between two login attempts"
+    )
 
 
 class OfflineSection(Section):
@@ -198,6 +217,18 @@ class OfflineSection(Section):
     card_cache_size: int = Field(
         500, ge=0, description="recently seen cards kept for offline display"
     )
+    retry_base_s: float = Field(
+        1.0, gt=0, le=60, description="seconds before the first retry of an unsent operation"
+    )
+    retry_max_s: float = Field(
+        300.0, ge=1, le=3600, description="seconds between retries at most (backoff cap)"
+    )
+    sync_concurrency: int = Field(
+        4, ge=1, le=16, description="cards synced in parallel (each card stays in order)"
+    )
+    sync_poll_s: float = Field(
+        5.0, gt=0, le=300, description="seconds between checks for operations to send"
+    )
 
 
 class TechnicianSection(Section):
@@ -207,6 +238,13 @@ class TechnicianSection(Section):
     heartbeat_interval_s: float = Field(60, ge=5, le=3600, description="seconds between heartbeats")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+    doctor_skip: list[str] = Field(
+        default_factory=list,
+        description='doctor checks not run on this kiosk, e.g. ["line_scanner"]',
+    )
+    watchdog_ping_s: float = Field(
+        0, ge=0, le=60, description="seconds between watchdog pings; 0 = half of WatchdogSec"
     )
 
 

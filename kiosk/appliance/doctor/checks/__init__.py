@@ -1,0 +1,1 @@
+"""One doctor check per module: NAME, ORDER, REQUIRED, check(ctx) -> CheckResult."""

@@ -1,0 +1,126 @@
+"""Install the service: user, folders, udev rules, unit; then enable it. Idempotent.
+
+Each step compares what is there with what should be there and only acts on a
+difference, so running it twice changes nothing the second time (and says so). With
+`root` other than "/" everything is written under that folder and the systemd tools are
+run with --root= (systemd-sysusers, systemd-tmpfiles and systemctl all support it), which
+is how the tests install into a temp folder without touching this machine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kiosk.appliance.toml_edit import write_atomic
+
+SYSTEMD_SRC = Path(__file__).resolve().parents[2] / "systemd"
+UNIT_NAME = "kiosk.service"
+DEFAULT_EXEC = "/opt/stamp-kiosk/venv/bin/kiosk"
+
+Runner = Callable[[list[str]], int]
+
+
+@dataclass(frozen=True)
+class FileStep:
+    src: str  # file name in systemd/
+    dest: str  # absolute path on the target system
+    mode: int = 0o644
+
+
+FILES = [
+    FileStep("kiosk.sysusers.conf", "/etc/sysusers.d/kiosk.conf"),
+    FileStep("kiosk.tmpfiles.conf", "/etc/tmpfiles.d/kiosk.conf"),
+    FileStep("udev/70-kiosk.rules", "/etc/udev/rules.d/70-kiosk.rules"),
+    FileStep(UNIT_NAME, f"/etc/systemd/system/{UNIT_NAME}"),
+]
+
+
+@dataclass
+class Plan:
+    """What was (or, with dry_run, would be) done, in order, as readable lines."""
+
+    lines: list[str] = field(default_factory=list)
+    changed: bool = False
+    failed: bool = False
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+
+
+def render_unit(text: str, kiosk_exec: str) -> str:
+    """Point ExecStart= at this installation's `kiosk` script."""
+    return text.replace(DEFAULT_EXEC, kiosk_exec)
+
+
+def _run(cmd: list[str]) -> int:
+    return subprocess.run(cmd, check=False).returncode
+
+
+def install(
+    *,
+    root: Path = Path("/"),
+    kiosk_exec: str,
+    dry_run: bool = False,
+    enable: bool = True,
+    start: bool = False,
+    src: Path = SYSTEMD_SRC,
+    runner: Runner = _run,
+) -> Plan:
+    plan = Plan()
+    if kiosk_exec.startswith(("/home/", "/root/")):
+        plan.say(
+            f"WARNING    {kiosk_exec} is under /home or /root, which ProtectHome=yes hides "
+            "from the service: install the kiosk under /opt/stamp-kiosk instead"
+        )
+    changed_files: set[str] = set()
+    for step in FILES:
+        text = (src / step.src).read_text(encoding="utf-8")
+        if step.src == UNIT_NAME:
+            text = render_unit(text, kiosk_exec)
+        target = root / step.dest.lstrip("/")
+        if target.exists() and target.read_text(encoding="utf-8") == text:
+            plan.say(f"unchanged  {step.dest}")
+            continue
+        verb = "would write" if dry_run else "wrote"
+        plan.say(f"{verb:<10} {step.dest}")
+        changed_files.add(step.dest)
+        if not dry_run:
+            write_atomic(target, text, step.mode)
+    plan.changed = bool(changed_files)
+    for cmd, why in _commands(root, changed_files, enable, start):
+        if dry_run:
+            plan.say(f"would run  {' '.join(cmd)}   ({why})")
+            continue
+        if shutil.which(cmd[0]) is None:
+            plan.say(f"skipped    {' '.join(cmd)}   ({cmd[0]} not found on this system)")
+            continue
+        rc = runner(cmd)
+        plan.say(f"ran        {' '.join(cmd)}   -> {'ok' if rc == 0 else f'exit {rc}'}")
+        plan.failed |= rc != 0
+    return plan
+
+
+def _commands(
+    root: Path, changed: set[str], enable: bool, start: bool
+) -> list[tuple[list[str], str]]:
+    live = root == Path("/")
+    r = [] if live else [f"--root={root}"]
+    cmds: list[tuple[list[str], str]] = []
+    # sysusers and tmpfiles are idempotent themselves: always run, they also repair drift.
+    # A bare file name is looked up in their config folders, under --root when given.
+    cmds.append((["systemd-sysusers", *r, "kiosk.conf"], "user kiosk + hardware groups"))
+    cmds.append((["systemd-tmpfiles", *r, "--create", "kiosk.conf"], "/etc/kiosk, /var/lib/kiosk"))
+    if live and "/etc/udev/rules.d/70-kiosk.rules" in changed:
+        cmds.append((["udevadm", "control", "--reload"], "udev rules changed"))
+        cmds.append((["udevadm", "trigger"], "apply udev rules to plugged devices"))
+    if live and changed:
+        cmds.append((["systemctl", "daemon-reload"], "unit files changed"))
+    if enable:
+        cmds.append((["systemctl", *r, "enable", UNIT_NAME], "start at boot"))
+    if live and start:
+        cmds.append((["systemctl", "restart" if changed else "start", UNIT_NAME], "--now"))
+    return cmds

@@ -1,0 +1,220 @@
+"""Pairing a kiosk with a shop: one-time code -> device token + config file.
+
+Order matters for "re-provisioning is safe": the new token is fetched first, and only
+after the server accepted the code are the token file and the config rewritten (each
+atomically). A wrong code, an expired code or an unreachable server leaves the old
+pairing exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import platform
+import pwd
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from kiosk.api import errors
+from kiosk.api.client import LoyaltyClient
+from kiosk.appliance.token_store import TokenStore
+from kiosk.appliance.toml_edit import set_keys, write_atomic
+
+CONFIG_NAME = "kiosk.toml"
+TOKEN_NAME = "device.token"  # noqa: S105 - a file name, not a secret
+DEFAULT_PAIRING_PREFIX = "KIOSK-PAIR:"
+_CLOCK_SANE_AFTER = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)  # a Pi without RTC boots in the past
+
+
+class ProvisionError(Exception):
+    """A failure with the words a technician needs: what happened and what to do."""
+
+    def __init__(self, message: str, fix: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class ProvisionRequest:
+    server_url: str
+    pairing_code: str
+    device_name: str
+    config_dir: Path
+    state_dir: Path | None = None
+    token_file: Path | None = None
+    owner: str | None = None  # chown token to this user (root installs for the service user)
+
+
+@dataclass(frozen=True)
+class ProvisionResult:
+    config_path: Path
+    token_path: Path
+    device_id: str
+    location_name: str
+    replaced_token: bool
+
+
+def parse_pairing_payload(
+    text: str, prefix: str = DEFAULT_PAIRING_PREFIX
+) -> tuple[str | None, str]:
+    """`KIOSK-PAIR:<server>#<code>` (the admin's QR) -> (server, code); a bare code -> (None, code)."""
+    text = text.strip()
+    if not text.startswith(prefix):
+        return None, text
+    body = text[len(prefix) :]
+    server, sep, code = body.rpartition("#")
+    if not sep or not code:
+        raise ProvisionError(
+            "the pairing QR code is incomplete",
+            f"scan it again; it must look like {prefix}https://server#CODE",
+            2,
+        )
+    return (server or None), code
+
+
+def validate_server_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if not url.startswith(("https://", "http://")) or len(url) < 10:
+        raise ProvisionError(
+            f"'{url}' is not a server address",
+            "give the loyalty server's address, e.g. https://loyalty.example.com",
+            2,
+        )
+    return url
+
+
+def hardware_info() -> dict[str, Any]:
+    """What the shop's admin sees about this device (no serial numbers, nothing secret)."""
+    model = ""
+    with contextlib.suppress(OSError):
+        model = Path("/proc/device-tree/model").read_bytes().rstrip(b"\0").decode(errors="replace")
+    return {
+        "hostname": socket.gethostname(),
+        "machine": platform.machine(),
+        "model": model or platform.platform(),
+        "app_version": __version__,
+    }
+
+
+def _explain(exc: errors.ApiError, server: str) -> ProvisionError:
+    if isinstance(exc, errors.PairingCodeInvalid):
+        return ProvisionError(
+            "the pairing code is not valid",
+            "check the code for typos, or create a new one in the shop's admin",
+            1,
+        )
+    if isinstance(exc, errors.PairingCodeExpired):
+        return ProvisionError(
+            "the pairing code has expired",
+            "create a new pairing code in the shop's admin and use it within its time limit",
+            1,
+        )
+    if isinstance(exc, errors.PairingCodeUsed):
+        return ProvisionError(
+            "the pairing code was already used (each code pairs one kiosk once)",
+            "create a new pairing code in the shop's admin",
+            1,
+        )
+    if isinstance(exc, errors.Offline):
+        now = dt.datetime.now(dt.UTC)
+        if "TLS" in str(exc) and now < _CLOCK_SANE_AFTER:
+            return ProvisionError(
+                f"TLS to {server} failed and this kiosk's clock says {now:%Y-%m-%d}",
+                "set the clock (enable NTP: timedatectl set-ntp true; check the network "
+                "allows NTP) and try again",
+                75,
+            )
+        return ProvisionError(
+            f"cannot reach the server: {exc}",
+            "check the network cable/Wi-Fi and the server address; if it uses TLS, check "
+            "the clock (timedatectl)",
+            75,
+        )
+    if isinstance(exc, errors.InvalidRequest):
+        return ProvisionError(
+            f"the server refused the request: {exc.detail}", "check the code and the name", 1
+        )
+    return ProvisionError(
+        f"the server answered an error: {exc.code}",
+        "try again in a minute; if it persists, ask the loyalty provider",
+        75,
+    )
+
+
+def provision(
+    req: ProvisionRequest, *, client_factory: Callable[[str], LoyaltyClient] | None = None
+) -> ProvisionResult:
+    """Exchange the code, then write token and config. Raises ProvisionError."""
+    server = validate_server_url(req.server_url)
+    code = req.pairing_code.strip()
+    if not code:
+        raise ProvisionError("no pairing code given", "pass --pairing-code CODE", 2)
+    client = (client_factory or _default_client)(server)
+    try:
+        pairing = client.pair(code, req.device_name, hardware_info())
+    except errors.ApiError as exc:
+        raise _explain(exc, server) from exc
+    config_dir = Path(req.config_dir)
+    token_path = Path(req.token_file) if req.token_file else config_dir / TOKEN_NAME
+    store = TokenStore(token_path)
+    had_token = store.read() is not None
+    store.write(pairing.device_token)
+    if req.owner:
+        _chown(token_path, req.owner)
+    config_path = config_dir / CONFIG_NAME
+    _write_config(config_path, server, req.device_name, token_path, req.state_dir)
+    return ProvisionResult(
+        config_path=config_path,
+        token_path=token_path,
+        device_id=pairing.device_id,
+        location_name=pairing.location.name if pairing.location else "",
+        replaced_token=had_token,
+    )
+
+
+def _default_client(server: str) -> LoyaltyClient:
+    return LoyaltyClient(server, connect_timeout=5.0, read_timeout=10.0, retries=0)
+
+
+def _write_config(
+    path: Path, server: str, name: str, token_path: Path, state_dir: Path | None
+) -> None:
+    old = path.read_text(encoding="utf-8") if path.exists() else _HEADER
+    device: dict[str, Any] = {"name": name, "token_file": str(token_path.resolve())}
+    if state_dir is not None:
+        device["state_dir"] = str(Path(state_dir).resolve())
+    write_atomic(path, set_keys(old, {"device": device, "server": {"url": server}}))
+
+
+def _chown(path: Path, user: str) -> None:
+    try:
+        pw = pwd.getpwnam(user)
+    except KeyError as exc:
+        raise ProvisionError(
+            f"user '{user}' does not exist, so it could not be given the token",
+            "run 'sudo kiosk install-service' first (it creates the user), then provision again",
+            78,
+        ) from exc
+    os.chown(path, pw.pw_uid, pw.pw_gid)
+
+
+def unpair(token_path: Path) -> bool:
+    """Remove the device token (the config stays, so re-pairing only needs a new code)."""
+    return TokenStore(token_path).remove()
+
+
+_HEADER = """\
+# Stamp Kiosk configuration, written by `kiosk provision`.
+# Every key and its default: config/kiosk.example.toml. Check with: kiosk check-config PATH
+
+[device]
+
+[server]
+"""

@@ -1,0 +1,68 @@
+"""install-service into a temp root: dry-run writes nothing, a rerun changes nothing."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("systemctl") is None or shutil.which("systemd-sysusers") is None,
+    reason="systemd tools not installed here",
+)
+
+
+def kiosk(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "install-service", *args], capture_output=True, text=True
+    )
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    res = kiosk("--root", str(tmp_path), "--dry-run", "--kiosk-exec", "/opt/k/bin/kiosk")
+    assert res.returncode == 0, res.stderr
+    assert "would write /etc/systemd/system/kiosk.service" in res.stdout
+    assert "would run  systemctl --root=" in res.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_install_then_rerun_is_idempotent(tmp_path):
+    first = kiosk("--root", str(tmp_path), "--kiosk-exec", "/opt/k/bin/kiosk")
+    assert first.returncode == 0, first.stdout + first.stderr
+    unit = tmp_path / "etc/systemd/system/kiosk.service"
+    assert "ExecStart=/opt/k/bin/kiosk run" in unit.read_text()
+    assert (tmp_path / "etc/systemd/system/multi-user.target.wants/kiosk.service").is_symlink()
+    assert "kiosk:" in (tmp_path / "etc/passwd").read_text()
+    state = tmp_path / "var/lib/kiosk"
+    assert state.is_dir() and oct(state.stat().st_mode & 0o777) == "0o750"
+    snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    second = kiosk("--root", str(tmp_path), "--kiosk-exec", "/opt/k/bin/kiosk")
+    assert second.returncode == 0
+    assert "wrote" not in second.stdout
+    assert second.stdout.count("unchanged") == 4
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == snapshot
+
+
+def test_warns_when_installed_under_home(tmp_path):
+    res = kiosk("--root", str(tmp_path), "--dry-run", "--kiosk-exec", "/home/pi/venv/bin/kiosk")
+    assert "ProtectHome" in res.stdout
+
+
+def test_live_install_needs_root_or_dry_run():
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("running as root: a live install would touch this machine")
+    res = kiosk()
+    assert res.returncode == 1 and "sudo" in res.stderr
+
+
+def test_unit_source_is_the_repo_file():
+    from kiosk.appliance.install import SYSTEMD_SRC
+
+    assert (SYSTEMD_SRC / "kiosk.service").is_file()
+    assert Path(SYSTEMD_SRC / "udev/70-kiosk.rules").read_text().count('MODE="0660"') >= 3
