@@ -254,3 +254,37 @@ def test_on_event_errors_do_not_kill_the_scanner() -> None:
     manager = ScannerManager(ScannerSection(camera=None, debounce_s=0), broken)
     assert manager.inject("ONE-1234") and manager.inject("TWO-1234")
     assert calls == ["ONE-1234", "TWO-1234"]
+
+
+def test_an_open_camera_that_goes_quiet_is_reported() -> None:
+    release = threading.Event()
+
+    class Quiet:
+        """Two frames, then a driver that neither delivers nor fails (until released)."""
+
+        name = "camera:quiet"
+        n = 0
+
+        def open(self):
+            pass
+
+        def read(self):
+            self.n += 1
+            if self.n > 2:
+                release.wait(10)
+                return None
+            return np.zeros((4, 4, 3), np.uint8), self.name
+
+        def close(self):
+            pass
+
+    worker = CameraWorker(Quiet(), DecodePipeline(("qr",)), lambda r, o, ms: None)
+    worker.stall_after_s = 0.2
+    worker.start()
+    try:
+        assert wait_for(lambda: worker.health().startswith("no frames for"), 5)
+        assert worker.status == "ok"
+    finally:
+        release.set()
+        worker.stop()
+    assert worker.health() == "ended"
