@@ -135,3 +135,21 @@ def test_decoders_report_usable() -> None:
     assert ZxingDecoder().usable() == (True, "")
     ok, why = PyzbarDecoder().usable()
     assert ok or "libzbar0" in why
+
+
+def test_formats_are_restricted_and_named_alike_by_both_decoders() -> None:
+    from devices.scanner.synth import code_modules  # noqa: F401 - the generator under test
+
+    qr = np.pad(render_code("FORMAT-TEST-1", "qr", 4), 20, constant_values=255)
+    ean = np.pad(render_code("4006381333931", "ean13", 3), 20, constant_values=255)
+    zx = ZxingDecoder()
+    assert [r.symbology for r in zx.decode(qr, ("qr",))] == ["qr"]
+    assert zx.decode(qr, ("aztec", "pdf417")) == []  # not configured: not even looked for
+    assert [(r.text, r.symbology) for r in zx.decode(ean, ("ean13",))] == [
+        ("4006381333931", "ean13")
+    ]
+    pz = PyzbarDecoder()
+    if pz.usable()[0]:
+        assert [(r.text, r.symbology) for r in pz.decode(qr, ("qr",))] == [("FORMAT-TEST-1", "qr")]
+        assert pz.decode(qr, ("code128",)) == []
+        assert not pz.supports("aztec") and not pz.supports("pdf417")

@@ -264,3 +264,28 @@ def test_vid_pid_parsing() -> None:
         assert "VID:PID" in str(exc)
     else:
         raise AssertionError("accepted a bad VID:PID")
+
+
+def test_manager_starts_the_serial_source_the_config_names(tmp_path: Path) -> None:
+    from devices.scanner.events import ScanEvent
+    from devices.scanner.manager import ScannerManager
+    from kiosk.config import ScannerSection
+
+    dev = Pty(tmp_path / "ttyACM-by-id")
+    events: list[ScanEvent] = []
+    settings = ScannerSection(
+        camera="", serial_port=str(dev.link), serial_terminator="\r", debounce_s=5
+    )
+    manager = ScannerManager(settings, events.append)
+    manager.start()
+    try:
+        assert wait_for(lambda: manager.status() == {f"serial:{dev.link}": "ok"})
+        dev.type(b"SUMMER-2026\rSUMMER-2026\r")  # a double read by the scanner: one event
+        assert wait_for(lambda: len(events) == 1)
+        time.sleep(0.2)
+    finally:
+        manager.stop()
+        dev.unplug()
+    assert [(e.text, e.symbology, e.source) for e in events] == [
+        ("SUMMER-2026", "serial", f"serial:{dev.link}")
+    ]

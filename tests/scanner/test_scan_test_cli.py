@@ -101,6 +101,12 @@ def test_serial_live_source(tmp_path: Path) -> None:
     assert "status: serial:" in err
 
 
+def test_a_missing_live_device_exits_69_after_its_time(tmp_path: Path) -> None:
+    proc = kiosk("scan-test", "--serial", str(tmp_path / "no-such-tty"), "--seconds", "1.5")
+    assert proc.returncode == 69
+    assert "retrying in" in proc.stderr
+
+
 def test_usage_needs_exactly_one_source() -> None:
     assert kiosk("scan-test").returncode == 2
     assert kiosk("scan-test", "--images", "a", "--video", "b").returncode == 2
