@@ -46,9 +46,11 @@ def frame_source_for(settings: Any) -> FrameSource | None:
     )
 
 
-def pipeline_for(settings: Any) -> DecodePipeline:
+def pipeline_for(settings: Any, *, idle_retry_every: int = 3) -> DecodePipeline:
+    """The decode pipeline the [scanner] section asks for (live camera: retries thinned when idle)."""
     return DecodePipeline(
         tuple(settings.formats),
+        idle_retry_every=idle_retry_every,
         max_length=settings.max_payload_length,
         retry_budget_ms=getattr(settings, "retry_budget_ms", 60.0),
         use_pyzbar=getattr(settings, "pyzbar_fallback", True),
@@ -124,7 +126,8 @@ class ScannerManager:
         self._emit(read.text, read.symbology, origin, at=time.monotonic() - ms / 1000)
 
     def _on_line(self, text: str, source: str) -> None:
-        self._emit(text, source.split(":", 1)[0], source)
+        kind = source.split(":", 1)[0]
+        self._emit(text, "keyboard" if kind == "hid" else kind, source)  # as ScanEvent documents
 
     def _emit(self, text: str, symbology: str, source: str, at: float | None = None) -> bool:
         clean = clean_line(text, self.max_length)

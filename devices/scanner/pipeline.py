@@ -103,7 +103,12 @@ class DecodePipeline:
         retry_budget_ms: float = 60.0,
         use_pyzbar: bool = True,
         region_ttl_s: float = 2.0,
+        idle_retry_every: int = 1,
     ) -> None:
+        """idle_retry_every=N: while no code was seen lately, the expensive retries (region,
+        upright, rescale) run on every Nth frame only. A live camera delivers many frames of
+        a phone, so N=3 costs at most two frames of latency and saves most idle CPU; single
+        images (scan-test --images, tests, bench) keep N=1."""
         self.formats = tuple(formats)
         self.max_length = max_length
         self.work_width = work_width
@@ -117,6 +122,8 @@ class DecodePipeline:
         self._started = 0.0
         self.pass_counts: dict[str, int] = {}
         self.rejected = 0
+        self.idle_retry_every = max(1, idle_retry_every)
+        self._idle_frames = 0
 
     def forget(self) -> None:
         """Drop the last-seen region (a new video, a test between unrelated frames)."""
@@ -140,8 +147,15 @@ class DecodePipeline:
             ("upright", lambda: self._upright(small, scale)),
             ("rescale", lambda: self._rescale(gray, scale)),
         ]
+        recent = (
+            self._last_box is not None and time.monotonic() - self._last_at <= self.region_ttl_s
+        )
+        self._idle_frames = 0 if recent else self._idle_frames + 1
+        skip_expensive = not recent and self._idle_frames % self.idle_retry_every != 0
         for name, attempt in attempts:
             if name != "cheap" and self._over_budget():
+                break
+            if skip_expensive and name not in ("cheap", "invert"):
                 break
             img, raw, to_frame = attempt()
             reads = [
@@ -153,6 +167,7 @@ class DecodePipeline:
             if reads:
                 self.pass_counts[name] = self.pass_counts.get(name, 0) + 1
                 self._last_box, self._last_at = reads[0].box, time.monotonic()
+                self._idle_frames = 0
                 return reads
         return []
 

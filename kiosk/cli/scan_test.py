@@ -97,7 +97,7 @@ def _images(args: argparse.Namespace, settings: Any) -> int:
     except SourceError as exc:
         print(f"kiosk scan-test: {exc}", file=sys.stderr)
         return EX_UNAVAILABLE
-    pipeline = pipeline_for(settings)
+    pipeline = pipeline_for(settings, idle_retry_every=1)  # one look per image: try everything
     reads = 0
     while (item := src.read()) is not None:
         frame, path = item

@@ -153,3 +153,24 @@ def test_formats_are_restricted_and_named_alike_by_both_decoders() -> None:
         assert [(r.text, r.symbology) for r in pz.decode(qr, ("qr",))] == [("FORMAT-TEST-1", "qr")]
         assert pz.decode(qr, ("code128",)) == []
         assert not pz.supports("aztec") and not pz.supports("pdf417")
+
+
+def test_idle_camera_thins_expensive_retries_but_a_seen_code_gets_them_all() -> None:
+    import time as _time
+
+    rng = np.random.default_rng(5)
+    empty = rng.integers(60, 200, (720, 1280), dtype=np.uint8)
+
+    def cpu(pipe: DecodePipeline, frames: int) -> float:
+        t0 = _time.thread_time()
+        for _ in range(frames):
+            pipe.decode(empty)
+        return _time.thread_time() - t0
+
+    every = DecodePipeline(WALLET, retry_budget_ms=1000)
+    thinned = DecodePipeline(WALLET, retry_budget_ms=1000, idle_retry_every=3)
+    assert cpu(thinned, 6) < 0.7 * cpu(every, 6)
+    # once a code was seen, every frame gets every retry again (the region pass included)
+    text = "https://loyalty.example.com/c/Idle_Token_1234567"
+    thinned.decode(render_phone_frame(text, "qr", (1280, 720), seed=3, dark=False))
+    assert thinned._idle_frames == 0
