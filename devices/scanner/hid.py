@@ -62,11 +62,9 @@ def find_evdev(vid_pid: str) -> InputDeviceLike:
             dev = evdev.InputDevice(path)
         except OSError:
             continue
-        if (
-            dev.info.vendor == vid
-            and dev.info.product == pid
-            and evdev.ecodes.EV_KEY in dev.capabilities()
-        ):
+        keys = dev.capabilities().get(evdev.ecodes.EV_KEY, [])
+        # the keyboard interface (scanners also expose e.g. consumer-control interfaces)
+        if dev.info.vendor == vid and dev.info.product == pid and evdev.ecodes.KEY_ENTER in keys:
             return dev
         dev.close()
     raise DeviceNotFound(f"no input device {vid_pid} (unplugged, or user not in 'input' group?)")
