@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 StatusSource = Callable[[], Mapping[str, Any]]
 
+# Top-level fields of the contract's heartbeat body; anything else goes under "details",
+# so a new device state never breaks the call (the server refuses unknown top-level keys).
+TOP_LEVEL = {"queue_depth", "oldest_queued_s", "camera", "printer", "scanner"}
+
 
 class HeartbeatClient(Protocol):
     def heartbeat(self, status: Mapping[str, Any]) -> None: ...
@@ -58,12 +62,15 @@ class Heartbeat:
         """version + uptime always; queue depth and device states from the status source."""
         body: dict[str, Any] = {
             "app_version": __version__,
-            "uptime_s": int(time.monotonic() - self.started_at),
+            "uptime_s": round(time.monotonic() - self.started_at, 1),
         }
+        details: dict[str, Any] = {}
         try:
-            body.update(self.status_source())
+            for key, value in self.status_source().items():
+                (body if key in TOP_LEVEL else details)[key] = value
         except Exception as exc:  # a broken status source must not stop heartbeats
-            body["status_error"] = type(exc).__name__
+            details["status_error"] = type(exc).__name__
+        body["details"] = details
         return body
 
     def beat_once(self) -> bool:
