@@ -35,6 +35,7 @@ FILES = [
     FileStep("kiosk.sysusers.conf", "/etc/sysusers.d/kiosk.conf"),
     FileStep("kiosk.tmpfiles.conf", "/etc/tmpfiles.d/kiosk.conf"),
     FileStep("udev/70-kiosk.rules", "/etc/udev/rules.d/70-kiosk.rules"),
+    FileStep("journald-kiosk.conf", "/etc/systemd/journald.conf.d/kiosk.conf"),
     FileStep(UNIT_NAME, f"/etc/systemd/system/{UNIT_NAME}"),
 ]
 
@@ -117,6 +118,8 @@ def _commands(
     if live and "/etc/udev/rules.d/70-kiosk.rules" in changed:
         cmds.append((["udevadm", "control", "--reload"], "udev rules changed"))
         cmds.append((["udevadm", "trigger"], "apply udev rules to plugged devices"))
+    if live and "/etc/systemd/journald.conf.d/kiosk.conf" in changed:
+        cmds.append((["systemctl", "restart", "systemd-journald"], "log size limits changed"))
     if live and changed:
         cmds.append((["systemctl", "daemon-reload"], "unit files changed"))
     if enable:

@@ -43,7 +43,7 @@ def test_install_then_rerun_is_idempotent(tmp_path):
     second = kiosk("--root", str(tmp_path), "--kiosk-exec", "/opt/k/bin/kiosk")
     assert second.returncode == 0
     assert "wrote" not in second.stdout
-    assert second.stdout.count("unchanged") == 4
+    assert second.stdout.count("unchanged") == 5
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == snapshot
 
 
