@@ -125,6 +125,15 @@ class ScannerSection(Section):
     pairing_prefix: str = Field(
         "KIOSK-PAIR:", min_length=1, description="pairing QR codes start with this"
     )
+    camera_autofocus: bool = Field(
+        True, description="true to let the camera autofocus (where the driver supports it)"
+    )
+    retry_budget_ms: float = Field(
+        60.0, ge=0, le=1000, description="milliseconds per frame the decoder may spend on retries"
+    )
+    pyzbar_fallback: bool = Field(
+        True, description="true to try pyzbar on 1D codes zxing-cpp missed (needs libzbar0)"
+    )
 
 
 class PrinterSection(Section):
@@ -140,6 +149,18 @@ class PrinterSection(Section):
     )
     timeout_s: float = Field(5.0, gt=0, le=60, description="seconds for connect and write")
     footer: str = Field("", max_length=200, description="a line printed under every coupon")
+    codepage: str = Field(
+        "", description='code page for native text, e.g. "CP1252"; "" = best the profile has'
+    )
+    retries: int = Field(
+        2,
+        ge=0,
+        le=10,
+        description="connect retries on transient errors (never after bytes went out)",
+    )
+    code128_with_qr: bool = Field(
+        True, description="also print a Code128 under a QR code, for 1D till scanners"
+    )
 
     @field_validator("uri")
     @classmethod
@@ -179,6 +200,9 @@ class StaffSection(Section):
     )
     max_failures: int = Field(5, ge=1, le=20, description="wrong PINs before the lockout")
     lockout_s: float = Field(300, ge=10, le=86400, description="seconds staff login stays locked")
+    min_attempt_gap_s: float = Field(
+        1.0, ge=0, le=60, description="seconds the PIN pad waits between two login attempts"
+    )
 
 
 class OfflineSection(Section):
@@ -192,6 +216,18 @@ class OfflineSection(Section):
     outbox_max_rows: int = Field(50000, ge=100, description="pending operations kept at most")
     card_cache_size: int = Field(
         500, ge=0, description="recently seen cards kept for offline display"
+    )
+    retry_base_s: float = Field(
+        1.0, gt=0, le=60, description="seconds before the first retry of an unsent operation"
+    )
+    retry_max_s: float = Field(
+        300.0, ge=1, le=3600, description="seconds between retries at most (backoff cap)"
+    )
+    sync_concurrency: int = Field(
+        4, ge=1, le=16, description="cards synced in parallel (each card stays in order)"
+    )
+    sync_poll_s: float = Field(
+        5.0, gt=0, le=300, description="seconds between checks for operations to send"
     )
 
 

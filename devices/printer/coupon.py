@@ -37,3 +37,10 @@ class Coupon:
         if "title" not in values:
             raise ValueError("a coupon needs a 'title'")
         return cls(**values)
+
+    def to_json(self) -> dict[str, Any]:
+        """The inverse of from_json (issued_at as ISO text): how print jobs are stored."""
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        if self.issued_at is not None:
+            data["issued_at"] = self.issued_at.isoformat()
+        return data

@@ -10,6 +10,7 @@ second stamp). Longer-term retries of stamps belong to the outbox, not to this c
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -34,6 +35,13 @@ from kiosk.api.models import (
 log = logging.getLogger(__name__)
 
 TokenSource = Callable[[], str | None]
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+_SECRET_SEGMENTS = re.compile(r"/(by-token|by-code)/[^/?]+")
+
+
+def _redact(path: str) -> str:
+    """A path fit for a log line: the card token or redeem code in it replaced by ***."""
+    return _SECRET_SEGMENTS.sub(r"/\1/***", path)
 
 
 def new_idempotency_key() -> str:
@@ -97,7 +105,7 @@ class LoyaltyClient:
             except (errors.Offline, errors.ServerError, errors.BadResponse) as exc:
                 if attempt + 1 >= attempts:
                     raise
-                log.info("api %s %s: %s; retry %d", method, path, exc.code, attempt + 1)
+                log.info("api %s %s: %s; retry %d", method, _redact(path), exc.code, attempt + 1)
                 time.sleep(self.backoff * (2**attempt))
         raise AssertionError("unreachable")
 
@@ -105,18 +113,56 @@ class LoyaltyClient:
         url = self.base_url + path
         try:
             resp = self._http.request(
-                method, url, headers=headers, json=json, params=params, timeout=self.timeout
+                method,
+                url,
+                headers=headers,
+                json=json,
+                params=params,
+                timeout=self.timeout,
+                stream=True,
+                allow_redirects=False,
             )
-        except requests.exceptions.SSLError as exc:
-            raise errors.Offline(f"TLS failed for {self.base_url} (is the clock right?)") from exc
-        except requests.exceptions.Timeout as exc:
-            raise errors.Offline(f"no answer from {self.base_url} within {self.timeout}s") from exc
+        except requests.exceptions.SSLError:
+            raise errors.Offline(f"TLS failed for {self.base_url} (is the clock right?)") from None
+        except requests.exceptions.Timeout:
+            raise errors.Offline(f"no answer from {self.base_url} within {self.timeout}s") from None
         except requests.exceptions.RequestException as exc:
-            raise errors.Offline(f"cannot reach {self.base_url}: {type(exc).__name__}") from exc
+            # `from None`: the chained exception would carry the full URL (a card token).
+            raise errors.Offline(f"cannot reach {self.base_url}: {type(exc).__name__}") from None
+        with resp:
+            resp._content = self._read_body(resp)  # noqa: SLF001 - bounded read, see below
         return self._decode(resp)
+
+    def _read_body(self, resp: requests.Response) -> bytes:
+        """Read the body within one overall deadline and a size cap.
+
+        Why: requests' read timeout is per socket read, so a server trickling a byte every
+        few seconds would hold a kiosk forever; and a broken proxy could send gigabytes.
+        """
+        deadline = time.monotonic() + self.timeout[1]
+        chunks, size = [], 0
+        try:
+            for chunk in resp.raw.stream(8192, decode_content=True):
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise errors.BadResponse(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise errors.Offline(
+                        f"answer from {self.base_url} not complete within {self.timeout[1]}s"
+                    )
+        except errors.ApiError:
+            raise
+        except Exception as exc:  # urllib3 protocol errors, read timeouts, resets
+            raise errors.Offline(
+                f"answer from {self.base_url} broke off: {type(exc).__name__}"
+            ) from None
+        return b"".join(chunks)
 
     @staticmethod
     def _decode(resp: requests.Response) -> Any:
+        if 300 <= resp.status_code < 400:
+            raise errors.BadResponse(f"unexpected redirect (HTTP {resp.status_code})")
         try:
             body = resp.json() if resp.content else None
         except ValueError:
@@ -191,12 +237,24 @@ class LoyaltyClient:
     def voucher(self, voucher_id: str) -> Voucher:
         return self._parse(Voucher.from_json, self._request("GET", f"/vouchers/{_seg(voucher_id)}"))
 
-    def redeem(self, voucher_id: str, *, idempotency_key: str, occurred_at: datetime) -> Voucher:
+    def redeem(
+        self,
+        voucher_id: str,
+        *,
+        idempotency_key: str,
+        occurred_at: datetime,
+        staff: StaffSession | None = None,
+    ) -> Voucher:
+        """Self-redeem with the device token, or (given `staff`) redeem any kind as staff."""
         body = self._request(
             "POST",
             f"/vouchers/{_seg(voucher_id)}/redeem",
-            json={"occurred_at": occurred_at.isoformat(), "channel": "kiosk"},
+            json={
+                "occurred_at": occurred_at.isoformat(),
+                "channel": "staff" if staff else "kiosk",
+            },
             idempotency_key=idempotency_key,
+            bearer=staff.token if staff else None,
         )
         return self._parse(Voucher.from_json, body)
 
@@ -207,6 +265,10 @@ class LoyaltyClient:
         return self._parse(
             StaffSession.from_json, self._request("POST", "/staff/sessions", json=payload)
         )
+
+    def staff_logout(self, staff: StaffSession) -> None:
+        """End the staff session on the server now (the kiosk's Exit button)."""
+        self._request("DELETE", "/staff/sessions/current", bearer=staff.token)
 
     def issue_voucher(
         self, staff: StaffSession, voucher: Mapping[str, Any], *, idempotency_key: str

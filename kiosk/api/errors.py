@@ -148,6 +148,18 @@ class RedeemCodeTaken(ApiError):
     code = "redeem_code_taken"
 
 
+class PayloadTooLarge(InvalidRequest):
+    """413: the request body is over the server's limit (a bug or an oversized image)."""
+
+    code = "payload_too_large"
+
+
+class VoucherNotYetValid(InvalidRequest):
+    """422: the voucher's valid_from lies in the future."""
+
+    code = "voucher_not_yet_valid"
+
+
 class IdempotencyKeyReused(ApiError):
     """The same Idempotency-Key was sent with a different body: a client bug, never retried."""
 
@@ -173,6 +185,8 @@ _BY_CODE: dict[str, type[ApiError]] = {
         PairingCodeUsed,
         RedeemCodeTaken,
         IdempotencyKeyReused,
+        PayloadTooLarge,
+        VoucherNotYetValid,
     )
 }
 _BY_STATUS: dict[int, type[ApiError]] = {
@@ -180,7 +194,7 @@ _BY_STATUS: dict[int, type[ApiError]] = {
     401: Unauthorized,
     403: Forbidden,
     404: NotFound,
-    413: InvalidRequest,
+    413: PayloadTooLarge,
     422: InvalidRequest,
     423: StaffLockedOut,
     429: StaffLockedOut,

@@ -218,6 +218,8 @@ class CardSummary:
     display_name: str
     stamps: int
     goal: int
+    program_name: str = ""
+    contact_hint: str = ""  # masked email/phone ("m***@example.com") to tell two Maris apart
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CardSummary:
@@ -226,4 +228,6 @@ class CardSummary:
             display_name=str(data.get("display_name") or ""),
             stamps=int(data.get("stamps", 0)),
             goal=int(data.get("goal", 0)),
+            program_name=str(data.get("program_name") or ""),
+            contact_hint=str(data.get("contact_hint") or ""),
         )

@@ -1,18 +1,130 @@
-"""List, retry or drop queued operations."""
+"""Look at and act on the outbox: list, status, retry ID, drop ID.
+
+`retry` of a pending row tries it again now with its own key (it may have applied: the
+replay is safe); of a rejected or dropped row it queues it again with a NEW key (the cloud
+said no, nothing applied). `drop` asks for confirmation unless --yes: a dropped stamp is
+never sent (the row is kept as 'dropped' for the record).
+Exit codes: 0 done; 1 refused or not confirmed; 2 no such row / bad use; 75 storage error.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 
-from kiosk.cli import not_yet
+from kiosk.cli import EX_FAIL, EX_OK, EX_TEMPFAIL, EX_USAGE
+from kiosk.cli._queue_common import explain, load
+from kiosk.outbox import Op, Outbox, OutboxError
 
 NAME = "outbox"
 HELP = "list, retry or drop queued operations"
+STATES = ("pending", "rejected", "done", "dropped")
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.add_argument("action", nargs="?", default="list", choices=["list", "status", "retry", "drop"])
+    p.add_argument("id", nargs="?", type=int, help="the row id (retry, drop)")
+    p.add_argument("--json", action="store_true", help="print data as JSON")
+    p.add_argument("--yes", action="store_true", help="drop without asking")
+    p.add_argument(
+        "--state",
+        choices=[*STATES, "all"],
+        help="list rows in this state (default: pending and rejected)",
+    )
+    p.add_argument("--limit", type=int, default=500, help="list at most this many rows")
+
+
+def _row(op: Op) -> str:
+    j = op.as_json()
+    note = op.reason or op.last_error or ""
+    return (
+        f"{op.id:>6}  {op.kind:<6} {op.state:<8} {j['card_token'] or op.voucher_id or '':<22} "
+        f"{op.occurred_at:%Y-%m-%d %H:%M:%S}  tries={op.attempts:<3} {note}"
+    )
+
+
+def _list(ob: Outbox, args: argparse.Namespace) -> int:
+    states = STATES if args.state == "all" else ((args.state,) if args.state else STATES[:2])
+    ops = ob.list(states, limit=args.limit)
+    if args.json:
+        print(json.dumps([o.as_json() for o in ops]))
+        return EX_OK
+    if not ops:
+        print(f"no {' or '.join(states)} operations")
+    for op in ops:
+        print(_row(op))
+    return EX_OK
+
+
+def _status(ob: Outbox, args: argparse.Namespace) -> int:
+    st = ob.status()
+    if args.json:
+        print(json.dumps(st.as_json()))
+        return EX_OK
+    last = st.last_sync_at.isoformat() if st.last_sync_at else "never"
+    print(f"queue depth {st.pending} of {st.max_rows}{' (FULL)' if st.full else ''}")
+    print(f"rejected {st.rejected}, last sync {last}")
+    if st.unavailable:
+        print(f"UNAVAILABLE: {explain(st.unavailable)}")
+    for f in st.corrupt_files:
+        print(f"WARNING: a corrupt outbox was moved aside to {f} (kept; see kiosk doctor)")
+    return EX_OK
+
+
+def _confirm(op: Op, args: argparse.Namespace) -> bool:
+    if args.yes:
+        return True
+    print(_row(op))
+    print(
+        "Drop it? A dropped stamp is never sent to the cloud (if it was sent before and the "
+        "answer lost, it may already be there).",
+        file=sys.stderr,
+    )
+    try:
+        answer = input("Type 'yes' to drop: ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def _act(ob: Outbox, args: argparse.Namespace) -> int:
+    if args.id is None:
+        print(f"kiosk outbox {args.action}: which row? give its ID", file=sys.stderr)
+        return EX_USAGE
+    op = ob.get(args.id)
+    if op is None:
+        print(f"kiosk outbox: no row {args.id}", file=sys.stderr)
+        return EX_USAGE
+    try:
+        if args.action == "retry":
+            op = ob.retry(args.id)
+        else:
+            if not _confirm(op, args):
+                print("not dropped", file=sys.stderr)
+                return EX_FAIL
+            op = ob.drop(args.id)
+    except ValueError as exc:
+        print(f"kiosk outbox: {exc}", file=sys.stderr)
+        return EX_FAIL
+    print(json.dumps(op.as_json()) if args.json else f"{args.action}: {_row(op)}")
+    return EX_OK
 
 
 def run(args: argparse.Namespace) -> int:
-    return not_yet("outbox")
+    settings = load(args)
+    if isinstance(settings, int):
+        return settings
+    ob = Outbox(Path(settings.device.state_dir), max_rows=settings.offline.outbox_max_rows)
+    try:
+        if args.action == "list":
+            return _list(ob, args)
+        if args.action == "status":
+            return _status(ob, args)
+        return _act(ob, args)
+    except OutboxError as exc:
+        print(f"kiosk outbox: {explain(exc.reason)}", file=sys.stderr)
+        return EX_TEMPFAIL
+    finally:
+        ob.close()

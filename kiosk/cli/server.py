@@ -1,18 +1,63 @@
-"""The reference loyalty server."""
+"""The reference loyalty server: FastAPI + uvicorn on one SQLite file (see docs/api.md).
+
+`kiosk server --port P --db FILE --admin-token T`. The admin token defaults to
+$REFSERVER_ADMIN_TOKEN, else one is generated and printed once at start (the only time a
+token is ever printed). Request logs show route templates only, never tokens.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import secrets
+import sys
+from pathlib import Path
 
-from kiosk.cli import not_yet
+from kiosk.cli import EX_USAGE
 
 NAME = "server"
 HELP = "the reference loyalty server"
+ENV_ADMIN_TOKEN = "REFSERVER_ADMIN_TOKEN"  # noqa: S105 - a variable name, not a secret
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765, help="TCP port (default 8765)")
+    p.add_argument("--db", type=Path, default=Path("refserver.sqlite"), help="SQLite file")
+    p.add_argument(
+        "--admin-token",
+        default=None,
+        help=f"X-Admin-Token for the admin API (default ${ENV_ADMIN_TOKEN}, else generated)",
+    )
+    p.add_argument("--max-body-bytes", type=int, default=64 * 1024, help="request body limit")
+    p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
 
 def run(args: argparse.Namespace) -> int:
-    return not_yet("server")
+    import uvicorn
+
+    from refserver import create_app
+
+    if not 0 < args.port < 65536:
+        print("kiosk server: --port must be 1..65535", file=sys.stderr)
+        return EX_USAGE
+    token = args.admin_token or os.environ.get(ENV_ADMIN_TOKEN)
+    if not token:
+        token = secrets.token_urlsafe(24)
+        print(f"kiosk server: generated admin token (X-Admin-Token): {token}", flush=True)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args.db.parent.mkdir(parents=True, exist_ok=True)
+    app = create_app(args.db, token, max_body_bytes=args.max_body_bytes)
+    print(f"kiosk server: http://{args.host}:{args.port} (db {args.db})", flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        log_level="warning" if args.log_level == "info" else args.log_level,
+        server_header=False,
+    )
+    return 0

@@ -1,18 +1,97 @@
-"""Stamp a card by token through the same path as a scan."""
+"""Stamp a card by its token (or card URL) through the same path as a customer's scan.
+
+Exit codes: 0 the stamp is durably saved (added, or queued to be sent); 1 the cloud said
+no (cooldown, unknown card); 2 not a card token; 75 NOT saved (disk full, read-only,
+outbox full); 78 bad configuration or the kiosk is not paired.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import re
+import sys
+from datetime import UTC, datetime
 
-from kiosk.cli import not_yet
+from kiosk.cli import EX_CONFIG, EX_FAIL, EX_OK, EX_TEMPFAIL, EX_USAGE
+from kiosk.cli._queue_common import explain, load
+from kiosk.stamping import NotPaired, StampKind, StampOutcome, open_services
 
 NAME = "stamp"
 HELP = "stamp a card by token through the same path as a scan"
 
+EXIT = {
+    StampKind.ADDED: EX_OK,
+    StampKind.SAVED_PENDING: EX_OK,
+    StampKind.COOLDOWN: EX_FAIL,
+    StampKind.CARD_NOT_FOUND: EX_FAIL,
+    StampKind.REJECTED: EX_FAIL,
+    StampKind.INVALID: EX_USAGE,
+    StampKind.NOT_SAVED: EX_TEMPFAIL,
+}
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.add_argument("token", help="the card token, or the card URL a wallet pass carries")
+    p.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
+    p.add_argument(
+        "--key", help="idempotency key (default: a new one); the same key never stamps twice"
+    )
+    p.add_argument("--at", help="scan time, ISO 8601 (default: now)")
+
+
+def _token(raw: str, pattern: str) -> str:
+    m = re.match(pattern, raw.strip())
+    return m.group("token") if m else raw.strip()
+
+
+def _describe(o: StampOutcome) -> str:
+    card = o.card
+    progress = f"{card.display_name or 'card'}: {card.stamps} of {card.goal} stamps" if card else ""
+    if o.kind == StampKind.ADDED:
+        unlocked = "".join(f"\n  unlocked: {v.title}" for v in o.unlocked)
+        return f"stamp added. {progress}{unlocked}"
+    if o.kind == StampKind.SAVED_PENDING:
+        known = f" Last known {progress} (+{o.pending} pending)." if card else ""
+        return (
+            f"stamp saved; it will be added when the cloud answers ({explain(o.reason)}). "
+            f"Pending for this card: {o.pending}.{known}"
+        )
+    if o.kind == StampKind.COOLDOWN:
+        when = o.next_stamp_at.isoformat() if o.next_stamp_at else "later"
+        return f"not added: this card was stamped moments ago; next stamp from {when}"
+    if o.kind == StampKind.CARD_NOT_FOUND:
+        return "not added: the cloud does not know this card"
+    if o.kind == StampKind.NOT_SAVED:
+        return f"NOT SAVED, nothing recorded or sent: {explain(o.reason)}"
+    if o.kind == StampKind.INVALID:
+        return "not a card token: nothing recorded or sent"
+    return f"not added: the cloud refused ({o.reason})"
 
 
 def run(args: argparse.Namespace) -> int:
-    return not_yet("stamp")
+    settings = load(args)
+    if isinstance(settings, int):
+        return settings
+    try:
+        at = datetime.fromisoformat(args.at) if args.at else datetime.now(UTC)
+    except ValueError:
+        print(f"kiosk stamp: --at {args.at!r} is not an ISO 8601 time", file=sys.stderr)
+        return EX_USAGE
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    try:
+        services = open_services(settings)
+    except NotPaired as exc:
+        print(f"kiosk stamp: {exc}", file=sys.stderr)
+        return EX_CONFIG
+    token = _token(args.token, settings.scanner.card_url_pattern)
+    outcome = services.stamps.stamp(token, scanned_at=at, key=args.key)
+    if args.json:
+        print(json.dumps(outcome.as_json()), flush=True)
+    else:
+        stream = sys.stdout if outcome.acknowledged else sys.stderr
+        print(_describe(outcome), file=stream, flush=True)
+    # No close(): a send still in flight after the deadline simply dies with the process;
+    # the row stays pending and the next sync replays it with the same key.
+    return EXIT[outcome.kind]

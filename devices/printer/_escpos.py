@@ -1,0 +1,57 @@
+"""Import python-escpos without its side effects.
+
+WHY: escpos.capabilities calls tempfile.mkdtemp() on every import to cache a pickle of its
+printer database, leaving one empty folder in /tmp per process (FIELD-NOTES). It honours
+ESCPOS_CAPABILITIES_PICKLE_DIR, so we point that at one folder of our own, private to this
+user (the cache is a pickle: a folder others can write to would let them run code in us).
+Every module of devices/printer imports escpos through here.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+ENV = "ESCPOS_CAPABILITIES_PICKLE_DIR"
+
+
+def _private_dir(path: Path) -> bool:
+    """True if `path` exists (or was made) as a folder owned by us, not writable by others."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = path.stat()
+    except OSError:
+        return False
+    return (
+        stat.S_ISDIR(st.st_mode)
+        and st.st_uid == os.getuid()
+        and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+        and os.access(path, os.W_OK)
+    )
+
+
+def cache_dir() -> Path:
+    """Where the escpos capabilities pickle lives: $KIOSK_ESCPOS_CACHE, ~/.cache, else /tmp."""
+    candidates = []
+    if os.environ.get("KIOSK_ESCPOS_CACHE"):
+        candidates.append(Path(os.environ["KIOSK_ESCPOS_CACHE"]))
+    xdg = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
+    candidates.append(Path(xdg) / "stamp-kiosk" / "escpos")
+    candidates.append(Path(tempfile.gettempdir()) / f"stamp-kiosk-escpos-{os.getuid()}")
+    for cand in candidates:
+        if _private_dir(cand):
+            return cand
+    return Path(tempfile.mkdtemp(prefix="stamp-kiosk-escpos-"))  # last resort, still private
+
+
+if not os.environ.get(ENV):
+    os.environ[ENV] = str(cache_dir())
+
+from escpos import printer as escpos_printer  # noqa: E402
+from escpos.capabilities import get_profile  # noqa: E402
+from escpos.constants import QR_ECLEVEL_M  # noqa: E402
+from escpos.exceptions import DeviceNotFoundError  # noqa: E402
+
+__all__ = ["DeviceNotFoundError", "QR_ECLEVEL_M", "escpos_printer", "get_profile", "cache_dir"]

@@ -1,0 +1,228 @@
+"""PrinterService: the one entry point flows, the UI and the CLI use to print.
+
+WHY these rules: a coupon is value. A job runs once; if anything may already have reached
+the paper (bytes sent), it is never sent again by itself: staff decide (retry, or a reprint
+marked REPRINT). Only failures before the first byte (cannot connect, device busy) are
+retried automatically. Status is read before the job (paper out -> nothing is sent) and
+after it, on the same connection, as a barrier: the printer answers only after it has
+taken every byte, so "printed" means the printer confirmed, not that a socket buffer filled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+import time
+from pathlib import Path
+
+from devices.printer.coupon import Coupon
+from devices.printer.escpos_render import render_escpos
+from devices.printer.jobs import FAILED, PRINTED, PRINTING, JobStore, PrintJob
+from devices.printer.layout import Layout, layout_coupon
+from devices.printer.preview import png_bytes, render_layout
+from devices.printer.profile import PrinterProfile
+from devices.printer.status import DLE_EOT, PrinterStatus, parse
+from devices.printer.transport import (
+    Transport,
+    TransportError,
+    make_transport,
+    parse_uri,
+)
+
+log = logging.getLogger(__name__)
+BARRIER_BYTES_PER_S = 1000  # slowest link we wait for (9600-baud serial is ~960 B/s)
+
+
+class PrinterService:
+    def __init__(self, settings: object, state_dir: Path) -> None:
+        self.settings = settings
+        self.uri = parse_uri(settings.uri)  # type: ignore[attr-defined]
+        self.profile = PrinterProfile.from_settings(settings)
+        self.timeout_s: float = settings.timeout_s  # type: ignore[attr-defined]
+        self.retries: int = getattr(settings, "retries", 2)
+        self.store = JobStore(Path(state_dir) / "printer" / "jobs.json")
+        for job in self.store.recover_interrupted():
+            log.warning("print job %s was interrupted by a restart; kept for staff", job.id)
+        self._lock = threading.Lock()  # one job at a time, in submission order
+
+    # ---- layout -------------------------------------------------------------------
+    def layout(self, coupon: Coupon) -> Layout:
+        return layout_coupon(
+            coupon,
+            self.profile,
+            footer=getattr(self.settings, "footer", ""),
+            code128_with_qr=getattr(self.settings, "code128_with_qr", True),
+        )
+
+    def render(self, coupon: Coupon) -> bytes:
+        """The exact ESC/POS bytes a job for this coupon sends."""
+        return render_escpos(self.layout(coupon))
+
+    def preview_png(self, coupon: Coupon) -> bytes:
+        """The same layout as a PNG (what the paper will look like)."""
+        return png_bytes(render_layout(self.layout(coupon)))
+
+    # ---- jobs ---------------------------------------------------------------------
+    def submit(self, coupon: Coupon) -> PrintJob:
+        """Print a coupon once; the returned job says printed or failed, and why."""
+        return self._run(PrintJob(coupon=coupon))
+
+    def retry(self, job_id: str) -> PrintJob:
+        """Run a failed job again: an explicit staff decision, never automatic."""
+        job = self.store.get(job_id)
+        if job.state != FAILED:
+            raise ValueError(f"job {job_id} is {job.state}; only a failed job can be retried")
+        return self._run(job)
+
+    def reprint(self, job_id: str) -> PrintJob:
+        """A new job for the same coupon, marked REPRINT on the paper."""
+        old = self.store.get(job_id)
+        coupon = dataclasses.replace(old.coupon, reprint=True)
+        return self._run(PrintJob(coupon=coupon, reprint_of=old.id))
+
+    def jobs(self) -> list[PrintJob]:
+        return self.store.all()
+
+    def _run(self, job: PrintJob) -> PrintJob:
+        with self._lock:
+            job.state, job.reason, job.bytes_sent = PRINTING, "", 0
+            job.attempts += 1
+            self.store.put(job)  # a crash from here on leaves it 'printing' -> interrupted
+            try:
+                self._print(job)
+            except Exception as exc:  # noqa: BLE001 - a job must always get an outcome
+                log.exception("print job %s failed unexpectedly", job.id)
+                job.state, job.reason = FAILED, f"internal error: {exc}"
+            self.store.put(job)
+            log.info("print job %s: %s %s", job.id, job.state, job.reason)
+            return job
+
+    def _print(self, job: PrintJob) -> None:
+        layout = self.layout(job.coupon)
+        if self.uri.scheme == "preview":
+            self._preview(job, layout)
+            return
+        data = render_escpos(layout)
+        job.bytes_total = len(data)
+        transport = self._open()
+        if isinstance(transport, str):
+            job.state, job.reason = FAILED, transport + "; nothing was sent"
+            return
+        try:
+            self._send(job, transport, data)
+        finally:
+            transport.close()
+
+    def _send(self, job: PrintJob, t: Transport, data: bytes) -> None:
+        before = self._query(t, self.timeout_s) if t.supports_status else None
+        if before is not None and not before.ready:
+            job.status = before.to_dict()
+            job.state, job.reason = FAILED, f"{before.error}; nothing was sent"
+            return
+        try:
+            t.write(data)
+        except TransportError as exc:
+            job.bytes_sent = exc.sent
+            job.state = FAILED
+            job.reason = (
+                f"{exc}: the coupon may be partly printed; check the paper, then retry or reprint"
+            )
+            return
+        job.bytes_sent = t.sent
+        spoke_before = before is not None and before.online is not None
+        if not spoke_before:
+            job.state = PRINTED
+            job.reason = "sent; this printer does not report status, check the paper"
+            return
+        wait = self.timeout_s + len(data) / BARRIER_BYTES_PER_S
+        try:
+            after = self._query(t, wait)
+        except TransportError as exc:
+            job.state, job.reason = FAILED, f"{exc} before confirming the job; check the paper"
+            return
+        job.status = after.to_dict()
+        if after.online is None:
+            job.state = FAILED
+            job.reason = (
+                f"the printer did not confirm within {wait:.1f} s (slow, jammed or switched off); "
+                "check the paper, then retry or reprint"
+            )
+        elif not after.ready:
+            job.state = FAILED
+            job.reason = f"{after.error} during printing; the coupon is likely incomplete"
+        else:
+            job.state, job.reason = PRINTED, ""
+
+    def _open(self) -> Transport | str:
+        """Open with a few retries on transient errors (nothing has been sent yet)."""
+        last = ""
+        for attempt in range(self.retries + 1):
+            t = make_transport(self.uri, self.timeout_s)
+            try:
+                t.open()
+                return t
+            except TransportError as exc:
+                t.close()
+                last = str(exc)
+                if not exc.transient:
+                    break
+                time.sleep(min(2.0, 0.2 * 2**attempt))
+        return last
+
+    def _query(self, t: Transport, timeout_s: float) -> PrinterStatus:
+        t.drain()
+        answers = {k: t.query(cmd, timeout_s) for k, cmd in DLE_EOT.items()}
+        return parse(answers, str(self.uri))
+
+    def _preview(self, job: PrintJob, layout: Layout) -> None:
+        folder = Path(self.uri.target)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            out = folder / f"coupon-{job.id}.png"
+            tmp = out.with_suffix(".tmp")
+            tmp.write_bytes(png_bytes(render_layout(layout)))
+            tmp.replace(out)
+        except OSError as exc:
+            job.state, job.reason = FAILED, f"cannot write the preview: {exc}"
+            return
+        job.output, job.state, job.reason = str(out), PRINTED, ""
+
+    # ---- status -------------------------------------------------------------------
+    def status(self) -> PrinterStatus:
+        """Read the printer's state now (opens and closes the transport)."""
+        uri = str(self.uri)
+        if self.uri.scheme == "preview":
+            ok = _writable(Path(self.uri.target))
+            return PrinterStatus(
+                online=ok,
+                transport=uri,
+                advisory="preview: coupons are written as PNG files",
+                error="" if ok else f"cannot write to {self.uri.target}",
+            )
+        with self._lock:
+            t = self._open()
+            if isinstance(t, str):
+                return PrinterStatus(online=False, transport=uri, error=t)
+            try:
+                if not t.supports_status:
+                    return PrinterStatus(
+                        online=None,
+                        transport=uri,
+                        advisory=f"{self.uri.scheme}: this transport cannot report status",
+                    )
+                return self._query(t, self.timeout_s)
+            except TransportError as exc:
+                return PrinterStatus(online=False, transport=uri, error=str(exc))
+            finally:
+                t.close()
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    import os
+
+    return os.access(folder, os.W_OK)

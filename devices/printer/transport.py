@@ -1,0 +1,337 @@
+"""Transports chosen by one URI: usb:VID:PID, serial:/dev/ttyUSB0?baudrate=19200,
+tcp://host:9100, file:/path, preview:/dir, dummy:.
+
+WHY this shape: python-escpos's own defaults wait forever on USB (timeout 0) and a minute on
+the network; every transport here takes an explicit timeout. A transport is opened per job
+and closed on any error (a power-cycled printer can swallow writes on a stale handle).
+Errors say whether they are transient (safe to try again: nothing was sent) and how many
+bytes went out, so the service can refuse to resend a half-printed job by itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from devices.printer._escpos import DeviceNotFoundError, escpos_printer
+
+CHUNK = 4096
+TRANSIENT_ERRNOS = {
+    errno.EIO,
+    errno.EBUSY,
+    errno.ENODEV,
+    errno.ECONNREFUSED,
+    errno.ETIMEDOUT,
+    errno.EHOSTUNREACH,
+    errno.ENETUNREACH,
+    errno.EAGAIN,
+    errno.ECONNRESET,
+}
+
+
+class TransportError(Exception):
+    """A transport failure in words, with `transient` (retry is safe) and bytes `sent`."""
+
+    def __init__(self, message: str, *, transient: bool = False, sent: int = 0) -> None:
+        super().__init__(message)
+        self.transient = transient
+        self.sent = sent
+
+
+@dataclass(frozen=True)
+class PrinterUri:
+    scheme: str  # usb | serial | tcp | file | preview | dummy
+    target: str  # host, device path, folder...
+    port: int = 0
+    vid: int = 0
+    pid: int = 0
+    baudrate: int = 19200
+    options: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        if self.scheme == "tcp":
+            return f"tcp://{self.target}:{self.port}"
+        if self.scheme == "usb":
+            return f"usb:{self.vid:04x}:{self.pid:04x}"
+        return f"{self.scheme}:{self.target}"
+
+
+def parse_uri(uri: str) -> PrinterUri:
+    """Parse a printer URI or raise ValueError saying what shape was expected."""
+    uri = uri.strip()
+    if uri.startswith("tcp://"):
+        parts = urlsplit(uri)
+        if not parts.hostname:
+            raise ValueError(f"{uri!r}: expected tcp://host:9100")
+        return PrinterUri("tcp", parts.hostname, parts.port or 9100)
+    if uri.startswith("usb:"):
+        bits = uri[4:].split(":")
+        try:
+            vid, pid = (int(b, 16) for b in bits[:2])
+        except ValueError:
+            raise ValueError(f"{uri!r}: expected usb:VID:PID in hex, e.g. usb:04b8:0202") from None
+        return PrinterUri("usb", uri[4:], vid=vid, pid=pid)
+    if uri.startswith("serial:"):
+        path, _, query = uri[7:].partition("?")
+        opts = {k: v[-1] for k, v in parse_qs(query).items()}
+        if not path:
+            raise ValueError(f"{uri!r}: expected serial:/dev/ttyUSB0?baudrate=19200")
+        return PrinterUri("serial", path, baudrate=int(opts.get("baudrate", 19200)), options=opts)
+    for scheme in ("file", "preview", "dummy"):
+        if uri.startswith(scheme + ":"):
+            target = uri[len(scheme) + 1 :]
+            if scheme != "dummy" and not target:
+                raise ValueError(f"{uri!r}: expected {scheme}:/path")
+            return PrinterUri(scheme, target)
+    raise ValueError(f"{uri!r}: expected usb:, serial:, tcp://, file:, preview: or dummy:")
+
+
+def _transient(exc: BaseException | None) -> bool:
+    while exc is not None:
+        if isinstance(exc, socket.timeout | TimeoutError):
+            return True
+        if isinstance(exc, OSError) and exc.errno in TRANSIENT_ERRNOS:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _why(exc: BaseException) -> str:
+    while (exc.__cause__ or exc.__context__) is not None:
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    if isinstance(exc, PermissionError):
+        return "permission denied (is the kiosk user in the printer's group? see config/udev/)"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, socket.timeout | TimeoutError):
+        return "timed out"
+    return str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+
+
+class Transport:
+    """Base: byte pipe to one printer, opened per job."""
+
+    supports_status = False
+
+    def __init__(self, uri: PrinterUri, timeout_s: float) -> None:
+        self.uri, self.timeout_s = uri, timeout_s
+        self.sent = 0
+
+    def open(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _write(self, chunk: bytes) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def write(self, data: bytes) -> int:
+        """Send data in chunks, counting what went out; raises TransportError (not transient)."""
+        for i in range(0, len(data), CHUNK):
+            chunk = data[i : i + CHUNK]
+            try:
+                self._write(chunk)
+            except Exception as exc:  # noqa: BLE001 - any failure mid-job ends the job
+                raise TransportError(
+                    f"{self.uri}: {_why(exc)} after {self.sent} of {len(data)} bytes",
+                    sent=self.sent,
+                ) from exc
+            self.sent += len(chunk)
+        return self.sent
+
+    def query(self, command: bytes, timeout_s: float | None = None) -> int | None:
+        """Send a real-time status query, return the one answer byte or None if none came."""
+        return None
+
+    def drain(self) -> None:
+        """Drop unread input (stale status answers) before a new query."""
+
+    def close(self) -> None:  # pragma: no cover - overridden
+        pass
+
+
+class TcpTransport(Transport):
+    supports_status = True
+
+    def open(self) -> None:
+        self._p = escpos_printer.Network(self.uri.target, self.uri.port, timeout=self.timeout_s)
+        try:
+            self._p.open()
+        except DeviceNotFoundError as exc:
+            raise TransportError(
+                f"printer offline: cannot connect to {self.uri} ({_why(exc)})",
+                transient=_transient(exc),
+            ) from exc
+        self.sock: socket.socket = self._p.device
+
+    def _write(self, chunk: bytes) -> None:
+        self.sock.sendall(chunk)
+
+    def query(self, command: bytes, timeout_s: float | None = None) -> int | None:
+        try:
+            self.sock.settimeout(timeout_s or self.timeout_s)
+            self.sock.sendall(command)
+            got = self.sock.recv(1)
+        except TimeoutError:
+            return None
+        except OSError as exc:
+            raise TransportError(
+                f"{self.uri}: connection lost ({_why(exc)})", sent=self.sent
+            ) from exc
+        finally:
+            self.sock.settimeout(self.timeout_s)
+        if not got:
+            raise TransportError(f"{self.uri}: the printer closed the connection", sent=self.sent)
+        return got[0]
+
+    def drain(self) -> None:
+        self.sock.setblocking(False)
+        try:
+            while self.sock.recv(256):
+                pass
+        except OSError:
+            pass
+        finally:
+            self.sock.setblocking(True)
+            self.sock.settimeout(self.timeout_s)
+
+    def close(self) -> None:
+        p = getattr(self, "_p", None)
+        if p is not None and p._device:
+            p.close()
+
+
+class SerialTransport(Transport):
+    supports_status = True
+
+    def open(self) -> None:
+        self._p = escpos_printer.Serial(
+            self.uri.target, baudrate=self.uri.baudrate, timeout=self.timeout_s
+        )
+        try:
+            self._p.open()
+        except DeviceNotFoundError as exc:
+            raise TransportError(
+                f"printer offline: cannot open {self.uri} ({_why(exc)})", transient=_transient(exc)
+            ) from exc
+        self.dev = self._p.device
+        self.dev.write_timeout = self.timeout_s  # escpos leaves writes unbounded
+
+    def _write(self, chunk: bytes) -> None:
+        n = self.dev.write(chunk)
+        if n != len(chunk):
+            raise TimeoutError("write timed out")
+        self.dev.flush()
+
+    def query(self, command: bytes, timeout_s: float | None = None) -> int | None:
+        try:
+            self.dev.timeout = timeout_s or self.timeout_s
+            self.dev.write(command)
+            got = self.dev.read(1)
+        except OSError as exc:
+            raise TransportError(f"{self.uri}: {_why(exc)}", sent=self.sent) from exc
+        finally:
+            self.dev.timeout = self.timeout_s
+        return got[0] if got else None
+
+    def drain(self) -> None:
+        with contextlib.suppress(OSError):
+            self.dev.reset_input_buffer()
+
+    def close(self) -> None:
+        p = getattr(self, "_p", None)
+        if p is not None and p._device:
+            with contextlib.suppress(OSError):
+                p.close()
+
+
+class UsbTransport(Transport):
+    """USB bulk endpoints via pyusb (escpos Usb). Timeouts in ms, never 0 (= forever)."""
+
+    supports_status = True
+
+    def open(self) -> None:
+        ms = max(1, int(self.timeout_s * 1000))
+        try:
+            self._p = escpos_printer.Usb(self.uri.vid, self.uri.pid, timeout=ms)
+            self._p.open()
+        except Exception as exc:  # noqa: BLE001 - pyusb raises many kinds
+            raise TransportError(
+                f"printer offline: cannot open {self.uri} ({_why(exc)})", transient=_transient(exc)
+            ) from exc
+
+    def _write(self, chunk: bytes) -> None:
+        self._p._raw(chunk)
+
+    def query(self, command: bytes, timeout_s: float | None = None) -> int | None:
+        ms = max(1, int((timeout_s or self.timeout_s) * 1000))
+        try:
+            self._p._raw(command)
+            got = self._p.device.read(self._p.in_ep, 16, ms)
+        except Exception:  # noqa: BLE001 - a USB timeout is "no answer"
+            return None
+        return got[-1] if len(got) else None
+
+    def close(self) -> None:
+        p = getattr(self, "_p", None)
+        if p is not None:
+            with contextlib.suppress(Exception):  # closing a dead device must not raise
+                p.close()
+
+
+class FileTransport(Transport):
+    """Appends to a file or a character device such as /dev/usb/lp0 (no status)."""
+
+    def open(self) -> None:
+        try:
+            self.fh = open(Path(self.uri.target), "ab", buffering=0)  # noqa: SIM115
+        except OSError as exc:
+            raise TransportError(
+                f"cannot open {self.uri} ({_why(exc)})", transient=_transient(exc)
+            ) from exc
+
+    def _write(self, chunk: bytes) -> None:
+        self.fh.write(chunk)
+
+    def close(self) -> None:
+        fh = getattr(self, "fh", None)
+        if fh is not None:
+            try:
+                fh.flush()
+                os.fsync(fh.fileno()) if Path(self.uri.target).is_file() else None
+            except OSError:
+                pass
+            fh.close()
+
+
+class DummyTransport(Transport):
+    """Keeps every job's bytes in memory (bench, demo without a printer)."""
+
+    jobs: list[bytes] = []  # noqa: RUF012 - shared on purpose: survives a transport per job
+
+    def open(self) -> None:
+        self.buf = bytearray()
+
+    def _write(self, chunk: bytes) -> None:
+        self.buf += chunk
+
+    def close(self) -> None:
+        DummyTransport.jobs.append(bytes(self.buf))
+
+
+TRANSPORTS: dict[str, type[Transport]] = {
+    "tcp": TcpTransport,
+    "serial": SerialTransport,
+    "usb": UsbTransport,
+    "file": FileTransport,
+    "dummy": DummyTransport,
+}
+
+
+def make_transport(uri: PrinterUri, timeout_s: float) -> Transport:
+    if uri.scheme not in TRANSPORTS:
+        raise ValueError(f"{uri}: no byte transport (preview is handled by the service)")
+    return TRANSPORTS[uri.scheme](uri, timeout_s)

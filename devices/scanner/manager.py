@@ -1,0 +1,134 @@
+"""ScannerManager: every scanner the config names, one stream of debounced ScanEvents.
+
+Why one manager: the flows want "a card was scanned", not cameras and ports. The manager
+starts the configured sources (a camera, or a video file / image folder instead; a serial
+scanner; a keyboard wedge), each in its own thread(s), cleans and debounces what they
+read, and calls `on_event` from that thread. status() is for the heartbeat, `doctor` and
+the technician screen. inject() is the bench device: a scan without hardware (demo).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from devices.scanner.debounce import Debouncer
+from devices.scanner.decoders import Read
+from devices.scanner.events import ScanEvent
+from devices.scanner.hid import HidScanner
+from devices.scanner.pipeline import DecodePipeline
+from devices.scanner.serial_scanner import SerialScanner
+from devices.scanner.sources import CameraSource, FrameSource, ImageFolderSource, VideoFileSource
+from devices.scanner.text import clean_line
+from devices.scanner.worker import CameraWorker
+
+log = logging.getLogger(__name__)
+
+
+def frame_source_for(settings: Any) -> FrameSource | None:
+    """The frame source the [scanner] section names: video file, image folder, camera or none."""
+    if settings.video_file:
+        return VideoFileSource(settings.video_file, loop=True, realtime=True)
+    if settings.image_dir:
+        return ImageFolderSource(
+            settings.image_dir, loop=True, delay_s=1 / max(1, settings.camera_fps)
+        )
+    if settings.camera is None or settings.camera == "":
+        return None
+    return CameraSource(
+        settings.camera,
+        settings.camera_width,
+        settings.camera_height,
+        settings.camera_fps,
+        autofocus=getattr(settings, "camera_autofocus", True),
+    )
+
+
+def pipeline_for(settings: Any) -> DecodePipeline:
+    return DecodePipeline(
+        tuple(settings.formats),
+        max_length=settings.max_payload_length,
+        retry_budget_ms=getattr(settings, "retry_budget_ms", 60.0),
+        use_pyzbar=getattr(settings, "pyzbar_fallback", True),
+    )
+
+
+class ScannerManager:
+    def __init__(
+        self,
+        settings: Any,
+        on_event: Callable[[ScanEvent], None],
+        *,
+        frame_source: FrameSource | None = None,
+        use_config_sources: bool = True,
+    ) -> None:
+        """`frame_source` replaces the configured camera (the demo's simulated camera)."""
+        self.settings = settings
+        self.on_event = on_event
+        self.debouncer = Debouncer(settings.debounce_s)
+        self.max_length = settings.max_payload_length
+        self.camera: CameraWorker | None = None
+        self.lines: list[SerialScanner | HidScanner] = []
+        source = frame_source or (frame_source_for(settings) if use_config_sources else None)
+        if source is not None:
+            self.camera = CameraWorker(
+                source, pipeline_for(settings), self._on_read, stop_at_end=False
+            )
+        if use_config_sources and settings.serial_port:
+            self.lines.append(
+                SerialScanner(
+                    settings.serial_port,
+                    self._on_line,
+                    baudrate=settings.serial_baudrate,
+                    terminator=settings.serial_terminator,
+                    idle_gap_ms=settings.serial_idle_gap_ms,
+                    max_length=self.max_length,
+                )
+            )
+        if use_config_sources and settings.hid_device:
+            self.lines.append(
+                HidScanner(settings.hid_device, self._on_line, max_length=self.max_length)
+            )
+
+    def start(self) -> None:
+        if self.camera:
+            self.camera.start()
+        for line in self.lines:
+            line.start()
+
+    def stop(self) -> None:
+        if self.camera:
+            self.camera.stop()
+        for line in self.lines:
+            line.stop()
+
+    def status(self) -> dict[str, str]:
+        """Source name -> "ok" | "unplugged" | "retrying in 4s" | "starting" | "ended"."""
+        out = {}
+        if self.camera:
+            out[self.camera.source.name] = self.camera.status
+        for line in self.lines:
+            out[line.name] = line.status
+        return out
+
+    def inject(self, text: str, symbology: str = "inject", source: str = "inject") -> bool:
+        """A scan without hardware (bench device, demo); True when it became an event."""
+        return self._emit(text, symbology, source)
+
+    # -- from the worker threads -------------------------------------------------------
+    def _on_read(self, read: Read, origin: str, _ms: float) -> None:
+        self._emit(read.text, read.symbology, origin)
+
+    def _on_line(self, text: str, source: str) -> None:
+        self._emit(text, source.split(":", 1)[0], source)
+
+    def _emit(self, text: str, symbology: str, source: str) -> bool:
+        clean = clean_line(text, self.max_length)
+        if clean is None or not self.debouncer.accept(clean):
+            return False
+        try:
+            self.on_event(ScanEvent(clean, symbology, source))
+        except Exception:  # the consumer's bug must not kill a scanner thread
+            log.exception("on_event failed for a scan from %s", source)
+        return True

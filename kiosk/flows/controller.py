@@ -1,0 +1,326 @@
+"""KioskController: scans in, one current ViewState out; the only object the UI talks to.
+
+Why one controller: the UI must not know whether a scan went to the customer journey or
+to staff mode, nor call the API. It subscribes here, renders `state`, and forwards touches
+as `touch(action, **data)`. Scans arrive on the scanner's thread, API answers on a small
+worker pool, touches and ticks on the UI thread; the flows serialise them.
+
+Routing: a staff badge, or any scan while staff mode is active, goes to the StaffFlow
+(kiosk.flows.staff, when that module is present); everything else to the CustomerFlow.
+
+`ClientServices` adapts the real pieces to the customer flow's needs: the outbox-backed
+StampService (kiosk.stamping) when present, else the API client directly; the printer
+service for coupons. Each piece is optional so the kiosk runs with what this build has.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import re
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from typing import Any
+
+from kiosk.api import errors
+from kiosk.api.client import LoyaltyClient, new_idempotency_key
+from kiosk.api.models import Card, Voucher
+from kiosk.flows.base import Clock, SystemClock, ViewState
+from kiosk.flows.customer import (
+    CustomerFlow,
+    CustomerSettings,
+    Done,
+    PrintKind,
+    StampAnswer,
+    StampKind,
+)
+from kiosk.scan_kinds import ClassifiedScan, ScanKind
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[ViewState], None]
+
+
+# -- scan classification -----------------------------------------------------------------
+
+
+def fallback_classify(text: str, scanner: Any) -> ClassifiedScan:
+    """The ARCHITECTURE section 4 rules, used only when kiosk.scan_router is absent."""
+    text = (text or "").strip()
+    if not text or len(text) > scanner.max_payload_length:
+        return ClassifiedScan(ScanKind.UNKNOWN, reason="empty or too long")
+    if text.startswith(scanner.staff_badge_prefix):
+        return ClassifiedScan(ScanKind.STAFF_BADGE, text)
+    if text.startswith(scanner.pairing_prefix):
+        server, _, code = text[len(scanner.pairing_prefix) :].partition("#")
+        return ClassifiedScan(ScanKind.PAIRING, code, server=server)
+    if m := re.fullmatch(scanner.card_url_pattern, text):
+        return ClassifiedScan(ScanKind.CARD, m.group("token"))
+    if m := re.fullmatch(scanner.voucher_url_pattern, text):
+        return ClassifiedScan(ScanKind.VOUCHER, m.group("voucher_id"), by_id=True)
+    if re.fullmatch(scanner.redeem_code_pattern, text):
+        return ClassifiedScan(ScanKind.VOUCHER, text)
+    if re.fullmatch(scanner.card_token_pattern, text):
+        return ClassifiedScan(ScanKind.CARD, text)
+    return ClassifiedScan(ScanKind.UNKNOWN, reason="no pattern matched")
+
+
+def load_classifier() -> Callable[[str, Any], ClassifiedScan]:
+    try:
+        return importlib.import_module("kiosk.scan_router").classify
+    except (ImportError, AttributeError):
+        return fallback_classify
+
+
+# -- services adapter ----------------------------------------------------------------------
+
+
+def _stamp_kind(outcome: Any) -> StampKind:
+    kind = getattr(outcome, "kind", "")
+    name = str(getattr(kind, "name", kind)).upper()
+    return {
+        "ADDED": StampKind.ADDED,
+        "SAVED_PENDING": StampKind.SAVED_PENDING,
+        "COOLDOWN": StampKind.COOLDOWN,
+        "CARD_NOT_FOUND": StampKind.CARD_NOT_FOUND,
+    }.get(name, StampKind.NOT_SAVED)
+
+
+class ClientServices:
+    """The customer flow's services on the real client, stamp path and printer."""
+
+    def __init__(
+        self,
+        client: LoyaltyClient,
+        *,
+        stamp_service: Any = None,
+        printer: Any = None,
+        shop_name: str = "",
+        footer: str = "",
+    ) -> None:
+        self.client = client
+        self.stamp_service = stamp_service
+        self.printer = printer
+        self.shop_name = shop_name
+        self.footer = footer
+
+    def stamp(self, token: str, scanned_at: datetime) -> StampAnswer:
+        if self.stamp_service is not None:
+            outcome = self.stamp_service.stamp(token, scanned_at=scanned_at)
+            unlocked = getattr(outcome, "unlocked", None)
+            if unlocked is None:
+                unlocked = getattr(outcome, "unlocked_vouchers", ())
+            return StampAnswer(
+                _stamp_kind(outcome),
+                card=getattr(outcome, "card", None),
+                unlocked=tuple(unlocked or ()),
+                next_stamp_at=getattr(outcome, "next_stamp_at", None),
+            )
+        return self._stamp_direct(token, scanned_at)
+
+    def _stamp_direct(self, token: str, scanned_at: datetime) -> StampAnswer:
+        """Without the outbox: look up, then stamp with a key taken at the scan."""
+        key = new_idempotency_key()
+        try:
+            card: Card = self.client.card_by_token(token)
+        except errors.NotFound:
+            return StampAnswer(StampKind.CARD_NOT_FOUND)
+        try:
+            result = self.client.add_stamp(card.id, idempotency_key=key, occurred_at=scanned_at)
+        except errors.CooldownActive as exc:
+            return StampAnswer(
+                StampKind.COOLDOWN, card=card, next_stamp_at=exc.next_stamp_at or card.next_stamp_at
+            )
+        except errors.NotFound:
+            return StampAnswer(StampKind.CARD_NOT_FOUND)
+        return StampAnswer(StampKind.ADDED, card=result.card, unlocked=result.unlocked_vouchers)
+
+    def voucher_by_code(self, code: str) -> Voucher:
+        return self.client.voucher_by_code(code)
+
+    def voucher_by_id(self, voucher_id: str) -> Voucher:
+        return self.client.voucher(voucher_id)
+
+    def redeem(self, voucher_id: str, occurred_at: datetime) -> Voucher:
+        return self.client.redeem(
+            voucher_id, idempotency_key=new_idempotency_key(), occurred_at=occurred_at
+        )
+
+    def print_voucher(self, voucher: Voucher, lang: str) -> PrintKind:
+        if self.printer is None:
+            return PrintKind.FAILED
+        from devices.printer.coupon import Coupon
+
+        if _paper_out(self.printer):
+            return PrintKind.PAPER_OUT
+        coupon = Coupon(
+            title=voucher.title,
+            shop_name=self.shop_name,
+            description=voucher.description,
+            redeem_code=voucher.redeem_code.value if voucher.redeem_code else voucher.id,
+            symbology=voucher.redeem_code.symbology if voucher.redeem_code else "qr",
+            valid_until=voucher.valid_until.date().isoformat() if voucher.valid_until else None,
+            voucher_id=voucher.id,
+            issued_at=voucher.redeemed_at,
+            footer=self.footer,
+            language=lang,
+        )
+        job = self.printer.submit(coupon)
+        state = str(getattr(job, "state", getattr(job, "status", "printed"))).lower()
+        if "paper" in state:
+            return PrintKind.PAPER_OUT
+        if any(word in state for word in ("fail", "error", "offline")):
+            return PrintKind.FAILED
+        return PrintKind.PRINTED
+
+
+def _paper_out(printer: Any) -> bool:
+    try:
+        status = printer.status()
+    except Exception:  # noqa: BLE001 - status is advisory (FIELD-NOTES)
+        return False
+    if isinstance(status, dict):
+        return bool(status.get("paper_out"))
+    return bool(getattr(status, "paper_out", False))
+
+
+# -- the controller --------------------------------------------------------------------------
+
+
+class PoolRunner:
+    """Runs flow jobs on a small worker pool (never on the UI thread)."""
+
+    def __init__(self, workers: int = 2) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk-api")
+
+    def __call__(self, job: Callable[[], Any], done: Done) -> None:
+        def task() -> None:
+            try:
+                result = job()
+            except Exception as exc:  # noqa: BLE001 - the flow turns it into a message
+                done(None, exc)
+                return
+            done(result, None)
+
+        self.pool.submit(task)
+
+    def shutdown(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+def load_staff_flow_class() -> Any:
+    try:
+        return importlib.import_module("kiosk.flows.staff").StaffFlow
+    except (ImportError, AttributeError):
+        return None
+
+
+class KioskController:
+    """Owns scan routing, the flows and the worker pool; publishes the current ViewState."""
+
+    def __init__(
+        self,
+        settings: Any,
+        services: Any,
+        *,
+        clock: Clock | None = None,
+        staff_flow: Any = None,
+        shop_name: str = "",
+        runner: Callable[[Callable[[], Any], Done], None] | None = None,
+        classify: Callable[[str, Any], ClassifiedScan] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self._pool = None if runner else PoolRunner()
+        self.customer = CustomerFlow(
+            services,
+            CustomerSettings.from_ui(settings.ui, shop_name=shop_name),
+            clock=self.clock,
+            runner=runner or self._pool,
+        )
+        self.staff = staff_flow
+        self._classify = classify or load_classifier()
+        self._listeners: list[Listener] = []
+        self._lock = threading.RLock()
+        self.scans = 0
+        self.customer.subscribe(lambda _s: self._changed())
+        if self.staff is not None and hasattr(self.staff, "subscribe"):
+            self.staff.subscribe(lambda _s: self._changed())
+
+    # -- state out -------------------------------------------------------------------------
+
+    @property
+    def staff_active(self) -> bool:
+        return bool(self.staff is not None and getattr(self.staff, "active", False))
+
+    @property
+    def state(self) -> ViewState:
+        return self.staff.state if self.staff_active else self.customer.state
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        with self._lock:
+            self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _changed(self) -> None:
+        state = self.state
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(state)
+            except Exception:  # a broken listener must not break the flows
+                log.exception("state listener failed")
+
+    # -- events in ---------------------------------------------------------------------------
+
+    def on_scan_event(self, event: Any) -> None:
+        """ScannerManager's callback: ScanEvent (or anything with .text)."""
+        self.on_scan_text(getattr(event, "text", str(event)))
+
+    def on_scan_text(self, text: str) -> None:
+        self.scans += 1
+        try:
+            scan = self._classify(text, self.settings.scanner)
+        except Exception:  # noqa: BLE001 - a bad payload is a message, never a crash
+            log.exception("classify failed")
+            scan = ClassifiedScan(ScanKind.UNKNOWN, reason="classifier error")
+        self.route(scan)
+
+    def route(self, scan: ClassifiedScan) -> None:
+        staff = self.staff
+        if staff is not None and (scan.kind is ScanKind.STAFF_BADGE or self.staff_active):
+            handled = False
+            with contextlib.suppress(Exception):
+                handled = bool(staff.on_scan(scan))
+            was_active = self.staff_active
+            self._changed()
+            if handled or was_active:
+                return
+        self.customer.on_scan(scan)
+
+    def touch(self, action: str, **data: Any) -> None:
+        if self.staff is not None and (self.staff_active or action.startswith("staff")):
+            self.staff.touch(action, **data)
+            self._changed()
+            return
+        self.customer.touch(action, **data)
+
+    def tick(self) -> None:
+        if self.staff is not None:
+            with contextlib.suppress(Exception):
+                was = self.staff_active
+                self.staff.tick()
+                if was != self.staff_active:
+                    self._changed()
+        self.customer.tick()
+
+    def out_of_service(self, reason: str) -> None:
+        self.customer.out_of_service(reason)
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()

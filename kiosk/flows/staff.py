@@ -1,0 +1,540 @@
+"""Staff mode: unlock, issue one-time vouchers, and the counter tools.
+
+Plain Python driven by touches, scans and `tick()`; the UI renders the published states.
+Why the PIN lives here and not in the UI: the keypad only reports "a digit was pressed",
+the flow keeps the digits in memory for the one login call and forgets them right after,
+and states only say how many were typed. The staff token lives in `_session` and is
+dropped when the session ends (Exit, inactivity, or the server's expiry); it is never
+logged, published or written anywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, Protocol
+
+from kiosk.api import errors
+from kiosk.api.client import new_idempotency_key
+from kiosk.api.models import StaffSession, Voucher
+from kiosk.config import Settings
+from kiosk.day_summary import DayLog
+from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
+from kiosk.flows.staff_gate import LoginGate
+from kiosk.flows.staff_printing import PrintDesk
+from kiosk.flows.staff_states import (
+    Message,
+    StaffClosed,
+    StaffIssued,
+    StaffIssueForm,
+    StaffLocked,
+    StaffMenu,
+    StaffPin,
+    StaffTools,
+)
+from kiosk.flows.voucher_form import (
+    CODE_MODES,
+    SYMBOLOGIES,
+    TEXT_FIELDS,
+    VALIDITY_KINDS,
+    Customer,
+    VoucherForm,
+    step_date,
+)
+from kiosk.scan_kinds import ClassifiedScan, ScanKind
+
+log = logging.getLogger(__name__)
+
+PIN_MIN, PIN_MAX = 4, 8
+
+# Tool -> the server permission that shows it. A session without the permission never sees
+# the button, and the flow refuses the action too (a forged touch cannot open it).
+TOOL_PERMISSIONS: dict[str, str] = {
+    "issue_voucher": "vouchers:issue",
+    "reprint": "coupons:reprint",
+    "printer": "printer:manage",
+    "day_summary": "reports:day",
+    "diagnostics": "diagnostics:open",
+}
+ALL_PERMISSIONS = "*"
+
+
+class LoyaltyApi(Protocol):
+    """What staff mode needs of kiosk.api.client.LoyaltyClient."""
+
+    def staff_login(self, *, pin: str | None = None, badge: str | None = None) -> StaffSession: ...
+    def issue_voucher(
+        self, staff: StaffSession, voucher: Any, *, idempotency_key: str
+    ) -> Voucher: ...
+    def search_cards(self, query: str, *, staff: StaffSession) -> list: ...
+    def card_by_token(self, token: str) -> Any: ...
+
+
+class StaffFlow(StateMachine[ViewState]):
+    """The staff state machine. `active` is True from the gesture/badge until it closes."""
+
+    def __init__(
+        self,
+        client: LoyaltyApi,
+        printer: Any,
+        settings: Settings,
+        clock: Clock | None = None,
+        device_log: DayLog | None = None,
+        *,
+        open_diagnostics: Callable[[], None] | None = None,
+        shop_name: str = "",
+        images: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(StaffClosed(), clock or SystemClock())
+        self.client = client
+        self.settings = settings
+        self.device_log = device_log
+        self.open_diagnostics = open_diagnostics
+        self.images = images
+        cfg = settings.staff
+        self.gate = LoginGate(
+            self.clock,
+            max_failures=cfg.max_failures,
+            lockout_s=cfg.lockout_s,
+            min_gap_s=cfg.min_attempt_gap_s,
+        )
+        self.desk = PrintDesk(printer, settings, self.clock, device_log, shop_name=shop_name)
+        self.active = False
+        self._session: StaffSession | None = None
+        self._pin: list[str] = []
+        self._last_activity = self.clock.monotonic()
+        self._form_state = StaffIssueForm()
+        self._form_key = new_idempotency_key()
+        self._shown_errors: set[str] = set()
+
+    # -- entry points ------------------------------------------------------------------------
+
+    @property
+    def staff_name(self) -> str:
+        return self._session.staff_name if self._session else ""
+
+    def begin_unlock(self) -> None:
+        """The hidden gesture on the attract screen: the PIN pad (or the lockout countdown)."""
+        self.active = True
+        self._touched()
+        self._pin.clear()
+        if self.gate.seconds_locked():
+            self.publish(StaffLocked(seconds_left=self.gate.seconds_locked()))
+        else:
+            self.publish(StaffPin())
+
+    def on_scan(self, scan: ClassifiedScan) -> bool:
+        """True when staff mode took the scan (then the customer flow must not see it)."""
+        if scan.kind == ScanKind.STAFF_BADGE and self._session is None:
+            self.active = True
+            self._touched()
+            self._login(badge=scan.value)
+            return True
+        if not self.active:
+            return False
+        self._touched()
+        if isinstance(self.state, StaffIssueForm) and not self.state.busy:
+            self._form_scan(scan)
+        return True
+
+    def touch(self, action: str, **data: Any) -> None:
+        """A touch on a staff screen; closed, only "staff_unlock" (the gesture) is heard."""
+        if not self.active:
+            if action == "staff_unlock":
+                self.begin_unlock()
+            return
+        self._touched()
+        handler = getattr(self, f"_on_{type(self.state).__name__}", None)
+        if action == "exit":
+            self.close()
+        elif handler is not None:
+            handler(action, data)
+
+    def tick(self) -> None:
+        """Call about once a second: inactivity timeout, session expiry, lockout countdown."""
+        if not self.active:
+            return
+        idle = self.clock.monotonic() - self._last_activity
+        if idle >= self.settings.staff.session_timeout_s:
+            log.info("staff mode closed after %.0f s without a touch", idle)
+            self.close()
+            return
+        session = self._session
+        if session and session.expires_at and session.expires_at <= self.clock.now():
+            log.info("staff session expired")
+            self.close()
+            return
+        state = self.state
+        if isinstance(state, StaffLocked):
+            left = self.gate.seconds_locked()
+            if left == 0:
+                self.publish(StaffPin(message=Message.of("staff.pin.try_again")))
+            elif left != state.seconds_left:
+                self.publish(StaffLocked(seconds_left=left))
+
+    def close(self) -> None:
+        """End staff mode: forget the token, the PIN, the form; the customer screen returns."""
+        self._session = None
+        self._pin.clear()
+        self._reset_form()
+        self.active = False
+        self.publish(StaffClosed())
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _touched(self) -> None:
+        self._last_activity = self.clock.monotonic()
+
+    def tools(self) -> tuple[str, ...]:
+        if self._session is None:
+            return ()
+        perms = set(self._session.permissions)
+        shown = [
+            tool
+            for tool, perm in TOOL_PERMISSIONS.items()
+            if ALL_PERMISSIONS in perms or perm in perms
+        ]
+        if self.open_diagnostics is None and "diagnostics" in shown:
+            shown.remove("diagnostics")  # the technician screen is not installed
+        return tuple(shown)
+
+    def _allowed(self, tool: str) -> bool:
+        return tool in self.tools()
+
+    def _menu(self, message: Message | None = None) -> None:
+        self.publish(StaffMenu(staff_name=self.staff_name, tools=self.tools(), message=message))
+
+    # -- PIN pad and login ------------------------------------------------------------------------
+
+    def _on_StaffPin(self, action: str, data: dict[str, Any]) -> None:  # noqa: N802
+        if action == "pin_digit":
+            digit = str(data.get("digit", ""))
+            if len(digit) == 1 and digit.isdigit() and len(self._pin) < PIN_MAX:
+                self._pin.append(digit)
+            self.publish(StaffPin(pin_length=len(self._pin)))
+        elif action == "pin_back":
+            if self._pin:
+                self._pin.pop()
+            self.publish(StaffPin(pin_length=len(self._pin)))
+        elif action == "pin_clear":
+            self._pin.clear()
+            self.publish(StaffPin())
+        elif action == "pin_ok":
+            if len(self._pin) < PIN_MIN:
+                msg = Message.of("staff.pin.too_short", error=True, min=PIN_MIN)
+                self.publish(StaffPin(pin_length=len(self._pin), message=msg))
+                return
+            pin = "".join(self._pin)
+            self._pin.clear()
+            self._login(pin=pin)
+        elif action == "cancel":
+            self.close()
+
+    def _on_StaffLocked(self, action: str, data: dict[str, Any]) -> None:  # noqa: N802
+        if action == "cancel":
+            self.close()
+
+    def _login(self, *, pin: str | None = None, badge: str | None = None) -> None:
+        if self.gate.seconds_locked():
+            self.publish(StaffLocked(seconds_left=self.gate.seconds_locked()))
+            return
+        if self.gate.gap_left() > 0:
+            self.publish(StaffPin(message=Message.of("staff.pin.wait", error=True)))
+            return
+        self.gate.attempt()
+        self.publish(StaffPin(busy=True))
+        try:
+            session = self.client.staff_login(pin=pin, badge=badge)
+        except errors.StaffLockedOut as exc:
+            log.warning("staff login locked out by the server for %s s", exc.retry_after)
+            self.gate.lock_for(max(exc.retry_after, 1))
+            self.publish(StaffLocked(seconds_left=self.gate.seconds_locked()))
+        except (errors.Unauthorized, errors.Forbidden, errors.InvalidRequest, errors.NotFound):
+            self._login_failed(by_badge=badge is not None)
+        except errors.Offline:
+            self.publish(StaffPin(message=Message.of("staff.pin.offline", error=True)))
+        except errors.ApiError as exc:
+            log.warning("staff login failed: %s", exc.code)
+            self.publish(StaffPin(message=Message.of("staff.pin.server_error", error=True)))
+        else:
+            self.gate.succeeded()
+            self._session = session
+            log.info("staff session started (staff %s)", session.staff_id)
+            self.desk.fetch_shop_name(self.client)
+            self._menu()
+
+    def _login_failed(self, *, by_badge: bool) -> None:
+        self.gate.failed()
+        log.warning("staff login refused (%s)", "badge" if by_badge else "PIN")
+        if self.gate.seconds_locked():
+            self.publish(StaffLocked(seconds_left=self.gate.seconds_locked()))
+            return
+        key = "staff.pin.badge_wrong" if by_badge else "staff.pin.wrong"
+        self.publish(StaffPin(message=Message.of(key, error=True, left=self.gate.tries_left())))
+
+    # -- menu ---------------------------------------------------------------------------------------
+
+    def _on_StaffMenu(self, action: str, data: dict[str, Any]) -> None:  # noqa: N802
+        if action == "open_issue" and self._allowed("issue_voucher"):
+            self._reset_form()
+            self._publish_form()
+        elif action == "open_tools":
+            self._show_tools()
+        elif action == "diagnostics" and self._allowed("diagnostics"):
+            self._open_diagnostics()
+
+    def _open_diagnostics(self) -> None:
+        assert self.open_diagnostics is not None
+        self.close()  # staff mode ends; the technician screen asks for its own PIN
+        self.open_diagnostics()
+
+    # -- issue voucher form ---------------------------------------------------------------------------
+
+    def _reset_form(self) -> None:
+        today = self.clock.now().astimezone().date()
+        images = self.images or self.desk.images
+        self._form_state = StaffIssueForm(
+            form=VoucherForm(images=images), min_date=today.isoformat()
+        )
+        self._form_key = new_idempotency_key()
+        self._shown_errors = set()
+
+    def _today(self):
+        return self.clock.now().astimezone().date()
+
+    def _publish_form(self, **changes: Any) -> None:
+        state = replace(self._form_state, **changes)
+        all_errors = state.form.errors(self._today())
+        shown = tuple((k, v) for k, v in all_errors.items() if k in self._shown_errors)
+        self._form_state = replace(state, errors=shown)
+        self.publish(self._form_state)
+
+    def _edit(self, form: VoucherForm, *fields: str, **changes: Any) -> None:
+        """Apply an edit and show the touched fields' errors at once (immediate validation)."""
+        self._shown_errors.update(fields)
+        self._publish_form(form=form, message=None, **changes)
+
+    def _on_StaffIssueForm(self, action: str, data: dict[str, Any]) -> None:  # noqa: N802
+        state = self._form_state
+        if state.busy:
+            return
+        form = state.form
+        if action == "back":
+            self._menu()
+        elif action == "focus" and data.get("field") in TEXT_FIELDS:
+            self._publish_form(focus=data["field"])
+        elif action in ("key", "backspace", "set_text"):
+            self._type(action, data)
+        elif action == "set_code_mode" and data.get("mode") in CODE_MODES:
+            focus = "code_value" if data["mode"] == "given" else state.focus
+            self._edit(
+                replace(form, code_mode=data["mode"]), "code_value", "symbology", focus=focus
+            )
+        elif action == "set_symbology" and data.get("value") in SYMBOLOGIES:
+            self._edit(replace(form, symbology=data["value"]), "symbology")
+        elif action == "set_validity" and data.get("kind") in VALIDITY_KINDS:
+            self._set_validity(form, data["kind"])
+        elif action == "date_step":
+            base = form.fixed_date or self._today()
+            new = step_date(base, str(data.get("unit")), int(data.get("delta", 0)), self._today())
+            self._edit(replace(form, fixed_date=new), "validity")
+        elif action == "next_image":
+            self._edit(replace(form, image=_next_in(form.image, form.images)), "image")
+        elif action == "toggle_print":
+            self._publish_form(form=replace(form, print_copy=not form.print_copy))
+        elif action == "search":
+            self._search(form.search)
+        elif action == "pick_customer":
+            self._pick_result(str(data.get("card_id", "")))
+        elif action == "clear_customer":
+            self._edit(replace(form, customer=None), "code_value")
+        elif action == "generate":
+            self._generate()
+
+    def _type(self, action: str, data: dict[str, Any]) -> None:
+        state = self._form_state
+        name = str(data.get("field") or state.focus)
+        if name not in TEXT_FIELDS:
+            return
+        text = state.form.text_of(name)
+        if action == "key":
+            text += str(data.get("char", ""))
+        elif action == "backspace":
+            text = text[:-1]
+        else:
+            text = str(data.get("text", ""))
+        shown = () if name == "search" else (_error_field(name),)
+        self._edit(state.form.with_text(name, text), *shown, focus=name)
+
+    def _set_validity(self, form: VoucherForm, kind: str) -> None:
+        changes: dict[str, Any] = {"validity": kind}
+        focus = self._form_state.focus
+        if kind == "fixed_date" and form.fixed_date is None:
+            changes["fixed_date"] = self._today()
+        if kind in ("days", "months"):
+            focus = "validity_n"
+        self._edit(replace(form, **changes), "validity", focus=focus)
+
+    def _search(self, query: str) -> None:
+        query = query.strip()
+        if len(query) < 2:
+            msg = Message.of("staff.search.too_short", error=True)
+            self._publish_form(message=msg, results=())
+            return
+        assert self._session is not None
+        try:
+            results = tuple(self.client.search_cards(query, staff=self._session))
+        except errors.ApiError as exc:
+            self._server_error(exc)
+            return
+        msg = None if results else Message.of("staff.search.none", query=query)
+        self._publish_form(results=results, message=msg)
+
+    def _pick_result(self, card_id: str) -> None:
+        for row in self._form_state.results:
+            if row.id == card_id:
+                customer = Customer(card_id=row.id, display_name=row.display_name)
+                form = replace(self._form_state.form, customer=customer, search="")
+                self._edit(form, "code_value", results=())
+                return
+
+    def _form_scan(self, scan: ClassifiedScan) -> None:
+        form = self._form_state.form
+        if scan.kind == ScanKind.CARD:
+            try:
+                card = self.client.card_by_token(scan.value)
+            except errors.ApiError as exc:
+                self._server_error(exc)
+                return
+            customer = Customer(card_id=card.id, display_name=card.display_name)
+            self._edit(replace(form, customer=customer), "code_value", results=())
+        elif scan.kind == ScanKind.VOUCHER and not scan.by_id:
+            # A POS promo barcode scanned at the counter becomes the "given" redeem code.
+            form = replace(form, code_mode="given").with_text("code_value", scan.value)
+            self._edit(form, "code_value", "symbology")
+        else:
+            self._publish_form(message=Message.of("staff.scan.not_a_card", error=True))
+
+    def _generate(self) -> None:
+        form = self._form_state.form
+        problems = form.errors(self._today())
+        if problems:
+            self._shown_errors.update(problems)
+            msg = Message.of("staff.form.fix_errors", error=True, n=len(problems))
+            self._publish_form(message=msg)
+            log.info("voucher form refused locally: %s", ", ".join(sorted(problems)))
+            return
+        if self._session is None:
+            self.close()
+            return
+        self._publish_form(busy=True, message=Message.of("staff.form.sending"))
+        try:
+            voucher = self.client.issue_voucher(
+                self._session, form.to_request(), idempotency_key=self._form_key
+            )
+        except errors.ApiError as exc:
+            self._form_state = replace(self._form_state, busy=False)
+            self._server_error(exc)
+            return
+        log.info("voucher %s issued (customer card: %s)", voucher.id, bool(voucher.card_id))
+        self.desk.record("voucher_issued", voucher.id)
+        self._after_issue(form, voucher)
+
+    def _server_error(self, exc: errors.ApiError) -> None:
+        """The server's refusal in words; the form stays as typed (nothing lost)."""
+        if isinstance(exc, errors.Unauthorized):
+            log.info("staff token refused by the server: session ended")
+            self.close()
+            return
+        log.warning("staff request failed: %s", exc.code)
+        self._publish_form(busy=False, message=server_message(exc))
+
+    def _after_issue(self, form: VoucherForm, voucher: Voucher) -> None:
+        self._form_key = new_idempotency_key()  # the next GENERATE is a new voucher
+        self._form_state = replace(self._form_state, busy=False)
+        with_customer = form.customer is not None
+        state = self.desk.issued_state(voucher, form.customer)
+        if not with_customer or form.print_copy:
+            state = self.desk.print_last(state)
+        self.publish(state)
+
+    # -- after issuing ----------------------------------------------------------------------------------
+
+    def _on_StaffIssued(self, action: str, data: dict[str, Any]) -> None:  # noqa: N802
+        state = self.state
+        assert isinstance(state, StaffIssued)
+        if action == "print" and state.can_print:
+            self.publish(self.desk.print_last(state))
+        elif action == "retry_print" and state.can_retry:
+            self.publish(self.desk.retry_last(state))
+        elif action == "new_voucher":
+            self._reset_form()
+            self._publish_form()
+        elif action == "back":
+            self._menu()
+
+    # -- counter tools -----------------------------------------------------------------------------------
+
+    def _show_tools(self, message: Message | None = None, **extra: Any) -> None:
+        summary = self.desk.summary() if self._allowed("day_summary") else None
+        self.publish(
+            StaffTools(
+                tools=self.tools(),
+                printer_lines=self.desk.status_lines() if self._allowed("printer") else (),
+                summary=summary,
+                has_last_coupon=self.desk.has_last_coupon(),
+                message=message,
+                **extra,
+            )
+        )
+
+    def _on_StaffTools(self, action: str, data: dict[str, Any]) -> None:  # noqa: N802
+        if action == "back":
+            self._menu()
+        elif action == "reprint_last" and self._allowed("reprint"):
+            self._show_tools(self.desk.reprint_last())
+        elif action == "printer_status" and self._allowed("printer"):
+            self._show_tools()
+        elif action == "test_print" and self._allowed("printer"):
+            self._show_tools(self.desk.test_print())
+        elif action == "print_summary" and self._allowed("day_summary"):
+            self._show_tools(self.desk.print_summary())
+        elif action == "diagnostics" and self._allowed("diagnostics"):
+            self._open_diagnostics()
+
+
+def _next_in(current: str | None, options: tuple[str, ...]) -> str | None:
+    """Cycle none -> first image -> ... -> last -> none (one big button, no tiny dropdown)."""
+    choices: list[str | None] = [None, *options]
+    return choices[(choices.index(current) + 1) % len(choices)] if current in choices else None
+
+
+def _error_field(text_field: str) -> str:
+    return {"validity_n": "validity"}.get(text_field, text_field)
+
+
+SERVER_MESSAGES: dict[type[errors.ApiError], str] = {
+    errors.RedeemCodeTaken: "staff.server.code_taken",
+    errors.Forbidden: "staff.server.forbidden",
+    errors.CardNotFound: "staff.server.card_not_found",
+    errors.NotFound: "staff.server.not_found",
+    errors.InvalidRequest: "staff.server.invalid",
+    errors.Offline: "staff.server.offline",
+    errors.ServerError: "staff.server.error",
+    errors.BadResponse: "staff.server.error",
+    errors.IdempotencyKeyReused: "staff.server.error",
+}
+
+
+def server_message(exc: errors.ApiError) -> Message:
+    """The server's error in the staff member's language; its own detail as a fallback."""
+    for cls in type(exc).__mro__:
+        if cls in SERVER_MESSAGES:
+            return Message.of(SERVER_MESSAGES[cls], error=True, detail=_safe_detail(exc))
+    return Message.of("staff.server.error", error=True, detail=_safe_detail(exc))
+
+
+def _safe_detail(exc: errors.ApiError) -> str:
+    detail = "".join(ch for ch in (exc.detail or "") if ch.isprintable())
+    return detail[:160]

@@ -1,0 +1,474 @@
+"""The ONE stamp path (scan -> saved -> sent -> told), used by the UI flows and `kiosk stamp`.
+
+Order of events for a stamp, and why:
+1. The idempotency key is taken at the scan (the caller may pass it), so every replay of
+   this customer action, by anyone, at any time, is the same action for the server.
+2. The row is written to the outbox and fsynced BEFORE anything is told to anyone. If the
+   disk refuses (full, read-only, outbox full), the customer hears the truth: not saved.
+3. The row is sent at once, and the answer is awaited up to `offline.degraded_deadline_ms`:
+   - answered in time: ADDED (or COOLDOWN / CARD_NOT_FOUND, recorded with the reason);
+   - no network / 5xx: SAVED_PENDING at once ("saved and will be added");
+   - slow: SAVED_PENDING at the deadline; the send goes on and the sync worker finishes it.
+Offline, a card is known by its token only: the row is queued "by token" and the worker
+resolves the card at sync time. The card cache shows the last known progress meanwhile,
+with the pending stamps marked as pending.
+
+Redemption spends value, so `RedeemService` needs the cloud unless
+`offline.allow_offline_redeem` is set (then only self-redeem vouchers of a card seen
+before, queued through the same outbox with the same key; the risk is in docs/offline.md).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from kiosk.api import errors
+from kiosk.api.client import LoyaltyClient, new_idempotency_key
+from kiosk.api.models import Card, StampResult, Voucher
+from kiosk.backoff import Backoff
+from kiosk.card_cache import CardCache, to_jsonable
+from kiosk.config import Settings
+from kiosk.flows.base import Clock, SystemClock
+from kiosk.outbox import (
+    OpKind,
+    OpState,
+    Outbox,
+    OutboxError,
+    OutboxFull,
+    card_lane,
+    voucher_lane,
+)
+from kiosk.outbox_sync import Attempt, Outcome, SyncWorker, attempt_from_stored
+
+# A token is untrusted scan text: bounded, and only characters a URL segment keeps as is.
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_.~-]{1,256}$")
+
+
+class StampKind(StrEnum):
+    ADDED = "added"  # the cloud answered: the stamp is on the card
+    SAVED_PENDING = "saved_pending"  # durably queued: "saved and will be added"
+    COOLDOWN = "cooldown"  # the card was stamped moments ago (nothing added)
+    CARD_NOT_FOUND = "card_not_found"  # the cloud does not know this card
+    REJECTED = "rejected"  # another permanent "no" from the cloud (reason says which)
+    NOT_SAVED = "not_saved"  # the disk refused: nothing saved, nothing sent
+    INVALID = "invalid"  # not a card token: nothing saved, nothing sent
+
+
+@dataclass(frozen=True)
+class StampOutcome:
+    """What the customer is told about one scan, with what the screen needs to show."""
+
+    kind: StampKind
+    key: str | None = None
+    op_id: int | None = None
+    result: StampResult | None = None
+    card: Card | None = None  # ADDED: the updated card; SAVED_PENDING: last known (or None)
+    unlocked: tuple[Voucher, ...] = ()
+    pending: int = 0  # this card's stamps saved but not yet acknowledged (this one included)
+    next_stamp_at: datetime | None = None
+    reason: str | None = None  # SAVED_PENDING: offline|server_error|slow; NOT_SAVED: disk_full...
+
+    @property
+    def acknowledged(self) -> bool:
+        """True when the customer was told their stamp is theirs (added or saved)."""
+        return self.kind in (StampKind.ADDED, StampKind.SAVED_PENDING)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "outcome": str(self.kind),
+            "acknowledged": self.acknowledged,
+            "idempotency_key": self.key,
+            "op_id": self.op_id,
+            "stamp_id": self.result.stamp_id if self.result else None,
+            "card": to_jsonable(self.card) if self.card else None,
+            "unlocked_vouchers": to_jsonable(list(self.unlocked)),
+            "pending": self.pending,
+            "next_stamp_at": self.next_stamp_at.isoformat() if self.next_stamp_at else None,
+            "reason": self.reason,
+        }
+
+
+def valid_token(token: str) -> bool:
+    return bool(_TOKEN_RE.match(token or ""))
+
+
+class StampService:
+    """Scan -> durable row -> send with a deadline -> outcome (see the module doc)."""
+
+    def __init__(
+        self,
+        client: LoyaltyClient,
+        outbox: Outbox,
+        cache: CardCache | None,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        worker: SyncWorker | None = None,
+    ) -> None:
+        self.client = client
+        self.outbox = outbox
+        self.cache = cache
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.worker = worker or make_worker(settings, outbox, client, cache, self.clock)
+        self.deadline_s = settings.offline.degraded_deadline_ms / 1000
+        # The program's cooldown as the cloud told it (GET /device); lets an offline kiosk
+        # say "already stamped" for a second scan instead of queueing a certain reject.
+        self.cooldown_hint_s: float | None = None
+
+    def stamp(
+        self, card_token: str, *, scanned_at: datetime, key: str | None = None
+    ) -> StampOutcome:
+        if not valid_token(card_token):
+            return StampOutcome(StampKind.INVALID, reason="not_a_card_token")
+        key = key or new_idempotency_key()
+        local = self._local_cooldown(card_token, scanned_at)
+        if local is not None:
+            return local
+        cached = self.cache.card(card_token) if self.cache else None
+        try:
+            op = self.outbox.enqueue(
+                kind=OpKind.STAMP,
+                lane=card_lane(card_token),
+                key=key,
+                occurred_at=scanned_at,
+                card_token=card_token,
+                card_id=cached.id if cached else None,
+            )
+        except OutboxFull:
+            return StampOutcome(StampKind.NOT_SAVED, key=key, reason="outbox_full")
+        except OutboxError as exc:
+            return StampOutcome(StampKind.NOT_SAVED, key=key, reason=exc.reason)
+        # From here on the stamp is the customer's: every path below acknowledges it or
+        # reports the cloud's own permanent answer.
+        attempt = attempt_from_stored(op) if op.state != OpState.PENDING else None
+        if attempt is None:
+            waiter = self.worker.send_now(op)
+            attempt = waiter.wait(self.deadline_s)
+            if attempt is None:
+                self.worker.forget(waiter)
+                return self._pending(op.id, key, card_token, "slow")
+        return self._from_attempt(attempt, op.id, key, card_token)
+
+    def _local_cooldown(self, token: str, scanned_at: datetime) -> StampOutcome | None:
+        """Spare a round trip the cloud would refuse anyway; the cloud stays the authority."""
+        card = self.cache.card(token) if self.cache else None
+        if card is not None and card.next_stamp_at and card.next_stamp_at > scanned_at:
+            return StampOutcome(
+                StampKind.COOLDOWN, card=card, next_stamp_at=card.next_stamp_at, reason="local"
+            )
+        if not self.cooldown_hint_s:
+            return None
+        try:
+            pending = self.outbox.pending_stamps(token)
+        except OutboxError:
+            return None
+        if pending:
+            last = max(p.occurred_at for p in pending)
+            from datetime import timedelta
+
+            next_at = last + timedelta(seconds=self.cooldown_hint_s)
+            if next_at > scanned_at:
+                return StampOutcome(
+                    StampKind.COOLDOWN,
+                    card=card,
+                    next_stamp_at=next_at,
+                    pending=len(pending),
+                    reason="local",
+                )
+        return None
+
+    def _from_attempt(self, a: Attempt, op_id: int, key: str, token: str) -> StampOutcome:
+        if a.outcome == Outcome.DONE and isinstance(a.result, StampResult):
+            return StampOutcome(
+                StampKind.ADDED,
+                key=key,
+                op_id=op_id,
+                result=a.result,
+                card=a.result.card,
+                unlocked=a.result.unlocked_vouchers,
+                pending=self._pending_count(token),
+            )
+        if a.outcome == Outcome.REJECTED:
+            err = a.error
+            if isinstance(err, errors.CooldownActive):
+                return StampOutcome(
+                    StampKind.COOLDOWN,
+                    key=key,
+                    op_id=op_id,
+                    card=self.cache.card(token) if self.cache else None,
+                    next_stamp_at=err.next_stamp_at,
+                    reason=err.code,
+                )
+            if isinstance(err, errors.NotFound):
+                return StampOutcome(
+                    StampKind.CARD_NOT_FOUND, key=key, op_id=op_id, reason="card_not_found"
+                )
+            return StampOutcome(
+                StampKind.REJECTED, key=key, op_id=op_id, reason=err.code if err else "rejected"
+            )
+        reason = "offline" if isinstance(a.error, errors.Offline) else "server_error"
+        return self._pending(op_id, key, token, reason)
+
+    def _pending_count(self, token: str) -> int:
+        try:
+            return self.outbox.pending_count(card_lane(token))
+        except OutboxError:
+            return 0
+
+    def _pending(self, op_id: int, key: str, token: str, reason: str) -> StampOutcome:
+        return StampOutcome(
+            StampKind.SAVED_PENDING,
+            key=key,
+            op_id=op_id,
+            card=self.cache.card(token) if self.cache else None,
+            pending=max(1, self._pending_count(token)),
+            reason=reason,
+        )
+
+
+# -- redemption ------------------------------------------------------------------------
+
+
+class RedeemKind(StrEnum):
+    REDEEMED = "redeemed"  # the cloud confirmed
+    REDEEMED_OFFLINE = "redeemed_offline"  # allowed by setting: queued, sent when back
+    NEEDS_CLOUD = "needs_cloud"  # offline and offline redemption not allowed for this one
+    ALREADY_REDEEMED = "already_redeemed"
+    EXPIRED = "expired"
+    NOT_SELF_REDEEMABLE = "not_self_redeemable"  # show it to staff
+    NOT_FOUND = "not_found"
+    NOT_SAVED = "not_saved"  # offline redemption allowed but the disk refused
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class RedeemOutcome:
+    kind: RedeemKind
+    key: str
+    voucher: Voucher | None = None
+    reason: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "outcome": str(self.kind),
+            "idempotency_key": self.key,
+            "voucher": to_jsonable(self.voucher) if self.voucher else None,
+            "reason": self.reason,
+        }
+
+
+_REDEEM_ERRORS: tuple[tuple[type[errors.ApiError], RedeemKind], ...] = (
+    (errors.VoucherAlreadyRedeemed, RedeemKind.ALREADY_REDEEMED),
+    (errors.VoucherExpired, RedeemKind.EXPIRED),
+    (errors.VoucherNotSelfRedeemable, RedeemKind.NOT_SELF_REDEEMABLE),
+    (errors.NotFound, RedeemKind.NOT_FOUND),
+)
+
+
+class RedeemService:
+    """Self-redeem a voucher: the cloud decides, unless offline redemption is allowed."""
+
+    KEY_MEMORY_S = 900.0
+
+    def __init__(
+        self,
+        client: LoyaltyClient,
+        outbox: Outbox,
+        cache: CardCache | None,
+        settings: Settings,
+        clock: Clock | None = None,
+        *,
+        worker: SyncWorker | None = None,
+    ) -> None:
+        self.client = client
+        self.outbox = outbox
+        self.cache = cache
+        self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self.worker = worker
+        self._keys: dict[str, tuple[str, float]] = {}
+        self._lock = threading.Lock()
+
+    def _key_for(self, voucher_id: str, key: str | None) -> str:
+        """Reuse the key of an unanswered attempt on the same voucher: if that one applied
+        after all, the server answers "redeemed" (its first answer), not "already redeemed"."""
+        if key:
+            return key
+        now = self.clock.monotonic()
+        with self._lock:
+            remembered = self._keys.get(voucher_id)
+            if remembered and now - remembered[1] < self.KEY_MEMORY_S:
+                return remembered[0]
+            fresh = new_idempotency_key()
+            self._keys[voucher_id] = (fresh, now)
+            return fresh
+
+    def _settled(self, voucher_id: str) -> None:
+        with self._lock:
+            self._keys.pop(voucher_id, None)
+
+    def redeem(
+        self, voucher_id: str, *, scanned_at: datetime, key: str | None = None
+    ) -> RedeemOutcome:
+        key = self._key_for(voucher_id, key)
+        try:
+            queued = self.outbox.pending_redeem(voucher_id)
+        except OutboxError:
+            queued = None
+        if queued is not None:
+            self._settled(voucher_id)
+            return RedeemOutcome(RedeemKind.ALREADY_REDEEMED, key, reason="redeemed_here_offline")
+        try:
+            voucher = self.client.redeem(voucher_id, idempotency_key=key, occurred_at=scanned_at)
+        except errors.ApiError as exc:
+            return self._failed(voucher_id, key, scanned_at, exc)
+        self._settled(voucher_id)
+        if self.cache:
+            self.cache.update_voucher(voucher)
+        return RedeemOutcome(RedeemKind.REDEEMED, key, voucher)
+
+    def _failed(
+        self, voucher_id: str, key: str, scanned_at: datetime, exc: errors.ApiError
+    ) -> RedeemOutcome:
+        if not exc.retryable:
+            self._settled(voucher_id)
+            for cls, kind in _REDEEM_ERRORS:
+                if isinstance(exc, cls):
+                    return RedeemOutcome(kind, key, reason=exc.code)
+            return RedeemOutcome(RedeemKind.REJECTED, key, reason=exc.code)
+        offline_ok = self._offline_voucher(voucher_id, scanned_at)
+        if offline_ok is None:
+            return RedeemOutcome(RedeemKind.NEEDS_CLOUD, key, reason=exc.code)
+        voucher, token = offline_ok
+        try:
+            # The SAME key as the attempt that just failed: if it applied after all, the
+            # queued replay gets the first answer instead of a second redemption.
+            self.outbox.enqueue(
+                kind=OpKind.REDEEM,
+                lane=voucher_lane(voucher_id),
+                key=key,
+                occurred_at=scanned_at,
+                card_token=token,
+                card_id=voucher.card_id,
+                voucher_id=voucher_id,
+            )
+        except OutboxError as err:
+            return RedeemOutcome(RedeemKind.NOT_SAVED, key, voucher, reason=err.reason)
+        self._settled(voucher_id)
+        if self.cache:
+            self.cache.update_voucher(replace(voucher, state="redeemed", redeemed_at=scanned_at))
+        if self.worker:
+            self.worker.wake()
+        return RedeemOutcome(RedeemKind.REDEEMED_OFFLINE, key, voucher, reason=exc.code)
+
+    def _offline_voucher(self, voucher_id: str, at: datetime) -> tuple[Voucher, str] | None:
+        """A voucher this kiosk may redeem without the cloud, or None (then it needs it).
+
+        Only with the setting on, only a self-redeem voucher of a card seen before (issued
+        staff vouchers and free codes always need the cloud), only while usable and valid.
+        """
+        if not self.settings.offline.allow_offline_redeem or self.cache is None:
+            return None
+        hit = self.cache.voucher(voucher_id)
+        if hit is None:
+            return None
+        voucher, token = hit
+        if voucher.redemption != "self_redeem" or not voucher.card_id or not voucher.is_usable:
+            return None
+        if voucher.valid_until is not None and voucher.valid_until < at:
+            return None
+        return voucher, token
+
+
+# -- wiring ----------------------------------------------------------------------------
+
+
+class NotPaired(Exception):
+    """No device token: this kiosk is not paired with a shop (`kiosk provision`)."""
+
+
+def read_device_token(settings: Settings) -> str:
+    path = Path(settings.device.token_path)
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise NotPaired(f"no device token at {path}: run 'kiosk provision' first") from exc
+    if not token:
+        raise NotPaired(f"the device token file {path} is empty: run 'kiosk provision'")
+    return token
+
+
+def make_client(settings: Settings, token: str) -> LoyaltyClient:
+    """The outbox's own client: no inner retries (the outbox owns retrying, with backoff)."""
+    verify: bool | str = (
+        str(settings.server.ca_bundle) if settings.server.ca_bundle else settings.server.verify_tls
+    )
+    return LoyaltyClient(
+        settings.server.url,
+        token,
+        connect_timeout=settings.server.connect_timeout_s,
+        read_timeout=settings.server.read_timeout_s,
+        retries=0,
+        verify_tls=verify,
+    )
+
+
+def make_worker(
+    settings: Settings,
+    outbox: Outbox,
+    client: LoyaltyClient,
+    cache: CardCache | None,
+    clock: Clock | None = None,
+) -> SyncWorker:
+    off = settings.offline
+    # A claim must outlive the slowest attempt, or a second sender could start the same row.
+    lease = settings.server.connect_timeout_s + settings.server.read_timeout_s + 10
+    return SyncWorker(
+        outbox,
+        client,
+        cache=cache,
+        clock=clock,
+        backoff=Backoff(base_s=off.retry_base_s, cap_s=off.retry_max_s),
+        concurrency=off.sync_concurrency,
+        lease_s=lease,
+        poll_s=off.sync_poll_s,
+        degraded_after_s=off.degraded_deadline_ms / 1000,
+    )
+
+
+@dataclass
+class Services:
+    """Everything the stamp path needs, opened from the settings (CLI and app)."""
+
+    settings: Settings
+    client: LoyaltyClient
+    outbox: Outbox
+    cache: CardCache
+    worker: SyncWorker
+    stamps: StampService
+    redeems: RedeemService
+
+    def close(self) -> None:
+        self.worker.stop(timeout=2)
+        self.outbox.close()
+        self.cache.close()
+
+
+def open_services(settings: Settings, clock: Clock | None = None) -> Services:
+    """Open outbox, cache, client and worker (not started) for this kiosk."""
+    token = read_device_token(settings)
+    state = Path(settings.device.state_dir)
+    client = make_client(settings, token)
+    outbox = Outbox(state, max_rows=settings.offline.outbox_max_rows)
+    cache = CardCache(state, size=settings.offline.card_cache_size)
+    worker = make_worker(settings, outbox, client, cache, clock)
+    stamps = StampService(client, outbox, cache, settings, clock, worker=worker)
+    redeems = RedeemService(client, outbox, cache, settings, clock, worker=worker)
+    return Services(settings, client, outbox, cache, worker, stamps, redeems)

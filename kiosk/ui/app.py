@@ -1,0 +1,218 @@
+"""KioskApp: a ScreenManager that renders the controller's state; touches go back to it.
+
+Screens are discovered from kiosk/ui/screens/ (see that package's docstring), so staff and
+technician screens plug in without edits here. State changes arrive on any thread and are
+rendered on Kivy's main thread in the next frame (Clock.schedule_once). A 4 Hz Clock event
+drives the flows' timers and the systemd watchdog, so the watchdog proves the UI loop is alive.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import logging
+import pkgutil
+from collections.abc import Callable
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.properties import NumericProperty
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
+from kivy.uix.widget import Widget
+
+from kiosk.ui import theme
+from kiosk.ui.fonts import register_fonts
+
+log = logging.getLogger(__name__)
+
+TICK_S = 0.25
+STAFF_HOLD_S = 3.0
+
+
+def discover_screens(package: str = "kiosk.ui.screens") -> list[Screen]:
+    """One instance of every Screen subclass defined in each public module of `package`."""
+    pkg = importlib.import_module(package)
+    found: list[Screen] = []
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        try:
+            mod = importlib.import_module(f"{package}.{info.name}")
+        except Exception:  # one broken screen must not take the kiosk down
+            log.exception("screen module %s failed to import", info.name)
+            continue
+        for _, cls in inspect.getmembers(mod, inspect.isclass):
+            if cls.__module__ != mod.__name__ or not issubclass(cls, Screen):
+                continue
+            if not callable(getattr(cls, "show", None)):
+                continue
+            try:
+                found.append(cls())
+            except Exception:
+                log.exception("screen %s could not be created", cls.__name__)
+    return found
+
+
+class BlankOverlay(Widget):
+    """Covers everything while the screen is blanked; the touch that wakes it goes nowhere else."""
+
+    def __init__(self, on_wake: Callable[[], None], **kw) -> None:
+        super().__init__(**kw)
+        self._on_wake = on_wake
+        from kivy.graphics import Color, Rectangle
+
+        with self.canvas:
+            Color(0, 0, 0, 1)
+            self._r = Rectangle()
+        self.bind(pos=self._fit, size=self._fit)
+
+    def _fit(self, *_a) -> None:
+        self._r.pos, self._r.size = self.pos, self.size
+
+    def on_touch_down(self, touch):
+        if self.opacity > 0:
+            self._on_wake()
+            return True
+        return False
+
+    def on_touch_move(self, touch):
+        return self.opacity > 0
+
+    def on_touch_up(self, touch):
+        return self.opacity > 0
+
+
+class Root(FloatLayout):
+    """The screens, the blank overlay, and the hidden staff corner (long press)."""
+
+    def __init__(self, app: KioskApp, **kw) -> None:
+        super().__init__(**kw)
+        self.app = app
+        self.sm = ScreenManager(transition=NoTransition())
+        self.add_widget(self.sm)
+        self.overlay = BlankOverlay(on_wake=lambda: app.touch("wake"), opacity=0)
+        self.add_widget(self.overlay)
+        self._corner_ev = None
+
+    def _in_corner(self, touch) -> bool:
+        gesture = self.app.staff_gesture
+        size = 80 * self.app.u
+        if gesture == "long_press_top_left":
+            return touch.x < size and touch.y > self.height - size
+        if gesture == "long_press_top_right":
+            return touch.x > self.width - size and touch.y > self.height - size
+        return False
+
+    def on_touch_down(self, touch):
+        self.app.touch_seen()
+        if self._in_corner(touch) and self.overlay.opacity == 0:
+            self._corner_ev = Clock.schedule_once(
+                lambda _dt: self.app.touch("staff_open"), STAFF_HOLD_S
+            )
+        return super().on_touch_down(touch)
+
+    def on_touch_up(self, touch):
+        if self._corner_ev is not None:
+            self._corner_ev.cancel()
+            self._corner_ev = None
+        return super().on_touch_up(touch)
+
+
+class KioskApp(App):
+    """The kiosk's window. `controller` is a KioskController (or anything with its API)."""
+
+    u = NumericProperty(1.0)
+    title = "Stamp Kiosk"
+
+    def __init__(
+        self,
+        controller: Any,
+        *,
+        staff_gesture: str = "long_press_top_left",
+        on_first_frame: Callable[[], None] | None = None,
+        on_tick: Callable[[], None] | None = None,
+        **kw: Any,
+    ) -> None:
+        super().__init__(**kw)
+        self.controller = controller
+        self.staff_gesture = staff_gesture
+        self._on_first_frame = on_first_frame
+        self._on_tick = on_tick
+        self.screens: dict[str, Screen] = {}
+        self.rendered: Any = None  # the state on screen now (tests read it)
+        self.renders = 0
+        self.font_file: str | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+
+    # -- build -----------------------------------------------------------------------------
+
+    def build(self) -> Root:
+        self.font_file = register_fonts()
+        Window.clearcolor = theme.BG
+        self._resize(Window, *Window.size)
+        Window.bind(size=lambda w, s: self._resize(w, *s))
+        root = Root(self)
+        for screen in discover_screens():
+            if screen.name in self.screens:
+                log.warning("two screens named %r; keeping the first", screen.name)
+                continue
+            self.screens[screen.name] = screen
+            root.sm.add_widget(screen)
+        return root
+
+    def _resize(self, _w: Any, width: float, height: float) -> None:
+        self.u = theme.unit(width, height)
+
+    def on_start(self) -> None:
+        self._unsubscribe = self.controller.subscribe(self._state_changed)
+        self.render(self.controller.state)
+        Clock.schedule_interval(self._tick, TICK_S)
+        Window.bind(on_flip=self._first_flip)
+
+    def on_stop(self) -> None:
+        if self._unsubscribe:
+            self._unsubscribe()
+
+    def _first_flip(self, *_a) -> None:
+        Window.unbind(on_flip=self._first_flip)
+        if self._on_first_frame:
+            self._on_first_frame()
+
+    def _tick(self, _dt: float) -> None:
+        try:
+            self.controller.tick()
+        except Exception:
+            log.exception("controller tick failed")
+        if self._on_tick:
+            self._on_tick()
+
+    # -- state in, touches out ---------------------------------------------------------------
+
+    def _state_changed(self, state: Any) -> None:
+        Clock.schedule_once(lambda _dt: self.render(self.controller.state), 0)
+
+    def render(self, state: Any) -> None:
+        screen = self.screens.get(state.screen)
+        if screen is None:
+            log.error("no screen named %r; is its module in kiosk/ui/screens?", state.screen)
+            return
+        try:
+            screen.show(state)
+        except Exception:  # a rendering bug must not kill the kiosk
+            log.exception("screen %s failed to show the state", state.screen)
+        if self.root is not None:
+            self.root.sm.current = screen.name
+            self.root.overlay.opacity = 1 if getattr(state, "blanked", False) else 0
+        self.rendered = state
+        self.renders += 1
+
+    def touch(self, action: str, **data: Any) -> None:
+        self.controller.touch(action, **data)
+
+    def touch_seen(self) -> None:
+        """Every touch anywhere counts as activity (keeps the visit alive)."""
+        if self.root is not None and self.root.overlay.opacity == 0:
+            self.controller.touch("wake")

@@ -1,0 +1,7 @@
+"""One module per screen. Each exposes a kivy Screen subclass with a `name` and `show(state)`.
+
+kiosk.ui.app discovers every public module here (names starting with "_" are helpers),
+instantiates each Screen subclass defined in it with no arguments, and shows the screen
+whose `name` equals the published state's `screen`. Touches go to the controller with
+`App.get_running_app().controller.touch(action, **data)` (KioskScreen.send does that).
+"""

@@ -1,0 +1,60 @@
+"""Attract: the shop's name, one instruction, an arrow bobbing toward the scanner, languages."""
+
+from __future__ import annotations
+
+from kivy.animation import Animation
+from kivy.properties import NumericProperty
+
+from kiosk.i18n import LANGUAGE_NAMES
+from kiosk.ui import theme
+from kiosk.ui.screens._base import KioskScreen, load_kv
+from kiosk.ui.widgets.common import KioskButton
+
+load_kv(__file__)
+
+
+class AttractScreen(KioskScreen):
+    bob = NumericProperty(0.5)
+
+    def __init__(self, **kw) -> None:
+        kw.setdefault("name", "attract")
+        super().__init__(**kw)
+        self._langs: tuple[str, ...] = ()
+        self._anim = None
+
+    def render(self, state) -> None:
+        self.ids.shop.text = state.shop_name or self.t("attract.welcome")
+        self.ids.title.text = self.t("attract.title")
+        self.ids.hint.text = self.t("attract.hint")
+        self._lang_buttons(state.languages, state.lang)
+        self._animate()
+
+    def _lang_buttons(self, langs: tuple[str, ...], current: str) -> None:
+        box = self.ids.langs
+        box.clear_widgets()
+        if len(langs) < 2:
+            return
+        for code in langs:
+            selected = code == current
+            btn = KioskButton(
+                text=LANGUAGE_NAMES.get(code, code),
+                base_size=24 * self._u(),
+                bg=theme.ACCENT if selected else theme.PANEL,
+                color=theme.ACCENT_TEXT if selected else theme.TEXT,
+            )
+            btn.lang_code = code
+            btn.bind(on_release=lambda b: self.send("language", lang=b.lang_code))
+            box.add_widget(btn)
+
+    def _u(self) -> float:
+        from kivy.app import App
+
+        return getattr(App.get_running_app(), "u", 1.0)
+
+    def _animate(self) -> None:
+        if self._anim is None:
+            self._anim = Animation(bob=0.4, d=0.7, t="in_out_sine") + Animation(
+                bob=0.6, d=0.7, t="in_out_sine"
+            )
+            self._anim.repeat = True
+            self._anim.start(self)

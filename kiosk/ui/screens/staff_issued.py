@@ -1,0 +1,77 @@
+"""staff_issued: the voucher was issued; where it went, its code, the coupon preview, print."""
+
+from __future__ import annotations
+
+import io
+
+from kivy.core.image import Image as CoreImage
+from kivy.metrics import dp
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.image import Image
+
+from kiosk.flows.staff_states import StaffIssued
+from kiosk.ui.widgets.staff_kit import (
+    ACCENT,
+    OK,
+    PANEL,
+    SELECTED,
+    TEXT,
+    StaffScreen,
+    button,
+    label,
+    paint,
+)
+
+
+class StaffIssuedScreen(StaffScreen):
+    screen_name = "staff_issued"
+
+    def render(self, state: StaffIssued) -> None:
+        self.clear_widgets()
+        root = BoxLayout(orientation="vertical", padding=dp(12), spacing=dp(10))
+        root.add_widget(self.top_bar("staff.issued.title"))
+        body = BoxLayout(spacing=dp(16))
+        info = paint(BoxLayout(orientation="vertical", spacing=dp(8), padding=dp(12)), PANEL)
+        info.add_widget(label(state.title, self.lang, size=30, color=ACCENT, bold=True,
+                              height=dp(56)))
+        where = (self.t("staff.issued.to_customer", name=state.customer_name)
+                 if state.customer_name else self.t("staff.issued.free"))
+        info.add_widget(label(where, self.lang, size=22, height=dp(64)))
+        if state.redeem_code:
+            info.add_widget(label(self.t("staff.issued.code", code=state.redeem_code), self.lang,
+                                  size=24, bold=True, height=dp(44)))
+        until = (self.t("staff.issued.valid_until", date=state.valid_until) if state.valid_until
+                 else self.t("staff.issued.unlimited"))
+        info.add_widget(label(until, self.lang, size=20, color=TEXT, height=dp(36)))
+        if state.print_state == "printed":
+            info.add_widget(label(self.t("staff.issued.printed"), self.lang, size=22, color=OK,
+                                  height=dp(40)))
+        info.add_widget(self.message_label(state.message, height=dp(80)))
+        info.add_widget(BoxLayout())
+        self.buttons = {}
+        row = BoxLayout(size_hint_y=None, height=dp(80), spacing=dp(10))
+        if state.can_print:
+            self.buttons["print"] = button(self.t("staff.issued.print"), self.lang,
+                                           lambda: self.emit("print"), color=SELECTED)
+        if state.can_retry:
+            self.buttons["retry_print"] = button(self.t("staff.issued.retry"), self.lang,
+                                                 lambda: self.emit("retry_print"), color=SELECTED)
+        self.buttons["new_voucher"] = button(self.t("staff.issued.new"), self.lang,
+                                             lambda: self.emit("new_voucher"))
+        self.buttons["back"] = button(self.t("staff.issued.menu"), self.lang,
+                                      lambda: self.emit("back"))
+        for b in self.buttons.values():
+            row.add_widget(b)
+        info.add_widget(row)
+        body.add_widget(info)
+        body.add_widget(self._preview(state))
+        root.add_widget(body)
+        self.add_widget(root)
+
+    def _preview(self, state: StaffIssued):
+        box = paint(BoxLayout(padding=dp(10), size_hint_x=0.55), (0.85, 0.85, 0.85, 1))
+        if state.preview_png:
+            texture = CoreImage(io.BytesIO(state.preview_png), ext="png").texture
+            self.preview = Image(texture=texture, fit_mode="contain")
+            box.add_widget(self.preview)
+        return box

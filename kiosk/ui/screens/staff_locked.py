@@ -1,0 +1,35 @@
+"""staff_locked: too many wrong PINs; a visible countdown until login opens again."""
+
+from __future__ import annotations
+
+from kivy.metrics import dp
+from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.flows.staff_states import StaffLocked
+from kiosk.ui.widgets.staff_kit import ACCENT, ERROR, TEXT, StaffScreen, button, label
+
+
+def mmss(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class StaffLockedScreen(StaffScreen):
+    screen_name = "staff_locked"
+
+    def render(self, state: StaffLocked) -> None:
+        self.clear_widgets()
+        outer = AnchorLayout()
+        col = BoxLayout(orientation="vertical", size_hint=(None, None), width=dp(720),
+                        height=dp(460), spacing=dp(16))
+        col.add_widget(label(self.t("staff.locked.title"), self.lang, size=34, color=ERROR,
+                             halign="center", bold=True, height=dp(60)))
+        self.countdown = label(mmss(state.seconds_left), self.lang, size=96, color=ACCENT,
+                               halign="center", bold=True, height=dp(150))
+        col.add_widget(self.countdown)
+        body = self.t("staff.locked.body", time=mmss(state.seconds_left))
+        col.add_widget(label(body, self.lang, size=24, color=TEXT, halign="center", height=dp(90)))
+        col.add_widget(button(self.t("staff.key.cancel"), self.lang, lambda: self.emit("cancel"),
+                              size_hint_y=None, height=dp(88)))
+        outer.add_widget(col)
+        self.add_widget(outer)

@@ -1,0 +1,59 @@
+"""staff_tools: reprint the last coupon (marked REPRINT), printer status and test print,
+the day summary from the kiosk's own log (on screen and on paper), diagnostics."""
+
+from __future__ import annotations
+
+from kivy.metrics import dp
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.flows.staff_states import StaffTools
+from kiosk.ui.widgets.staff_kit import ACCENT, PANEL, TEXT, StaffScreen, button, label, paint
+
+
+class StaffToolsScreen(StaffScreen):
+    screen_name = "staff_tools"
+
+    def render(self, state: StaffTools) -> None:
+        self.clear_widgets()
+        root = BoxLayout(orientation="vertical", padding=dp(12), spacing=dp(10))
+        root.add_widget(self.top_bar("staff.tools.title", back=True))
+        body = BoxLayout(spacing=dp(16))
+        actions = BoxLayout(orientation="vertical", spacing=dp(12), size_hint_x=0.45)
+        self.buttons = {}
+        wanted = [
+            ("reprint", "reprint_last", "staff.tools.reprint", state.has_last_coupon),
+            ("printer", "printer_status", "staff.tools.printer_status", True),
+            ("printer", "test_print", "staff.tools.test_print", True),
+            ("day_summary", "print_summary", "staff.tools.print_summary", True),
+            ("diagnostics", "diagnostics", "staff.menu.diagnostics", True),
+        ]
+        for tool, action, key, enabled in wanted:
+            if tool in state.tools:
+                b = button(self.t(key), self.lang, lambda a=action: self.emit(a), size=22,
+                           enabled=enabled, size_hint_y=None, height=dp(80))
+                self.buttons[action] = b
+                actions.add_widget(b)
+        actions.add_widget(BoxLayout())
+        body.add_widget(actions)
+        info = paint(BoxLayout(orientation="vertical", spacing=dp(6), padding=dp(14)), PANEL)
+        if state.summary is not None:
+            info.add_widget(label(self.t("staff.summary.title", day=state.summary.day.isoformat()),
+                                  self.lang, size=24, color=ACCENT, bold=True, height=dp(44)))
+            for key, n in state.summary.lines():
+                info.add_widget(self._figure(self.t(key), n))
+        if state.printer_lines:
+            info.add_widget(label(self.t("staff.tools.printer_status"), self.lang, size=22,
+                                  color=ACCENT, bold=True, height=dp(44)))
+            for line in state.printer_lines[:6]:
+                info.add_widget(label(line, self.lang, size=18, color=TEXT, height=dp(28)))
+        info.add_widget(BoxLayout())
+        info.add_widget(self.message_label(state.message, height=dp(70)))
+        body.add_widget(info)
+        root.add_widget(body)
+        self.add_widget(root)
+
+    def _figure(self, name: str, n: int) -> BoxLayout:
+        row = BoxLayout(size_hint_y=None, height=dp(40))
+        row.add_widget(label(name, self.lang, size=22))
+        row.add_widget(label(str(n), self.lang, size=26, bold=True, halign="right"))
+        return row

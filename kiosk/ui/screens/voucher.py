@@ -1,0 +1,51 @@
+"""One voucher: how it is redeemed; self-redeem by holding (never one tap); staff: show it."""
+
+from __future__ import annotations
+
+from kivy.properties import BooleanProperty
+
+from kiosk.ui.codes import code_image, to_texture
+from kiosk.ui.screens._base import KioskScreen, load_kv
+from kiosk.ui.widgets import hold_button  # noqa: F401 - registers HoldButton for the .kv
+
+load_kv(__file__)
+
+
+class VoucherScreen(KioskScreen):
+    has_code = BooleanProperty(False)
+    can_hold = BooleanProperty(True)
+
+    def __init__(self, **kw) -> None:
+        kw.setdefault("name", "voucher")
+        super().__init__(**kw)
+        self._voucher_id = ""
+
+    def render(self, state) -> None:
+        v = state.voucher
+        ids = self.ids
+        self._voucher_id = v.id
+        ids.title.text = v.title
+        ids.desc.text = v.description
+        ids.how.text = self.t(f"how.{v.redemption}")
+        ids.valid.text = (
+            self.t("voucher.valid_until", date=v.valid_until.date().isoformat())
+            if v.valid_until
+            else ""
+        )
+        self_redeem = v.redemption == "self_redeem"
+        ids.hold.reset()
+        ids.hold.text = self.t("voucher.hold")
+        ids.hold.disabled = not self_redeem
+        ids.hold.opacity = 1 if self_redeem else 0
+        self.can_hold = self_redeem
+        show_code = not self_redeem and v.redeem_code is not None
+        if show_code:
+            ids.code.texture = to_texture(code_image(v.redeem_code.value, v.redeem_code.symbology))
+        ids.code.opacity = 1 if show_code else 0
+        self.has_code = show_code
+        ids.back.text = self.t("common.back")
+        ids.done.text = self.t("common.done")
+
+    def redeem(self) -> None:
+        if self._voucher_id:
+            self.send("redeem", voucher_id=self._voucher_id)

@@ -1,0 +1,49 @@
+"""Vouchers: the card's usable vouchers, each saying how it is redeemed; tap to open."""
+
+from __future__ import annotations
+
+from kivy.app import App
+
+from kiosk.ui import theme
+from kiosk.ui.screens._base import KioskScreen, load_kv
+from kiosk.ui.widgets.common import KioskButton
+
+load_kv(__file__)
+
+
+class VouchersScreen(KioskScreen):
+    def __init__(self, **kw) -> None:
+        kw.setdefault("name", "vouchers")
+        super().__init__(**kw)
+
+    def render(self, state) -> None:
+        u = getattr(App.get_running_app(), "u", 1.0)
+        self.ids.title.text = self.t("vouchers.title")
+        self.ids.back.text = self.t("common.back")
+        self.ids.done.text = self.t("common.done")
+        rows = self.ids.rows
+        rows.clear_widgets()
+        if not state.vouchers:
+            rows.add_widget(
+                KioskButton(
+                    text=self.t("vouchers.none"),
+                    bg=theme.BG,
+                    color=theme.MUTED,
+                    size_hint_y=None,
+                    height=80 * u,
+                    base_size=26 * u,
+                )
+            )
+        for v in state.vouchers:
+            btn = KioskButton(
+                text=f"{v.title}\n[size={int(20 * u)}]{self.t('how.' + v.redemption)}[/size]",
+                markup=True,
+                bg=theme.PANEL,
+                color=theme.TEXT,
+                size_hint_y=None,
+                height=96 * u,
+                base_size=28 * u,
+            )
+            btn.voucher_id = v.id
+            btn.bind(on_release=lambda b: self.send("open_voucher", voucher_id=b.voucher_id))
+            rows.add_widget(btn)

@@ -1,0 +1,41 @@
+"""Window set-up that must happen before kivy.core.window is imported.
+
+Why a big surface: SDL's offscreen EGL surface keeps the size it was created with; a
+later Window.size larger than that draws garbage, smaller works. Headless runs (tests,
+demo recordings, bench) therefore create one surface big enough for every layout we
+check (1920x1920 holds 1920x1080 and 1080x1920) and shrink the window per layout.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+def headless() -> bool:
+    return not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
+
+
+def prepare_window(
+    width: int = 1280,
+    height: int = 800,
+    *,
+    fullscreen: bool = False,
+    surface: tuple[int, int] | None = None,
+) -> None:
+    """Configure Kivy's window (call before anything imports kivy.core.window)."""
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    if headless():
+        os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from kivy.config import Config
+
+    w, h = surface or (width, height)
+    Config.set("graphics", "width", str(w))
+    Config.set("graphics", "height", str(h))
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("graphics", "resizable", "1")
+    # One input source for the mouse, no multitouch emulation (red dots on right click),
+    # and no exit on Escape: a kiosk has no keyboard user to press it on purpose.
+    Config.set("input", "mouse", "mouse,disable_multitouch")
+    Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "log_level", os.environ.get("KIOSK_KIVY_LOG", "warning"))

@@ -1,0 +1,66 @@
+"""Build the FastAPI application: routes, problem handlers, middleware, clock, database."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from refserver import problems
+from refserver.clock import Clock
+from refserver.context import Context
+from refserver.db import Database
+from refserver.middleware import AccessLog, BodyLimit
+from refserver.routes import admin, cards, devices, staff, vouchers
+
+DEFAULT_MAX_BODY = 64 * 1024
+
+
+def _pin_salt(db: Database) -> bytes:
+    """Per-server salt for PIN/badge hashes, made once and kept in the database."""
+    salt = db.get_meta("pin_salt")
+    if salt is None:
+        db.set_meta("pin_salt", secrets.token_hex(16))
+        salt = db.get_meta("pin_salt")
+    assert salt is not None
+    return bytes.fromhex(salt)
+
+
+def create_app(
+    db_path: Path | str,
+    admin_token: str,
+    *,
+    max_body_bytes: int = DEFAULT_MAX_BODY,
+    clock: Clock | None = None,
+    staff_session_seconds: int = 900,
+    staff_lockout_seconds: int = 300,
+) -> FastAPI:
+    db = Database(db_path)
+    if clock is None:
+        stored = db.get_meta("clock_offset")
+        clock = Clock(float(stored) if stored is not None else None)
+    app = FastAPI(
+        title="Stamp Kiosk loyalty API (reference server)",
+        version="1.0.0",
+        description="The loyalty API v1 the kiosk speaks, plus the admin API. See docs/api.md.",
+    )
+    app.state.ctx = Context(
+        db=db,
+        clock=clock,
+        admin_token=admin_token,
+        pin_salt=_pin_salt(db),
+        staff_session_seconds=staff_session_seconds,
+        staff_lockout_seconds=staff_lockout_seconds,
+    )
+    problems.install(app)
+    for module in (devices, cards, vouchers, staff, admin):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, bool]:
+        return {"ok": True}
+
+    app.add_middleware(BodyLimit, limit=max_body_bytes)
+    app.add_middleware(AccessLog)
+    return app

@@ -1,0 +1,124 @@
+"""SQLite access: one connection per worker thread, WAL, explicit transactions.
+
+Why BEGIN IMMEDIATE for every write: it takes SQLite's write lock at the start, so the
+read-check-write of a stamp, a redeem or an idempotency record is serialized across all
+request threads. That (plus conditional UPDATEs) is what makes "self-redeem exactly once"
+and "one stamp per Idempotency-Key" hold under races, without any lock in Python.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+SCHEMA = """
+-- The reference server's tables. Times are TEXT in one fixed UTC format (see clock.iso),
+-- so they compare correctly as text. Secrets (device tokens, staff PINs, badges, staff
+-- session tokens) are stored hashed only.
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS programs (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, goal INTEGER NOT NULL,
+  cooldown_seconds INTEGER NOT NULL, created_at TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS milestones (
+  program_id TEXT NOT NULL REFERENCES programs(id), stamps INTEGER NOT NULL,
+  title TEXT NOT NULL, description TEXT NOT NULL DEFAULT '', redemption TEXT NOT NULL,
+  validity TEXT NOT NULL DEFAULT 'unlimited', PRIMARY KEY (program_id, stamps));
+
+CREATE TABLE IF NOT EXISTS locations (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, program_id TEXT, created_at TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS cards (
+  id TEXT PRIMARY KEY, program_id TEXT NOT NULL REFERENCES programs(id),
+  token TEXT NOT NULL UNIQUE, first_name TEXT NOT NULL, last_name TEXT NOT NULL DEFAULT '',
+  email TEXT, phone TEXT, stamps INTEGER NOT NULL DEFAULT 0, round INTEGER NOT NULL DEFAULT 1,
+  last_stamp_at TEXT, created_at TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS stamps (
+  id TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id), count INTEGER NOT NULL,
+  occurred_at TEXT NOT NULL, received_at TEXT NOT NULL, channel TEXT NOT NULL,
+  device_id TEXT, round INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS stamps_card ON stamps(card_id);
+
+CREATE TABLE IF NOT EXISTS vouchers (
+  id TEXT PRIMARY KEY, card_id TEXT REFERENCES cards(id), program_key TEXT NOT NULL,
+  title TEXT NOT NULL, description TEXT NOT NULL DEFAULT '', image_url TEXT,
+  redemption TEXT NOT NULL, code_value TEXT, code_symbology TEXT,
+  valid_from TEXT NOT NULL, valid_until TEXT, redeemed_at TEXT, redeemed_by TEXT,
+  source TEXT NOT NULL, issued_by TEXT, created_at TEXT NOT NULL,
+  UNIQUE (program_key, code_value));
+CREATE INDEX IF NOT EXISTS vouchers_card ON vouchers(card_id);
+CREATE INDEX IF NOT EXISTS vouchers_code ON vouchers(code_value);
+
+CREATE TABLE IF NOT EXISTS devices (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
+  location_id TEXT NOT NULL REFERENCES locations(id), hardware TEXT NOT NULL,
+  created_at TEXT NOT NULL, last_heartbeat_at TEXT, heartbeat TEXT,
+  failed_staff_logins INTEGER NOT NULL DEFAULT 0, staff_locked_until TEXT);
+
+CREATE TABLE IF NOT EXISTS pairing_codes (
+  code TEXT PRIMARY KEY, location_id TEXT NOT NULL, expires_at TEXT NOT NULL,
+  used_at TEXT, device_id TEXT);
+
+CREATE TABLE IF NOT EXISTS staff (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, pin_hash TEXT UNIQUE, badge_hash TEXT UNIQUE,
+  permissions TEXT NOT NULL, created_at TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS staff_sessions (
+  token_hash TEXT PRIMARY KEY, staff_id TEXT NOT NULL REFERENCES staff(id),
+  device_id TEXT, expires_at TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS idempotency (
+  scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
+  PRIMARY KEY (scope, key));
+"""
+
+
+class Database:
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._local = threading.local()
+        self._conn().executescript(SCHEMA)
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=15.0)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA busy_timeout=15000")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def tx(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction: IMMEDIATE for writes, DEFERRED (a consistent snapshot) for reads."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def get_meta(self, key: str) -> str | None:
+        with self.tx() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.tx(write=True) as conn:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (key, value),
+            )

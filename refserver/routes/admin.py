@@ -1,0 +1,216 @@
+"""The shop admin's API (X-Admin-Token): how the demo, the tests and outside checks seed
+programs, cards, staff and pairing codes, inspect cards and devices, and move the clock."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from refserver import auth
+from refserver.clock import iso
+from refserver.context import Context, ctx
+from refserver.crypto import new_card_token, new_code, new_id, secret_hash
+from refserver.problems import Problem
+from refserver.routes.common import card_row, ok, problems, program_row
+from refserver.schemas import (
+    AdminCardOut,
+    CardCreatedOut,
+    CardIn,
+    ClockIn,
+    ClockOut,
+    DeviceListOut,
+    IdOut,
+    PairingCodeIn,
+    PairingCodeOut,
+    ProgramIn,
+    StaffIn,
+)
+from refserver.validity import valid_until
+from refserver.views import card_json
+
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(auth.admin)])
+
+
+@router.post("/programs", response_model=IdOut, status_code=201, responses=problems())
+def create_program(body: ProgramIn, c: Context = Depends(ctx)):  # noqa: B008
+    stamps = [m.stamps for m in body.milestones]
+    if len(set(stamps)) != len(stamps):
+        raise Problem("validation_error", "milestones: two milestones at the same stamp count")
+    if any(s > body.goal for s in stamps):
+        raise Problem("validation_error", "milestones: a milestone lies beyond the goal")
+    now = c.clock.now()
+    for m in body.milestones:
+        valid_until(m.validity, now, now)  # rejects a fixed date in the past
+    pid = new_id("prg")
+    with c.db.tx(write=True) as conn:
+        conn.execute(
+            "INSERT INTO programs(id, name, goal, cooldown_seconds, created_at) VALUES (?,?,?,?,?)",
+            (pid, body.name, body.goal, body.cooldown_seconds, iso(now)),
+        )
+        conn.executemany(
+            "INSERT INTO milestones(program_id, stamps, title, description, redemption, validity)"
+            " VALUES (?,?,?,?,?,?)",
+            [
+                (pid, m.stamps, m.title, m.description, m.redemption, m.validity)
+                for m in body.milestones
+            ],
+        )
+    return ok({"id": pid}, 201)
+
+
+@router.post("/cards", response_model=CardCreatedOut, status_code=201, responses=problems(404))
+def create_card(body: CardIn, c: Context = Depends(ctx)):  # noqa: B008
+    """-> {id, token}: the token is what the customer's wallet pass carries."""
+    cid, token = new_id("crd"), new_card_token()
+    with c.db.tx(write=True) as conn:
+        program_row(conn, body.program_id)
+        conn.execute(
+            "INSERT INTO cards(id, program_id, token, first_name, last_name, email, phone, "
+            "created_at) VALUES (?,?,?,?,?,?,?,?)",
+            (
+                cid,
+                body.program_id,
+                token,
+                body.first_name,
+                body.last_name,
+                body.email,
+                body.phone,
+                iso(c.clock.now()),
+            ),
+        )
+    return ok({"id": cid, "token": token}, 201)
+
+
+@router.get("/cards/{card_id}", response_model=AdminCardOut, responses=problems(404))
+def get_card(
+    card_id: Annotated[str, Path(max_length=64)],
+    c: Context = Depends(ctx),  # noqa: B008
+):
+    """The card with its stamp ledger and vouchers (admin view: contact details included)."""
+    with c.db.tx() as conn:
+        card = card_row(conn, card_id)
+        body = card_json(conn, card, c.clock.now())
+        ledger = conn.execute(
+            "SELECT * FROM stamps WHERE card_id=? ORDER BY received_at, id", (card_id,)
+        ).fetchall()
+    body.update(
+        token=card["token"],
+        program_id=card["program_id"],
+        first_name=card["first_name"],
+        last_name=card["last_name"],
+        email=card["email"],
+        phone=card["phone"],
+        round=card["round"],
+        total_stamps=sum(r["count"] for r in ledger),
+        ledger=[
+            {
+                "stamp_id": r["id"],
+                "count": r["count"],
+                "occurred_at": r["occurred_at"],
+                "received_at": r["received_at"],
+                "channel": r["channel"],
+                "device_id": r["device_id"],
+                "round": r["round"],
+            }
+            for r in ledger
+        ],
+    )
+    return ok(body)
+
+
+@router.post("/staff", response_model=IdOut, status_code=201, responses=problems(409))
+def create_staff(body: StaffIn, c: Context = Depends(ctx)):  # noqa: B008
+    """PIN and badge are stored as PBKDF2 hashes; each must be unique (it identifies the person)."""
+    if body.pin is None and body.badge is None:
+        raise Problem("validation_error", "give a pin, a badge, or both")
+    pin_h = secret_hash(body.pin, c.pin_salt) if body.pin else None
+    badge_h = secret_hash(body.badge, c.pin_salt) if body.badge else None
+    sid = new_id("stf")
+    with c.db.tx(write=True) as conn:
+        for column, h in (("pin_hash", pin_h), ("badge_hash", badge_h)):
+            if h and conn.execute(f"SELECT 1 FROM staff WHERE {column}=?", (h,)).fetchone():  # noqa: S608
+                raise Problem("validation_error", f"{column[:-5]}: already used by another person")
+        conn.execute(
+            "INSERT INTO staff(id, name, pin_hash, badge_hash, permissions, created_at) "
+            "VALUES (?,?,?,?,?,?)",
+            (sid, body.name, pin_h, badge_h, json.dumps(body.permissions), iso(c.clock.now())),
+        )
+    return ok({"id": sid}, 201)
+
+
+@router.post(
+    "/pairing-codes", response_model=PairingCodeOut, status_code=201, responses=problems(404)
+)
+def create_pairing_code(body: PairingCodeIn, c: Context = Depends(ctx)):  # noqa: B008
+    """A one-time code (8 chars, expires after ttl_seconds, default 10 min) for one kiosk."""
+    now = c.clock.now()
+    name = body.location_name or "Shop"
+    with c.db.tx(write=True) as conn:
+        if body.program_id:
+            program_row(conn, body.program_id)
+        loc = conn.execute(
+            "SELECT * FROM locations WHERE name=? ORDER BY created_at LIMIT 1", (name,)
+        ).fetchone()
+        if loc is None:
+            loc_id = new_id("loc")
+            conn.execute(
+                "INSERT INTO locations(id, name, program_id, created_at) VALUES (?,?,?,?)",
+                (loc_id, name, body.program_id, iso(now)),
+            )
+        else:
+            loc_id = loc["id"]
+            if body.program_id:
+                conn.execute(
+                    "UPDATE locations SET program_id=? WHERE id=?", (body.program_id, loc_id)
+                )
+        code = new_code(8)
+        while conn.execute("SELECT 1 FROM pairing_codes WHERE code=?", (code,)).fetchone():
+            code = new_code(8)
+        expires = now + timedelta(seconds=body.ttl_seconds)
+        conn.execute(
+            "INSERT INTO pairing_codes(code, location_id, expires_at) VALUES (?,?,?)",
+            (code, loc_id, iso(expires)),
+        )
+    return ok({"code": code, "expires_at": iso(expires), "location_id": loc_id}, 201)
+
+
+@router.get("/devices", response_model=DeviceListOut, responses=problems())
+def list_devices(c: Context = Depends(ctx)):  # noqa: B008
+    """Paired kiosks with their last heartbeat."""
+    with c.db.tx() as conn:
+        rows = conn.execute("SELECT * FROM devices ORDER BY created_at, id").fetchall()
+    devices = [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "location_id": r["location_id"],
+            "created_at": r["created_at"],
+            "last_heartbeat_at": r["last_heartbeat_at"],
+            "heartbeat": json.loads(r["heartbeat"]) if r["heartbeat"] else None,
+        }
+        for r in rows
+    ]
+    return ok({"devices": devices})
+
+
+@router.get("/clock", response_model=ClockOut, responses=problems())
+def get_clock(c: Context = Depends(ctx)):  # noqa: B008
+    return ok({"now": iso(c.clock.now()), "offset_seconds": c.clock.offset_seconds})
+
+
+@router.post("/clock", response_model=ClockOut, responses=problems())
+def set_clock(body: ClockIn, c: Context = Depends(ctx)):  # noqa: B008
+    """Test clock: `{offset_seconds}` sets the shift from real time, `{advance_seconds}` adds to it."""
+    offset = c.clock.offset_seconds
+    if body.offset_seconds is not None:
+        offset = body.offset_seconds
+    if body.advance_seconds is not None:
+        offset += body.advance_seconds
+    if abs(offset) > 3e9:
+        raise Problem("validation_error", "offset_seconds: keep the clock within about 95 years")
+    c.clock.set_offset(offset)
+    c.db.set_meta("clock_offset", repr(offset))
+    return ok({"now": iso(c.clock.now()), "offset_seconds": offset})

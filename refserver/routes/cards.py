@@ -1,0 +1,190 @@
+"""Cards and stamps: look a scanned pass up, add a stamp, list vouchers, staff search."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from refserver import auth
+from refserver.clock import iso, parse_iso
+from refserver.context import Context, ctx
+from refserver.crypto import new_id
+from refserver.idempotency import KeyHeader, request_hash, run_once
+from refserver.problems import Problem
+from refserver.routes.common import card_row, ok, problems
+from refserver.routes.issue import issue_voucher
+from refserver.schemas import CardOut, CardSearchOut, StampIn, StampResultOut, VoucherListOut
+from refserver.views import card_json, card_vouchers, mask_contact, voucher_json
+
+router = APIRouter(prefix="/api/v1", tags=["cards"])
+CardId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.get("/cards/search", response_model=CardSearchOut, responses=problems(403))
+def search(
+    q: Annotated[str, Query(min_length=2, max_length=100)],
+    who: auth.Principal = Depends(auth.staff("search_cards")),  # noqa: B008
+    c: Context = Depends(ctx),  # noqa: B008
+):
+    """Staff lookup by first/last name, email, phone (digits) or exact card token."""
+    like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    digits = "".join(ch for ch in q if ch.isdigit())
+    with c.db.tx() as conn:
+        rows = conn.execute(
+            "SELECT c.*, p.name AS program_name, p.goal FROM cards c "
+            "JOIN programs p ON p.id = c.program_id "
+            "WHERE c.token = ? OR c.first_name LIKE ? ESCAPE '\\' "
+            "OR c.last_name LIKE ? ESCAPE '\\' OR (c.first_name || ' ' || c.last_name) "
+            "LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\' "
+            "OR (? != '' AND length(?) >= 3 AND replace(replace(replace(c.phone, ' ', ''), "
+            "'-', ''), '+', '') LIKE '%' || ? || '%') "
+            "ORDER BY c.first_name, c.id LIMIT 20",
+            (q, like, like, like, like, digits, digits, digits),
+        ).fetchall()
+    cards = [
+        {
+            "id": r["id"],
+            "display_name": r["first_name"],
+            "stamps": r["stamps"],
+            "goal": r["goal"],
+            "program_name": r["program_name"],
+            "contact_hint": mask_contact(r["email"], r["phone"]),
+        }
+        for r in rows
+    ]
+    return ok({"cards": cards})
+
+
+@router.get("/cards/by-token/{token}", response_model=CardOut, responses=problems(403, 404))
+def by_token(
+    token: Annotated[str, Path(min_length=1, max_length=256)],
+    who: auth.Principal = Depends(auth.any_principal),  # noqa: B008
+    c: Context = Depends(ctx),  # noqa: B008
+):
+    """The card a scanned wallet pass points to."""
+    with c.db.tx() as conn:
+        row = conn.execute("SELECT * FROM cards WHERE token=?", (token,)).fetchone()
+        if row is None:
+            raise Problem("card_not_found", "no card carries this token")
+        return ok(card_json(conn, row, c.clock.now()))
+
+
+@router.get("/cards/{card_id}/vouchers", response_model=VoucherListOut, responses=problems(404))
+def vouchers(
+    card_id: CardId,
+    who: auth.Principal = Depends(auth.any_principal),  # noqa: B008
+    c: Context = Depends(ctx),  # noqa: B008
+):
+    with c.db.tx() as conn:
+        card_row(conn, card_id)
+        return ok({"vouchers": card_vouchers(conn, card_id, c.clock.now())})
+
+
+@router.post(
+    "/cards/{card_id}/stamps",
+    response_model=StampResultOut,
+    status_code=201,
+    responses=problems(403, 404, 409),
+)
+def add_stamp(
+    card_id: CardId,
+    body: StampIn,
+    who: auth.Principal = Depends(auth.any_principal),  # noqa: B008
+    key: str | None = KeyHeader,
+    c: Context = Depends(ctx),  # noqa: B008
+):
+    """Add stamps (cooldown-checked); reaching a milestone issues its voucher."""
+    fingerprint = request_hash("POST", f"/cards/{card_id}/stamps", body.model_dump(mode="json"))
+
+    def op(conn: sqlite3.Connection) -> tuple[int, dict[str, Any]]:
+        return 201, _stamp(conn, c, who, card_id, body)
+
+    return run_once(c, scope=f"{who.kind}:{who.id}", key=key, fingerprint=fingerprint, op=op)
+
+
+def _check_cooldown(card: sqlite3.Row, cooldown: int, now: datetime) -> None:
+    last = parse_iso(card["last_stamp_at"])
+    if not cooldown or last is None:
+        return
+    nxt = last + timedelta(seconds=cooldown)
+    if now < nxt:
+        raise Problem(
+            "cooldown_active",
+            "this card was stamped moments ago",
+            retry_after=max(1, math.ceil((nxt - now).total_seconds())),
+            next_stamp_at=iso(nxt),
+        )
+
+
+def _stamp(
+    conn: sqlite3.Connection, c: Context, who: auth.Principal, card_id: str, body: StampIn
+) -> dict[str, Any]:
+    """Check, then write. The cooldown counts from the server's receipt time (see docs)."""
+    now = c.clock.now()
+    card = card_row(conn, card_id)
+    prog = conn.execute("SELECT * FROM programs WHERE id=?", (card["program_id"],)).fetchone()
+    _check_cooldown(card, prog["cooldown_seconds"], now)
+    milestones = {
+        m["stamps"]: m
+        for m in conn.execute("SELECT * FROM milestones WHERE program_id=?", (prog["id"],))
+    }
+    stamps, rnd, unlocked = card["stamps"], card["round"], []
+    for _ in range(body.count):
+        if stamps >= prog["goal"]:  # the card was full: this stamp starts a new round
+            stamps, rnd = 0, rnd + 1
+        stamps += 1
+        m = milestones.get(stamps)
+        if m is not None:
+            unlocked.append(_milestone_voucher(conn, c, card, m, now))
+    stamp_id = new_id("stp")
+    conn.execute(
+        "INSERT INTO stamps(id, card_id, count, occurred_at, received_at, channel, device_id, "
+        "round) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            stamp_id,
+            card_id,
+            body.count,
+            iso(body.occurred_at),
+            iso(now),
+            body.channel,
+            who.device_id,
+            rnd,
+        ),
+    )
+    conn.execute(
+        "UPDATE cards SET stamps=?, round=?, last_stamp_at=? WHERE id=?",
+        (stamps, rnd, iso(now), card_id),
+    )
+    updated = card_row(conn, card_id)
+    return {
+        "stamp_id": stamp_id,
+        "card": card_json(conn, updated, now),
+        "unlocked_vouchers": [voucher_json(v, now) for v in unlocked],
+    }
+
+
+def _milestone_voucher(
+    conn: sqlite3.Connection, c: Context, card: sqlite3.Row, m: sqlite3.Row, now: datetime
+) -> sqlite3.Row:
+    """Milestone vouchers always get a generated QR code, so any of them can be printed."""
+    return issue_voucher(
+        conn,
+        now,
+        card_id=card["id"],
+        program_key=card["program_id"],
+        title=m["title"],
+        description=m["description"],
+        image_url=None,
+        redemption=m["redemption"],
+        code_value=None,
+        generate_code=True,
+        symbology="qr",
+        validity=m["validity"],
+        valid_from=now,
+        source="milestone",
+        issued_by=None,
+    )

@@ -1,0 +1,107 @@
+"""Pairing, the device's cloud settings, and heartbeats."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends
+
+from refserver import auth
+from refserver.clock import iso
+from refserver.context import Context, ctx
+from refserver.crypto import new_id, new_token, token_hash
+from refserver.problems import Problem
+from refserver.routes.common import ok, problems
+from refserver.schemas import DeviceOut, HeartbeatIn, HeartbeatOut, PairIn, PairingOut
+
+router = APIRouter(prefix="/api/v1", tags=["devices"])
+LANGUAGES = ["en", "et", "ko", "zh"]
+
+
+def normalize_code(code: str) -> str:
+    """People type codes with spaces, dashes and lower case; the code itself has none."""
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+@router.post(
+    "/devices/pair",
+    response_model=PairingOut,
+    status_code=201,
+    responses=problems(404, 409, 410, auth=False),
+)
+def pair(body: PairIn, c: Context = Depends(ctx)):  # noqa: B008
+    """Exchange a one-time pairing code for a device token (shown once, stored hashed)."""
+    now = c.clock.now()
+    code = normalize_code(body.pairing_code)
+    with c.db.tx(write=True) as conn:
+        row = conn.execute("SELECT * FROM pairing_codes WHERE code=?", (code,)).fetchone()
+        if row is None:
+            raise Problem("pairing_code_invalid", "no such pairing code")
+        if row["used_at"]:
+            raise Problem("pairing_code_used", "this code was already used; ask for a new one")
+        if row["expires_at"] <= iso(now):
+            raise Problem("pairing_code_expired", "this code has expired; ask for a new one")
+        token, device_id = new_token(), new_id("dev")
+        conn.execute(
+            "INSERT INTO devices(id, name, token_hash, location_id, hardware, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                device_id,
+                body.device_name,
+                token_hash(token),
+                row["location_id"],
+                json.dumps(body.hardware),
+                iso(now),
+            ),
+        )
+        conn.execute(
+            "UPDATE pairing_codes SET used_at=?, device_id=? WHERE code=?",
+            (iso(now), device_id, code),
+        )
+        loc = conn.execute("SELECT id, name FROM locations WHERE id=?", (row["location_id"],))
+        location = dict(loc.fetchone())
+    return ok({"device_id": device_id, "device_token": token, "location": location}, 201)
+
+
+@router.get("/device", response_model=DeviceOut, responses=problems(403))
+def get_device(who: auth.Principal = Depends(auth.device), c: Context = Depends(ctx)):  # noqa: B008
+    """The kiosk's settings from the cloud (location, branding, languages, stamp rule)."""
+    with c.db.tx() as conn:
+        dev = conn.execute("SELECT * FROM devices WHERE id=?", (who.id,)).fetchone()
+        loc = conn.execute("SELECT * FROM locations WHERE id=?", (dev["location_id"],)).fetchone()
+        prog = None
+        if loc["program_id"]:
+            prog = conn.execute(
+                "SELECT * FROM programs WHERE id=?", (loc["program_id"],)
+            ).fetchone()
+        if prog is None:
+            prog = conn.execute(
+                "SELECT * FROM programs ORDER BY created_at DESC, id LIMIT 1"
+            ).fetchone()
+    return ok(
+        {
+            "device_id": dev["id"],
+            "name": dev["name"],
+            "location": {"id": loc["id"], "name": loc["name"]},
+            "branding": {"shop_name": loc["name"]},
+            "languages": LANGUAGES,
+            "cooldown_seconds": prog["cooldown_seconds"] if prog else 0,
+            "stamp_rule": {"count": 1, "program_id": prog["id"] if prog else None},
+        }
+    )
+
+
+@router.post("/device/heartbeat", response_model=HeartbeatOut, responses=problems(403))
+def heartbeat(
+    body: HeartbeatIn,
+    who: auth.Principal = Depends(auth.device),  # noqa: B008
+    c: Context = Depends(ctx),  # noqa: B008
+):
+    """Store the kiosk's health report; answer with the server time (for clock checks)."""
+    now = iso(c.clock.now())
+    with c.db.tx(write=True) as conn:
+        conn.execute(
+            "UPDATE devices SET last_heartbeat_at=?, heartbeat=? WHERE id=?",
+            (now, body.model_dump_json(), who.id),
+        )
+    return ok({"ok": True, "server_time": now})

@@ -1,0 +1,301 @@
+"""Request and response shapes (pydantic): the OpenAPI document is generated from these.
+
+Requests forbid unknown fields and use strict scalar types: a typo or a number sent as a
+string is a 422 naming the field, never silently ignored. Response models mirror the
+client's dataclasses in kiosk/api/models.py field by field (the wire names are the
+dataclass names); tests check recorded responses against the published schema.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+Redemption = Literal["self_redeem", "staff_scan", "redeem_code"]
+Symbology = Literal["qr", "code128", "pdf417", "aztec", "ean13"]
+VoucherState = Literal["issued", "active", "redeemed", "expired"]
+Channel = Literal["kiosk", "staff", "app", "web"]
+VALIDITY_PATTERN = (
+    r"^(unlimited|days:[1-9][0-9]{0,3}|months:[1-9][0-9]{0,2}|fixed_date:\d{4}-\d{2}-\d{2})$"
+)
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{2,31}$"
+
+Name = Annotated[StrictStr, Field(min_length=1, max_length=80)]
+Text = Annotated[StrictStr, Field(max_length=500)]
+Validity = Annotated[StrictStr, Field(pattern=VALIDITY_PATTERN)]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- requests -------------------------------------------------------------------------
+
+
+class PairIn(In):
+    pairing_code: Annotated[StrictStr, Field(min_length=4, max_length=64)]
+    device_name: Name
+    hardware: dict[str, Any] = Field(default_factory=dict)
+
+
+class HeartbeatIn(In):
+    """Everything optional: a kiosk reports what it knows. `details` takes anything else."""
+
+    app_version: Annotated[StrictStr, Field(max_length=40)] | None = None
+    uptime_s: Annotated[float, Field(ge=0)] | None = None
+    queue_depth: Annotated[StrictInt, Field(ge=0)] | None = None
+    oldest_queued_s: Annotated[float, Field(ge=0)] | None = None
+    camera: Annotated[StrictStr, Field(max_length=200)] | None = None
+    printer: Annotated[StrictStr, Field(max_length=200)] | None = None
+    scanner: Annotated[StrictStr, Field(max_length=200)] | None = None
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class StampIn(In):
+    count: Annotated[StrictInt, Field(ge=1, le=10)] = 1
+    occurred_at: AwareDatetime
+    channel: Channel = "kiosk"
+
+
+class RedeemIn(In):
+    occurred_at: AwareDatetime
+    channel: Channel = "kiosk"
+
+
+class StaffLoginIn(In):
+    pin: Annotated[StrictStr, Field(pattern=r"^[0-9]{4,12}$")] | None = None
+    badge: Annotated[StrictStr, Field(min_length=4, max_length=256)] | None = None
+
+
+class RedeemCodeIn(In):
+    """Either `value` (a code the POS already knows) or `generate: true`."""
+
+    value: Annotated[StrictStr, Field(pattern=CODE_PATTERN)] | None = None
+    generate: StrictBool = False
+    symbology: Symbology | None = None
+
+
+class VoucherIn(In):
+    title: Annotated[StrictStr, Field(min_length=1, max_length=80)]
+    description: Text = ""
+    image: Annotated[StrictStr, Field(max_length=500)] | None = None
+    card_id: Annotated[StrictStr, Field(min_length=1, max_length=64)] | None = None
+    redeem_code: RedeemCodeIn | Annotated[StrictStr, Field(pattern=CODE_PATTERN)] | None = None
+    symbology: Symbology | None = None
+    redemption: Redemption | None = None
+    validity: Validity = "unlimited"
+
+
+class MilestoneIn(In):
+    stamps: Annotated[StrictInt, Field(ge=1, le=1000)]
+    title: Annotated[StrictStr, Field(min_length=1, max_length=80)]
+    redemption: Redemption = "self_redeem"
+    description: Text = ""
+    validity: Validity = "unlimited"
+
+
+class ProgramIn(In):
+    name: Name
+    goal: Annotated[StrictInt, Field(ge=1, le=1000)]
+    milestones: list[MilestoneIn] = Field(default_factory=list, max_length=50)
+    cooldown_seconds: Annotated[StrictInt, Field(ge=0, le=86400 * 30)] = 0
+
+
+class CardIn(In):
+    program_id: Annotated[StrictStr, Field(min_length=1, max_length=64)]
+    first_name: Name
+    last_name: Annotated[StrictStr, Field(max_length=80)] = ""
+    email: Annotated[StrictStr, Field(max_length=200)] | None = None
+    phone: Annotated[StrictStr, Field(max_length=40)] | None = None
+
+
+class StaffIn(In):
+    name: Name
+    pin: Annotated[StrictStr, Field(pattern=r"^[0-9]{4,12}$")] | None = None
+    badge: Annotated[StrictStr, Field(min_length=4, max_length=256)] | None = None
+    permissions: list[Annotated[StrictStr, Field(min_length=1, max_length=40)]] = Field(
+        default_factory=list, max_length=50
+    )
+
+
+class PairingCodeIn(In):
+    location_name: Name | None = None
+    program_id: Annotated[StrictStr, Field(max_length=64)] | None = None
+    ttl_seconds: Annotated[StrictInt, Field(ge=1, le=86400 * 30)] = 600
+
+
+class ClockIn(In):
+    offset_seconds: Annotated[float, Field(ge=-3e9, le=3e9)] | None = None
+    advance_seconds: Annotated[float, Field(ge=-3e9, le=3e9)] | None = None
+
+
+# -- responses -------------------------------------------------------------------------
+
+
+class RedeemCodeOut(Out):
+    value: str
+    symbology: Symbology
+
+
+class VoucherOut(Out):
+    id: str
+    card_id: str | None
+    title: str
+    description: str
+    image_url: str | None
+    redemption: Redemption
+    redeem_code: RedeemCodeOut | None
+    state: VoucherState
+    valid_from: str | None = Field(json_schema_extra={"format": "date-time"})
+    valid_until: str | None = Field(json_schema_extra={"format": "date-time"})
+    redeemed_at: str | None = Field(json_schema_extra={"format": "date-time"})
+
+
+class MilestoneOut(Out):
+    stamps: int
+    title: str
+    redemption: Redemption
+
+
+class CardOut(Out):
+    id: str
+    display_name: str
+    program_name: str
+    stamps: int
+    goal: int
+    milestones: list[MilestoneOut]
+    vouchers: list[VoucherOut]
+    next_stamp_at: str | None = Field(json_schema_extra={"format": "date-time"})
+
+
+class StampResultOut(Out):
+    stamp_id: str
+    card: CardOut
+    unlocked_vouchers: list[VoucherOut]
+
+
+class VoucherListOut(Out):
+    vouchers: list[VoucherOut]
+
+
+class CardSummaryOut(Out):
+    id: str
+    display_name: str
+    stamps: int
+    goal: int
+    program_name: str
+    contact_hint: str
+
+
+class CardSearchOut(Out):
+    cards: list[CardSummaryOut]
+
+
+class StaffSessionOut(Out):
+    token: str
+    staff_id: str
+    staff_name: str
+    permissions: list[str]
+    expires_at: str = Field(json_schema_extra={"format": "date-time"})
+
+
+class LocationOut(Out):
+    id: str
+    name: str
+
+
+class PairingOut(Out):
+    device_id: str
+    device_token: str
+    location: LocationOut
+
+
+class DeviceOut(Out):
+    device_id: str
+    name: str
+    location: LocationOut
+    branding: dict[str, Any]
+    languages: list[str]
+    cooldown_seconds: int
+    stamp_rule: dict[str, Any]
+
+
+class HeartbeatOut(Out):
+    ok: bool
+    server_time: str = Field(json_schema_extra={"format": "date-time"})
+
+
+class IdOut(Out):
+    id: str
+
+
+class CardCreatedOut(Out):
+    id: str
+    token: str
+
+
+class LedgerEntryOut(Out):
+    stamp_id: str
+    count: int
+    occurred_at: str
+    received_at: str
+    channel: str
+    device_id: str | None
+    round: int
+
+
+class AdminCardOut(CardOut):
+    token: str
+    program_id: str
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    round: int
+    total_stamps: int
+    ledger: list[LedgerEntryOut]
+
+
+class PairingCodeOut(Out):
+    code: str
+    expires_at: str = Field(json_schema_extra={"format": "date-time"})
+    location_id: str
+
+
+class DeviceAdminOut(Out):
+    id: str
+    name: str
+    location_id: str
+    created_at: str
+    last_heartbeat_at: str | None
+    heartbeat: dict[str, Any] | None
+
+
+class DeviceListOut(Out):
+    devices: list[DeviceAdminOut]
+
+
+class ClockOut(Out):
+    now: str = Field(json_schema_extra={"format": "date-time"})
+    offset_seconds: float
+
+
+class ProblemOut(BaseModel):
+    """RFC 9457 problem details plus the stable machine `code` (and per-code extras)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str
+    title: str
+    status: int
+    code: str
+    detail: str
+
+
+def parse_fixed_date(value: str) -> date:
+    return date.fromisoformat(value)

@@ -1,0 +1,170 @@
+"""The staff screens under the real offscreen window: filled by touch, and screenshotted.
+
+Screenshots go to $STAFF_SHOTS (default: the test's tmp folder) so a person can look at
+them; the tests check that each is a real, non-blank picture of the intended screen.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+pytestmark = pytest.mark.ui
+
+from tests.staff.fakes import PIN, TOKEN  # noqa: E402
+
+kivy_host = pytest.importorskip("tests.staff.uihost")
+
+
+@pytest.fixture
+def host(memory_env):
+    h = kivy_host.Host(memory_env.flow)
+    yield h
+    h.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    return Path(os.environ.get("STAFF_SHOTS") or tmp_path / "shots")
+
+
+def key(host, label):
+    return host.screen.keyboard.keys[label]
+
+
+def type_on_keyboard(host, text: str) -> None:
+    kb = host.screen.keyboard
+    for ch in text:
+        if ch.isalpha() and ch.isupper() and not kb.shift:
+            host.tap(kb.keys["staff.key.shift"])
+        if ch.isalpha() and ch.islower() and kb.shift:
+            host.tap(kb.keys["staff.key.shift"])
+        if ch.isdigit() and ch not in kb.keys:
+            host.tap(kb.keys["staff.key.symbols"])
+        host.tap(host.screen.keyboard.keys[ch])
+        kb = host.screen.keyboard
+
+
+def login_by_touch(host, pin=PIN):
+    host.flow.begin_unlock()
+    for d in pin:
+        host.tap(host.screen.keypad.keys[d])
+    host.tap(host.screen.ok)
+
+
+def test_form_filled_by_touch_through_the_on_screen_keyboard(host, memory_env):
+    login_by_touch(host)
+    assert host.sm.current == "staff_menu"
+    host.tap(host.screen.buttons["open_issue"])
+    assert host.sm.current == "staff_issue_form"
+    host.tap(host.screen.fields["title"])
+    type_on_keyboard(host, "Birthday cake")
+    assert memory_env.flow.state.form.title == "Birthday cake"
+    host.tap(host.screen.fields["description"])
+    type_on_keyboard(host, "Happy day")
+    host.tap(host.screen.keyboard.keys["staff.key.back"])
+    assert memory_env.flow.state.form.description == "Happy da"
+    # the POS code by touch: choose "POS code", type it
+    given = [b for b in host.screen.walk() if getattr(b, "text", "") == "POS code"][0]
+    host.tap(given)
+    assert memory_env.flow.state.focus == "code_value"
+    type_on_keyboard(host, "bday25")
+    assert memory_env.flow.state.form.code_value == "BDAY25"
+    months = [b for b in host.screen.walk() if getattr(b, "text", "") == "Months"][0]
+    host.tap(months)
+    type_on_keyboard(host, "3")
+    host.tap(host.screen.generate)
+    assert host.sm.current == "staff_issued"
+    sent = memory_env.api.issued[-1]
+    assert sent["title"] == "Birthday cake" and sent["description"] == "Happy da"
+    assert sent["redeem_code"] == {"mode": "given", "value": "BDAY25", "symbology": "qr"}
+    assert sent["validity"] == "months:3"
+    assert memory_env.printer.printed[-1].redeem_code == "BDAY25"
+
+
+def test_errors_show_in_words_on_the_form(host, memory_env):
+    login_by_touch(host)
+    host.tap(host.screen.buttons["open_issue"])
+    host.tap(host.screen.generate)
+    texts = host.texts()
+    assert "The voucher needs a title." in texts
+    assert "Please fix the 1 marked field(s) first." in texts
+    assert memory_env.api.issued == []
+
+
+def _is_real_picture(path: Path) -> None:
+    img = Image.open(path).convert("RGB")
+    assert img.size[0] >= 800
+    colors = img.getcolors(maxcolors=1_000_000)
+    assert colors is not None and len(colors) > 20, f"{path} looks blank"
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_screenshots_of_every_staff_screen(host, memory_env, shots, lang):
+    env, flow = memory_env, memory_env.flow
+    host.set_lang(lang)
+    made = {}
+    flow.begin_unlock()
+    for d in PIN[:3]:
+        flow.touch("pin_digit", digit=d)
+    made["staff_pin"] = host.shot(shots, f"{lang}-staff_pin")
+    assert PIN[:3] not in " ".join(host.texts())
+    flow.touch("pin_digit", digit=PIN[3])
+    flow.touch("pin_ok")
+    made["staff_menu"] = host.shot(shots, f"{lang}-staff_menu")
+    flow.touch("open_issue")
+    env.type("title", "")
+    flow.touch("set_code_mode", mode="given")
+    env.type("code_value", "FREE COFFEE!")
+    flow.touch("set_validity", kind="fixed_date")
+    flow.touch("generate")
+    made["staff_issue_form-errors"] = host.shot(shots, f"{lang}-staff_issue_form-errors")
+    env.type("search", "mar")
+    flow.touch("search")
+    flow.touch("pick_customer", card_id="card-1")
+    env.type("title", "Birthday coffee")
+    flow.touch("set_code_mode", mode="generate")
+    flow.touch("set_validity", kind="days")
+    env.type("validity_n", "30")
+    flow.touch("toggle_print")
+    made["staff_issue_form"] = host.shot(shots, f"{lang}-staff_issue_form")
+    flow.touch("generate")
+    made["staff_issued-customer"] = host.shot(shots, f"{lang}-staff_issued-customer")
+    env.printer.paper_out = True
+    flow.touch("new_voucher")
+    env.type("title", "Sorry it was cold")
+    flow.touch("generate")
+    made["staff_issued"] = host.shot(shots, f"{lang}-staff_issued-paper-out")
+    env.printer.paper_out = False
+    flow.touch("retry_print")
+    env.log.record("stamp", env.clock.now())
+    flow.touch("back")
+    flow.touch("open_tools")
+    flow.touch("reprint_last")
+    made["staff_tools"] = host.shot(shots, f"{lang}-staff_tools")
+    flow.touch("exit")
+    env.clock.advance(1)
+    flow.begin_unlock()
+    for _ in range(5):
+        for d in "0000":
+            flow.touch("pin_digit", digit=d)
+        flow.touch("pin_ok")
+        env.clock.advance(1)
+    flow.tick()
+    made["staff_locked"] = host.shot(shots, f"{lang}-staff_locked")
+    assert set(kivy_host.staff_screen_classes()) <= {k.split("-")[0] for k in made}
+    for path in made.values():
+        _is_real_picture(path)
+
+
+def test_pin_pad_shows_dots_only(host, memory_env):
+    flow = memory_env.flow
+    flow.begin_unlock()
+    for d in PIN:
+        host.tap(host.screen.keypad.keys[d])
+    assert host.screen.dots.length == 4
+    shown = " ".join(host.texts())
+    assert PIN not in shown and TOKEN not in shown
