@@ -6,8 +6,6 @@ import io
 import logging
 import time
 
-import pytest
-
 from kiosk.api.client import LoyaltyClient
 from kiosk.appliance.doctor.checks import server as server_check
 from kiosk.appliance.doctor.checks import token as token_check
@@ -16,12 +14,6 @@ from kiosk.appliance.logging_setup import setup_logging
 from kiosk.appliance.provisioning import ProvisionRequest, provision
 from kiosk.appliance.token_store import TokenStore
 from tests.appliance.helpers import closed_port_url, context, kiosk_cli, write_config
-
-# The reference server lands on main from the `api` branch; until it is merged here these
-# tests cannot run (they need the real server, never a stand-in).
-pytest.importorskip(
-    "refserver", reason="reference server (refserver/) not merged into this branch yet"
-)
 
 
 def device_row(refserver, device_name):

@@ -16,12 +16,6 @@ from kiosk.api.client import LoyaltyClient
 from kiosk.config import load_settings
 from tests.appliance.helpers import closed_port_url, kiosk_cli
 
-# The reference server lands on main from the `api` branch; until it is merged here these
-# tests cannot run (they need the real server, never a stand-in).
-pytest.importorskip(
-    "refserver", reason="reference server (refserver/) not merged into this branch yet"
-)
-
 
 def new_code(refserver) -> str:
     return refserver.admin("POST", "/admin/pairing-codes", {"location_name": "Cafe Mari"})["code"]

@@ -30,6 +30,8 @@ def check(ctx: DoctorContext) -> CheckResult:
         )
     if st.paper_near_end:
         return yellow(f"{uri}: paper roll nearly empty", "put a spare roll next to the printer")
+    if uri.startswith(("preview:", "file:", "dummy:")):
+        return green(f"{uri}: {st.advisory or 'no physical printer (output to files)'}")
     return green(f"{uri}: online, paper OK")
 
 
