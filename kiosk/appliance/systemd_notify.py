@@ -130,6 +130,11 @@ class LoopWatchdog:
         self._last_ping = now
         return self.notifier.watchdog()
 
+    def ready(self, status: str) -> bool:
+        """READY=1 with the first STATUS (remembered, so the next tick does not repeat it)."""
+        self._last_status = _clean_status(status)
+        return self.notifier.ready(self._last_status)
+
     def set_status(self, text: str) -> bool:
         text = _clean_status(text)
         if text == self._last_status:
