@@ -17,7 +17,8 @@ from pathlib import Path
 
 from kiosk.appliance.toml_edit import write_atomic
 
-SYSTEMD_SRC = Path(__file__).resolve().parents[2] / "systemd"
+REPO = Path(__file__).resolve().parents[2]  # the install is a git checkout (docs/technician.md)
+SYSTEMD_SRC = REPO / "systemd"
 UNIT_NAME = "kiosk.service"
 DEFAULT_EXEC = "/opt/stamp-kiosk/venv/bin/kiosk"
 
@@ -26,17 +27,18 @@ Runner = Callable[[list[str]], int]
 
 @dataclass(frozen=True)
 class FileStep:
-    src: str  # file name in systemd/
+    src: str  # path in the repository
     dest: str  # absolute path on the target system
     mode: int = 0o644
 
 
 FILES = [
-    FileStep("kiosk.sysusers.conf", "/etc/sysusers.d/kiosk.conf"),
-    FileStep("kiosk.tmpfiles.conf", "/etc/tmpfiles.d/kiosk.conf"),
-    FileStep("udev/70-kiosk.rules", "/etc/udev/rules.d/70-kiosk.rules"),
-    FileStep("journald-kiosk.conf", "/etc/systemd/journald.conf.d/kiosk.conf"),
-    FileStep(UNIT_NAME, f"/etc/systemd/system/{UNIT_NAME}"),
+    FileStep("systemd/kiosk.sysusers.conf", "/etc/sysusers.d/kiosk.conf"),
+    FileStep("systemd/kiosk.tmpfiles.conf", "/etc/tmpfiles.d/kiosk.conf"),
+    FileStep("systemd/udev/70-kiosk-scanners.rules", "/etc/udev/rules.d/70-kiosk-scanners.rules"),
+    FileStep("config/udev/60-kiosk-printers.rules", "/etc/udev/rules.d/60-kiosk-printers.rules"),
+    FileStep("systemd/journald-kiosk.conf", "/etc/systemd/journald.conf.d/kiosk.conf"),
+    FileStep(f"systemd/{UNIT_NAME}", f"/etc/systemd/system/{UNIT_NAME}"),
 ]
 
 
@@ -68,7 +70,7 @@ def install(
     dry_run: bool = False,
     enable: bool = True,
     start: bool = False,
-    src: Path = SYSTEMD_SRC,
+    src: Path = REPO,
     runner: Runner = _run,
 ) -> Plan:
     plan = Plan()
@@ -79,8 +81,12 @@ def install(
         )
     changed_files: set[str] = set()
     for step in FILES:
-        text = (src / step.src).read_text(encoding="utf-8")
-        if step.src == UNIT_NAME:
+        source = src / step.src
+        if not source.is_file():
+            plan.say(f"missing    {step.src} in {src} (skipped)")
+            continue
+        text = source.read_text(encoding="utf-8")
+        if step.src.endswith(UNIT_NAME):
             text = render_unit(text, kiosk_exec)
         target = root / step.dest.lstrip("/")
         if target.exists() and target.read_text(encoding="utf-8") == text:
@@ -115,7 +121,7 @@ def _commands(
     # A bare file name is looked up in their config folders, under --root when given.
     cmds.append((["systemd-sysusers", *r, "kiosk.conf"], "user kiosk + hardware groups"))
     cmds.append((["systemd-tmpfiles", *r, "--create", "kiosk.conf"], "/etc/kiosk, /var/lib/kiosk"))
-    if live and "/etc/udev/rules.d/70-kiosk.rules" in changed:
+    if live and any(path.startswith("/etc/udev/") for path in changed):
         cmds.append((["udevadm", "control", "--reload"], "udev rules changed"))
         cmds.append((["udevadm", "trigger"], "apply udev rules to plugged devices"))
     if live and "/etc/systemd/journald.conf.d/kiosk.conf" in changed:
