@@ -53,3 +53,29 @@ def test_broken_status_source_never_raises(notify_socket):  # noqa: F811
     got = drain(sock)
     assert got[0] == "READY=1\nSTATUS=status unknown (RuntimeError)"
     assert isinstance(sock, socket.socket)
+
+
+def test_kivy_clock_drives_the_watchdog_and_a_blocked_loop_stops_it(notify_socket):  # noqa: F811
+    """The real integration: ApplianceService.tick scheduled on Kivy's Clock (no window)."""
+    import time
+
+    from kivy.clock import Clock
+
+    path, sock = notify_socket
+    svc = ApplianceService.from_settings(
+        Settings(), None, environ={"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "100000"}
+    )
+    event = Clock.schedule_interval(svc.tick, 0)  # every frame
+    try:
+        deadline = time.monotonic() + 0.6
+        while time.monotonic() < deadline:  # the app's main loop, frame by frame
+            Clock.tick()
+            time.sleep(0.01)
+        alive = drain(sock, 0.05)
+        assert alive.count("WATCHDOG=1") >= 6, alive
+        time.sleep(0.5)  # the loop is stuck (no Clock.tick): nothing may be sent
+        assert drain(sock, 0.1) == []
+        Clock.tick()  # the loop recovers: pings resume at once
+        assert drain(sock, 0.1) == ["WATCHDOG=1"]
+    finally:
+        event.cancel()
