@@ -25,6 +25,16 @@ StatusSource = Callable[[], Mapping[str, Any]]
 # Top-level fields of the contract's heartbeat body; anything else goes under "details",
 # so a new device state never breaks the call (the server refuses unknown top-level keys).
 TOP_LEVEL = {"queue_depth", "oldest_queued_s", "camera", "printer", "scanner"}
+TEXT_FIELDS = {"camera", "printer", "scanner"}  # one line of text each, <= 200 chars
+
+
+def summarize(value: Any) -> str:
+    """A device state as one short line: {"camera:0": "ok"} -> "camera:0 ok"."""
+    if isinstance(value, Mapping):
+        text = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+    else:
+        text = str(value)
+    return text[:200]
 
 
 class HeartbeatClient(Protocol):
@@ -67,7 +77,13 @@ class Heartbeat:
         details: dict[str, Any] = {}
         try:
             for key, value in self.status_source().items():
-                (body if key in TOP_LEVEL else details)[key] = value
+                if key not in TOP_LEVEL:
+                    details[key] = value
+                elif key in TEXT_FIELDS and not isinstance(value, str):
+                    details[key] = value  # e.g. {"camera:0": "ok"}: kept whole in details
+                    body[key] = summarize(value)
+                else:
+                    body[key] = value
         except Exception as exc:  # a broken status source must not stop heartbeats
             details["status_error"] = type(exc).__name__
         body["details"] = details

@@ -287,3 +287,61 @@ class WithTechnician:
         self.tech.tick()
         if self.staff is not None:
             self.staff.tick()
+
+
+def thread_runner(job: Callable[[], Any], done: Callable[[Any], None]) -> None:
+    """Run slow work (doctor, test print) off the UI thread; `done` publishes a state,
+    which the app already hops back onto Kivy's thread."""
+    import threading
+
+    threading.Thread(target=lambda: done(job()), name="technician", daemon=True).start()
+
+
+def build_technician(
+    settings: Any,
+    *,
+    config_path: Any = None,
+    printer: Any = None,
+    clock: Clock | None = None,
+    runner: Runner = thread_runner,
+) -> TechnicianFlow:
+    """The technician flow wired to the real doctor, log tail, printer and restart.
+
+    Restart = SIGTERM to ourselves: the app exits cleanly and systemd (Restart=always)
+    starts it again, which is exactly what a technician wants from "Restart app".
+    """
+    import os
+    import signal
+
+    from kiosk.appliance.logging_setup import RECENT
+
+    def run_doctor() -> Any:
+        from kiosk.cli.doctor import diagnose
+
+        return diagnose(config_path)
+
+    def test_print() -> str:
+        from devices.printer.coupon import Coupon
+
+        job = printer.submit(
+            Coupon(
+                title="Test coupon",
+                shop_name=settings.device.name,
+                description="Printed from the technician screen.",
+                redeem_code="TEST-1234",
+            )
+        )
+        return "test coupon printed" if job.state == "printed" else f"test print: {job.reason}"
+
+    return TechnicianFlow(
+        settings.technician.pin_sha256,
+        TechnicianDeps(
+            run_doctor=run_doctor,
+            log_tail=lambda: RECENT.tail(12),
+            test_print=test_print if printer is not None else None,
+            restart=lambda: os.kill(os.getpid(), signal.SIGTERM),
+        ),
+        clock=clock,
+        runner=runner,
+        session_timeout_s=max(60.0, settings.staff.session_timeout_s * 3),
+    )

@@ -26,7 +26,12 @@ def test_heartbeat_reaches_the_server_with_version_queue_and_devices(shared_refs
     hb = Heartbeat(
         LoyaltyClient(shared_refserver.url, token),
         60,
-        lambda: {"queue_depth": 3, "printer": "paper_out", "camera": "ok", "temp_c": 51},
+        lambda: {
+            "queue_depth": 3,
+            "printer": "paper_out",
+            "camera": {"camera:0": "ok", "serial:/dev/ttyACM0": "unplugged"},
+            "temp_c": 51,
+        },
     )
     assert hb.beat_once() is True
     row = device_row(shared_refserver, "hb-kiosk")
@@ -34,7 +39,11 @@ def test_heartbeat_reaches_the_server_with_version_queue_and_devices(shared_refs
     beat = row["heartbeat"]
     assert beat["app_version"] and beat["uptime_s"] >= 0
     assert beat["queue_depth"] == 3 and beat["printer"] == "paper_out"
-    assert beat["details"] == {"temp_c": 51}
+    assert beat["camera"] == "camera:0 ok, serial:/dev/ttyACM0 unplugged"
+    assert beat["details"] == {
+        "temp_c": 51,
+        "camera": {"camera:0": "ok", "serial:/dev/ttyACM0": "unplugged"},
+    }
     assert hb.state.sent == 1 and hb.state.failures_in_a_row == 0
 
 

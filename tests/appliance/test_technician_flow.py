@@ -139,3 +139,32 @@ def test_with_staff_flow_the_technician_takes_screen_scans_and_touches(tmp_path)
     both.touch("tech_close")
     assert not both.active and both.state is staff.state
     assert "technician" in seen
+
+
+def test_built_with_real_doctor_and_printer_emulator(tmp_path):
+    from devices.printer.service import PrinterService
+    from kiosk.appliance.technician import _inline, build_technician
+    from tests.printer.emulator import TcpPrinter
+
+    printer_emu = TcpPrinter()
+    try:
+        cfg = write_config(
+            tmp_path,
+            printer={"uri": printer_emu.uri, "timeout_s": 1.0},
+            technician={"pin_sha256": PIN_HASH, "doctor_skip": ["display", "groups", "camera"]},
+        )
+        settings = load_settings(cfg, environ={})
+        printer = PrinterService(settings.printer, tmp_path / "state")
+        tech = build_technician(
+            settings, config_path=cfg, printer=printer, clock=FakeClock(), runner=_inline
+        )
+        tech.open()
+        type_pin(tech, PIN)
+        names = {c.name: c.status for c in tech.state.checks}
+        assert names["printer"] == "green" and names["server"] == "red"
+        assert "display" not in names  # the configured skip list applies here too
+        tech.touch("tech_test_print")
+        assert tech.state.message == "test coupon printed"
+        assert len(printer_emu.jobs()) == 1  # real ESC/POS bytes reached the "printer"
+    finally:
+        printer_emu.close()
