@@ -140,3 +140,27 @@ def test_outbox_depth_and_age(tmp_path):
     c = by_name(report)["outbox"]
     assert (code, c["status"]) == (0, "yellow")
     assert "oldest 2h0" in c["message"] and "server" in c["fix"]
+
+
+def test_camera_held_by_another_process_is_yellow_not_red(tmp_path):
+    """`sudo kiosk doctor` while the kiosk streams: say so instead of a false alarm."""
+    import subprocess
+    import sys
+    import time
+
+    dev = tmp_path / "video0"
+    dev.write_bytes(b"not a camera")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"f = open({str(dev)!r}); import time; time.sleep(30)"]
+    )
+    try:
+        time.sleep(0.5)
+        code, c = run_one(tmp_path, "camera", scanner={"camera": str(dev)})
+        assert (code, c["status"]) == (0, "yellow"), c
+        assert f"in use by process {holder.pid}" in c["message"]
+        assert "systemctl stop kiosk" in c["fix"]
+    finally:
+        holder.kill()
+        holder.wait()
+    code, c = run_one(tmp_path, "camera", scanner={"camera": str(dev)})
+    assert (code, c["status"]) == (1, "red")  # nobody holds it: a real failure again

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
-from kiosk.appliance.doctor.base import CheckResult, DoctorContext, green, red
+from kiosk.appliance.doctor.base import CheckResult, DoctorContext, green, red, yellow
 from kiosk.appliance.doctor.base_optional import load
 
 NAME = "camera"
@@ -28,19 +29,44 @@ def check(ctx: DoctorContext) -> CheckResult:
     using_camera = not sc.video_file and not sc.image_dir
     if using_camera and sc.camera in (None, ""):
         return green("no camera configured (serial/HID scanner only)", required=False)
-    if using_camera:
-        path = _device_path(ctx, sc.camera)
-        if path is not None and not path.exists():
-            return red(
-                f"camera {path} not found",
-                "plug the camera in (USB) or enable the CSI camera; list them: ls /dev/video*; "
-                "then set [scanner] camera",
-            )
+    path = _device_path(ctx, sc.camera) if using_camera else None
+    if using_camera and path is not None and not path.exists():
+        return red(
+            f"camera {path} not found",
+            "plug the camera in (USB) or enable the CSI camera; list them: ls /dev/video*; "
+            "then set [scanner] camera",
+        )
     manager = load("devices.scanner.manager")
     if isinstance(manager, CheckResult):
         return manager
-    source = manager.frame_source_for(sc)
-    return _read_frames(source)
+    result = _read_frames(manager.frame_source_for(sc))
+    if result.status == "red" and using_camera and path is not None:
+        holder = holder_of(path)
+        if holder is not None:  # `sudo kiosk doctor` while the kiosk itself streams
+            return yellow(
+                f"{path} is in use by process {holder[0]} ({holder[1]}), so it cannot be "
+                "tested now",
+                "that is normally the running kiosk (fine); to test anyway: "
+                "sudo systemctl stop kiosk, run doctor, then start it again",
+            )
+    return result
+
+
+def holder_of(device: Path, proc: Path = Path("/proc")) -> tuple[int, str] | None:
+    """(pid, command) of another process holding `device` open, if this user may see it."""
+    target = str(device.resolve())
+    for fd_dir in proc.glob("[0-9]*/fd"):
+        pid = int(fd_dir.parent.name)
+        if pid == os.getpid():
+            continue
+        try:
+            for fd in fd_dir.iterdir():
+                if os.readlink(fd) == target:
+                    comm = (fd_dir.parent / "comm").read_text().strip()
+                    return pid, comm
+        except OSError:  # the process ended, or it is not ours to look at
+            continue
+    return None
 
 
 def _read_frames(source) -> CheckResult:
