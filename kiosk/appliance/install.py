@@ -9,6 +9,7 @@ is how the tests install into a temp folder without touching this machine.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -97,6 +98,7 @@ def install(
         changed_files.add(step.dest)
         if not dry_run:
             write_atomic(target, text, step.mode)
+    _link_command(plan, root, kiosk_exec, dry_run)
     plan.changed = bool(changed_files)
     for cmd, why in _commands(root, changed_files, enable, start):
         if dry_run:
@@ -109,6 +111,29 @@ def install(
         plan.say(f"ran        {' '.join(cmd)}   -> {'ok' if rc == 0 else f'exit {rc}'}")
         plan.failed |= rc != 0
     return plan
+
+
+COMMAND_LINK = "/usr/local/bin/kiosk"
+
+
+def _link_command(plan: Plan, root: Path, kiosk_exec: str, dry_run: bool) -> None:
+    """`kiosk` on every PATH (sudo's too), pointing at the installed version."""
+    link = root / COMMAND_LINK.lstrip("/")
+    if link.is_symlink() and os.readlink(link) == kiosk_exec:
+        plan.say(f"unchanged  {COMMAND_LINK} -> {kiosk_exec}")
+        return
+    if link.exists() and not link.is_symlink():
+        plan.say(f"skipped    {COMMAND_LINK}: a file that is not ours is there")
+        return
+    if dry_run:
+        plan.say(f"would link {COMMAND_LINK} -> {kiosk_exec}")
+        return
+    link.parent.mkdir(parents=True, exist_ok=True)
+    tmp = link.with_name(".kiosk.link.tmp")
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(kiosk_exec)
+    os.replace(tmp, link)  # atomic: an update never leaves `kiosk` missing
+    plan.say(f"linked     {COMMAND_LINK} -> {kiosk_exec}")
 
 
 def _commands(

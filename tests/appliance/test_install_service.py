@@ -36,6 +36,7 @@ def test_install_then_rerun_is_idempotent(tmp_path):
     assert "ExecStart=/opt/k/bin/kiosk run" in unit.read_text()
     assert (tmp_path / "etc/systemd/system/multi-user.target.wants/kiosk.service").is_symlink()
     assert "kiosk:" in (tmp_path / "etc/passwd").read_text()
+    assert (tmp_path / "usr/local/bin/kiosk").readlink() == Path("/opt/k/bin/kiosk")
     state = tmp_path / "var/lib/kiosk"
     assert state.is_dir() and oct(state.stat().st_mode & 0o777) == "0o750"
     snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
@@ -43,7 +44,7 @@ def test_install_then_rerun_is_idempotent(tmp_path):
     second = kiosk("--root", str(tmp_path), "--kiosk-exec", "/opt/k/bin/kiosk")
     assert second.returncode == 0
     assert "wrote" not in second.stdout
-    assert second.stdout.count("unchanged") == 6
+    assert second.stdout.count("unchanged") == 7  # 6 files + the command link
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == snapshot
 
 
