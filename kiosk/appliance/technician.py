@@ -55,6 +55,9 @@ class TechnicianView(ViewState):
     last_scan: str = ""
     message: str = ""
     lang: str = "en"
+    # a handle to the live camera image (latest frame, BGR numpy array or None), not data:
+    # the screen polls it a few times a second while open; excluded from equality
+    preview: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
 
 
 Runner = Callable[[Callable[[], Any], Callable[[Any], None]], None]
@@ -77,6 +80,7 @@ class TechnicianDeps:
     log_tail: Callable[[], list[str]] = field(default_factory=lambda: lambda: [])
     test_print: Callable[[], str] | None = None  # -> a sentence for the technician
     restart: Callable[[], None] | None = None
+    camera_frame: Callable[[], Any] | None = None  # -> newest camera frame or None
 
 
 class TechnicianFlow(StateMachine[TechnicianView]):
@@ -189,7 +193,11 @@ class TechnicianFlow(StateMachine[TechnicianView]):
     # -- home ----------------------------------------------------------------------------------
 
     def _show_home(self) -> None:
-        self.publish(TechnicianView(SCREEN, page="home", log_lines=self._logs()))
+        self.publish(
+            TechnicianView(
+                SCREEN, page="home", log_lines=self._logs(), preview=self.deps.camera_frame
+            )
+        )
         self._on_refresh()
 
     def _on_refresh(self, **_: Any) -> None:
@@ -302,6 +310,7 @@ def build_technician(
     *,
     config_path: Any = None,
     printer: Any = None,
+    scanner: Any = None,
     clock: Clock | None = None,
     runner: Runner = thread_runner,
 ) -> TechnicianFlow:
@@ -340,8 +349,16 @@ def build_technician(
             log_tail=lambda: RECENT.tail(12),
             test_print=test_print if printer is not None else None,
             restart=lambda: os.kill(os.getpid(), signal.SIGTERM),
+            camera_frame=_camera_frame(scanner),
         ),
         clock=clock,
         runner=runner,
         session_timeout_s=max(60.0, settings.staff.session_timeout_s * 3),
     )
+
+
+def _camera_frame(scanner: Any) -> Callable[[], Any] | None:
+    """ScannerManager's camera worker keeps its newest frame for exactly this preview."""
+    if scanner is None or getattr(scanner, "camera", None) is None:
+        return None
+    return lambda: getattr(scanner.camera, "last_frame", None)

@@ -21,14 +21,19 @@ def window():
 
 
 def test_pin_pad_then_home_with_checks(tmp_path, window):
+    import numpy as np
     from kivy.base import EventLoop
     from kivy.tests.common import UnitTestTouch
     from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+    from devices.scanner.synth import phone_image
     from kiosk.appliance.technician import TechnicianDeps, TechnicianFlow
     from kiosk.ui.screens.technician import TechnicianScreen
     from tests.appliance.test_technician_flow import PIN, real_doctor
 
+    gray = phone_image("https://shop.example/c/AbCdEfGh12345678", "qr")
+    frames = [np.dstack([gray, gray, gray]) for _ in range(4)]  # what the camera worker keeps
+    frames[1][:40, :, 2] = 255  # a red band in one frame: the picture really changes
     flow = TechnicianFlow(
         hashlib.sha256(PIN.encode()).hexdigest(),
         TechnicianDeps(
@@ -39,6 +44,7 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
                 "2026-11-29 05:04:00 INFO kiosk.api: GET /api/v1/cards/by-token/[REDACTED]",
             ],
             test_print=lambda: "test coupon printed",
+            camera_frame=lambda: frames.pop(0) if len(frames) > 1 else frames[0],
         ),
     )
     screen = TechnicianScreen(on_action=flow.touch)
@@ -78,6 +84,17 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
         tap(screen.buttons["tech_test_print"])
         assert flow.state.message == "test coupon printed"
         flow.on_scan(type("Scan", (), {"kind": None, "value": "AbCdEfGh12345678"})())
+        import time
+
+        live = screen.live
+        first_texture = live.texture
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:  # ~5 preview updates at 5 Hz
+            pump(1)
+            time.sleep(0.05)
+        assert live.frames_shown >= 3
+        assert live.texture is first_texture  # one texture reused, never one per frame
+        assert tuple(live.texture.size) == (gray.shape[1], gray.shape[0])
         pump(5)
         home_shot = Path(window.screenshot(name=str(SHOTS / "technician-home.png")))
         assert pin_shot.stat().st_size > 5000 and home_shot.stat().st_size > 5000
@@ -86,5 +103,6 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
         assert any("test coupon printed" in t for t in texts)
         tap(screen.close_button)
         assert not flow.active
+        assert screen.live is None and not live._event.is_triggered  # preview stopped
     finally:
         window.remove_widget(sm)

@@ -7,9 +7,15 @@ English only on purpose: it is the technician's screen, in the same words as
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
 from kivy.metrics import dp, sp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
@@ -31,18 +37,30 @@ TECH = (0.35, 0.65, 0.95, 1)  # technician blue: never mistaken for staff (orang
 WARN = (0.98, 0.8, 0.3, 1)
 COLOURS = {"green": OK, "yellow": WARN, "red": ERROR}
 TAGS = {"green": "OK", "yellow": "WARN", "red": "FAIL"}
+PREVIEW_PERIOD_S = 0.2
 
 
 class TechnicianScreen(StaffScreen):
     screen_name = SCREEN
 
+    live: LivePreview | None = None
+
     def render(self, state: TechnicianView) -> None:
+        self._stop_preview()
         self.clear_widgets()
         root = BoxLayout(orientation="vertical", padding=dp(12), spacing=dp(10))
         root.add_widget(self._bar(state))
         page = {"pin": self._pin, "locked": self._locked, "home": self._home}.get(state.page)
         root.add_widget(page(state) if page else BoxLayout())
         self.add_widget(root)
+
+    def on_leave(self, *_a) -> None:
+        self._stop_preview()
+
+    def _stop_preview(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
 
     def _bar(self, state: TechnicianView) -> BoxLayout:
         bar = paint(BoxLayout(size_hint_y=None, height=sp(64), padding=8, spacing=8), PANEL)
@@ -124,15 +142,19 @@ class TechnicianScreen(StaffScreen):
                 lambda a=action: self.emit(a),
                 size=20,
                 size_hint_y=None,
-                height=dp(56),
+                height=dp(48),
                 enabled=not state.running,
             )
             self.buttons[action] = b
             side.add_widget(b)
-        side.add_widget(fit_label(state.message, 17, TECH))
+        if state.preview is not None:
+            self.live = LivePreview(state.preview)
+            side.add_widget(self.live)
         scan = state.last_scan or "scan a code to test the reader"
-        side.add_widget(fit_label(f"Last scan: {scan}", 17, TEXT))
-        side.add_widget(BoxLayout())
+        side.add_widget(fit_label(f"Last scan: {scan}", 16, TEXT))
+        side.add_widget(fit_label(state.message, 16, TECH))
+        if state.preview is None:
+            side.add_widget(BoxLayout())
         body.add_widget(side)
         return body
 
@@ -196,6 +218,37 @@ def fit_label(text: str, size: float, color, *, font: str = "Roboto") -> Label:
 
 def scroll_to_end(scroll: ScrollView) -> None:
     """Show the newest log lines (the bottom) once the layout is done."""
-    from kivy.clock import Clock
-
     Clock.schedule_once(lambda _dt: setattr(scroll, "scroll_y", 0), 0)
+
+
+class LivePreview(Image):
+    """The camera's newest frame, 5 times a second, in ONE reused texture (a texture per
+    frame grows GPU memory until the kiosk is killed; FIELD-NOTES)."""
+
+    def __init__(self, frame_source: Callable[[], Any], **kw: Any) -> None:
+        super().__init__(fit_mode="contain", **kw)
+        self.frame_source = frame_source
+        self.frames_shown = 0
+        self._texture: Texture | None = None
+        self._event = Clock.schedule_interval(self.update, PREVIEW_PERIOD_S)
+        self.update()
+
+    def update(self, *_a: Any) -> None:
+        try:
+            frame = self.frame_source()
+        except Exception:  # a preview must never take the technician screen down
+            return
+        if frame is None:
+            return
+        h, w = frame.shape[:2]
+        fmt = "luminance" if frame.ndim == 2 else "bgr"
+        if self._texture is None or tuple(self._texture.size) != (w, h):
+            self._texture = Texture.create(size=(w, h), colorfmt=fmt)
+            self._texture.flip_vertical()  # camera rows run top-down, GL bottom-up
+            self.texture = self._texture
+        self._texture.blit_buffer(frame.tobytes(), colorfmt=fmt, bufferfmt="ubyte")
+        self.canvas.ask_update()
+        self.frames_shown += 1
+
+    def stop(self) -> None:
+        self._event.cancel()
