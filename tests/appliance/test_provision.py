@@ -200,3 +200,62 @@ def test_incomplete_qr_payload(payload, tmp_path):
         "provision", "--pairing-code", payload, "--name", "n", "--config-dir", str(tmp_path)
     )
     assert res.returncode == 2 and "incomplete" in res.stderr
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """An HTTPS server on 127.0.0.1 whose certificate the kiosk cannot verify, which is what
+    a kiosk with a wrong clock sees (certificate "not yet valid" or "expired")."""
+    import http.server
+    import shutil
+    import ssl
+    import threading
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl not installed: cannot make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(cert, key)
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"https://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_tls_failure_points_at_the_clock(tls_server, tmp_path):
+    res = kiosk_cli(
+        "provision",
+        "--server",
+        tls_server,
+        "--pairing-code",
+        "ABCD2345",
+        "--name",
+        "x",
+        "--config-dir",
+        str(tmp_path / "c"),
+    )
+    assert res.returncode == 75
+    assert "TLS" in res.stderr and "clock" in res.stderr
+    assert not (tmp_path / "c").exists()
