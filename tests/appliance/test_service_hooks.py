@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 
 from kiosk.appliance.service import ApplianceService, status_line
@@ -66,13 +67,19 @@ def test_kivy_clock_drives_the_watchdog_and_a_blocked_loop_stops_it(notify_socke
         Settings(), None, environ={"NOTIFY_SOCKET": str(path), "WATCHDOG_USEC": "100000"}
     )
     event = Clock.schedule_interval(svc.tick, 0)  # every frame
+    sock.setblocking(False)
+    alive: list[str] = []
     try:
         deadline = time.monotonic() + 0.6
         while time.monotonic() < deadline:  # the app's main loop, frame by frame
             Clock.tick()
             time.sleep(0.01)
-        alive = drain(sock, 0.05)
+            with contextlib.suppress(BlockingIOError):  # systemd reads as they come
+                alive.append(sock.recv(100).decode())
+        sock.settimeout(0.05)
+        alive += drain(sock, 0.05)
         assert alive.count("WATCHDOG=1") >= 6, alive
+        assert svc.notifier.dropped == 0
         time.sleep(0.5)  # the loop is stuck (no Clock.tick): nothing may be sent
         assert drain(sock, 0.1) == []
         Clock.tick()  # the loop recovers: pings resume at once
