@@ -221,13 +221,16 @@ class OfflineSection(Section):
         1.0, gt=0, le=60, description="seconds before the first retry of an unsent operation"
     )
     retry_max_s: float = Field(
-        300.0, ge=1, le=3600, description="seconds between retries at most (backoff cap)"
+        300.0, gt=0, le=3600, description="seconds between retries at most (backoff cap)"
     )
     sync_concurrency: int = Field(
         4, ge=1, le=16, description="cards synced in parallel (each card stays in order)"
     )
     sync_poll_s: float = Field(
         5.0, gt=0, le=300, description="seconds between checks for operations to send"
+    )
+    min_free_mb: float = Field(
+        4.0, ge=0, description="MiB of free disk kept for sending: below it no new stamp is taken"
     )
 
 

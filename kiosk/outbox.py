@@ -25,6 +25,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -229,6 +230,12 @@ def _is_corruption(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and classify(exc) == "corrupt"
 
 
+# Claim owners of this process that are still working (see SyncWorker): a claim held by
+# another owner of our own pid is live only while that owner is (a stopped worker's
+# claims are free at once, so a restart in the same process never waits out a lease).
+LIVE_OWNERS: set[str] = set()
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -258,10 +265,13 @@ def corruption_warnings(state_dir: Path) -> list[dict[str, Any]]:
 class Outbox:
     """The SQLite outbox of one kiosk (thread-safe; several processes may share the file)."""
 
-    def __init__(self, state_dir: Path | str, *, max_rows: int = 50000) -> None:
+    def __init__(
+        self, state_dir: Path | str, *, max_rows: int = 50000, min_free_bytes: int = 4 << 20
+    ) -> None:
         self.state_dir = Path(state_dir)
         self.path = self.state_dir / DB_NAME
         self.max_rows = max_rows
+        self.min_free_bytes = min_free_bytes
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self.unavailable: str | None = None
@@ -314,6 +324,10 @@ class Outbox:
             raise sqlite3.OperationalError(f"journal_mode is {mode}, not wal")
         # FULL: a commit returns only once the WAL is fsynced: "saved" means on disk.
         conn.execute("PRAGMA synchronous=FULL")
+        # A small WAL (checkpoint every ~400 KiB, truncated back after): the space the sync
+        # needs to mark rows sent stays small and bounded, even on a nearly full disk.
+        conn.execute("PRAGMA wal_autocheckpoint=100")
+        conn.execute("PRAGMA journal_size_limit=524288")
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
@@ -430,6 +444,7 @@ class Outbox:
         Returns only after the commit is on disk (synchronous=FULL). Raises OutboxFull at
         `max_rows` pending rows, OutboxUnavailable when the disk refuses.
         """
+        self._check_headroom()
         with self._tx() as c:
             row = c.execute("SELECT * FROM ops WHERE idem_key = ?", (key,)).fetchone()
             if row is not None:
@@ -456,6 +471,26 @@ class Outbox:
             row = c.execute("SELECT * FROM ops WHERE id = ?", (cur.lastrowid,)).fetchone()
         return _op(row)
 
+    def _check_headroom(self) -> None:
+        """Take no new row when the disk is nearly full: the space left is kept for the
+        sync, which must still be able to mark the rows already saved as sent. Otherwise
+        a full disk would freeze the queue with every acknowledged stamp inside it."""
+        if not self.min_free_bytes:
+            return
+        try:
+            free = shutil.disk_usage(self.state_dir).free
+        except OSError:
+            return  # the transaction itself will say what is wrong
+        if free < self.min_free_bytes:
+            log.error(
+                "outbox: only %d KiB free in %s: not taking new rows", free >> 10, self.state_dir
+            )
+            raise OutboxUnavailable(
+                f"only {free >> 10} KiB free in {self.state_dir} "
+                f"(at least {self.min_free_bytes >> 10} KiB kept for sending)",
+                "disk_full",
+            )
+
     def claim_head(self, lane: str, owner: str, lease_s: float) -> Op | ClaimBusy | None:
         """Take the oldest pending row of a lane for sending (None: the lane is empty).
 
@@ -474,7 +509,8 @@ class Outbox:
             holder = row["claim"]
             if holder and holder != owner and (row["claim_until"] or 0) > now:
                 pid = int(str(holder).split(":", 1)[0] or 0)
-                if pid == os.getpid() or _pid_alive(pid):
+                mine = pid == os.getpid()
+                if (mine and holder in LIVE_OWNERS) or (not mine and _pid_alive(pid)):
                     return ClaimBusy(holder)
             c.execute(
                 "UPDATE ops SET claim = ?, claim_until = ?, attempts = attempts + 1 WHERE id = ?",

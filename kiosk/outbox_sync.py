@@ -39,7 +39,7 @@ from kiosk.api.models import StampResult, Voucher
 from kiosk.backoff import Backoff, retry_after_of
 from kiosk.card_cache import CardCache, to_jsonable
 from kiosk.flows.base import Clock, SystemClock
-from kiosk.outbox import ClaimBusy, Op, OpKind, OpState, Outbox, OutboxError
+from kiosk.outbox import LIVE_OWNERS, ClaimBusy, Op, OpKind, OpState, Outbox, OutboxError
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +166,7 @@ class SyncWorker:
         self.poll_s = poll_s
         self.degraded_after_s = degraded_after_s
         self.owner = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        LIVE_OWNERS.add(self.owner)
         self._lock = threading.Lock()
         self._lane_locks: dict[str, threading.Lock] = {}
         self._lane_due: dict[str, float] = {}
@@ -479,6 +480,7 @@ class SyncWorker:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        LIVE_OWNERS.discard(self.owner)
         self.outbox.release_all(self.owner)
 
     def _run(self) -> None:

@@ -293,22 +293,25 @@ class RedeemService:
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
         self.worker = worker
-        self._keys: dict[str, tuple[str, float]] = {}
+        self._keys: dict[str, tuple[str, datetime, float]] = {}
         self._lock = threading.Lock()
 
-    def _key_for(self, voucher_id: str, key: str | None) -> str:
-        """Reuse the key of an unanswered attempt on the same voucher: if that one applied
-        after all, the server answers "redeemed" (its first answer), not "already redeemed"."""
+    def _key_for(
+        self, voucher_id: str, key: str | None, scanned_at: datetime
+    ) -> tuple[str, datetime]:
+        """Reuse the key (and scan time: the server checks the replay is the same request)
+        of an unanswered attempt on the same voucher: if that one applied after all, the
+        server answers "redeemed" (its first answer), not "already redeemed"."""
         if key:
-            return key
+            return key, scanned_at
         now = self.clock.monotonic()
         with self._lock:
             remembered = self._keys.get(voucher_id)
-            if remembered and now - remembered[1] < self.KEY_MEMORY_S:
-                return remembered[0]
+            if remembered and now - remembered[2] < self.KEY_MEMORY_S:
+                return remembered[0], remembered[1]
             fresh = new_idempotency_key()
-            self._keys[voucher_id] = (fresh, now)
-            return fresh
+            self._keys[voucher_id] = (fresh, scanned_at, now)
+            return fresh, scanned_at
 
     def _settled(self, voucher_id: str) -> None:
         with self._lock:
@@ -317,7 +320,7 @@ class RedeemService:
     def redeem(
         self, voucher_id: str, *, scanned_at: datetime, key: str | None = None
     ) -> RedeemOutcome:
-        key = self._key_for(voucher_id, key)
+        key, scanned_at = self._key_for(voucher_id, key, scanned_at)
         try:
             queued = self.outbox.pending_redeem(voucher_id)
         except OutboxError:
@@ -466,7 +469,11 @@ def open_services(settings: Settings, clock: Clock | None = None) -> Services:
     token = read_device_token(settings)
     state = Path(settings.device.state_dir)
     client = make_client(settings, token)
-    outbox = Outbox(state, max_rows=settings.offline.outbox_max_rows)
+    outbox = Outbox(
+        state,
+        max_rows=settings.offline.outbox_max_rows,
+        min_free_bytes=int(settings.offline.min_free_mb * (1 << 20)),
+    )
     cache = CardCache(state, size=settings.offline.card_cache_size)
     worker = make_worker(settings, outbox, client, cache, clock)
     stamps = StampService(client, outbox, cache, settings, clock, worker=worker)

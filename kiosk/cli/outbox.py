@@ -116,7 +116,11 @@ def run(args: argparse.Namespace) -> int:
     settings = load(args)
     if isinstance(settings, int):
         return settings
-    ob = Outbox(Path(settings.device.state_dir), max_rows=settings.offline.outbox_max_rows)
+    ob = Outbox(
+        Path(settings.device.state_dir),
+        max_rows=settings.offline.outbox_max_rows,
+        min_free_bytes=int(settings.offline.min_free_mb * (1 << 20)),
+    )
     try:
         if args.action == "list":
             return _list(ob, args)

@@ -34,10 +34,10 @@ class ProgressBar:
     """`[#####.....] 50/100 sent, 1 rejected` on stderr; a redrawn line on a terminal,
     one line per 10 % (and the last) in a log."""
 
-    def __init__(self, total: int, stream=sys.stderr) -> None:
+    def __init__(self, total: int, stream=None) -> None:
         self.total = max(total, 1)
-        self.stream = stream
-        self.tty = stream.isatty()
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
         self.sent = self.rejected = self.retries = 0
         self._last_decile = -1
 

@@ -123,6 +123,23 @@ def test_expired_lease_is_taken_over(state_dir):
     assert ob.claim_head(op.lane, "1:me", 30).id == op.id
 
 
+def test_claim_of_another_owner_in_this_process_lasts_while_that_owner_lives(state_dir):
+    import os
+
+    from kiosk.outbox import LIVE_OWNERS
+
+    ob = Outbox(state_dir)
+    op = add(ob)
+    other = f"{os.getpid()}:worker-a"
+    LIVE_OWNERS.add(other)
+    try:
+        ob.claim_head(op.lane, other, 30)
+        assert isinstance(ob.claim_head(op.lane, f"{os.getpid()}:worker-b", 30), ClaimBusy)
+    finally:
+        LIVE_OWNERS.discard(other)  # worker-a stopped: its claim is free at once
+    assert ob.claim_head(op.lane, f"{os.getpid()}:worker-b", 30).id == op.id
+
+
 def test_bounded_full_state_is_clear_and_clears_itself(state_dir):
     ob = Outbox(state_dir, max_rows=3)
     ops = [add(ob) for _ in range(3)]
@@ -220,7 +237,7 @@ def test_corrupt_index_pending_rows_are_carried_over_with_their_keys(state_dir):
 def test_disk_full_is_a_clear_error_and_recovers_when_space_returns(tmp_path):
     state = tmp_path / "small"
     with small_fs(state, "640k") as mounted:
-        ob = Outbox(state)
+        ob = Outbox(state, min_free_bytes=0)  # the disk itself must say "full" here
         if not mounted:  # no root: a real SQLITE_FULL through a page cap instead
             ob._conn.execute("PRAGMA max_page_count = 40")
         filler = state / "filler.bin"
@@ -244,15 +261,35 @@ def test_disk_full_is_a_clear_error_and_recovers_when_space_returns(tmp_path):
         ob.close()
 
 
+def test_headroom_refuses_new_rows_but_lets_the_sync_mark_them_sent(tmp_path):
+    state = tmp_path / "headroom"
+    with small_fs(state, "3m") as mounted:
+        ob = Outbox(state, min_free_bytes=1 << 20)
+        saved = [add(ob) for _ in range(3)]
+        if mounted:
+            free = __import__("shutil").disk_usage(state).free
+            (state / "filler.bin").write_bytes(b"\0" * max(0, free - (1 << 20) + 4096))
+        else:
+            ob.min_free_bytes = __import__("shutil").disk_usage(state).free + 1
+        with pytest.raises(OutboxUnavailable) as info:
+            add(ob)
+        assert info.value.reason == "disk_full"
+        for op in saved:  # the sync still works in the space kept for it
+            head = ob.claim_head(op.lane, "1:me", 30)
+            ob.complete(head.id, {"stamp_id": f"s{head.id}"})
+        assert ob.pending_count() == 0
+        ob.close()
+
+
 def test_read_only_state_dir_is_a_clear_error(tmp_path):
     state = tmp_path / "ro"
     with small_fs(state, "4m") as mounted:
-        ob = Outbox(state)
+        ob = Outbox(state, min_free_bytes=0)
         add(ob, key="before")
         ob.close()
         remount_read_only(state, mounted)
         try:
-            ob = Outbox(state)
+            ob = Outbox(state, min_free_bytes=0)
             with pytest.raises(OutboxUnavailable) as info:
                 add(ob, key="during")
             assert info.value.reason == "read_only"
