@@ -73,10 +73,17 @@ def build_kiosk(
         shop_name=shop_name,
         footer=settings.printer.footer,
     )
-    staff = _staff(settings, stamp_path.client, printer, clock, shop_name)
+    ref: dict[str, KioskController] = {}
+
+    def customer_lang() -> str:  # staff screens speak the customer's current language
+        ctl = ref.get("controller")
+        return ctl.customer.lang if ctl is not None else settings.ui.language
+
+    staff = _staff(settings, stamp_path.client, printer, clock, shop_name, customer_lang)
     controller = KioskController(
         settings, services, clock=clock, staff_flow=staff, shop_name=shop_name
     )
+    ref["controller"] = controller
     parts = KioskParts(settings, controller, services, stamp_path, printer)
     parts.scanner_factory = lambda: _scanner(settings, controller, frame_source, use_config_sources)
     return parts
@@ -108,12 +115,14 @@ class LazyPrinter:
         return getattr(self.warm_up(), name)
 
 
-def _staff(settings: Settings, client: Any, printer: Any, clock: Clock, shop: str) -> Any:
+def _staff(
+    settings: Settings, client: Any, printer: Any, clock: Clock, shop: str, lang: Any
+) -> Any:
     cls = load_staff_flow_class()
     if cls is None:
         return None
     try:
-        return cls(client, printer, settings, clock, shop_name=shop)
+        return cls(client, printer, settings, clock, shop_name=shop, lang_source=lang)
     except Exception as exc:  # noqa: BLE001 - customers are served without staff mode
         log.warning("staff mode not available: %s", exc)
         return None

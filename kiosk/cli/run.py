@@ -10,6 +10,7 @@ from the UI loop's own Clock (a frozen loop stops the pings and systemd restarts
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -48,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         return EX_CONFIG
     from kiosk.appliance.logging_setup import setup_logging
 
+    # before Kivy: Kivy wraps sys.stderr in a logger, and a root handler writing to that
+    # wrapper would feed itself (RecursionError)
     setup_logging(settings.technician.log_level)
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
@@ -112,56 +115,51 @@ class _OutOfService:
 def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     from kivy.clock import Clock
 
-    from kiosk.appliance.systemd_notify import LoopWatchdog, Notifier
+    from kiosk.appliance.service import ApplianceService
     from kiosk.ui.app import KioskApp
 
-    notifier = Notifier.from_env()
-    watchdog = LoopWatchdog(notifier)
+    stamp_path = getattr(parts, "stamp_path", None)
+    service = ApplianceService.from_settings(
+        settings,
+        stamp_path.client if stamp_path is not None else None,
+        lambda: _status(parts, reason),
+    )
     if reason:
         parts.controller.out_of_service(reason)
-        watchdog.set_status(f"out of service: {reason[:200]}")
-    heartbeat = _heartbeat(parts, settings)
+    if service.heartbeat is not None:  # (service.start() would set up logging again)
+        service.heartbeat.start()
 
     def first_frame() -> None:
         parts.start()  # camera, printer warm-up, outbox worker: after the screen is up
-        notifier.ready("out of service" if reason else "serving")
+        service.ready()
 
     app = KioskApp(
         parts.controller,
         staff_gesture=settings.ui.staff_gesture,
         sound=settings.ui.sound,
         on_first_frame=first_frame,
-        on_tick=watchdog.tick,
+        on_tick=service.tick,
     )
     if max_seconds:
         Clock.schedule_once(lambda _dt: app.stop(), max_seconds)
     try:
         app.run()
     finally:
-        notifier.stopping()
-        if heartbeat is not None:
-            heartbeat.stop()
+        service.stop()
         parts.close()
     return EX_OK
 
 
-def _heartbeat(parts, settings):
+def _status(parts, reason: str) -> dict:
+    """The STATUS= line and heartbeat body: out of service, or the devices' states."""
+    if reason:
+        return {"status": f"out of service: {reason[:200]}"}
+    out: dict = {"status": "serving"}
+    scanner = getattr(parts, "scanner", None)
+    if scanner is not None:
+        out["scanner"] = ", ".join(f"{k} {v}" for k, v in scanner.status().items())
     stamp_path = getattr(parts, "stamp_path", None)
-    if stamp_path is None:
-        return None
-    from kiosk.appliance.heartbeat import Heartbeat
-
-    def status() -> dict:
-        out: dict = {}
-        scanner = getattr(parts, "scanner", None)
-        if scanner is not None:
-            out["camera"] = scanner.status()
-        return out
-
-    try:
-        return Heartbeat(
-            stamp_path.client, settings.technician.heartbeat_interval_s, status
-        ).start()
-    except Exception as exc:  # noqa: BLE001 - the cloud dashboard is not the customer
-        log.warning("heartbeat not started: %s", exc)
-        return None
+    if stamp_path is not None:
+        with contextlib.suppress(Exception):  # a status line never breaks the loop
+            out["queue_depth"] = stamp_path.outbox.pending_count()
+    return out
