@@ -38,7 +38,7 @@ def _settings(folder: Path, server_url: str, size: tuple[int, int]):
         {
             "device": {"name": "demo-kiosk", "state_dir": str(folder / "state")},
             "server": {"url": server_url},
-            "scanner": {"camera": "", "debounce_s": 1.0},
+            "scanner": {"camera": "", "debounce_s": 3.0},
             "printer": {"uri": f"preview:{folder / 'prints'}", "paper_width_mm": 80},
             "ui": {"fullscreen": False, "width": size[0], "height": size[1]},
         }
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         shop.start()
         settings = _settings(folder, shop.url, size)  # type: ignore[arg-type]
         shop.seed(settings.device.token_path)
-        camera = SimulatedCamera(size=(640, 480), fps=15, hold_s=0.6)
+        camera = SimulatedCamera(size=(640, 480), fps=15, hold_s=0.5)
         parts = build_kiosk(
             settings, shop_name=SHOP_NAME, frame_source=camera, use_config_sources=False
         )

@@ -104,10 +104,14 @@ class Journey:
         self.present(self.shop.card_url(f"reward-{lang}"))
         if self.expect("reward"):
             self.drv.pump(0.4)
+            if self.drv.app.rendered.screen != "reward":  # e.g. a second read of the card
+                self.problems.append(f"{p}reward: left the screen by itself")
             self.shot(p + "02-reward-unlocked")
             self.drv.tap(self.ids("reward").later)
         if self.expect("card"):
             self.drv.pump(0.7)  # the new stamp pops in
+            if not getattr(self.drv.app.rendered, "added", 0):
+                self.problems.append(f"{p}card: the new stamp is not marked as added")
             self.shot(p + "03-card")
             self.drv.tap(self.ids("card").vouchers)
         if self.expect("vouchers"):
