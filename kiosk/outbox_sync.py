@@ -35,7 +35,7 @@ from typing import Any
 
 from kiosk.api import errors
 from kiosk.api.client import LoyaltyClient
-from kiosk.api.models import StampResult, Voucher
+from kiosk.api.models import Card, StampResult, Voucher
 from kiosk.backoff import Backoff, retry_after_of
 from kiosk.card_cache import CardCache, to_jsonable
 from kiosk.flows.base import Clock, SystemClock
@@ -217,26 +217,30 @@ class SyncWorker:
                 self.outbox.resolve_card(str(op.card_token), card_id)
         return self.client.add_stamp(card_id, idempotency_key=op.key, occurred_at=op.occurred_at)
 
-    def _record(self, op: Op, attempt: Attempt) -> None:
-        """Write what the cloud said. If the disk refuses now, the row stays pending and the
-        replay (same key) gets the same answer later: still exactly once."""
+    def _record(self, op: Op, attempt: Attempt) -> Op | ClaimBusy | None | str:
+        """Write what the cloud said (and claim the lane's next row in the same commit).
+
+        If the disk refuses now, the row stays pending and the replay (same key) gets the
+        same answer later: still exactly once. Returns the next head, or "stop".
+        """
+        then = (op.lane, self.owner, self.lease_s)
         try:
             if attempt.outcome == Outcome.DONE:
-                self.outbox.complete(op.id, to_jsonable(attempt.result))
-                if isinstance(attempt.result, StampResult) and self.cache and op.card_token:
-                    self.cache.put(op.card_token, attempt.result.card)
+                nxt = self.outbox.complete(op.id, to_jsonable(attempt.result), then=then)
                 if isinstance(attempt.result, Voucher) and self.cache:
                     self.cache.update_voucher(attempt.result)
-            elif attempt.outcome == Outcome.REJECTED:
+                return nxt
+            if attempt.outcome == Outcome.REJECTED:
                 err = attempt.error
                 assert err is not None
                 log.warning("outbox: #%d rejected by the server: %s (%s)", op.id, err.code, err)
-                self.outbox.reject(op.id, err.code, str(err), err.problem or None)
-            else:
-                assert attempt.error is not None
-                self.outbox.release(op.id, f"{attempt.error.code}: {attempt.error}")
+                return self.outbox.reject(op.id, err.code, str(err), err.problem or None, then=then)
+            assert attempt.error is not None
+            self.outbox.release(op.id, f"{attempt.error.code}: {attempt.error}")
         except OutboxError as exc:
             log.error("outbox: could not record the answer for #%d: %s", op.id, exc)
+            self.last_error = f"storage: {exc.reason}"
+        return "stop"
 
     # -- a lane -------------------------------------------------------------------------
 
@@ -248,23 +252,40 @@ class SyncWorker:
         """Send a lane's rows in order until it is empty ('empty'), a row must wait
         ('blocked'), another process holds its head ('busy') or the disk fails ('storage')."""
         with self._lane_lock(lane):
-            while True:
-                try:
-                    head = self.outbox.claim_head(lane, self.owner, self.lease_s)
-                except OutboxError as exc:
-                    self.last_error = f"storage: {exc.reason}"
-                    return "storage"
-                if head is None:
-                    return "empty"
-                if isinstance(head, ClaimBusy):
-                    return "busy"
-                attempt = self._send(head)
-                self._record(head, attempt)
-                self._after(attempt)
-                if attempt.outcome == Outcome.RETRY:
-                    return "blocked"
-                if self._stop.is_set():
-                    return "blocked"
+            try:
+                head = self.outbox.claim_head(lane, self.owner, self.lease_s)
+            except OutboxError as exc:
+                self.last_error = f"storage: {exc.reason}"
+                return "storage"
+            latest: list[tuple[str, Card]] = []
+            try:
+                return self._drain_lane(head, latest)
+            finally:
+                # Draining a backlog, only the card after its last stamp is worth caching.
+                if latest and self.cache is not None:
+                    self.cache.put(*latest[-1])
+
+    def _drain_lane(self, head: Op | ClaimBusy | None, latest: list[tuple[str, Card]]) -> str:
+        while True:
+            if head is None:
+                return "empty"
+            if isinstance(head, ClaimBusy):
+                return "busy"
+            attempt = self._send(head)
+            nxt = self._record(head, attempt)
+            self._after(attempt)
+            if isinstance(attempt.result, StampResult) and head.card_token:
+                latest.append((head.card_token, attempt.result.card))
+            if attempt.outcome == Outcome.RETRY:
+                return "blocked"
+            if nxt == "stop":
+                return "storage"
+            if self._stop.is_set():
+                if isinstance(nxt, Op):  # claimed but not sent: let it go at once
+                    with contextlib.suppress(OutboxError):
+                        self.outbox.release(nxt.id, nxt.last_error or "")
+                return "blocked"
+            head = nxt  # type: ignore[assignment]
 
     def _after(self, attempt: Attempt) -> None:
         """Bookkeeping of backoff and health, then tell whoever waits."""
@@ -328,7 +349,9 @@ class SyncWorker:
         except Exception:
             log.exception("outbox: sending #%d failed unexpectedly", op.id)
             state = "storage"
-        if state in ("busy", "storage", "empty"):
+        with self._lock:
+            still_waiting = bool(self._waiters.get(op.id))
+        if still_waiting and state in ("busy", "storage", "empty"):
             # Another thread or process finished it first, holds it, or the disk failed:
             # tell the waiter what is stored (or that the row is safe and waits).
             attempt = None

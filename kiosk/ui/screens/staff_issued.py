@@ -32,34 +32,56 @@ class StaffIssuedScreen(StaffScreen):
         root.add_widget(self.top_bar("staff.issued.title"))
         body = BoxLayout(spacing=dp(16))
         info = paint(BoxLayout(orientation="vertical", spacing=dp(8), padding=dp(12)), PANEL)
-        info.add_widget(label(state.title, self.lang, size=30, color=ACCENT, bold=True,
-                              height=dp(56)))
-        where = (self.t("staff.issued.to_customer", name=state.customer_name)
-                 if state.customer_name else self.t("staff.issued.free"))
+        info.add_widget(
+            label(state.title, self.lang, size=30, color=ACCENT, bold=True, height=dp(56))
+        )
+        where = (
+            self.t("staff.issued.to_customer", name=state.customer_name)
+            if state.customer_name
+            else self.t("staff.issued.free")
+        )
         info.add_widget(label(where, self.lang, size=22, height=dp(64)))
         if state.redeem_code:
-            info.add_widget(label(self.t("staff.issued.code", code=state.redeem_code), self.lang,
-                                  size=24, bold=True, height=dp(44)))
-        until = (self.t("staff.issued.valid_until", date=state.valid_until) if state.valid_until
-                 else self.t("staff.issued.unlimited"))
+            info.add_widget(
+                label(
+                    self.t("staff.issued.code", code=state.redeem_code),
+                    self.lang,
+                    size=24,
+                    bold=True,
+                    height=dp(44),
+                )
+            )
+        until = (
+            self.t("staff.issued.valid_until", date=state.valid_until)
+            if state.valid_until
+            else self.t("staff.issued.unlimited")
+        )
         info.add_widget(label(until, self.lang, size=20, color=TEXT, height=dp(36)))
         if state.print_state == "printed":
-            info.add_widget(label(self.t("staff.issued.printed"), self.lang, size=22, color=OK,
-                                  height=dp(40)))
+            info.add_widget(
+                label(self.t("staff.issued.printed"), self.lang, size=22, color=OK, height=dp(40))
+            )
         info.add_widget(self.message_label(state.message, height=dp(80)))
         info.add_widget(BoxLayout())
         self.buttons = {}
         row = BoxLayout(size_hint_y=None, height=dp(80), spacing=dp(10))
         if state.can_print:
-            self.buttons["print"] = button(self.t("staff.issued.print"), self.lang,
-                                           lambda: self.emit("print"), color=SELECTED)
+            self.buttons["print"] = button(
+                self.t("staff.issued.print"), self.lang, lambda: self.emit("print"), color=SELECTED
+            )
         if state.can_retry:
-            self.buttons["retry_print"] = button(self.t("staff.issued.retry"), self.lang,
-                                                 lambda: self.emit("retry_print"), color=SELECTED)
-        self.buttons["new_voucher"] = button(self.t("staff.issued.new"), self.lang,
-                                             lambda: self.emit("new_voucher"))
-        self.buttons["back"] = button(self.t("staff.issued.menu"), self.lang,
-                                      lambda: self.emit("back"))
+            self.buttons["retry_print"] = button(
+                self.t("staff.issued.retry"),
+                self.lang,
+                lambda: self.emit("retry_print"),
+                color=SELECTED,
+            )
+        self.buttons["new_voucher"] = button(
+            self.t("staff.issued.new"), self.lang, lambda: self.emit("new_voucher")
+        )
+        self.buttons["back"] = button(
+            self.t("staff.issued.menu"), self.lang, lambda: self.emit("back")
+        )
         for b in self.buttons.values():
             row.add_widget(b)
         info.add_widget(row)

@@ -20,16 +20,44 @@ class StaffLockedScreen(StaffScreen):
     def render(self, state: StaffLocked) -> None:
         self.clear_widgets()
         outer = AnchorLayout()
-        col = BoxLayout(orientation="vertical", size_hint=(None, None), width=dp(720),
-                        height=dp(460), spacing=dp(16))
-        col.add_widget(label(self.t("staff.locked.title"), self.lang, size=34, color=ERROR,
-                             halign="center", bold=True, height=dp(60)))
-        self.countdown = label(mmss(state.seconds_left), self.lang, size=96, color=ACCENT,
-                               halign="center", bold=True, height=dp(150))
+        col = BoxLayout(
+            orientation="vertical",
+            size_hint=(None, None),
+            width=dp(720),
+            height=dp(460),
+            spacing=dp(16),
+        )
+        col.add_widget(
+            label(
+                self.t("staff.locked.title"),
+                self.lang,
+                size=34,
+                color=ERROR,
+                halign="center",
+                bold=True,
+                height=dp(60),
+            )
+        )
+        self.countdown = label(
+            mmss(state.seconds_left),
+            self.lang,
+            size=96,
+            color=ACCENT,
+            halign="center",
+            bold=True,
+            height=dp(150),
+        )
         col.add_widget(self.countdown)
         body = self.t("staff.locked.body", time=mmss(state.seconds_left))
         col.add_widget(label(body, self.lang, size=24, color=TEXT, halign="center", height=dp(90)))
-        col.add_widget(button(self.t("staff.key.cancel"), self.lang, lambda: self.emit("cancel"),
-                              size_hint_y=None, height=dp(88)))
+        col.add_widget(
+            button(
+                self.t("staff.key.cancel"),
+                self.lang,
+                lambda: self.emit("cancel"),
+                size_hint_y=None,
+                height=dp(88),
+            )
+        )
         outer.add_widget(col)
         self.add_widget(outer)

@@ -20,26 +20,44 @@ class StaffMenuScreen(StaffScreen):
         self.clear_widgets()
         root = BoxLayout(orientation="vertical", padding=dp(16), spacing=dp(16))
         root.add_widget(self.top_bar("staff.menu.title"))
-        root.add_widget(label(self.t("staff.menu.hello", name=state.staff_name), self.lang,
-                              size=24, height=dp(44)))
+        root.add_widget(
+            label(
+                self.t("staff.menu.hello", name=state.staff_name), self.lang, size=24, height=dp(44)
+            )
+        )
         grid = GridLayout(cols=2, spacing=dp(16), size_hint_y=None, height=dp(300))
         self.buttons = {}
         if "issue_voucher" in state.tools:
             self.buttons["open_issue"] = button(
-                self.t("staff.menu.issue_voucher"), self.lang, lambda: self.emit("open_issue"),
-                size=30, color=(0.6, 0.35, 0.1, 1))
+                self.t("staff.menu.issue_voucher"),
+                self.lang,
+                lambda: self.emit("open_issue"),
+                size=30,
+                color=(0.6, 0.35, 0.1, 1),
+            )
         if any(t in state.tools for t in COUNTER_TOOLS):
             self.buttons["open_tools"] = button(
-                self.t("staff.menu.tools"), self.lang, lambda: self.emit("open_tools"), size=30)
+                self.t("staff.menu.tools"), self.lang, lambda: self.emit("open_tools"), size=30
+            )
         if "diagnostics" in state.tools:
             self.buttons["diagnostics"] = button(
-                self.t("staff.menu.diagnostics"), self.lang, lambda: self.emit("diagnostics"),
-                size=30)
+                self.t("staff.menu.diagnostics"),
+                self.lang,
+                lambda: self.emit("diagnostics"),
+                size=30,
+            )
         for b in self.buttons.values():
             grid.add_widget(b)
         root.add_widget(grid)
         root.add_widget(self.message_label(state.message))
-        root.add_widget(label(self.t("staff.menu.timeout", seconds=int(self.timeout_s)), self.lang,
-                              size=18, color=MUTED, height=dp(40)))
+        root.add_widget(
+            label(
+                self.t("staff.menu.timeout", seconds=int(self.timeout_s)),
+                self.lang,
+                size=18,
+                color=MUTED,
+                height=dp(40),
+            )
+        )
         root.add_widget(BoxLayout())
         self.add_widget(root)

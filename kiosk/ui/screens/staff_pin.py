@@ -18,11 +18,23 @@ class StaffPinScreen(StaffScreen):
         self.clear_widgets()
         outer = AnchorLayout(anchor_x="center", anchor_y="center")
         col = BoxLayout(
-            orientation="vertical", size_hint=(None, None), width=dp(460), height=dp(740),
+            orientation="vertical",
+            size_hint=(None, None),
+            width=dp(460),
+            height=dp(740),
             spacing=dp(10),
         )
-        col.add_widget(label(self.t("staff.pin.title"), self.lang, size=34, color=ACCENT,
-                             halign="center", bold=True, height=dp(56)))
+        col.add_widget(
+            label(
+                self.t("staff.pin.title"),
+                self.lang,
+                size=34,
+                color=ACCENT,
+                halign="center",
+                bold=True,
+                height=dp(56),
+            )
+        )
         hint = self.t("staff.pin.checking") if state.busy else self.t("staff.pin.hint")
         col.add_widget(label(hint, self.lang, size=20, color=MUTED, halign="center", height=dp(34)))
         self.dots = PinDots(state.pin_length, size_hint_y=None, height=dp(52))
@@ -34,8 +46,13 @@ class StaffPinScreen(StaffScreen):
         col.add_widget(self.keypad)
         row = BoxLayout(size_hint_y=None, height=dp(88), spacing=dp(10))
         row.add_widget(button(self.t("staff.key.cancel"), self.lang, lambda: self.emit("cancel")))
-        self.ok = button(self.t("staff.key.ok"), self.lang, lambda: self.emit("pin_ok"),
-                         color=SELECTED, enabled=not state.busy)
+        self.ok = button(
+            self.t("staff.key.ok"),
+            self.lang,
+            lambda: self.emit("pin_ok"),
+            color=SELECTED,
+            enabled=not state.busy,
+        )
         row.add_widget(self.ok)
         col.add_widget(row)
         outer.add_widget(col)

@@ -29,21 +29,44 @@ class StaffToolsScreen(StaffScreen):
         ]
         for tool, action, key, enabled in wanted:
             if tool in state.tools:
-                b = button(self.t(key), self.lang, lambda a=action: self.emit(a), size=22,
-                           enabled=enabled, size_hint_y=None, height=dp(80))
+                b = button(
+                    self.t(key),
+                    self.lang,
+                    lambda a=action: self.emit(a),
+                    size=22,
+                    enabled=enabled,
+                    size_hint_y=None,
+                    height=dp(80),
+                )
                 self.buttons[action] = b
                 actions.add_widget(b)
         actions.add_widget(BoxLayout())
         body.add_widget(actions)
         info = paint(BoxLayout(orientation="vertical", spacing=dp(6), padding=dp(14)), PANEL)
         if state.summary is not None:
-            info.add_widget(label(self.t("staff.summary.title", day=state.summary.day.isoformat()),
-                                  self.lang, size=24, color=ACCENT, bold=True, height=dp(44)))
+            info.add_widget(
+                label(
+                    self.t("staff.summary.title", day=state.summary.day.isoformat()),
+                    self.lang,
+                    size=24,
+                    color=ACCENT,
+                    bold=True,
+                    height=dp(44),
+                )
+            )
             for key, n in state.summary.lines():
                 info.add_widget(self._figure(self.t(key), n))
         if state.printer_lines:
-            info.add_widget(label(self.t("staff.tools.printer_status"), self.lang, size=22,
-                                  color=ACCENT, bold=True, height=dp(44)))
+            info.add_widget(
+                label(
+                    self.t("staff.tools.printer_status"),
+                    self.lang,
+                    size=22,
+                    color=ACCENT,
+                    bold=True,
+                    height=dp(44),
+                )
+            )
             for line in state.printer_lines[:6]:
                 info.add_widget(label(line, self.lang, size=18, color=TEXT, height=dp(28)))
         info.add_widget(BoxLayout())

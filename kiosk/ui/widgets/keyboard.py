@@ -89,7 +89,9 @@ class OnScreenKeyboard(BoxLayout):
         self.keys[shown] = btn
         return btn
 
-    def _special(self, key: str, action: Callable[[], None], selected: bool = False, **kw) -> Button:
+    def _special(
+        self, key: str, action: Callable[[], None], selected: bool = False, **kw
+    ) -> Button:
         btn = button(self.translate(key), self.lang, action, size=18, selected=selected, **kw)
         self.keys[key] = btn
         return btn

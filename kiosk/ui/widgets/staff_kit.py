@@ -58,7 +58,9 @@ def paint(widget: Widget, rgba: tuple[float, ...]) -> Widget:
     with widget.canvas.before:
         Color(*rgba)
         rect = Rectangle(pos=widget.pos, size=widget.size)
-    widget.bind(pos=lambda w, v: setattr(rect, "pos", v), size=lambda w, v: setattr(rect, "size", v))
+    widget.bind(
+        pos=lambda w, v: setattr(rect, "pos", v), size=lambda w, v: setattr(rect, "size", v)
+    )
     return widget
 
 
@@ -156,7 +158,12 @@ class StaffScreen(Screen):
         bar = paint(BoxLayout(size_hint_y=None, height=sp(64), padding=8, spacing=8), PANEL)
         if back:
             bar.add_widget(
-                button(self.t("staff.form.back"), self.lang, lambda: self.emit("back"), size_hint_x=0.18)
+                button(
+                    self.t("staff.form.back"),
+                    self.lang,
+                    lambda: self.emit("back"),
+                    size_hint_x=0.18,
+                )
             )
         bar.add_widget(label(self.t(title_key), self.lang, size=28, color=ACCENT, bold=True))
         if exit_:
