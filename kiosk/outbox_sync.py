@@ -275,7 +275,7 @@ class SyncWorker:
             nxt = self._record(head, attempt)
             self._after(attempt)
             if isinstance(attempt.result, StampResult) and head.card_token:
-                latest.append((head.card_token, attempt.result.card))
+                latest[:] = [(head.card_token, attempt.result.card)]
             if attempt.outcome == Outcome.RETRY:
                 return "blocked"
             if nxt == "stop":
