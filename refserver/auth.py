@@ -15,15 +15,21 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from refserver.clock import iso
-from refserver.context import Context, ctx
+from refserver.context import Context, context_of
 from refserver.crypto import same, token_hash
 from refserver.problems import Problem
 
 _bearer = HTTPBearer(auto_error=False, description="device token, or a staff session token")
 _admin = APIKeyHeader(name="X-Admin-Token", auto_error=False, description="the admin token")
 
-# A permission is satisfied by its exact name, its singular spelling, or "*".
-ALIASES = {"issue_vouchers": "issue_voucher", "search_cards": "search_card"}
+# The permissions the server checks, and the names that grant each. "*" grants all.
+# Issuing implies searching: the issue form's first field is "find the customer".
+# The underscore spellings are accepted as aliases of the canonical "area:action" names.
+GRANTS: dict[str, set[str]] = {
+    "cards:search": {"cards:search", "search_cards", "vouchers:issue", "issue_vouchers"},
+    "vouchers:issue": {"vouchers:issue", "issue_vouchers", "issue_voucher"},
+    "vouchers:redeem": {"vouchers:redeem", "redeem_vouchers"},
+}
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class Principal:
 
     def may(self, permission: str) -> bool:
         have = set(self.permissions)
-        return bool(have & {permission, ALIASES.get(permission, permission), "*"})
+        return "*" in have or bool(have & GRANTS.get(permission, {permission}))
 
 
 def _lookup(c: Context, token: str) -> Principal | None:
@@ -67,13 +73,13 @@ def any_principal(
 ) -> Principal:
     if cred is None or not cred.credentials:
         raise Problem("unauthorized", "send Authorization: Bearer <token>")
-    who = _lookup(ctx(request), cred.credentials)
+    who = _lookup(context_of(request), cred.credentials)
     if who is None:
         raise Problem("unauthorized", "unknown or expired token")
     return who
 
 
-def device(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
+async def device(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
     if who.kind != "device":
         raise Problem("forbidden", "this call needs a device token")
     return who
@@ -82,7 +88,7 @@ def device(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
 def staff(permission: str):
     """Dependency factory: a staff session holding `permission`."""
 
-    def check(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
+    async def check(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
         if who.kind != "staff":
             raise Problem("forbidden", "this call needs a staff session token")
         if not who.may(permission):
@@ -92,6 +98,6 @@ def staff(permission: str):
     return check
 
 
-def admin(request: Request, token: str | None = Security(_admin)) -> None:
-    if not token or not same(token, ctx(request).admin_token):
+async def admin(request: Request, token: str | None = Security(_admin)) -> None:
+    if not token or not same(token, context_of(request).admin_token):
         raise Problem("unauthorized", "send the X-Admin-Token header")

@@ -21,5 +21,10 @@ class Context:
     staff_lockout_seconds: int = 300
 
 
-def ctx(request: Request) -> Context:
+async def ctx(request: Request) -> Context:
+    """Async on purpose: a sync dependency costs a thread-pool hop per request."""
+    return request.app.state.ctx
+
+
+def context_of(request: Request) -> Context:
     return request.app.state.ctx

@@ -54,6 +54,7 @@ class HeartbeatIn(In):
     camera: Annotated[StrictStr, Field(max_length=200)] | None = None
     printer: Annotated[StrictStr, Field(max_length=200)] | None = None
     scanner: Annotated[StrictStr, Field(max_length=200)] | None = None
+    status_error: Annotated[StrictStr, Field(max_length=200)] | None = None
     details: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -74,8 +75,10 @@ class StaffLoginIn(In):
 
 
 class RedeemCodeIn(In):
-    """Either `value` (a code the POS already knows) or `generate: true`."""
+    """`{"value": ...}` (a code the POS already knows) or `{"generate": true}`; the staff
+    form's spelling `{"mode": "given"|"generate"|"none", "value"?, "symbology"?}` too."""
 
+    mode: Literal["none", "given", "generate"] | None = None
     value: Annotated[StrictStr, Field(pattern=CODE_PATTERN)] | None = None
     generate: StrictBool = False
     symbology: Symbology | None = None

@@ -1,14 +1,17 @@
 """Import python-escpos without its side effects.
 
 WHY: escpos.capabilities calls tempfile.mkdtemp() on every import to cache a pickle of its
-printer database, leaving one empty folder in /tmp per process (FIELD-NOTES). It honours
-ESCPOS_CAPABILITIES_PICKLE_DIR, so we point that at one folder of our own, private to this
-user (the cache is a pickle: a folder others can write to would let them run code in us).
-Every module of devices/printer imports escpos through here.
+printer database, leaving one empty folder in /tmp per process (FIELD-NOTES). It reads
+ESCPOS_CAPABILITIES_PICKLE_DIR, but as `environ.get(NAME, mkdtemp())`: the default is made
+even when the variable is set. So we set the variable to one folder of our own, private to
+this user (the cache is a pickle: a folder others can write to would let them run code in
+us), and for the duration of the import point tempfile's mkdtemp at that same folder, so no
+new folder is created. Every module of devices/printer imports escpos through here.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import tempfile
@@ -49,8 +52,20 @@ def cache_dir() -> Path:
 if not os.environ.get(ENV):
     os.environ[ENV] = str(cache_dir())
 
+# escpos.capabilities also calls logging.basicConfig() on import, which would make the
+# app's own later basicConfig(level=...) a silent no-op: undo the handler it adds.
+_root_handlers = list(logging.root.handlers)
+_real_mkdtemp = tempfile.mkdtemp
+tempfile.mkdtemp = lambda *a, **k: os.environ[ENV]  # type: ignore[assignment]
+try:
+    from escpos.capabilities import get_profile  # noqa: E402
+finally:
+    tempfile.mkdtemp = _real_mkdtemp
+    for _h in logging.root.handlers[:]:
+        if _h not in _root_handlers:
+            logging.root.removeHandler(_h)
+
 from escpos import printer as escpos_printer  # noqa: E402
-from escpos.capabilities import get_profile  # noqa: E402
 from escpos.constants import QR_ECLEVEL_M  # noqa: E402
 from escpos.exceptions import DeviceNotFoundError  # noqa: E402
 

@@ -52,7 +52,9 @@ def _block(p: escpos_printer.Dummy, block: object, layout: Layout) -> None:
         p.qr(block.data, ec=QR_ECLEVEL_M, size=block.module, native=True)
         p._raw(b"\n" + ALIGN["left"])
     elif isinstance(block, Barcode):
-        data = ("{B" + block.data) if block.kind == "CODE128" else block.data
+        # Code128 on ESC/POS: "{B" selects code set B, and "{" inside the data starts a
+        # code-set switch or FNC unless doubled; a code "X{A" must not change the barcode.
+        data = "{B" + block.data.replace("{", "{{") if block.kind == "CODE128" else block.data
         _quiet(
             p.barcode,
             data,

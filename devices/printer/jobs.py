@@ -121,7 +121,11 @@ class JobStore:
             self._jobs = {j.id: j for j in jobs}
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")
-            tmp.write_text(json.dumps([j.to_dict() for j in jobs], ensure_ascii=False, indent=1))
-            with open(tmp, "rb") as fh:
+            body = json.dumps([j.to_dict() for j in jobs], ensure_ascii=False, indent=1)
+            # 0600: the record holds redeem codes, which are worth money
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(body)
+                fh.flush()
                 os.fsync(fh.fileno())
             tmp.replace(self.path)

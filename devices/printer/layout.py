@@ -26,6 +26,8 @@ from devices.printer.sanitize import clean_text, drop_unprintable_symbols
 MAX = {"shop": 64, "title": 80, "description": 600, "code": 64, "id": 64, "footer": 200}
 RASTER_SIZE = {False: 24, True: 44}  # px font size for normal / double text, like font A
 BARCODE_HEIGHT = 80
+# closing punctuation that must not begin a line (CJK line-breaking rule, kinsoku)
+NO_LINE_START = set("，。、！？：；）」』】》〉・ー…,.!?:;)")
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,8 @@ def wrap(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
             if measure(candidate) <= width:
                 line = candidate
                 continue
+            if line and token in NO_LINE_START and len(line) > 1:
+                token, line = line[-1] + token, line[:-1]  # never start a line with "，"
             if line:
                 lines.append(line.rstrip())
             token = token.lstrip()
@@ -247,7 +251,9 @@ def _logo(path: str, profile: PrinterProfile) -> Image.Image | None:
     if img.width > max_w:
         img = img.resize((max_w, max(1, round(img.height * max_w / img.width))), Image.LANCZOS)
     img.thumbnail((max_w, 240))
-    return img.convert("1")
+    page = Image.new("1", (profile.dots, img.height), 1)  # centred on paper-wide raster
+    page.paste(img.convert("1"), ((profile.dots - img.width) // 2, 0))
+    return page
 
 
 _ZX = {
@@ -288,7 +294,7 @@ def _add_codes(
             bc = _qr(code, profile)
         out.blocks.append(bc)
     else:  # pdf417, aztec: drawn here (few printers have them natively)
-        scale = 2 if sym == "pdf417" else profile.qr_module
+        scale = 3 if sym == "pdf417" else profile.qr_module  # shrunk to fit by code_image
         out.blocks.append(Raster(code_image(code, sym, scale, profile.dots), sym))
 
 

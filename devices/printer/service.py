@@ -18,7 +18,7 @@ from pathlib import Path
 
 from devices.printer.coupon import Coupon
 from devices.printer.escpos_render import render_escpos
-from devices.printer.jobs import FAILED, PRINTED, PRINTING, JobStore, PrintJob
+from devices.printer.jobs import FAILED, MAX_JOBS, PRINTED, PRINTING, JobStore, PrintJob
 from devices.printer.layout import Layout, layout_coupon
 from devices.printer.preview import png_bytes, render_layout
 from devices.printer.profile import PrinterProfile
@@ -115,7 +115,11 @@ class PrinterService:
             transport.close()
 
     def _send(self, job: PrintJob, t: Transport, data: bytes) -> None:
-        before = self._query(t, self.timeout_s) if t.supports_status else None
+        try:
+            before = self._query(t, self.timeout_s) if t.supports_status else None
+        except TransportError as exc:
+            job.state, job.reason = FAILED, f"{exc}; nothing was sent"
+            return
         if before is not None and not before.ready:
             job.status = before.to_dict()
             job.state, job.reason = FAILED, f"{before.error}; nothing was sent"
@@ -187,6 +191,7 @@ class PrinterService:
             job.state, job.reason = FAILED, f"cannot write the preview: {exc}"
             return
         job.output, job.state, job.reason = str(out), PRINTED, ""
+        _prune(folder, keep=MAX_JOBS)
 
     # ---- status -------------------------------------------------------------------
     def status(self) -> PrinterStatus:
@@ -216,6 +221,13 @@ class PrinterService:
                 return PrinterStatus(online=False, transport=uri, error=str(exc))
             finally:
                 t.close()
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Keep the newest `keep` preview PNGs: a kiosk runs for years on a small SD card."""
+    pngs = sorted(folder.glob("coupon-*.png"), key=lambda p: p.stat().st_mtime)
+    for old in pngs[:-keep]:
+        old.unlink(missing_ok=True)
 
 
 def _writable(folder: Path) -> bool:

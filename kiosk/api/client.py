@@ -111,6 +111,7 @@ class LoyaltyClient:
 
     def _send_once(self, method, path, headers, json, params) -> Any:
         url = self.base_url + path
+        failure: errors.ApiError | None = None
         try:
             resp = self._http.request(
                 method,
@@ -122,16 +123,22 @@ class LoyaltyClient:
                 stream=True,
                 allow_redirects=False,
             )
-        except requests.exceptions.SSLError:
-            raise errors.Offline(f"TLS failed for {self.base_url} (is the clock right?)") from None
-        except requests.exceptions.Timeout:
-            raise errors.Offline(f"no answer from {self.base_url} within {self.timeout}s") from None
         except requests.exceptions.RequestException as exc:
-            # `from None`: the chained exception would carry the full URL (a card token).
-            raise errors.Offline(f"cannot reach {self.base_url}: {type(exc).__name__}") from None
+            failure = self._network_error(exc)
+        # Raised outside the except block: the requests exception (whose text holds the
+        # full URL, with a card token in it) is neither __cause__ nor __context__.
+        if failure is not None:
+            raise failure
         with resp:
-            resp._content = self._read_body(resp)  # noqa: SLF001 - bounded read, see below
+            resp._content = self._read_body(resp)  # bounded read, see below
         return self._decode(resp)
+
+    def _network_error(self, exc: Exception) -> errors.ApiError:
+        if isinstance(exc, requests.exceptions.SSLError):
+            return errors.Offline(f"TLS failed for {self.base_url} (is the clock right?)")
+        if isinstance(exc, requests.exceptions.Timeout):
+            return errors.Offline(f"no answer from {self.base_url} within {self.timeout}s")
+        return errors.Offline(f"cannot reach {self.base_url}: {type(exc).__name__}")
 
     def _read_body(self, resp: requests.Response) -> bytes:
         """Read the body within one overall deadline and a size cap.
@@ -140,23 +147,24 @@ class LoyaltyClient:
         few seconds would hold a kiosk forever; and a broken proxy could send gigabytes.
         """
         deadline = time.monotonic() + self.timeout[1]
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size, failure = 0, None
         try:
-            for chunk in resp.raw.stream(8192, decode_content=True):
+            while chunk := resp.raw.read1(65536, decode_content=True):  # returns early
                 size += len(chunk)
-                if size > MAX_RESPONSE_BYTES:
-                    raise errors.BadResponse(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
                 chunks.append(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    failure = errors.BadResponse(f"answer larger than {MAX_RESPONSE_BYTES} bytes")
+                    break
                 if time.monotonic() > deadline:
-                    raise errors.Offline(
+                    failure = errors.Offline(
                         f"answer from {self.base_url} not complete within {self.timeout[1]}s"
                     )
-        except errors.ApiError:
-            raise
+                    break
         except Exception as exc:  # urllib3 protocol errors, read timeouts, resets
-            raise errors.Offline(
-                f"answer from {self.base_url} broke off: {type(exc).__name__}"
-            ) from None
+            failure = errors.Offline(f"answer from {self.base_url} broke off: {type(exc).__name__}")
+        if failure is not None:
+            raise failure
         return b"".join(chunks)
 
     @staticmethod

@@ -1,18 +1,166 @@
-"""The appliance (what systemd starts)."""
+"""The appliance (what systemd starts): the kiosk app on the configured devices and server.
+
+Bad configuration or no pairing never crash-loops: the kiosk shows "out of service" with
+the reason (for the technician) and keeps pinging the watchdog, so systemd sees a live
+loop and the shop sees a calm screen. `--strict` exits 78 instead (EX_CONFIG, listed in
+the unit's RestartPreventExitStatus=). READY=1 is sent after the first frame, WATCHDOG=1
+from the UI loop's own Clock (a frozen loop stops the pings and systemd restarts it).
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import sys
 
-from kiosk.cli import not_yet
+from kiosk.cli import EX_CONFIG, EX_OK
 
 NAME = "run"
 HELP = "the appliance (what systemd starts)"
 
+log = logging.getLogger("kiosk.run")
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 78 on a bad config instead of showing the out-of-service screen",
+    )
+    p.add_argument("--max-seconds", type=float, default=0, help=argparse.SUPPRESS)  # tests
+
+
+def _load(args: argparse.Namespace):
+    from kiosk.config import ConfigError, Settings, load_settings
+
+    try:
+        return load_settings(args.config), ""
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"kiosk run: {problem}", file=sys.stderr)
+        return Settings(), "; ".join(str(p) for p in exc.problems)
 
 
 def run(args: argparse.Namespace) -> int:
-    return not_yet("run")
+    settings, bad_config = _load(args)
+    if bad_config and args.strict:
+        return EX_CONFIG
+    from kiosk.appliance.logging_setup import setup_logging
+
+    setup_logging(settings.technician.log_level)
+    os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+    os.environ.setdefault("KIVY_NO_FILELOG", "1")
+    os.environ.setdefault("KIVY_HOME", _kivy_home(settings))
+    from kiosk.ui.window import prepare_window
+
+    ui = settings.ui
+    width, height = (ui.height, ui.width) if ui.orientation == "portrait" else (ui.width, ui.height)
+    prepare_window(width, height, fullscreen=ui.fullscreen)
+    parts, reason = _build(settings, bad_config)
+    return _serve(parts, reason, settings, args.max_seconds)
+
+
+def _kivy_home(settings) -> str:
+    """Kivy's own folder inside the kiosk's state dir (never ~/.kivy of some user)."""
+    import tempfile
+    from pathlib import Path
+
+    for base in (Path(settings.device.state_dir), Path(tempfile.gettempdir())):
+        try:
+            folder = base / "kivy"
+            folder.mkdir(parents=True, exist_ok=True)
+            return str(folder)
+        except OSError:
+            continue
+    return tempfile.mkdtemp(prefix="kiosk-kivy-")
+
+
+def _build(settings, bad_config: str):
+    """The real parts, or a bare controller that can only say "out of service"."""
+    from kiosk.cli._kiosk_parts import build_kiosk
+    from kiosk.flows.controller import KioskController
+
+    if not bad_config:
+        try:
+            return build_kiosk(settings, shop_name=settings.device.name), ""
+        except Exception as exc:  # NotPaired, unreadable state dir, ...: say it on screen
+            log.error("cannot start the kiosk: %s", exc)
+            bad_config = f"{type(exc).__name__}: {exc}"
+    return _OutOfService(KioskController(settings, _NoServices())), bad_config
+
+
+class _NoServices:
+    """Services of a kiosk that is out of service: nothing is ever called."""
+
+    def __getattr__(self, name: str):
+        raise RuntimeError("out of service")
+
+
+class _OutOfService:
+    def __init__(self, controller) -> None:
+        self.controller = controller
+        self.settings = controller.settings
+
+    def start(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.controller.shutdown()
+
+
+def _serve(parts, reason: str, settings, max_seconds: float) -> int:
+    from kivy.clock import Clock
+
+    from kiosk.appliance.systemd_notify import LoopWatchdog, Notifier
+    from kiosk.ui.app import KioskApp
+
+    notifier = Notifier.from_env()
+    watchdog = LoopWatchdog(notifier)
+    if reason:
+        parts.controller.out_of_service(reason)
+        watchdog.set_status(f"out of service: {reason[:200]}")
+    heartbeat = _heartbeat(parts, settings)
+
+    def first_frame() -> None:
+        notifier.ready("out of service" if reason else "serving")
+
+    app = KioskApp(
+        parts.controller,
+        staff_gesture=settings.ui.staff_gesture,
+        on_first_frame=first_frame,
+        on_tick=watchdog.tick,
+    )
+    if max_seconds:
+        Clock.schedule_once(lambda _dt: app.stop(), max_seconds)
+    parts.start()
+    try:
+        app.run()
+    finally:
+        notifier.stopping()
+        if heartbeat is not None:
+            heartbeat.stop()
+        parts.close()
+    return EX_OK
+
+
+def _heartbeat(parts, settings):
+    stamp_path = getattr(parts, "stamp_path", None)
+    if stamp_path is None:
+        return None
+    from kiosk.appliance.heartbeat import Heartbeat
+
+    def status() -> dict:
+        out: dict = {}
+        scanner = getattr(parts, "scanner", None)
+        if scanner is not None:
+            out["camera"] = scanner.status()
+        return out
+
+    try:
+        return Heartbeat(
+            stamp_path.client, settings.technician.heartbeat_interval_s, status
+        ).start()
+    except Exception as exc:  # noqa: BLE001 - the cloud dashboard is not the customer
+        log.warning("heartbeat not started: %s", exc)
+        return None

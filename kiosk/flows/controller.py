@@ -86,7 +86,28 @@ def _stamp_kind(outcome: Any) -> StampKind:
         "SAVED_PENDING": StampKind.SAVED_PENDING,
         "COOLDOWN": StampKind.COOLDOWN,
         "CARD_NOT_FOUND": StampKind.CARD_NOT_FOUND,
+        "INVALID": StampKind.CARD_NOT_FOUND,
+        "REJECTED": StampKind.REJECTED,
     }.get(name, StampKind.NOT_SAVED)
+
+
+# RedeemService (kiosk.stamping) answers with outcome kinds; the flow speaks API errors.
+_REDEEM_ERRORS: dict[str, type[errors.ApiError]] = {
+    "ALREADY_REDEEMED": errors.VoucherAlreadyRedeemed,
+    "EXPIRED": errors.VoucherExpired,
+    "NOT_SELF_REDEEMABLE": errors.VoucherNotSelfRedeemable,
+    "NOT_FOUND": errors.VoucherNotFound,
+    "NEEDS_CLOUD": errors.Offline,
+}
+
+
+def _voucher_from_redeem(outcome: Any) -> Voucher:
+    kind = getattr(outcome, "kind", "")
+    name = str(getattr(kind, "name", kind)).upper()
+    voucher = getattr(outcome, "voucher", None)
+    if name in ("REDEEMED", "REDEEMED_OFFLINE") and voucher is not None:
+        return voucher
+    raise _REDEEM_ERRORS.get(name, errors.ApiError)(str(getattr(outcome, "reason", "") or name))
 
 
 class ClientServices:
@@ -97,15 +118,18 @@ class ClientServices:
         client: LoyaltyClient,
         *,
         stamp_service: Any = None,
+        redeem_service: Any = None,
         printer: Any = None,
         shop_name: str = "",
         footer: str = "",
     ) -> None:
         self.client = client
         self.stamp_service = stamp_service
+        self.redeem_service = redeem_service
         self.printer = printer
         self.shop_name = shop_name
         self.footer = footer
+        self.last_print: Any = None  # the last PrintJob (the demo copies its preview)
 
     def stamp(self, token: str, scanned_at: datetime) -> StampAnswer:
         if self.stamp_service is not None:
@@ -145,6 +169,9 @@ class ClientServices:
         return self.client.voucher(voucher_id)
 
     def redeem(self, voucher_id: str, occurred_at: datetime) -> Voucher:
+        if self.redeem_service is not None:
+            outcome = self.redeem_service.redeem(voucher_id, scanned_at=occurred_at)
+            return _voucher_from_redeem(outcome)
         return self.client.redeem(
             voucher_id, idempotency_key=new_idempotency_key(), occurred_at=occurred_at
         )
@@ -154,8 +181,6 @@ class ClientServices:
             return PrintKind.FAILED
         from devices.printer.coupon import Coupon
 
-        if _paper_out(self.printer):
-            return PrintKind.PAPER_OUT
         coupon = Coupon(
             title=voucher.title,
             shop_name=self.shop_name,
@@ -169,22 +194,14 @@ class ClientServices:
             language=lang,
         )
         job = self.printer.submit(coupon)
-        state = str(getattr(job, "state", getattr(job, "status", "printed"))).lower()
-        if "paper" in state:
+        self.last_print = job
+        state = str(getattr(job, "state", "printed")).lower()
+        if state == "printed":
+            return PrintKind.PRINTED
+        status = getattr(job, "status", None) or {}
+        if status.get("paper_out") or "paper" in str(getattr(job, "reason", "")).lower():
             return PrintKind.PAPER_OUT
-        if any(word in state for word in ("fail", "error", "offline")):
-            return PrintKind.FAILED
-        return PrintKind.PRINTED
-
-
-def _paper_out(printer: Any) -> bool:
-    try:
-        status = printer.status()
-    except Exception:  # noqa: BLE001 - status is advisory (FIELD-NOTES)
-        return False
-    if isinstance(status, dict):
-        return bool(status.get("paper_out"))
-    return bool(getattr(status, "paper_out", False))
+        return PrintKind.FAILED
 
 
 # -- the controller --------------------------------------------------------------------------
@@ -263,7 +280,12 @@ class KioskController:
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         with self._lock:
             self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+
+        def unsubscribe() -> None:
+            with self._lock, contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
 
     def _changed(self) -> None:
         state = self.state

@@ -39,6 +39,7 @@ class StampKind(StrEnum):
     COOLDOWN = "cooldown"  # this card got a stamp recently
     CARD_NOT_FOUND = "card_not_found"  # not a card of this shop
     NOT_SAVED = "not_saved"  # could not even be queued (disk?): ask to try again
+    REJECTED = "rejected"  # another permanent "no" from the cloud: ask the staff
 
 
 @dataclass(frozen=True)
@@ -338,6 +339,8 @@ class CustomerFlow(StateMachine[CustomerState]):
             self._message(MessageKind.OFFLINE_SAVED)
         elif answer.kind is StampKind.CARD_NOT_FOUND:
             self._message(MessageKind.CARD_NOT_FOUND)
+        elif answer.kind is StampKind.REJECTED:
+            self._message(MessageKind.ERROR)
         else:
             self._message(MessageKind.NOT_SAVED)
 
@@ -476,7 +479,10 @@ class CustomerFlow(StateMachine[CustomerState]):
             self.publish(replace(state.back, lang=self.lang))  # type: ignore[arg-type]
         elif isinstance(state, VoucherOpenState) and state.card is not None:
             self._touch_vouchers(state)
-        elif isinstance(state, (VouchersState, RewardState)) and state.card is not None:
+        elif isinstance(state, RewardState) and state.card is not None:
+            # the reward came with this visit's stamp: the card shows it popping in
+            self.publish(CardState(lang=self.lang, card=state.card, added=1))
+        elif isinstance(state, VouchersState) and state.card is not None:
             self.publish(CardState(lang=self.lang, card=state.card))
         elif not isinstance(state, (AttractState, WorkingState, OutOfServiceState)):
             self._touch_home(state)

@@ -110,7 +110,7 @@ class Root(FloatLayout):
         self.app.touch_seen()
         if self._in_corner(touch) and self.overlay.opacity == 0:
             self._corner_ev = Clock.schedule_once(
-                lambda _dt: self.app.touch("staff_open"), STAFF_HOLD_S
+                lambda _dt: self.app.touch("staff_unlock"), STAFF_HOLD_S
             )
         return super().on_touch_down(touch)
 
@@ -173,8 +173,9 @@ class KioskApp(App):
         Window.bind(on_flip=self._first_flip)
 
     def on_stop(self) -> None:
-        if self._unsubscribe:
+        if self._unsubscribe:  # on_stop may come twice (stop() then run()'s own _stop)
             self._unsubscribe()
+            self._unsubscribe = None
 
     def _first_flip(self, *_a) -> None:
         Window.unbind(on_flip=self._first_flip)
@@ -199,6 +200,10 @@ class KioskApp(App):
         if screen is None:
             log.error("no screen named %r; is its module in kiosk/ui/screens?", state.screen)
             return
+        if not hasattr(state, "lang") and hasattr(screen, "lang"):
+            # staff states carry no language: staff screens follow the customer's choice
+            customer = getattr(self.controller, "customer", None)
+            screen.lang = getattr(getattr(customer, "state", None), "lang", "en")
         try:
             screen.show(state)
         except Exception:  # a rendering bug must not kill the kiosk

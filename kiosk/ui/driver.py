@@ -62,6 +62,7 @@ class Driver:
         self.frames(4)
 
     def tap(self, widget, hold: float = 0.0) -> None:
+        self.frames(2)  # layouts settle one frame after a screen change
         x, y = widget.to_window(*widget.center)
         self.tap_at(x, y, hold)
 

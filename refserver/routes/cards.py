@@ -27,7 +27,7 @@ CardId = Annotated[str, Path(min_length=1, max_length=64)]
 @router.get("/cards/search", response_model=CardSearchOut, responses=problems(403))
 def search(
     q: Annotated[str, Query(min_length=2, max_length=100)],
-    who: auth.Principal = Depends(auth.staff("search_cards")),  # noqa: B008
+    who: auth.Principal = Depends(auth.staff("cards:search")),  # noqa: B008
     c: Context = Depends(ctx),  # noqa: B008
 ):
     """Staff lookup by first/last name, email, phone (digits) or exact card token."""

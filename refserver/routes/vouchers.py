@@ -62,7 +62,7 @@ def redeem(
     c: Context = Depends(ctx),  # noqa: B008
 ):
     """Redeem once. A device may redeem only self_redeem vouchers; staff with the
-    `redeem_vouchers` permission may redeem any kind (the staff scanner's path)."""
+    `vouchers:redeem` permission may redeem any kind (the staff scanner's path)."""
     fingerprint = request_hash(
         "POST", f"/vouchers/{voucher_id}/redeem", body.model_dump(mode="json")
     )
@@ -87,8 +87,8 @@ def _redeem(
         raise Problem("voucher_expired", "valid until " + row["valid_until"])
     if st == "issued":
         raise Problem("voucher_not_yet_valid", "valid from " + row["valid_from"])
-    if who.kind == "staff" and not who.may("redeem_vouchers"):
-        raise Problem("forbidden", "this staff member lacks the 'redeem_vouchers' permission")
+    if who.kind == "staff" and not who.may("vouchers:redeem"):
+        raise Problem("forbidden", "this staff member lacks the 'vouchers:redeem' permission")
     if who.kind == "device" and row["redemption"] != "self_redeem":
         raise Problem("voucher_not_self_redeemable", f"redemption is {row['redemption']}")
     # The condition repeats the checks: exactly one UPDATE can ever win.
@@ -107,7 +107,7 @@ def _redeem(
 )
 def create_voucher(
     body: VoucherIn,
-    who: auth.Principal = Depends(auth.staff("issue_vouchers")),  # noqa: B008
+    who: auth.Principal = Depends(auth.staff("vouchers:issue")),  # noqa: B008
     key: str | None = KeyHeader,
     c: Context = Depends(ctx),  # noqa: B008
 ):
@@ -128,10 +128,14 @@ def _issue(conn: sqlite3.Connection, c: Context, who: auth.Principal, body: Vouc
     now = c.clock.now()
     program_key = card_row(conn, body.card_id)["program_id"] if body.card_id else ""
     rc = body.redeem_code
-    value = rc if isinstance(rc, str) else (rc.value if rc else None)
-    generate = bool(rc and not isinstance(rc, str) and rc.generate) or (
-        value is None and body.card_id is None
-    )
+    if isinstance(rc, str) or rc is None:
+        value, generate = rc, False
+    elif rc.mode == "given" and not rc.value:
+        raise Problem("validation_error", "redeem_code.value: required when mode is 'given'")
+    else:
+        value = None if rc.mode == "none" else rc.value
+        generate = (rc.generate or rc.mode == "generate") and value is None
+    generate = generate or (value is None and body.card_id is None)  # a free one needs a code
     symbology = (rc.symbology if rc and not isinstance(rc, str) else None) or body.symbology
     if generate and symbology == "ean13":
         raise Problem("validation_error", "generated codes are letters: pick qr or code128")

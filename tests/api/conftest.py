@@ -54,7 +54,7 @@ class Shop:
 
     def advance(self, seconds: float) -> None:
         """Move the server's clock forward (POST /admin/clock); nothing sleeps."""
-        self.server.admin("POST", "/admin/clock", {"advance_seconds": seconds})
+        self.server.advance_clock(seconds)
 
     def card_admin(self, card_id: str | None = None) -> dict:
         return self.server.admin("GET", f"/admin/cards/{card_id or self.card_id}")

@@ -190,7 +190,7 @@ def test_search_cards_by_name_email_phone_token(shop: Shop):
 
 
 def test_search_cards_needs_a_staff_token_with_permission(shop: Shop):
-    staff_without = shop.client.staff_login(pin=shop.staff(["issue_vouchers"]))
+    staff_without = shop.client.staff_login(pin=shop.staff(["coupons:reprint"]))
     with pytest.raises(errors.Forbidden):
         shop.client.search_cards("Mari", staff=staff_without)
     device_as_staff = type(staff_without)(
@@ -282,3 +282,50 @@ def test_wrong_device_token_is_unauthorized(shop: Shop):
     assert "not-a-real-token" not in str(exc.value) and "not-a-real-token" not in repr(
         exc.value.problem
     )
+
+
+def test_issue_accepts_the_staff_forms_mode_shape_and_colon_permissions(shop: Shop):
+    staff = shop.client.staff_login(pin=shop.staff(["vouchers:issue"]))
+    assert shop.client.search_cards("Mari", staff=staff)  # issuing implies finding the customer
+    code = "POS" + new_idempotency_key()[:6].upper()
+    given = shop.client.issue_voucher(
+        staff,
+        {
+            "title": "Gift",
+            "card_id": shop.card_id,
+            "redeem_code": {"mode": "given", "value": code, "symbology": "qr"},
+        },
+        idempotency_key=new_idempotency_key(),
+    )
+    assert given.redeem_code.value == code and given.redeem_code.symbology == "qr"
+    generated = shop.client.issue_voucher(
+        staff,
+        {
+            "title": "Gift",
+            "card_id": shop.card_id,
+            "redeem_code": {"mode": "generate", "symbology": "code128"},
+        },
+        idempotency_key=new_idempotency_key(),
+    )
+    assert len(generated.redeem_code.value) == 8 and generated.redeem_code.symbology == "code128"
+    none = shop.client.issue_voucher(
+        staff,
+        {"title": "Gift", "card_id": shop.card_id, "redeem_code": None},
+        idempotency_key=new_idempotency_key(),
+    )
+    assert none.redeem_code is None
+    with pytest.raises(errors.InvalidRequest):
+        shop.client.issue_voucher(
+            staff,
+            {"title": "x", "redeem_code": {"mode": "given"}},
+            idempotency_key=new_idempotency_key(),
+        )
+    redeemer = shop.client.staff_login(pin=shop.staff(["vouchers:redeem"]))
+    assert (
+        shop.client.redeem(
+            given.id, idempotency_key=new_idempotency_key(), occurred_at=now(), staff=redeemer
+        ).state
+        == "redeemed"
+    )
+    with pytest.raises(errors.Forbidden):
+        shop.client.search_cards("Mari", staff=redeemer)

@@ -78,6 +78,9 @@ def test_stamp_that_unlocks_shows_reward_then_voucher_then_back():
     assert isinstance(flow.state, VouchersState)
     flow.touch("back")
     assert isinstance(flow.state, CardState) and flow.state.added == 0
+    flow.on_scan(CARD)
+    flow.touch("back")  # "later" on the reward: the card with this visit's stamp
+    assert isinstance(flow.state, CardState) and flow.state.added == 1
 
 
 def test_vouchers_list_only_usable_ones():
@@ -110,6 +113,7 @@ def test_cooldown_message_names_the_next_stamp_time():
         (StampAnswer(StampKind.SAVED_PENDING), MessageKind.OFFLINE_SAVED),
         (StampAnswer(StampKind.CARD_NOT_FOUND), MessageKind.CARD_NOT_FOUND),
         (StampAnswer(StampKind.NOT_SAVED), MessageKind.NOT_SAVED),
+        (StampAnswer(StampKind.REJECTED), MessageKind.ERROR),
         (errors.ServerError("boom"), MessageKind.NOT_SAVED),
     ],
 )

@@ -187,3 +187,46 @@ class PtyPrinter:
         for fd in (self.master, self._slave):
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+
+class FakeUsbPrinter:
+    """A USB printer at pyusb's boundary (usb.core.find returns this device): bulk OUT
+    writes are recorded and parsed, DLE EOT answers come back on bulk IN. USB hardware cannot
+    exist here, so this is the one fake; everything above pyusb is the real code."""
+
+    class _Backend:
+        pass  # its __module__ is not libusb1, so escpos skips kernel-driver detaching
+
+    def __init__(self) -> None:
+        self.state = PrinterState()
+        self.received = bytearray()
+        self.write_timeouts: list[int] = []
+        self._answers = bytearray()
+        self._feeder = _Feeder(self.state, self._answers.extend)
+        self._feeder.buf = self.received
+        self.backend = FakeUsbPrinter._Backend()
+        self.plugged = True
+
+    def set_configuration(self) -> None:
+        pass
+
+    def reset(self) -> None:
+        pass
+
+    def write(self, ep: int, data: bytes, timeout: int | None = None) -> int:
+        import usb.core
+
+        if not self.plugged:
+            raise usb.core.USBError("No such device", errno=19)
+        self.write_timeouts.append(timeout)
+        self._feeder.feed(bytes(data))
+        return len(data)
+
+    def read(self, ep: int, size: int, timeout: int | None = None):
+        import usb.core
+
+        if not self._answers:
+            raise usb.core.USBTimeoutError("timed out", errno=110)
+        out = bytes(self._answers[:size])
+        del self._answers[:size]
+        return out

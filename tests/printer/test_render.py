@@ -96,6 +96,8 @@ def test_symbologies():
     assert qr_payloads(cmds) == [] and barcodes(cmds) == [(73, b"{BCAFE-2026-XK4")]
     ean = replace(COUPONS["en"], symbology="ean13", redeem_code="5901234123457")
     assert barcodes(cmds_for(ean)) == [(67, b"5901234123457")]
+    brace = replace(COUPONS["en"], symbology="code128", redeem_code="AB{A1")
+    assert barcodes(cmds_for(brace)) == [(73, b"{BAB{{A1")]  # "{" escaped, no code-set switch
     bad_ean = replace(COUPONS["en"], symbology="ean13", redeem_code="NOT-DIGITS")
     assert qr_payloads(cmds_for(bad_ean)) == [b"NOT-DIGITS"]
     for sym in ("pdf417", "aztec"):
@@ -152,3 +154,43 @@ def test_very_long_strings_are_bounded():
     lines = text_lines(decode(data))
     assert len(lines) < 60 and len(data) < 8000
     assert max(len(line) for line in lines) <= T20.chars_per_line
+
+
+def test_logo_is_prescaled_and_centred_markers_printed(tmp_path):
+    from PIL import Image, ImageDraw
+
+    logo = tmp_path / "logo.png"
+    im = Image.new("RGBA", (2000, 1000), (0, 0, 0, 0))
+    ImageDraw.Draw(im).ellipse((0, 0, 1999, 999), fill=(200, 0, 0, 255))
+    im.save(logo)
+    c = replace(COUPONS["en"], logo_path=str(logo), staff_copy=True, reprint=True)
+    layout = layout_coupon(c, T20)
+    first = layout.blocks[0]
+    assert getattr(first, "what", "") == "logo" and first.image.width == T20.dots
+    bbox = first.image.convert("L").point(lambda v: 255 - v).getbbox()
+    assert (
+        bbox[2] - bbox[0] <= int(T20.dots * 0.6) and abs((bbox[0] + bbox[2]) / 2 - T20.dots / 2) < 4
+    )
+    lines = text_lines(decode(render_escpos(layout)))
+    assert "*** REPRINT ***" in lines and "*** STAFF COPY ***" in lines
+    missing = layout_coupon(replace(c, logo_path=str(tmp_path / "nope.png")), T20)
+    assert any("logo not readable" in n for n in missing.notes)
+
+
+def test_cyrillic_is_rasterised():
+    cmds = cmds_for(Coupon(title="Бесплатный кофе", redeem_code="RU-1"))
+    assert any(c.name == "IMAGE_RASTER" for c in cmds)
+    assert not any("Бесплатный" in line for line in text_lines(cmds))
+
+
+def test_wrap_rules():
+    from devices.printer.layout import wrap
+
+    assert wrap("one two three", 7, len) == ["one two", "three"]
+    assert wrap("x" * 10, 4, len) == ["xxxx", "xxxx", "xx"]
+    # Han breaks anywhere, but closing punctuation never starts a line
+    lines = wrap("每次光临限用一张，不可", 7, len)
+    assert (
+        all(not ln.startswith("，") for ln in lines) and "".join(lines) == "每次光临限用一张，不可"
+    )
+    assert wrap("a\n\nb", 10, len) == ["a", "", "b"]

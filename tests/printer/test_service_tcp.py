@@ -114,6 +114,15 @@ def test_stalled_printer_times_out_with_a_clear_reason(tcp_printer, tmp_path):
     assert job.bytes_sent > 0
 
 
+def test_paper_near_end_prints_with_a_warning(tcp_printer, tmp_path):
+    tcp_printer.state.near_end = True
+    svc = service(tcp_printer, tmp_path)
+    st = svc.status()
+    assert st.ready and st.paper_near_end and not st.paper_out
+    job = svc.submit(COUPONS["en"])
+    assert job.state == "printed" and job.status["paper_near_end"] is True
+
+
 def test_silent_printer_is_sent_with_an_advisory(tcp_printer, tmp_path):
     tcp_printer.state.silent = True
     svc = service(tcp_printer, tmp_path, timeout_s=0.3)
@@ -159,3 +168,11 @@ def test_preview_transport_writes_a_png(tmp_path):
 
     assert decoded(Image.open(job.output))["QRCode"] == "KOR-5521"
     assert svc.preview_png(COUPONS["ko"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "printer" / "jobs.json").stat().st_mode & 0o077 == 0
+
+
+def test_connection_dropped_during_the_status_check(tcp_printer, tmp_path):
+    tcp_printer.state.drop_after = 2  # dies inside the first DLE EOT
+    job = service(tcp_printer, tmp_path).submit(COUPONS["en"])
+    assert job.state == "failed" and "nothing was sent" in job.reason and job.retry_safe
+    assert "internal error" not in job.reason

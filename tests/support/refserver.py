@@ -119,6 +119,14 @@ class RefServer:
             "POST", "/admin/cards", {"program_id": program_id, "first_name": first_name, **extra}
         )
 
+    def advance_clock(self, seconds: float) -> str:
+        """Move the server's "now" forward (POST /admin/clock); returns the new now.
+
+        Cooldowns, voucher validity, pairing codes, staff sessions and lockouts follow it,
+        so tests never sleep. The offset survives stop()/start() (it lives in the db).
+        """
+        return self.admin("POST", "/admin/clock", {"advance_seconds": seconds})["now"]
+
     def pair_device(self, name: str = "test-kiosk") -> str:
         """A device token, got through the real pairing call."""
         code = self.admin("POST", "/admin/pairing-codes", {"location_name": "Test shop"})["code"]

@@ -1,0 +1,122 @@
+"""Benchmark: stamp round trips through the kiosk's client against the reference server.
+
+Starts `kiosk server` on loopback with a fresh SQLite file, then prints
+  1. the round-trip latency of one stamp (p50/p99) from one kiosk, in sequence;
+  2. stamps per second with N concurrent simulated kiosks (threads, one client and
+     device token each, each stamping its own cards).
+Run: .venv/bin/python bench/api.py [--stamps 300] [--kiosks 20] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kiosk.api import LoyaltyClient, new_idempotency_key  # noqa: E402
+from tests.support.refserver import RefServer  # noqa: E402
+
+
+def pct(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def sequential(server: RefServer, program: str, n: int) -> list[float]:
+    client = LoyaltyClient(server.url, server.pair_device("bench-seq"))
+    cards = [server.card(program, f"Seq{i}")["id"] for i in range(10)]
+    for card in cards:  # warm-up: connections, SQLite pages
+        client.add_stamp(card, idempotency_key=new_idempotency_key(), occurred_at=datetime.now(UTC))
+    times = []
+    for i in range(n):
+        start = time.perf_counter()
+        client.add_stamp(
+            cards[i % len(cards)],
+            idempotency_key=new_idempotency_key(),
+            occurred_at=datetime.now(UTC),
+        )
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def concurrent(
+    server: RefServer, program: str, kiosks: int, seconds: float
+) -> tuple[int, list[float]]:
+    setups = []
+    for k in range(kiosks):
+        token = server.pair_device(f"bench-{k}")
+        setups.append(
+            (
+                LoyaltyClient(server.url, token),
+                [server.card(program, f"K{k}c{i}")["id"] for i in range(5)],
+            )
+        )
+    barrier = threading.Barrier(kiosks + 1)
+    counts = [0] * kiosks
+    latencies: list[list[float]] = [[] for _ in range(kiosks)]
+    stop_at = [0.0]
+
+    def kiosk(k: int) -> None:
+        client, cards = setups[k]
+        barrier.wait()
+        i = 0
+        while time.perf_counter() < stop_at[0]:
+            start = time.perf_counter()
+            client.add_stamp(
+                cards[i % len(cards)],
+                idempotency_key=new_idempotency_key(),
+                occurred_at=datetime.now(UTC),
+            )
+            latencies[k].append((time.perf_counter() - start) * 1000)
+            counts[k] += 1
+            i += 1
+
+    threads = [threading.Thread(target=kiosk, args=(k,)) for k in range(kiosks)]
+    for t in threads:
+        t.start()
+    stop_at[0] = time.perf_counter() + seconds
+    begin = time.perf_counter()
+    barrier.wait()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - begin
+    return int(sum(counts) / elapsed), [x for lat in latencies for x in lat]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--stamps", type=int, default=300)
+    ap.add_argument("--kiosks", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=10.0)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = RefServer(db=Path(tmp) / "bench.sqlite", admin_token="bench-admin").start()
+        try:
+            program = server.program(goal=9, cooldown_seconds=0)
+            seq = sequential(server, program, args.stamps)
+            print(
+                f"stamp round trip, 1 kiosk, {len(seq)} stamps on loopback: "
+                f"p50 {statistics.median(seq):.1f} ms, p99 {pct(seq, 99):.1f} ms, "
+                f"max {max(seq):.1f} ms"
+            )
+            rate, lat = concurrent(server, program, args.kiosks, args.seconds)
+            print(
+                f"{args.kiosks} concurrent kiosks for {args.seconds:.0f} s: {rate} stamps/s "
+                f"(latency p50 {statistics.median(lat):.1f} ms, p99 {pct(lat, 99):.1f} ms)"
+            )
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""The demo shop: a reference server on a free 127.0.0.1 port, seeded through its admin API.
+
+Why a subprocess: the server is the same `kiosk server` outside checks start, with its own
+event loop, and the demo can stop it to show the offline path. Seeding uses the admin API
+(HTTP with the X-Admin-Token, as the tests and outside checks do); the kiosk itself only
+talks to the device API through kiosk.api.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from kiosk.api.client import LoyaltyClient, new_idempotency_key
+
+LANGS = ("en", "ko", "zh", "et")
+FIRST_NAMES = {"en": "Mari", "ko": "지민", "zh": "小明", "et": "Jaan"}
+PROGRAM = {
+    "name": "Kohvik Mari coffee card",
+    "goal": 9,
+    "milestones": [
+        {"stamps": 3, "title": "Free cookie", "redemption": "self_redeem"},
+        {"stamps": 6, "title": "Free cake", "redemption": "staff_scan"},
+        {"stamps": 9, "title": "Free coffee", "redemption": "self_redeem"},
+    ],
+    "cooldown_seconds": 600,
+}
+STAFF_PIN = "2468"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class DemoShop:
+    folder: Path
+    port: int = field(default_factory=free_port)
+    admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    proc: subprocess.Popen | None = None
+    cards: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {id, token}
+    device_token: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def card_url(self, name: str) -> str:
+        return f"{self.url}/c/{self.cards[name]['token']}"
+
+    # -- server -------------------------------------------------------------------------
+
+    def start(self, timeout: float = 30.0) -> DemoShop:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        log = open(self.folder / "server.log", "ab")  # noqa: SIM115 - lives with the process
+        cmd = [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "server",
+            "--port",
+            str(self.port),
+            "--db",
+            str(self.folder / "shop.sqlite"),
+            "--log-level",
+            "warning",
+        ]
+        env = {**os.environ, "REFSERVER_ADMIN_TOKEN": self.admin_token}
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the demo server exited; see {self.folder / 'server.log'}")
+            try:
+                if requests.get(self.url + "/openapi.json", timeout=0.5).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise RuntimeError("the demo server did not start in time")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+
+    def admin(self, method: str, path: str, body: Any = None) -> Any:
+        r = requests.request(
+            method,
+            self.url + path,
+            json=body,
+            timeout=5,
+            headers={"X-Admin-Token": self.admin_token},
+        )
+        if r.status_code >= 400:
+            raise RuntimeError(f"admin {method} {path}: HTTP {r.status_code}")
+        return r.json() if r.content else None
+
+    # -- seeding --------------------------------------------------------------------------
+
+    def seed(self, token_file: Path) -> DemoShop:
+        """Program 3/6/9, a card per language two stamps short of... one stamp short of
+        the first reward, fresh cards for the offline step, a staff PIN, and pairing."""
+        program = self.admin("POST", "/admin/programs", PROGRAM)["id"]
+        for lang in LANGS:
+            self.cards[f"reward-{lang}"] = self.admin(
+                "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
+            )
+            self.cards[f"offline-{lang}"] = self.admin(
+                "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
+            )
+        self.admin(
+            "POST", "/admin/staff", {"name": "Demo staff", "pin": STAFF_PIN, "permissions": ["*"]}
+        )
+        code = self.admin("POST", "/admin/pairing-codes", {"location_name": "Kohvik Mari"})["code"]
+        pairing = LoyaltyClient(self.url).pair(code, "demo-kiosk", {"model": "demo"})
+        self.device_token = pairing.device_token
+        token_file.parent.mkdir(parents=True, exist_ok=True)
+        token_file.write_text(pairing.device_token, encoding="utf-8")
+        token_file.chmod(0o600)
+        self._two_stamps_each()
+        return self
+
+    def _two_stamps_each(self) -> None:
+        """Stamps in the past (the server's test clock), so the cooldown has passed now."""
+        client = LoyaltyClient(self.url, self.device_token)
+        for offset in (-1300, -650):
+            now = self.admin("POST", "/admin/clock", {"offset_seconds": offset})["now"]
+            from kiosk.api.models import parse_time
+
+            at = parse_time(now)
+            for lang in LANGS:
+                client.add_stamp(
+                    self.cards[f"reward-{lang}"]["id"],
+                    idempotency_key=new_idempotency_key(),
+                    occurred_at=at,
+                )
+        self.admin("POST", "/admin/clock", {"offset_seconds": 0})

@@ -1,0 +1,161 @@
+"""The scripted demo journey: real app, real server, simulated camera, real touches.
+
+attract -> scan -> reward unlocked -> card (new stamp) -> vouchers -> voucher -> hold to
+redeem -> code (text, QR, barcode, live clock) -> print (coupon preview) -> cooldown ->
+unknown code -> card not found, in every language; then the server goes away and the
+offline "saved" message shows; back to attract. One PNG per step, each checked like the
+UI tests do (not blank, no text overflow, codes decode to the redeem code).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kiosk.ui import checks
+from kiosk.ui.driver import Driver
+
+UNKNOWN_TOKEN = "no_such_card_0123456789"  # noqa: S105 - a card token nobody has
+
+
+class Journey:
+    def __init__(
+        self,
+        drv: Driver,
+        parts: Any,
+        shop: Any,
+        camera: Any,
+        out: Path,
+        log: Callable[[str], None] = print,
+    ) -> None:
+        self.drv, self.parts, self.shop, self.camera = drv, parts, shop, camera
+        self.ctl = parts.controller
+        self.out = out
+        self.log = log
+        self.problems: list[str] = []
+        self.shots: list[Path] = []
+        self._last_scan: dict[str, float] = {}
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def present(self, payload: str) -> None:
+        """Hold a phone showing `payload` in front of the simulated camera."""
+        debounce = self.parts.settings.scanner.debounce_s
+        wait = self._last_scan.get(payload, 0) + debounce + 0.2 - time.monotonic()
+        if wait > 0:
+            self.drv.pump(wait)
+        if self.camera is not None:
+            self.camera.show(payload, "qr")
+        else:
+            self.parts.scanner.inject(payload)
+        self._last_scan[payload] = time.monotonic() + getattr(self.camera, "hold_s", 0)
+
+    def expect(self, screen: str, timeout: float = 10.0) -> bool:
+        if self.drv.wait_screen(screen, timeout):
+            return True
+        now = getattr(self.drv.app.rendered, "screen", "?")
+        self.problems.append(f"expected screen {screen!r}, got {now!r}")
+        return False
+
+    def shot(self, name: str, code: str = "") -> Path:
+        screen = self.drv.app.root.sm.current_screen
+        self.drv.wait_for(lambda: not checks.screen_problems(screen, self.drv.app.u), 1.0)
+        path = self.drv.screenshot(self.out / f"{name}.png")
+        self.shots.append(path)
+        if checks.image_is_blank(path):
+            self.problems.append(f"{path.name}: blank")
+        self.problems += checks.screen_problems(screen, self.drv.app.u)
+        if code and code not in checks.decode(path):
+            self.problems.append(f"{path.name}: the code on screen does not decode to {code}")
+        self.log(f"  {path.name}")
+        return path
+
+    def ids(self, screen: str) -> Any:
+        return self.drv.app.screens[screen].ids
+
+    def home(self, lang: str = "") -> None:
+        """Back to attract; `lang` re-chosen (a new visit starts in the shop's language)."""
+        self.ctl.touch("home")
+        self.expect("attract")
+        if lang and lang != self.ctl.state.lang:
+            self.ctl.touch("language", lang=lang)
+            self.drv.wait_for(lambda: getattr(self.drv.app.rendered, "lang", "") == lang, 3)
+
+    # -- the script ------------------------------------------------------------------------
+
+    def play(self, langs: tuple[str, ...]) -> list[str]:
+        self.expect("attract")
+        for n, lang in enumerate(langs):
+            self.online_steps(lang, n)
+        self.offline_steps(langs)
+        return self.problems
+
+    def online_steps(self, lang: str, n: int) -> None:
+        p = f"{lang}-"
+        self.home()
+        if lang != self.ctl.state.lang:
+            button = next(b for b in self.ids("attract").langs.children if b.lang_code == lang)
+            self.drv.tap(button)  # the customer's own choice, a real touch
+            self.drv.wait_for(lambda: self.ctl.state.lang == lang, 3)
+        self.shot(p + "01-attract")
+        self.present(self.shop.card_url(f"reward-{lang}"))
+        if self.expect("reward"):
+            self.drv.pump(0.4)
+            self.shot(p + "02-reward-unlocked")
+            self.drv.tap(self.ids("reward").later)
+        if self.expect("card"):
+            self.drv.pump(0.7)  # the new stamp pops in
+            self.shot(p + "03-card")
+            self.drv.tap(self.ids("card").vouchers)
+        if self.expect("vouchers"):
+            self.shot(p + "04-vouchers")
+            rows = self.ids("vouchers").rows.children
+            self.drv.tap(rows[-1])  # the first (top) voucher
+        if self.expect("voucher"):
+            self.shot(p + "05-voucher")
+            self.drv.tap(self.ids("voucher").hold, hold=1.5)  # the deliberate gesture
+        if self.expect("redeemed"):
+            state = self.drv.app.rendered
+            self.drv.pump(0.3)
+            self.shot(p + "06-redeemed", code=state.code)
+            self.drv.tap(self.ids("redeemed").print)
+            self.drv.wait_for(
+                lambda: getattr(self.drv.app.rendered, "print_status", "") == "printed", 10
+            )
+            self.shot(p + "07-printed")
+            self._copy_coupon(p + "07-coupon.png")
+        self.home(lang)
+        self.present(self.shop.card_url(f"reward-{lang}"))  # again: the cooldown
+        if self.expect("message"):
+            self.shot(p + "08-cooldown")
+        self.home(lang)
+        self.present("hello, this is not a card")
+        if self.expect("message"):
+            self.shot(p + "09-unknown-code")
+        self.home(lang)
+        self.present(f"{self.shop.url}/c/{UNKNOWN_TOKEN}{n}")
+        if self.expect("message"):
+            self.shot(p + "10-card-not-found")
+
+    def offline_steps(self, langs: tuple[str, ...]) -> None:
+        self.log("  (the server goes away)")
+        self.shop.stop()
+        for lang in langs:
+            self.home(lang)
+            self.present(self.shop.card_url(f"offline-{lang}"))
+            if self.expect("message"):
+                self.shot(f"{lang}-11-offline-saved")
+        self.home()
+        self.shot("zz-back-to-attract")
+
+    def _copy_coupon(self, name: str) -> None:
+        job = getattr(self.parts.services, "last_print", None)
+        src = getattr(job, "output", None)
+        if src and Path(src).is_file():
+            shutil.copy(src, self.out / name)
+            self.log(f"  {name}")
+        else:
+            self.problems.append(f"no coupon preview for {name}")
