@@ -365,11 +365,12 @@ class RedeemService:
         except OutboxError as err:
             return RedeemOutcome(RedeemKind.NOT_SAVED, key, voucher, reason=err.reason)
         self._settled(voucher_id)
+        redeemed = replace(voucher, state="redeemed", redeemed_at=scanned_at)
         if self.cache:
-            self.cache.update_voucher(replace(voucher, state="redeemed", redeemed_at=scanned_at))
+            self.cache.update_voucher(redeemed)
         if self.worker:
             self.worker.wake()
-        return RedeemOutcome(RedeemKind.REDEEMED_OFFLINE, key, voucher, reason=exc.code)
+        return RedeemOutcome(RedeemKind.REDEEMED_OFFLINE, key, redeemed, reason=exc.code)
 
     def _offline_voucher(self, voucher_id: str, at: datetime) -> tuple[Voucher, str] | None:
         """A voucher this kiosk may redeem without the cloud, or None (then it needs it).
