@@ -716,6 +716,12 @@ class Outbox:
             ).fetchone()
         return _op(row) if row else None
 
+    def oldest_pending_at(self) -> datetime | None:
+        """When the longest-waiting unsent row was saved (the heartbeat's oldest_queued_s)."""
+        with self._tx(write=False) as c:
+            row = c.execute("SELECT min(created_at) FROM ops WHERE state = 'pending'").fetchone()
+        return _parse(row[0]) if row and row[0] else None
+
     def counts(self) -> dict[str, int]:
         with self._tx(write=False) as c:
             rows = c.execute("SELECT state, count(*) AS n FROM ops GROUP BY state").fetchall()

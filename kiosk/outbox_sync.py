@@ -29,7 +29,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -516,6 +516,29 @@ class SyncWorker:
             wait = self.poll_s if due is None else min(self.poll_s, max(0.05, due))
             self._wake.wait(wait)
             self._wake.clear()
+
+    def heartbeat_fields(self) -> dict[str, Any]:
+        """The queue as POST /device/heartbeat takes it (queue_depth, oldest_queued_s, and
+        the rest under `details`): merge it into the heartbeat's status source."""
+        health = self.health()
+        out: dict[str, Any] = {"queue_depth": max(0, health.queue_depth)}
+        try:
+            oldest = self.outbox.oldest_pending_at()
+            status = self.outbox.status()
+        except OutboxError:
+            oldest, status = None, None
+        if oldest is not None:
+            out["oldest_queued_s"] = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
+        out["details"] = {
+            "sync_mode": health.mode,
+            "last_sync_at": health.last_sync_at.isoformat() if health.last_sync_at else None,
+            "sync_error": health.last_error,
+            "outbox_full": bool(status and status.full),
+            "outbox_rejected": status.rejected if status else None,
+            "outbox_unavailable": self.outbox.unavailable,
+            "outbox_corrupt_files": len(status.corrupt_files) if status else 0,
+        }
+        return out
 
     def health(self) -> SyncHealth:
         try:

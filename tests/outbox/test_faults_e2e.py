@@ -110,6 +110,12 @@ def test_offline_scan_of_a_known_card_shows_it_with_pending_marked(clean_shop):
     assert view.shown_stamps == 3
     health = svc.worker.health()
     assert health.mode == "offline" and health.queue_depth == 2
+    beat = svc.worker.heartbeat_fields()
+    assert beat["queue_depth"] == 2 and beat["oldest_queued_s"] >= 0
+    assert beat["details"]["sync_mode"] == "offline"
+    shop.proxy.set("pass")
+    svc.client.heartbeat(beat)  # the server takes exactly this shape
+    shop.proxy.set("reset")
     shop.proxy.set("pass")
     assert svc.worker.drain(timeout_s=10).remaining == 0
     assert len(shop.ledger(card["id"])) == 3
