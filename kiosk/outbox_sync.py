@@ -75,6 +75,15 @@ def is_retryable(exc: errors.ApiError) -> bool:
     return exc.status in (408, 425, 429)
 
 
+def _for_the_record(result: StampResult | Voucher | None) -> dict[str, Any]:
+    """What a done row keeps of the answer: the stamp id, what it unlocked and the card
+    without its voucher list (that list grows with every round; the cache has it)."""
+    data = to_jsonable(result)
+    if isinstance(result, StampResult):
+        data["card"]["vouchers"] = []
+    return data
+
+
 def attempt_from_stored(op: Op) -> Attempt | None:
     """The recorded fate of a finished row (None while it is still pending)."""
     if op.state == OpState.DONE and op.result:
@@ -226,7 +235,7 @@ class SyncWorker:
         then = (op.lane, self.owner, self.lease_s)
         try:
             if attempt.outcome == Outcome.DONE:
-                nxt = self.outbox.complete(op.id, to_jsonable(attempt.result), then=then)
+                nxt = self.outbox.complete(op.id, _for_the_record(attempt.result), then=then)
                 if isinstance(attempt.result, Voucher) and self.cache:
                     self.cache.update_voucher(attempt.result)
                 return nxt

@@ -82,7 +82,7 @@ def test_fault_then_recovery_server_holds_exactly_the_acknowledged(clean_shop, f
         elapsed = time.monotonic() - started
         assert o.kind == StampKind.SAVED_PENDING, (fault, o)
         assert o.reason == EXPECTED_REASON[fault] or o.reason == "slow", (fault, o.reason)
-        assert elapsed < 0.4 + 0.5  # the customer never waits past the deadline (+ slack)
+        assert elapsed < 0.4 + 1.0  # never the 2 s read timeout: the deadline (+ busy VM)
         assert o.pending >= 1
         acked[card["id"]] += 1
 
@@ -163,12 +163,12 @@ def test_degraded_customer_sees_saved_at_the_deadline_and_the_worker_finishes(cl
     svc = shop.services()
     svc.worker.start()
     card = shop.card()
-    shop.proxy.set("delay_answer", delay_s=1.0)
+    shop.proxy.set("delay_answer", delay_s=1.6)
     started = time.monotonic()
     o = stamp(svc, card["token"])
     elapsed = time.monotonic() - started
     assert o.kind == StampKind.SAVED_PENDING and o.reason == "slow"
-    assert 0.35 <= elapsed < 0.9
+    assert 0.35 <= elapsed < 1.4  # told at the deadline, not when the answer came
     shop.proxy.set("pass")
     deadline = time.monotonic() + 10
     while svc.outbox.pending_count() and time.monotonic() < deadline:
