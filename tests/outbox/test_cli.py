@@ -10,12 +10,17 @@ import io
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.cli import main
 from kiosk.outbox import OpState, Outbox
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
 
 
 def run(capsys, *argv: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
@@ -152,3 +157,38 @@ def test_outbox_list_status_retry_drop(clean_shop, capsys, monkeypatch):
     assert json.loads(out)["idempotency_key"] != rows[1]["idempotency_key"]
     assert run(capsys, "sync", "--config", cfg)[0] == 0
     assert len(shop.ledger(card["id"])) == 2
+
+
+def test_two_sync_processes_at_once_never_send_a_row_twice(clean_shop):
+    """The claims: the kiosk's worker and a technician's `kiosk sync` share one outbox."""
+    shop = clean_shop
+    state = shop.state_dir()
+    cfg = str(shop.config(state, sync_concurrency=2))
+    svc = shop.services(state)
+    cards = [shop.card() for _ in range(6)]
+    shop.proxy.set("reset")
+    for i in range(48):
+        assert svc.stamps.stamp(cards[i % 6]["token"], scanned_at=now()).acknowledged
+    svc.close()
+    shop.opened.remove(svc)
+    shop.proxy.set("delay_answer", delay_s=0.1)  # ~2.5 s of work: the two overlap
+    seen = len(shop.proxy.lines)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "sync", "--config", cfg, "--timeout", "60"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    posts = [
+        line for line in shop.proxy.lines[seen:] if line.startswith("POST") and "/stamps" in line
+    ]
+    assert len(posts) == 48  # each row sent once, by one of the two
+    sent = [int(out.split(" sent")[0]) for out, _ in results]
+    assert sum(sent) == 48, sent
+    assert sum(len(shop.ledger(c["id"])) for c in cards) == 48
