@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 DB_NAME = "outbox.sqlite"
 CORRUPT_FLAG = "outbox.corrupt.json"
 SCHEMA_VERSION = 1
-KEEP_DONE_ROWS = 1000
+KEEP_DONE_ROWS = 10000  # a done row is ~0.5 KiB: a few MiB at most
 KEEP_DONE_AGE = timedelta(days=7)
 KEEP_FINISHED_AGE = timedelta(days=90)
 
