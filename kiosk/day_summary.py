@@ -2,21 +2,32 @@
 
 Why a local log and not the server: the summary must work offline and must count what
 THIS kiosk did (stamps given, vouchers redeemed, vouchers issued here, coupons printed).
-One small SQLite file in state_dir; rows carry a kind, a time and an optional reference
-(voucher id). Nothing secret is ever written here: no staff PIN, badge or token, no
-customer contact data, only ids the server already shows on coupons.
+Two local sources, read together:
+- the outbox (kiosk/outbox.py, outbox.sqlite in the same state_dir), which already holds
+  every stamp (and every offline redemption) with its scan time: read-only here, pending
+  and done rows count, rejected ones (cooldown, deleted card) do not;
+- this day log (daylog.sqlite): vouchers issued and coupons printed by staff mode, and
+  redemptions confirmed online (the customer path records them with `record`).
+Nothing secret is ever written here: no staff PIN, badge or token, no customer contact
+data, only ids the server already shows on coupons.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 KINDS = ("stamp", "redemption", "voucher_issued", "coupon_printed")
 FILE_NAME = "daylog.sqlite"
+OUTBOX_FILE = "outbox.sqlite"
+OUTBOX_KINDS = {"stamp": "stamp", "redeem": "redemption"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,7 @@ class DayLog:
     def __init__(self, state_dir: Path) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
         self.path = state_dir / FILE_NAME
+        self.outbox_path = state_dir / OUTBOX_FILE
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -68,7 +80,8 @@ class DayLog:
             rows = self._db.execute(
                 "SELECT kind, COUNT(*) FROM events WHERE day = ? GROUP BY kind", (day.isoformat(),)
             ).fetchall()
-        counts = dict(rows)
+        counts = Counter(dict(rows))
+        counts.update(self._outbox_counts(day))
         return DaySummary(
             day=day,
             stamps=counts.get("stamp", 0),
@@ -76,6 +89,34 @@ class DayLog:
             vouchers_issued=counts.get("voucher_issued", 0),
             coupons_printed=counts.get("coupon_printed", 0),
         )
+
+    def _outbox_counts(self, day: date) -> Counter:
+        """Stamps and offline redemptions of `day` (local) from the outbox, read-only."""
+        found: Counter = Counter()
+        if not self.outbox_path.exists():
+            return found
+        try:
+            db = sqlite3.connect(f"file:{self.outbox_path}?mode=ro", uri=True, timeout=2)
+            try:
+                rows = db.execute(
+                    "SELECT kind, occurred_at FROM ops WHERE state IN ('pending', 'done')"
+                ).fetchall()
+            finally:
+                db.close()
+        except sqlite3.Error as exc:  # a busy or odd outbox must not break the summary
+            log.warning("day summary: outbox not readable: %s", exc)
+            return found
+        for kind, occurred_at in rows:
+            name = OUTBOX_KINDS.get(kind)
+            if name is None:
+                continue
+            try:
+                when = datetime.fromisoformat(str(occurred_at).replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            if when.astimezone().date() == day:
+                found[name] += 1
+        return found
 
     def close(self) -> None:
         with self._lock:

@@ -62,11 +62,9 @@ def find_evdev(vid_pid: str) -> InputDeviceLike:
             dev = evdev.InputDevice(path)
         except OSError:
             continue
-        if (
-            dev.info.vendor == vid
-            and dev.info.product == pid
-            and evdev.ecodes.EV_KEY in dev.capabilities()
-        ):
+        keys = dev.capabilities().get(evdev.ecodes.EV_KEY, [])
+        # the keyboard interface (scanners also expose e.g. consumer-control interfaces)
+        if dev.info.vendor == vid and dev.info.product == pid and evdev.ecodes.KEY_ENTER in keys:
             return dev
         dev.close()
     raise DeviceNotFound(f"no input device {vid_pid} (unplugged, or user not in 'input' group?)")
@@ -104,10 +102,13 @@ class HidScanner:
 
     def _run(self) -> None:
         while not self._stop.is_set():
+            dev = None
             try:
                 dev = self.finder(self.device)
-                dev.grab()
+                dev.grab()  # EBUSY when another program holds it: retry, never share it
             except (DeviceNotFound, OSError, ValueError) as exc:
+                if dev is not None:
+                    self._release(dev)
                 delay = self.backoff.next_delay()
                 self.status = retry_status(delay)
                 log.warning("%s: %s; %s", self.name, exc, self.status)

@@ -10,6 +10,7 @@ the technician screen. inject() is the bench device: a scan without hardware (de
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -45,9 +46,11 @@ def frame_source_for(settings: Any) -> FrameSource | None:
     )
 
 
-def pipeline_for(settings: Any) -> DecodePipeline:
+def pipeline_for(settings: Any, *, idle_retry_every: int = 3) -> DecodePipeline:
+    """The decode pipeline the [scanner] section asks for (live camera: retries thinned when idle)."""
     return DecodePipeline(
         tuple(settings.formats),
+        idle_retry_every=idle_retry_every,
         max_length=settings.max_payload_length,
         retry_budget_ms=getattr(settings, "retry_budget_ms", 60.0),
         use_pyzbar=getattr(settings, "pyzbar_fallback", True),
@@ -104,10 +107,11 @@ class ScannerManager:
             line.stop()
 
     def status(self) -> dict[str, str]:
-        """Source name -> "ok" | "unplugged" | "retrying in 4s" | "starting" | "ended"."""
+        """Source name -> "ok" | "unplugged" | "retrying in 4s" | "starting" | "ended" |
+        "no frames for 5s" (an open camera that went quiet)."""
         out = {}
         if self.camera:
-            out[self.camera.source.name] = self.camera.status
+            out[self.camera.source.name] = self.camera.health()
         for line in self.lines:
             out[line.name] = line.status
         return out
@@ -117,18 +121,22 @@ class ScannerManager:
         return self._emit(text, symbology, source)
 
     # -- from the worker threads -------------------------------------------------------
-    def _on_read(self, read: Read, origin: str, _ms: float) -> None:
-        self._emit(read.text, read.symbology, origin)
+    def _on_read(self, read: Read, origin: str, ms: float) -> None:
+        # the event's time is the frame's capture time, so latency figures include decoding
+        self._emit(read.text, read.symbology, origin, at=time.monotonic() - ms / 1000)
 
     def _on_line(self, text: str, source: str) -> None:
-        self._emit(text, source.split(":", 1)[0], source)
+        kind = source.split(":", 1)[0]
+        self._emit(text, "keyboard" if kind == "hid" else kind, source)  # as ScanEvent documents
 
-    def _emit(self, text: str, symbology: str, source: str) -> bool:
+    def _emit(self, text: str, symbology: str, source: str, at: float | None = None) -> bool:
         clean = clean_line(text, self.max_length)
         if clean is None or not self.debouncer.accept(clean):
             return False
         try:
-            self.on_event(ScanEvent(clean, symbology, source))
+            self.on_event(
+                ScanEvent(clean, symbology, source, time.monotonic() if at is None else at)
+            )
         except Exception:  # the consumer's bug must not kill a scanner thread
             log.exception("on_event failed for a scan from %s", source)
         return True

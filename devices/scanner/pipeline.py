@@ -40,16 +40,21 @@ def to_gray(frame: np.ndarray) -> np.ndarray:
 
 
 def dominant_angle(gray: np.ndarray) -> float:
-    """Dominant gradient direction in degrees (structure tensor): bars and rows run across it."""
+    """Orientation of the strongest edges, modulo 90 degrees, in (-45, 45].
+
+    Why modulo 90 (the angle x4 trick): bars, PDF417 rows and the phone's own outline are
+    all edges of rectangles; their gradients point along two perpendicular directions that
+    a plain (x2) structure tensor would cancel. Decoders already handle quarter turns.
+    """
     small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
     gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
-    # only strong edges vote, so a smooth background does not drown the code
     mag = gx * gx + gy * gy
-    keep = mag > np.percentile(mag, 90)
-    gx, gy = gx[keep], gy[keep]
-    jxx, jyy, jxy = float((gx * gx).sum()), float((gy * gy).sum()), float((gx * gy).sum())
-    return float(np.degrees(0.5 * np.arctan2(2 * jxy, jxx - jyy)))
+    keep = mag > np.percentile(mag, 90)  # only strong edges vote, not a smooth background
+    theta = np.arctan2(gy[keep], gx[keep])
+    w = mag[keep]
+    z = complex(float((w * np.cos(4 * theta)).sum()), float((w * np.sin(4 * theta)).sum()))
+    return float(np.degrees(np.angle(z) / 4))
 
 
 def rotated(gray: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
@@ -94,11 +99,16 @@ class DecodePipeline:
         formats: tuple[str, ...] | list[str],
         *,
         max_length: int = 512,
-        work_width: int = 800,
+        work_width: int = 640,
         retry_budget_ms: float = 60.0,
         use_pyzbar: bool = True,
         region_ttl_s: float = 2.0,
+        idle_retry_every: int = 1,
     ) -> None:
+        """idle_retry_every=N: while no code was seen lately, the expensive retries (region,
+        upright, rescale) run on every Nth frame only. A live camera delivers many frames of
+        a phone, so N=3 costs at most two frames of latency and saves most idle CPU; single
+        images (scan-test --images, tests, bench) keep N=1."""
         self.formats = tuple(formats)
         self.max_length = max_length
         self.work_width = work_width
@@ -109,8 +119,11 @@ class DecodePipeline:
         self.pz: Decoder | None = pz if pz and pz.usable()[0] else None
         self._last_box: Box | None = None
         self._last_at = 0.0
+        self._started = 0.0
         self.pass_counts: dict[str, int] = {}
         self.rejected = 0
+        self.idle_retry_every = max(1, idle_retry_every)
+        self._idle_frames = 0
 
     def forget(self) -> None:
         """Drop the last-seen region (a new video, a test between unrelated frames)."""
@@ -119,7 +132,7 @@ class DecodePipeline:
     def decode(self, frame: np.ndarray) -> list[Read]:
         """Validated reads of one frame (boxes in full-frame pixels); [] when nothing."""
         gray = to_gray(frame)
-        start = time.perf_counter()
+        self._started = time.thread_time()  # CPU time: a busy machine must not shrink the budget
         w = gray.shape[1]
         scale = self.work_width / w if w > self.work_width else 1.0
         small = (
@@ -131,11 +144,18 @@ class DecodePipeline:
             ("cheap", lambda: self._plain(small, scale)),
             ("invert", lambda: self._plain(255 - small, scale)),
             ("region", lambda: self._region(gray)),
-            ("rescale", lambda: self._rescale(gray, scale)),
             ("upright", lambda: self._upright(small, scale)),
+            ("rescale", lambda: self._rescale(gray, scale)),
         ]
+        recent = (
+            self._last_box is not None and time.monotonic() - self._last_at <= self.region_ttl_s
+        )
+        self._idle_frames = 0 if recent else self._idle_frames + 1
+        skip_expensive = not recent and self._idle_frames % self.idle_retry_every != 0
         for name, attempt in attempts:
-            if name != "cheap" and (time.perf_counter() - start) * 1000 > self.retry_budget_ms:
+            if name != "cheap" and self._over_budget():
+                break
+            if skip_expensive and name not in ("cheap", "invert"):
                 break
             img, raw, to_frame = attempt()
             reads = [
@@ -143,9 +163,11 @@ class DecodePipeline:
                 for r in raw
                 if self._valid(img, r, trusted=(name == "cheap"))
             ]
+            reads = _drop_conflicts(reads)
             if reads:
                 self.pass_counts[name] = self.pass_counts.get(name, 0) + 1
                 self._last_box, self._last_at = reads[0].box, time.monotonic()
+                self._idle_frames = 0
                 return reads
         return []
 
@@ -153,12 +175,25 @@ class DecodePipeline:
     def _plain(self, img: np.ndarray, scale: float, **opts: bool) -> Attempt:
         return img, self.zx.decode(img, self.formats, **opts), _scale_box(1 / scale)
 
+    def _both(self, img: np.ndarray, **opts: bool) -> tuple[np.ndarray, list[Read]]:
+        """Decode as is, then inverted: zxing-cpp's own try_invert misses dark-mode PDF417.
+
+        Returns the image that gave the reads, so confirmation crops the right polarity.
+        """
+        reads = self.zx.decode(img, self.formats, **opts)
+        if reads:
+            return img, reads
+        inverted = 255 - img
+        return inverted, self.zx.decode(inverted, self.formats, **opts)
+
     def _rescale(self, gray: np.ndarray, scale: float) -> Attempt:
         """Full resolution for big frames (small or blurred codes), x1.5 for small frames."""
-        if scale != 1.0:
-            return self._plain(gray, 1.0, try_invert=True, try_rotate=True)
-        big = cv2.resize(gray, None, fx=1.5, fy=1.5, interpolation=cv2.INTER_LINEAR)
-        return self._plain(big, 1.5, try_invert=True, try_rotate=True)
+        f = 1.0 if scale != 1.0 else 1.5
+        img = (
+            gray if f == 1.0 else cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_LINEAR)
+        )
+        img, reads = self._both(img, try_rotate=True)
+        return img, reads, _scale_box(1 / f)
 
     def _region(self, gray: np.ndarray) -> Attempt:
         """Where a code was a moment ago: crop it, upscale x2, try harder there."""
@@ -166,7 +201,7 @@ class DecodePipeline:
             return gray, [], _scale_box(1.0)
         x0, y0, x1, y1 = crop_box(gray.shape, self._last_box, pad=0.5)
         big = cv2.resize(gray[y0:y1, x0:x1], None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-        reads = self.zx.decode(big, self.formats, try_invert=True, try_rotate=True)
+        big, reads = self._both(big, try_rotate=True)
 
         def to_frame(b: Box) -> Box:
             return b[0] // 2 + x0, b[1] // 2 + y0, b[2] // 2 + x0 + 1, b[3] // 2 + y0 + 1
@@ -174,16 +209,35 @@ class DecodePipeline:
         return big, reads, to_frame
 
     def _upright(self, small: np.ndarray, scale: float) -> Attempt:
-        """Codes at a steep angle (1D bars, PDF417 rows): turn them upright and decode again."""
+        """Codes at an angle (1D bars, PDF417 rows, even a few degrees): turn them upright.
+
+        The angle estimate is off by a few degrees under perspective, and PDF417 needs it
+        nearly exact, so a few nearby angles and the global binarizer are tried while the
+        budget lasts.
+        """
         angle = dominant_angle(small)
-        if min(abs(angle), abs(abs(angle) - 90)) < 8:  # already axis-aligned: nothing to gain
+        if abs(angle) < 1.5:  # already axis-aligned: nothing to gain
             return small, [], _scale_box(1.0)
-        img, inverse = rotated(small, angle)
-        reads = self.zx.decode(img, self.formats, try_invert=True, try_rotate=True)
         linear = tuple(f for f in self.formats if f in LINEAR)
-        if not reads and linear and self.pz is not None:
-            reads = self.pz.decode(img, linear) or self.pz.decode(255 - img, linear)
-        return img, reads, _affine_box(inverse, 1 / scale)
+        img, inverse = rotated(small, angle)
+        for offset in (0.0, 3.0, -3.0):
+            if offset:
+                if self._over_budget():
+                    break
+                img, inverse = rotated(small, angle + offset)
+            for global_binarizer in (False, True):
+                found, reads = self._both(img, try_rotate=True, global_binarizer=global_binarizer)
+                if reads:
+                    return found, reads, _affine_box(inverse, 1 / scale)
+            if linear and self.pz is not None:
+                for found in (img, 255 - img):
+                    reads = self.pz.decode(found, linear)
+                    if reads:
+                        return found, reads, _affine_box(inverse, 1 / scale)
+        return img, [], _affine_box(inverse, 1 / scale)
+
+    def _over_budget(self) -> bool:
+        return (time.thread_time() - self._started) * 1000 > self.retry_budget_ms
 
     # -- validation ----------------------------------------------------------------------
     def _valid(self, img: np.ndarray, read: Read, *, trusted: bool) -> bool:
@@ -204,14 +258,32 @@ class DecodePipeline:
             return False
         fmt = (read.symbology,)
         f = 1.5 if max(crop.shape) < 400 else 0.75
+        # cheapest first (the crop is in the polarity and orientation the read was made in)
         variants = [
-            lambda: self.zx.decode(
-                crop, fmt, try_invert=True, try_rotate=True, global_binarizer=True
-            ),
+            lambda: self.zx.decode(crop, fmt, try_downscale=False, global_binarizer=True),
             lambda: self.zx.decode(
                 cv2.resize(crop, None, fx=f, fy=f), fmt, try_invert=True, try_rotate=True
             ),
         ]
         if self.pz is not None and self.pz.supports(read.symbology):
             variants.append(lambda: self.pz.decode(crop, fmt) or self.pz.decode(255 - crop, fmt))
-        return any(any(a.text == read.text for a in v()) for v in variants)
+        # unambiguous agreement: the second decode must see this text and no other one
+        # (a degraded EAN-13 once gave the right and a wrong string from two rows)
+        return any({a.text for a in v()} == {read.text} for v in variants)
+
+
+def _overlap(a: Box | None, b: Box | None) -> bool:
+    if a is None or b is None:
+        return True
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _drop_conflicts(reads: list[Read]) -> list[Read]:
+    """Two different texts of one symbology in one place: neither can be trusted."""
+    bad = {
+        i
+        for i, a in enumerate(reads)
+        for j, b in enumerate(reads)
+        if i != j and a.symbology == b.symbology and a.text != b.text and _overlap(a.box, b.box)
+    }
+    return [r for i, r in enumerate(reads) if i not in bad]

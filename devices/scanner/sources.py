@@ -54,7 +54,9 @@ class CameraSource:
 
     def open(self) -> None:
         dev = int(self.device) if str(self.device).isdigit() else str(self.device)
-        cap = cv2.VideoCapture(dev, cv2.CAP_V4L2)
+        # bounded waits: an unplugged camera must fail a read, not hang the capture thread
+        params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, 3000, cv2.CAP_PROP_READ_TIMEOUT_MSEC, 2000]
+        cap = cv2.VideoCapture(dev, cv2.CAP_V4L2, params)
         if not cap.isOpened():
             cap.release()
             raise SourceError(

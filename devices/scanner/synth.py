@@ -75,7 +75,7 @@ def phone_image(text: str, symbology: str, *, dark: bool = False, module_px: int
 class Distortion:
     """How a camera sees the phone; one instance per tier, sampled per frame."""
 
-    rotation_deg: float  # +- range, 180 means any angle
+    rotation_deg: float  # +- range of the tilt
     perspective: float  # corner jitter as a fraction of the code width
     blur: tuple[float, float]  # gaussian sigma range
     noise: float  # gaussian noise std (0..255)
@@ -86,6 +86,7 @@ class Distortion:
     dark_p: float  # probability of dark mode (light code on dark screen)
     width: tuple[float, float]  # code width as a fraction of the frame width (2D codes)
     width_linear: tuple[float, float]  # the same for 1D codes (they need more pixels)
+    quarter_turns: bool = False  # phone also held sideways or upside down
 
 
 TIERS: dict[str, Distortion] = {
@@ -96,7 +97,7 @@ TIERS: dict[str, Distortion] = {
         20, 0.07, (0.4, 1.0), 5, 70, 0.5, (0.6, 0.9), 70, 0.3, (0.25, 0.38), (0.7, 0.85)
     ),
     "hard": Distortion(
-        180, 0.10, (0.8, 1.4), 8, 100, 0.6, (0.45, 0.7), 50, 0.4, (0.20, 0.32), (0.65, 0.8)
+        35, 0.10, (0.8, 1.4), 8, 100, 0.6, (0.45, 0.7), 50, 0.4, (0.20, 0.32), (0.65, 0.8), True
     ),
 }
 
@@ -124,7 +125,8 @@ def _place(
     frac = rng.uniform(*(d.width_linear if linear else d.width))
     scale = frac * w / code_w
     ph, pw = phone.shape
-    angle = np.deg2rad(rng.uniform(-d.rotation_deg, d.rotation_deg))
+    turn = 90 * int(rng.integers(4)) if d.quarter_turns else 0
+    angle = np.deg2rad(turn + rng.uniform(-d.rotation_deg, d.rotation_deg))
     cx = w / 2 + rng.uniform(-0.1, 0.1) * w
     cy = h / 2 + rng.uniform(-0.1, 0.1) * h
     src = np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]])

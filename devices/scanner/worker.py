@@ -77,6 +77,8 @@ class CameraWorker:
         self.frames = 0
         self.decoded = 0
         self.last_frame: np.ndarray | None = None  # for a preview; replaced, never copied
+        self.last_frame_at = 0.0
+        self.stall_after_s = 3.0
         self.mailbox = Mailbox()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -106,6 +108,15 @@ class CameraWorker:
             t.join(timeout)
         return not any(t.is_alive() for t in self._threads)
 
+    def health(self) -> str:
+        """The status, or "no frames for Ns" when an open source has gone quiet."""
+        status = self.status
+        if status == "ok" and self.last_frame_at:
+            quiet = time.monotonic() - self.last_frame_at
+            if quiet > self.stall_after_s:
+                return f"no frames for {quiet:.0f}s"
+        return status
+
     @property
     def alive(self) -> bool:
         return any(t.is_alive() for t in self._threads)
@@ -131,7 +142,7 @@ class CameraWorker:
                     opened = False
                     continue
                 self.frames += 1
-                self.last_frame = item[0]
+                self.last_frame, self.last_frame_at = item[0], time.monotonic()
                 self.mailbox.put(*item)
         finally:
             self.source.close()

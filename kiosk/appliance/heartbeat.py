@@ -22,6 +22,20 @@ log = logging.getLogger(__name__)
 
 StatusSource = Callable[[], Mapping[str, Any]]
 
+# Top-level fields of the contract's heartbeat body; anything else goes under "details",
+# so a new device state never breaks the call (the server refuses unknown top-level keys).
+TOP_LEVEL = {"queue_depth", "oldest_queued_s", "camera", "printer", "scanner"}
+TEXT_FIELDS = {"camera", "printer", "scanner"}  # one line of text each, <= 200 chars
+
+
+def summarize(value: Any) -> str:
+    """A device state as one short line: {"camera:0": "ok"} -> "camera:0 ok"."""
+    if isinstance(value, Mapping):
+        text = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+    else:
+        text = str(value)
+    return text[:200]
+
 
 class HeartbeatClient(Protocol):
     def heartbeat(self, status: Mapping[str, Any]) -> None: ...
@@ -58,12 +72,21 @@ class Heartbeat:
         """version + uptime always; queue depth and device states from the status source."""
         body: dict[str, Any] = {
             "app_version": __version__,
-            "uptime_s": int(time.monotonic() - self.started_at),
+            "uptime_s": round(time.monotonic() - self.started_at, 1),
         }
+        details: dict[str, Any] = {}
         try:
-            body.update(self.status_source())
+            for key, value in self.status_source().items():
+                if key not in TOP_LEVEL:
+                    details[key] = value
+                elif key in TEXT_FIELDS and not isinstance(value, str):
+                    details[key] = value  # e.g. {"camera:0": "ok"}: kept whole in details
+                    body[key] = summarize(value)
+                else:
+                    body[key] = value
         except Exception as exc:  # a broken status source must not stop heartbeats
-            body["status_error"] = type(exc).__name__
+            details["status_error"] = type(exc).__name__
+        body["details"] = details
         return body
 
     def beat_once(self) -> bool:

@@ -9,6 +9,7 @@ is how the tests install into a temp folder without touching this machine.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -17,7 +18,8 @@ from pathlib import Path
 
 from kiosk.appliance.toml_edit import write_atomic
 
-SYSTEMD_SRC = Path(__file__).resolve().parents[2] / "systemd"
+REPO = Path(__file__).resolve().parents[2]  # the install is a git checkout (docs/technician.md)
+SYSTEMD_SRC = REPO / "systemd"
 UNIT_NAME = "kiosk.service"
 DEFAULT_EXEC = "/opt/stamp-kiosk/venv/bin/kiosk"
 
@@ -26,16 +28,18 @@ Runner = Callable[[list[str]], int]
 
 @dataclass(frozen=True)
 class FileStep:
-    src: str  # file name in systemd/
+    src: str  # path in the repository
     dest: str  # absolute path on the target system
     mode: int = 0o644
 
 
 FILES = [
-    FileStep("kiosk.sysusers.conf", "/etc/sysusers.d/kiosk.conf"),
-    FileStep("kiosk.tmpfiles.conf", "/etc/tmpfiles.d/kiosk.conf"),
-    FileStep("udev/70-kiosk.rules", "/etc/udev/rules.d/70-kiosk.rules"),
-    FileStep(UNIT_NAME, f"/etc/systemd/system/{UNIT_NAME}"),
+    FileStep("systemd/kiosk.sysusers.conf", "/etc/sysusers.d/kiosk.conf"),
+    FileStep("systemd/kiosk.tmpfiles.conf", "/etc/tmpfiles.d/kiosk.conf"),
+    FileStep("systemd/udev/70-kiosk-scanners.rules", "/etc/udev/rules.d/70-kiosk-scanners.rules"),
+    FileStep("config/udev/60-kiosk-printers.rules", "/etc/udev/rules.d/60-kiosk-printers.rules"),
+    FileStep("systemd/journald-kiosk.conf", "/etc/systemd/journald.conf.d/kiosk.conf"),
+    FileStep(f"systemd/{UNIT_NAME}", f"/etc/systemd/system/{UNIT_NAME}"),
 ]
 
 
@@ -67,7 +71,7 @@ def install(
     dry_run: bool = False,
     enable: bool = True,
     start: bool = False,
-    src: Path = SYSTEMD_SRC,
+    src: Path = REPO,
     runner: Runner = _run,
 ) -> Plan:
     plan = Plan()
@@ -78,8 +82,12 @@ def install(
         )
     changed_files: set[str] = set()
     for step in FILES:
-        text = (src / step.src).read_text(encoding="utf-8")
-        if step.src == UNIT_NAME:
+        source = src / step.src
+        if not source.is_file():
+            plan.say(f"missing    {step.src} in {src} (skipped)")
+            continue
+        text = source.read_text(encoding="utf-8")
+        if step.src.endswith(UNIT_NAME):
             text = render_unit(text, kiosk_exec)
         target = root / step.dest.lstrip("/")
         if target.exists() and target.read_text(encoding="utf-8") == text:
@@ -90,6 +98,7 @@ def install(
         changed_files.add(step.dest)
         if not dry_run:
             write_atomic(target, text, step.mode)
+    _link_command(plan, root, kiosk_exec, dry_run)
     plan.changed = bool(changed_files)
     for cmd, why in _commands(root, changed_files, enable, start):
         if dry_run:
@@ -104,6 +113,29 @@ def install(
     return plan
 
 
+COMMAND_LINK = "/usr/local/bin/kiosk"
+
+
+def _link_command(plan: Plan, root: Path, kiosk_exec: str, dry_run: bool) -> None:
+    """`kiosk` on every PATH (sudo's too), pointing at the installed version."""
+    link = root / COMMAND_LINK.lstrip("/")
+    if link.is_symlink() and os.readlink(link) == kiosk_exec:
+        plan.say(f"unchanged  {COMMAND_LINK} -> {kiosk_exec}")
+        return
+    if link.exists() and not link.is_symlink():
+        plan.say(f"skipped    {COMMAND_LINK}: a file that is not ours is there")
+        return
+    if dry_run:
+        plan.say(f"would link {COMMAND_LINK} -> {kiosk_exec}")
+        return
+    link.parent.mkdir(parents=True, exist_ok=True)
+    tmp = link.with_name(".kiosk.link.tmp")
+    tmp.unlink(missing_ok=True)
+    tmp.symlink_to(kiosk_exec)
+    os.replace(tmp, link)  # atomic: an update never leaves `kiosk` missing
+    plan.say(f"linked     {COMMAND_LINK} -> {kiosk_exec}")
+
+
 def _commands(
     root: Path, changed: set[str], enable: bool, start: bool
 ) -> list[tuple[list[str], str]]:
@@ -114,9 +146,11 @@ def _commands(
     # A bare file name is looked up in their config folders, under --root when given.
     cmds.append((["systemd-sysusers", *r, "kiosk.conf"], "user kiosk + hardware groups"))
     cmds.append((["systemd-tmpfiles", *r, "--create", "kiosk.conf"], "/etc/kiosk, /var/lib/kiosk"))
-    if live and "/etc/udev/rules.d/70-kiosk.rules" in changed:
+    if live and any(path.startswith("/etc/udev/") for path in changed):
         cmds.append((["udevadm", "control", "--reload"], "udev rules changed"))
         cmds.append((["udevadm", "trigger"], "apply udev rules to plugged devices"))
+    if live and "/etc/systemd/journald.conf.d/kiosk.conf" in changed:
+        cmds.append((["systemctl", "restart", "systemd-journald"], "log size limits changed"))
     if live and changed:
         cmds.append((["systemctl", "daemon-reload"], "unit files changed"))
     if enable:

@@ -18,6 +18,7 @@ import os
 import re
 import sys
 import threading
+from collections import deque
 from collections.abc import Mapping
 
 REDACTED = "[REDACTED]"
@@ -107,6 +108,27 @@ def under_journal(environ: Mapping[str, str] | None = None) -> bool:
     return bool(env.get("JOURNAL_STREAM"))
 
 
+class RecentLines(logging.Handler):
+    """The last N redacted log lines in memory, for the technician screen's log panel."""
+
+    def __init__(self, capacity: int = 200) -> None:
+        super().__init__(logging.INFO)
+        self.lines: deque[str] = deque(maxlen=capacity)
+        self.setFormatter(RedactingFormatter(journal=False))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(self.format(record).splitlines()[0])
+        except Exception:  # logging must never raise into the app
+            self.handleError(record)
+
+    def tail(self, n: int = 20) -> list[str]:
+        return list(self.lines)[-n:]
+
+
+RECENT = RecentLines()
+
+
 def setup_logging(
     level: str = "INFO", *, stream=None, journal: bool | None = None
 ) -> logging.Handler:
@@ -119,6 +141,8 @@ def setup_logging(
     handler.setFormatter(RedactingFormatter(under_journal() if journal is None else journal))
     handler._kiosk_handler = True  # type: ignore[attr-defined]
     root.addHandler(handler)
+    if RECENT not in root.handlers:
+        root.addHandler(RECENT)
     root.setLevel(level)
     # urllib3 logs full URLs at DEBUG; keep it at INFO so a card token in a path stays out
     logging.getLogger("urllib3").setLevel(max(logging.INFO, root.level))

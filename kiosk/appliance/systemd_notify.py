@@ -35,6 +35,7 @@ class Notifier:
         self.watchdog_usec = watchdog_usec
         self._sock: socket.socket | None = None
         self._warned = False
+        self.dropped = 0  # messages not sent because the receiver's queue was full
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Notifier:
@@ -69,9 +70,17 @@ class Notifier:
         payload = "\n".join(assignments).encode("utf-8", "replace")
         try:
             if self._sock is None:
-                self._sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
+                # non-blocking: called from the UI loop, which must never wait for systemd.
+                # A full queue (the kernel allows only net.unix.max_dgram_qlen = 10
+                # unread datagrams) drops this message; the next ping comes soon enough.
+                self._sock = socket.socket(
+                    socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC | socket.SOCK_NONBLOCK
+                )
             self._sock.sendto(payload, self._target())
             return True
+        except BlockingIOError:
+            self.dropped += 1
+            return False
         except OSError as exc:
             if not self._warned:  # once: a broken socket must not flood the journal
                 log.warning("sd_notify to %s failed: %s", self.address, exc)
@@ -129,6 +138,11 @@ class LoopWatchdog:
             return False
         self._last_ping = now
         return self.notifier.watchdog()
+
+    def ready(self, status: str) -> bool:
+        """READY=1 with the first STATUS (remembered, so the next tick does not repeat it)."""
+        self._last_status = _clean_status(status)
+        return self.notifier.ready(self._last_status)
 
     def set_status(self, text: str) -> bool:
         text = _clean_status(text)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from kiosk.appliance.doctor.base import DoctorContext
 from kiosk.appliance.doctor.runner import DEFAULT_TIMEOUT_S, Report, check_names, run_checks
+from kiosk.appliance.logging_setup import setup_logging
 from kiosk.cli import EX_FAIL, EX_OK
 from kiosk.config import ConfigError, default_config_path, load_settings
 
@@ -67,6 +69,7 @@ def print_human(report: Report, stream=None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    setup_logging(os.environ.get("KIOSK_LOG_LEVEL", "WARNING"))
     if args.list:
         print("\n".join(check_names()))
         return EX_OK

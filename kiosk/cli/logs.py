@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 
@@ -14,10 +15,23 @@ HELP = "show the kiosk service's log (journalctl -u kiosk)"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--since", default="-1h", help='e.g. "-10min", "today", "2026-01-31 09:00"')
+    p.add_argument(
+        "--since",
+        default="1h",
+        help='how far back: "10min", "2h", "today", "2026-01-31 09:00" (default 1h)',
+    )
     p.add_argument("-f", "--follow", action="store_true", help="keep printing new lines")
     p.add_argument("-p", "--priority", default=None, help="only this level and worse, e.g. warning")
     p.add_argument("-n", "--lines", type=int, default=None, help="only the last N lines")
+
+
+_AGO = re.compile(r"^\d+\s*(s|sec|min|m|h|d|w)$")
+
+
+def since_value(text: str) -> str:
+    """ "10min" means ten minutes ago. journalctl wants "-10min", which argparse would read
+    as an option; anything else (dates, "today") goes to journalctl unchanged."""
+    return "-" + text.replace(" ", "") if _AGO.match(text.strip()) else text
 
 
 def journalctl_args(args: argparse.Namespace) -> list[str]:
@@ -29,7 +43,7 @@ def journalctl_args(args: argparse.Namespace) -> list[str]:
         "short-iso",
         "--no-pager",
         "--since",
-        args.since,
+        since_value(args.since),
     ]
     if args.follow:
         cmd.append("--follow")

@@ -20,6 +20,7 @@ import socket
 import sys
 from pathlib import Path
 
+from kiosk.appliance.logging_setup import setup_logging
 from kiosk.appliance.provisioning import (
     CONFIG_NAME,
     ProvisionError,
@@ -105,6 +106,7 @@ def _gather(args: argparse.Namespace, config_dir: Path) -> tuple[str, str, str] 
 
 
 def run(args: argparse.Namespace) -> int:
+    setup_logging(os.environ.get("KIOSK_LOG_LEVEL", "WARNING"))
     config_dir = args.config_dir or (
         args.config.parent if args.config else DEFAULT_CONFIG_PATH.parent
     )

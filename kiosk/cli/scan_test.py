@@ -97,7 +97,7 @@ def _images(args: argparse.Namespace, settings: Any) -> int:
     except SourceError as exc:
         print(f"kiosk scan-test: {exc}", file=sys.stderr)
         return EX_UNAVAILABLE
-    pipeline = pipeline_for(settings)
+    pipeline = pipeline_for(settings, idle_retry_every=1)  # one look per image: try everything
     reads = 0
     while (item := src.read()) is not None:
         frame, path = item
@@ -171,12 +171,14 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
     manager = ScannerManager(settings, on_event)
     manager.start()
     last_status: dict[str, str] = {}
+    ever_ok = False
     preview = _Preview() if args.preview and args.camera is not None else None
     try:
         while not done.is_set():
             if args.seconds and time.monotonic() - started >= args.seconds:
                 break
             status = manager.status()
+            ever_ok = ever_ok or "ok" in status.values()
             if status != last_status:
                 print(
                     "status: " + ", ".join(f"{k}={v}" for k, v in status.items()), file=sys.stderr
@@ -187,7 +189,9 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
             done.wait(0.05)
     finally:
         manager.stop()
-    return EX_OK if count else EX_FAIL
+    if count:
+        return EX_OK
+    return EX_FAIL if ever_ok else EX_UNAVAILABLE  # never opened: the device is missing
 
 
 class _Preview:

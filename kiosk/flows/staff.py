@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from kiosk.api import errors
 from kiosk.api.client import new_idempotency_key
 from kiosk.api.models import StaffSession, Voucher
-from kiosk.config import Settings
+from kiosk.config import LANGUAGES, Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
 from kiosk.flows.staff_gate import LoginGate
@@ -32,6 +32,7 @@ from kiosk.flows.staff_states import (
     StaffMenu,
     StaffPin,
     StaffTools,
+    StaffView,
 )
 from kiosk.flows.voucher_form import (
     CODE_MODES,
@@ -48,16 +49,21 @@ log = logging.getLogger(__name__)
 
 PIN_MIN, PIN_MAX = 4, 8
 
-# Tool -> the server permission that shows it. A session without the permission never sees
-# the button, and the flow refuses the action too (a forged touch cannot open it).
-TOOL_PERMISSIONS: dict[str, str] = {
-    "issue_voucher": "vouchers:issue",
-    "reprint": "coupons:reprint",
-    "printer": "printer:manage",
-    "day_summary": "reports:day",
-    "diagnostics": "diagnostics:open",
+# Tool -> the staff permissions (from the server's session) that show it; "*" shows all.
+# A session without one never sees the button, and the flow refuses the action too (a
+# forged touch cannot open it). vouchers:issue is also enforced by the server itself; the
+# counter tools are the kiosk's own, named in the staff member's permission list. The
+# canonical names are "area:action" (as the reference server's); the older underscore
+# spellings are accepted too.
+TOOL_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "issue_voucher": ("vouchers:issue", "issue_vouchers", "issue_voucher"),
+    "reprint": ("coupons:reprint", "reprint_coupons", "reprint"),
+    "printer": ("printer:manage", "printer"),
+    "day_summary": ("reports:day", "day_summary"),
+    "diagnostics": ("diagnostics:open", "diagnostics"),
 }
 ALL_PERMISSIONS = "*"
+GESTURE_ACTIONS = ("staff_open", "staff_unlock")  # what the attract screen's hidden gesture sends
 
 
 class LoyaltyApi(Protocol):
@@ -85,11 +91,12 @@ class StaffFlow(StateMachine[ViewState]):
         open_diagnostics: Callable[[], None] | None = None,
         shop_name: str = "",
         images: tuple[str, ...] = (),
+        lang_source: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(StaffClosed(), clock or SystemClock())
         self.client = client
         self.settings = settings
-        self.device_log = device_log
+        self.device_log = device_log if device_log is not None else _open_day_log(settings)
         self.open_diagnostics = open_diagnostics
         self.images = images
         cfg = settings.staff
@@ -99,9 +106,12 @@ class StaffFlow(StateMachine[ViewState]):
             lockout_s=cfg.lockout_s,
             min_gap_s=cfg.min_attempt_gap_s,
         )
-        self.desk = PrintDesk(printer, settings, self.clock, device_log, shop_name=shop_name)
+        self.desk = PrintDesk(printer, settings, self.clock, self.device_log, shop_name=shop_name)
+        self.lang_source = lang_source or (lambda: settings.ui.language)
+        self.lang = settings.ui.language
         self.active = False
         self._session: StaffSession | None = None
+        self._deadline: float | None = None  # monotonic end of the server's session
         self._pin: list[str] = []
         self._last_activity = self.clock.monotonic()
         self._form_state = StaffIssueForm()
@@ -110,14 +120,27 @@ class StaffFlow(StateMachine[ViewState]):
 
     # -- entry points ------------------------------------------------------------------------
 
+    def publish(self, state: ViewState) -> None:
+        """Every staff state speaks the language the customer screen had when staff came."""
+        if isinstance(state, StaffView) and state.lang != self.lang:
+            state = replace(state, lang=self.lang)
+        super().publish(state)
+
+    def _enter(self) -> None:
+        self.active = True
+        self._touched()
+        try:
+            self.lang = self.lang_source() or self.settings.ui.language
+        except Exception:  # noqa: BLE001 - a language lookup must never block staff login
+            self.lang = self.settings.ui.language
+
     @property
     def staff_name(self) -> str:
         return self._session.staff_name if self._session else ""
 
     def begin_unlock(self) -> None:
         """The hidden gesture on the attract screen: the PIN pad (or the lockout countdown)."""
-        self.active = True
-        self._touched()
+        self._enter()
         self._pin.clear()
         if self.gate.seconds_locked():
             self.publish(StaffLocked(seconds_left=self.gate.seconds_locked()))
@@ -127,7 +150,8 @@ class StaffFlow(StateMachine[ViewState]):
     def on_scan(self, scan: ClassifiedScan) -> bool:
         """True when staff mode took the scan (then the customer flow must not see it)."""
         if scan.kind == ScanKind.STAFF_BADGE and self._session is None:
-            self.active = True
+            if not self.active:
+                self._enter()
             self._touched()
             self._login(badge=scan.value)
             return True
@@ -141,8 +165,11 @@ class StaffFlow(StateMachine[ViewState]):
     def touch(self, action: str, **data: Any) -> None:
         """A touch on a staff screen; closed, only "staff_unlock" (the gesture) is heard."""
         if not self.active:
-            if action == "staff_unlock":
+            if action in GESTURE_ACTIONS:
                 self.begin_unlock()
+                if isinstance(data.get("lang"), str) and data["lang"] in LANGUAGES:
+                    self.lang = data["lang"]  # the screen that saw the gesture says its language
+                    self.publish(self.state)
             return
         self._touched()
         handler = getattr(self, f"_on_{type(self.state).__name__}", None)
@@ -160,8 +187,7 @@ class StaffFlow(StateMachine[ViewState]):
             log.info("staff mode closed after %.0f s without a touch", idle)
             self.close()
             return
-        session = self._session
-        if session and session.expires_at and session.expires_at <= self.clock.now():
+        if self._deadline is not None and self.clock.monotonic() >= self._deadline:
             log.info("staff session expired")
             self.close()
             return
@@ -174,8 +200,16 @@ class StaffFlow(StateMachine[ViewState]):
                 self.publish(StaffLocked(seconds_left=left))
 
     def close(self) -> None:
-        """End staff mode: forget the token, the PIN, the form; the customer screen returns."""
-        self._session = None
+        """End staff mode: forget the token, the PIN, the form; the customer screen returns.
+
+        The server is told too (best effort), so the token dies there and not only here.
+        """
+        session, self._session = self._session, None
+        if session is not None and hasattr(self.client, "staff_logout"):
+            try:
+                self.client.staff_logout(session)
+            except Exception as exc:  # noqa: BLE001 - offline: it expires on the server anyway
+                log.info("staff logout not confirmed: %s", type(exc).__name__)
         self._pin.clear()
         self._reset_form()
         self.active = False
@@ -192,8 +226,8 @@ class StaffFlow(StateMachine[ViewState]):
         perms = set(self._session.permissions)
         shown = [
             tool
-            for tool, perm in TOOL_PERMISSIONS.items()
-            if ALL_PERMISSIONS in perms or perm in perms
+            for tool, names in TOOL_PERMISSIONS.items()
+            if ALL_PERMISSIONS in perms or perms.intersection(names)
         ]
         if self.open_diagnostics is None and "diagnostics" in shown:
             shown.remove("diagnostics")  # the technician screen is not installed
@@ -203,7 +237,12 @@ class StaffFlow(StateMachine[ViewState]):
         return tool in self.tools()
 
     def _menu(self, message: Message | None = None) -> None:
-        self.publish(StaffMenu(staff_name=self.staff_name, tools=self.tools(), message=message))
+        timeout = int(self.settings.staff.session_timeout_s)
+        self.publish(
+            StaffMenu(
+                staff_name=self.staff_name, tools=self.tools(), message=message, timeout_s=timeout
+            )
+        )
 
     # -- PIN pad and login ------------------------------------------------------------------------
 
@@ -250,8 +289,15 @@ class StaffFlow(StateMachine[ViewState]):
             log.warning("staff login locked out by the server for %s s", exc.retry_after)
             self.gate.lock_for(max(exc.retry_after, 1))
             self.publish(StaffLocked(seconds_left=self.gate.seconds_locked()))
-        except (errors.Unauthorized, errors.Forbidden, errors.InvalidRequest, errors.NotFound):
-            self._login_failed(by_badge=badge is not None)
+        except (
+            errors.Unauthorized,
+            errors.Forbidden,
+            errors.InvalidRequest,
+            errors.NotFound,
+        ) as exc:
+            self._login_failed(
+                by_badge=badge is not None, server_left=exc.problem.get("attempts_left")
+            )
         except errors.Offline:
             self.publish(StaffPin(message=Message.of("staff.pin.offline", error=True)))
         except errors.ApiError as exc:
@@ -260,18 +306,32 @@ class StaffFlow(StateMachine[ViewState]):
         else:
             self.gate.succeeded()
             self._session = session
+            self._deadline = self._session_deadline(session)
             log.info("staff session started (staff %s)", session.staff_id)
             self.desk.fetch_shop_name(self.client)
             self._menu()
 
-    def _login_failed(self, *, by_badge: bool) -> None:
+    def _session_deadline(self, session: StaffSession) -> float | None:
+        """The server's expiry on our monotonic clock; a kiosk clock that is off (ttl <= 0)
+        cannot end the session early: the server's 401 does that."""
+        if session.expires_at is None:
+            return None
+        ttl = (session.expires_at - self.clock.now()).total_seconds()
+        return self.clock.monotonic() + ttl if ttl > 0 else None
+
+    def _login_failed(self, *, by_badge: bool, server_left: Any = None) -> None:
         self.gate.failed()
+        if server_left == 0:  # the server has locked this kiosk: so do we
+            self.gate.lock_for(self.gate.lockout_s)
         log.warning("staff login refused (%s)", "badge" if by_badge else "PIN")
         if self.gate.seconds_locked():
             self.publish(StaffLocked(seconds_left=self.gate.seconds_locked()))
             return
         key = "staff.pin.badge_wrong" if by_badge else "staff.pin.wrong"
-        self.publish(StaffPin(message=Message.of(key, error=True, left=self.gate.tries_left())))
+        left = self.gate.tries_left()
+        if isinstance(server_left, int) and 0 < server_left < left:
+            left = server_left
+        self.publish(StaffPin(message=Message.of(key, error=True, left=left)))
 
     # -- menu ---------------------------------------------------------------------------------------
 
@@ -502,6 +562,15 @@ class StaffFlow(StateMachine[ViewState]):
             self._show_tools(self.desk.print_summary())
         elif action == "diagnostics" and self._allowed("diagnostics"):
             self._open_diagnostics()
+
+
+def _open_day_log(settings: Settings) -> DayLog | None:
+    """The kiosk's own day log in state_dir; without it staff mode still works (no summary)."""
+    try:
+        return DayLog(settings.device.state_dir)
+    except Exception as exc:  # noqa: BLE001 - unwritable state_dir, odd file: say it, go on
+        log.warning("day log not available: %s", exc)
+        return None
 
 
 def _next_in(current: str | None, options: tuple[str, ...]) -> str | None:

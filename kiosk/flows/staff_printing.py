@@ -119,6 +119,8 @@ class PrintDesk:
         except Exception as exc:  # noqa: BLE001 - shown in words, the job stays kept
             log.warning("coupon retry failed: %s", type(exc).__name__)
             return replace(state, print_state="failed", print_reason=type(exc).__name__)
+        if not job_failed(job) and self.last_coupon is not None:
+            self.record("coupon_printed", self.last_coupon.voucher_id)
         return self._with_job(state, job)
 
     def _with_job(self, state: StaffIssued, job: Any) -> StaffIssued:

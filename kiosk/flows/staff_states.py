@@ -35,12 +35,19 @@ class Message:
 
 
 @dataclass(frozen=True)
-class StaffClosed(ViewState):
+class StaffView(ViewState):
+    """Base of the staff states: the UI language the staff screens speak."""
+
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class StaffClosed(StaffView):
     screen: str = CLOSED_SCREEN
 
 
 @dataclass(frozen=True)
-class StaffPin(ViewState):
+class StaffPin(StaffView):
     screen: str = "staff_pin"
     pin_length: int = 0
     message: Message | None = None
@@ -48,21 +55,22 @@ class StaffPin(ViewState):
 
 
 @dataclass(frozen=True)
-class StaffLocked(ViewState):
+class StaffLocked(StaffView):
     screen: str = "staff_locked"
     seconds_left: int = 0
 
 
 @dataclass(frozen=True)
-class StaffMenu(ViewState):
+class StaffMenu(StaffView):
     screen: str = "staff_menu"
     staff_name: str = ""
     tools: tuple[str, ...] = ()
     message: Message | None = None
+    timeout_s: int = 60
 
 
 @dataclass(frozen=True)
-class StaffIssueForm(ViewState):
+class StaffIssueForm(StaffView):
     screen: str = "staff_issue_form"
     form: VoucherForm = field(default_factory=VoucherForm)
     errors: tuple[tuple[str, FieldError], ...] = ()  # only the fields to show errors for
@@ -77,7 +85,7 @@ class StaffIssueForm(ViewState):
 
 
 @dataclass(frozen=True)
-class StaffIssued(ViewState):
+class StaffIssued(StaffView):
     screen: str = "staff_issued"
     title: str = ""
     customer_name: str = ""  # "" = a free voucher (printed as a coupon)
@@ -92,7 +100,7 @@ class StaffIssued(ViewState):
 
 
 @dataclass(frozen=True)
-class StaffTools(ViewState):
+class StaffTools(StaffView):
     screen: str = "staff_tools"
     tools: tuple[str, ...] = ()
     printer_lines: tuple[str, ...] = ()

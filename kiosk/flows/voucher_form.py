@@ -118,12 +118,16 @@ class VoucherForm:
         return f"{self.validity}:{int(self.validity_n)}"
 
     def to_request(self) -> dict[str, Any]:
-        """The POST /vouchers body (only call on a form without errors)."""
+        """The POST /vouchers body (only call on a form without errors).
+
+        redeem_code: null = none, {"generate": true} = the server makes one, {"value": ...} =
+        a code the POS already knows; each with its symbology (the reference server's shape).
+        """
         code: dict[str, Any] | None = None
         if self.code_mode == "generate":
-            code = {"mode": "generate", "symbology": self.symbology}
+            code = {"generate": True, "symbology": self.symbology}
         elif self.code_mode == "given":
-            code = {"mode": "given", "value": self.code_value, "symbology": self.symbology}
+            code = {"value": self.code_value, "symbology": self.symbology}
         return {
             "title": self.title.strip(),
             "description": self.description.strip(),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -11,6 +14,7 @@ from typing import Any
 
 from kiosk.appliance.doctor.base import DoctorContext
 from kiosk.appliance.toml_edit import set_keys
+from kiosk.cli import main
 from kiosk.config import load_settings
 from tests.support.refserver import free_port
 
@@ -53,10 +57,23 @@ def kiosk_cli(*args: str, env: dict[str, str] | None = None, input: str | None =
     )
 
 
-def doctor_json(cfg: Path, *extra: str) -> tuple[int, dict[str, Any]]:
-    res = kiosk_cli("doctor", "--config", str(cfg), "--json", *extra)
-    assert res.stdout, res.stderr
-    return res.returncode, json.loads(res.stdout)
+def doctor_json(cfg: Path, *extra: str, subprocess: bool = False) -> tuple[int, dict[str, Any]]:
+    """`kiosk doctor --json` -> (exit code, report). In-process by default (the same
+    `kiosk.cli.main` the console script runs; ~3 s less per call on a loaded machine)."""
+    argv = ["doctor", "--config", str(cfg), "--json", *extra]
+    if subprocess:
+        res = kiosk_cli(*argv)
+        assert res.stdout, res.stderr
+        return res.returncode, json.loads(res.stdout)
+    out = io.StringIO()
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    try:
+        with contextlib.redirect_stdout(out):
+            code = main(argv)
+    finally:
+        root.handlers[:] = handlers  # doctor installs its own log handler; undo it
+    return code, json.loads(out.getvalue())
 
 
 def by_name(report: dict[str, Any]) -> dict[str, dict[str, Any]]:

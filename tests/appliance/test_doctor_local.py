@@ -41,7 +41,7 @@ def test_exit_rule_yellow_passes_red_required_fails():
 
 def test_cli_json_shape_and_exit_0_when_required_checks_pass(tmp_path):
     cfg = write_config(tmp_path)
-    code, report = doctor_json(cfg, "--only", "config,disk,line_scanner")
+    code, report = doctor_json(cfg, "--only", "config,disk,line_scanner", subprocess=True)
     assert code == 0
     assert [c["name"] for c in report["checks"]] == ["config", "disk", "line_scanner"]
     for c in report["checks"]:

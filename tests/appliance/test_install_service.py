@@ -36,6 +36,7 @@ def test_install_then_rerun_is_idempotent(tmp_path):
     assert "ExecStart=/opt/k/bin/kiosk run" in unit.read_text()
     assert (tmp_path / "etc/systemd/system/multi-user.target.wants/kiosk.service").is_symlink()
     assert "kiosk:" in (tmp_path / "etc/passwd").read_text()
+    assert (tmp_path / "usr/local/bin/kiosk").readlink() == Path("/opt/k/bin/kiosk")
     state = tmp_path / "var/lib/kiosk"
     assert state.is_dir() and oct(state.stat().st_mode & 0o777) == "0o750"
     snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
@@ -43,7 +44,7 @@ def test_install_then_rerun_is_idempotent(tmp_path):
     second = kiosk("--root", str(tmp_path), "--kiosk-exec", "/opt/k/bin/kiosk")
     assert second.returncode == 0
     assert "wrote" not in second.stdout
-    assert second.stdout.count("unchanged") == 4
+    assert second.stdout.count("unchanged") == 7  # 6 files + the command link
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == snapshot
 
 
@@ -65,4 +66,14 @@ def test_unit_source_is_the_repo_file():
     from kiosk.appliance.install import SYSTEMD_SRC
 
     assert (SYSTEMD_SRC / "kiosk.service").is_file()
-    assert Path(SYSTEMD_SRC / "udev/70-kiosk.rules").read_text().count('MODE="0660"') >= 3
+    assert Path(SYSTEMD_SRC / "udev/70-kiosk-scanners.rules").read_text().count('MODE="0660"') >= 3
+
+
+def test_installed_udev_rules_never_open_devices_to_everyone(tmp_path):
+    res = kiosk("--root", str(tmp_path), "--no-enable", "--kiosk-exec", "/opt/k/bin/kiosk")
+    assert res.returncode == 0, res.stdout + res.stderr
+    rules = sorted((tmp_path / "etc/udev/rules.d").glob("*.rules"))
+    assert [r.name for r in rules] == ["60-kiosk-printers.rules", "70-kiosk-scanners.rules"]
+    for r in rules:
+        lines = [x for x in r.read_text().splitlines() if x.strip() and not x.startswith("#")]
+        assert lines and all('MODE="0660"' in x and "GROUP=" in x for x in lines), r

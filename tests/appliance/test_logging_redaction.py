@@ -83,3 +83,13 @@ def test_filter_for_foreign_handlers():
     rec = logging.LogRecord("x", logging.INFO, __file__, 1, "auth %s", ("Bearer qwerty123",), None)
     assert RedactionFilter().filter(rec)
     assert rec.getMessage() == f"auth Bearer {REDACTED}"
+
+
+def test_recent_lines_for_the_technician_screen_are_redacted_too():
+    from kiosk.appliance.logging_setup import RECENT
+
+    register_secret("recent-secret-abcdef")
+    buf, handler = capture("INFO")
+    logging.getLogger("kiosk.printer").warning("paper out; token recent-secret-abcdef")
+    logging.getLogger().removeHandler(handler)
+    assert RECENT.tail(1) and RECENT.tail(1)[0].endswith(f"paper out; token {REDACTED}")

@@ -130,3 +130,15 @@ def test_tick_rate_limited_by_clock(notify_socket):
         now[0] += 0.5
     assert sent.count(True) == 2
     assert drain(sock) == ["WATCHDOG=1", "WATCHDOG=1"]
+
+
+def test_a_full_notify_queue_never_blocks_the_ui_loop(notify_socket):
+    """Nobody reads the socket (a stalled systemd): sends fail fast, they never block."""
+    path, sock = notify_socket
+    n = Notifier(str(path))
+    t0 = time.monotonic()
+    results = [n.watchdog() for _ in range(200)]  # far more than net.unix.max_dgram_qlen
+    assert time.monotonic() - t0 < 1.0
+    assert results[0] is True and results[-1] is False and n.dropped > 0
+    assert drain(sock, 0.1)[0] == "WATCHDOG=1"
+    assert n.watchdog() is True  # room again: pings flow as soon as the reader catches up

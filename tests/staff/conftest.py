@@ -7,7 +7,9 @@ switch to the real server by themselves once it lands.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,81 @@ def memory_env(tmp_path: Path) -> Env:
     log = DayLog(state_dir)
     flow = StaffFlow(api, printer, settings, clock, log, shop_name="Kohvik")
     return Env(flow, clock, printer, api, log, state_dir)
+
+
+# -- against the real reference server and a TCP printer emulator ---------------------------
+
+_counter = iter(range(10_000))
+
+
+@dataclass
+class ServerEnv(Env):
+    server: object = None
+    card: dict | None = None
+    staff_pin: str = ""
+    badge: str = ""
+    tcp: object = None
+
+
+def add_staff(server, permissions, *, name="Anna") -> tuple[str, str]:
+    """A staff member with a unique PIN and badge (the server refuses duplicates)."""
+    n = next(_counter)
+    pin = f"{7000 + n:04d}{os.getpid() % 100:02d}"
+    badge = f"STAFF:{n}:{os.urandom(6).hex()}"
+    server.admin(
+        "POST",
+        "/admin/staff",
+        {"name": name, "pin": pin, "badge": badge, "permissions": permissions},
+    )
+    return pin, badge
+
+
+def build_server_env(
+    server, tmp_path, tcp, permissions=("*",), api_url: str | None = None, **staff_cfg
+) -> ServerEnv:
+    from devices.printer.service import PrinterService
+    from kiosk.api.client import LoyaltyClient
+
+    program = server.program(goal=9, name="Coffee")
+    email = f"mari.tamm{next(_counter)}@example.com"
+    card = server.card(program, "Mari", email=email, phone="+3725551234")
+    card = {**card, "email": email}
+    token = server.pair_device(f"kiosk-{next(_counter)}")
+    client = LoyaltyClient(api_url or server.url, token=token, retries=0, backoff=0.0)
+    settings = make_settings(tmp_path, **staff_cfg)
+    settings = settings.model_copy(
+        update={"printer": settings.printer.model_copy(update={"uri": tcp.uri, "timeout_s": 2.0})}
+    )
+    state_dir = settings.device.state_dir
+    printer = PrinterService(settings.printer, state_dir)
+    clock = FakeClock(start=datetime.now(UTC))
+    log = DayLog(state_dir)
+    flow = StaffFlow(client, printer, settings, clock, log)
+    pin, badge = add_staff(server, list(permissions))
+    return ServerEnv(
+        flow,
+        clock,
+        printer,
+        client,
+        log,
+        state_dir,
+        server=server,
+        card=card,
+        staff_pin=pin,
+        badge=badge,
+        tcp=tcp,
+    )
+
+
+@pytest.fixture
+def tcp_printer():
+    from tests.printer.emulator import TcpPrinter
+
+    p = TcpPrinter()
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def server_env(shared_refserver, tmp_path, tcp_printer) -> ServerEnv:
+    return build_server_env(shared_refserver, tmp_path, tcp_printer)

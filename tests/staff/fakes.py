@@ -1,8 +1,9 @@
-"""Stand-ins for the pieces not on main yet (printer service), at their own interface.
+"""Fast stand-ins for flow and UI tests; test_server.py runs the same journeys against the
+real reference server and PrinterService over a TCP printer emulator.
 
-The loyalty server is NOT faked here: flow tests talk HTTP to the real reference server
-when it is available (see conftest); `MemoryApi` only backs the pure-validation tests that
-never reach the network and the UI screenshot tests (no server process per screenshot).
+`FakePrinter` has PrinterService's interface with a switchable paper-out, and renders its
+previews with the real printer layout. `MemoryApi` answers like the reference server for
+screenshots and flow tests that need no HTTP round trip.
 """
 
 from __future__ import annotations
@@ -61,9 +62,15 @@ class FakePrinter:
         return {"online": True, "paper": "out" if self.paper_out else "ok"}
 
     def preview_png(self, coupon: Coupon) -> bytes:
-        from tests.staff.preview import coupon_png
+        """The real printer layout's PNG (the same picture staff see on the kiosk)."""
+        import tempfile
 
-        return coupon_png(coupon)
+        from devices.printer.service import PrinterService
+        from kiosk.config import PrinterSection
+
+        folder = tempfile.mkdtemp(prefix="staff-preview-")
+        service = PrinterService(PrinterSection(uri=f"preview:{folder}"), folder)
+        return service.preview_png(coupon)
 
 
 class MemoryApi:
@@ -83,7 +90,7 @@ class MemoryApi:
         self.issued.append(dict(voucher))
         code = voucher.get("redeem_code")
         rc = None
-        if code and code.get("mode") != "none":
+        if code:
             rc = RedeemCode(code.get("value") or "GEN-7Q2K9", code.get("symbology", "qr"))
         return Voucher(
             id=f"v{len(self.issued)}",

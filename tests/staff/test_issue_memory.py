@@ -143,6 +143,7 @@ def test_paper_out_keeps_the_job_and_retry_and_reprint_work(memory_env):
     env.touch("retry_print")
     assert env.flow.state.print_state == "printed"
     assert len(env.printer.printed) == 1 and not env.printer.printed[0].reprint
+    assert env.log.summary(date(2026, 11, 29)).coupons_printed == 1
     env.touch("retry_print")  # nothing to retry: no second copy without asking
     assert len(env.printer.printed) == 1
     env.touch("back")
@@ -175,7 +176,7 @@ def test_tools_day_summary_status_and_test_print(memory_env):
 
 def test_permissions_decide_which_tools_show_and_work(memory_env):
     env = memory_env
-    env.api.permissions = ("coupons:reprint",)
+    env.api.permissions = ("reprint_coupons",)
     env.login(PIN)
     assert env.flow.state.tools == ("reprint",)
     env.touch("open_issue")  # forged touch: not allowed, stays on the menu
@@ -205,3 +206,27 @@ def test_diagnostics_shows_only_when_the_technician_screen_exists(memory_env, tm
     assert "diagnostics" in flow.state.tools
     flow.touch("diagnostics")
     assert opened == [1] and not flow.active
+
+
+def test_image_is_chosen_from_the_shops_images_or_none(memory_env):
+    from kiosk.flows.staff import StaffFlow
+
+    env = memory_env
+    flow = StaffFlow(
+        env.api, env.printer, env.flow.settings, env.clock, env.log, images=("cake.png", "gift.png")
+    )
+    flow.begin_unlock()
+    for d in PIN:
+        flow.touch("pin_digit", digit=d)
+    flow.touch("pin_ok")
+    flow.touch("open_issue")
+    seen = []
+    for _ in range(3):
+        flow.touch("next_image")
+        seen.append(flow.state.form.image)
+    assert seen == ["cake.png", "gift.png", None]
+    flow.touch("next_image")
+    flow.touch("focus", field="title")
+    flow.touch("key", char="T")
+    flow.touch("generate")
+    assert env.api.issued[-1]["image"] == "cake.png"

@@ -80,7 +80,7 @@ def test_form_filled_by_touch_through_the_on_screen_keyboard(host, memory_env):
     assert host.sm.current == "staff_issued"
     sent = memory_env.api.issued[-1]
     assert sent["title"] == "Birthday cake" and sent["description"] == "Happy da"
-    assert sent["redeem_code"] == {"mode": "given", "value": "BDAY25", "symbology": "qr"}
+    assert sent["redeem_code"] == {"value": "BDAY25", "symbology": "qr"}
     assert sent["validity"] == "months:3"
     assert memory_env.printer.printed[-1].redeem_code == "BDAY25"
 
@@ -168,3 +168,20 @@ def test_pin_pad_shows_dots_only(host, memory_env):
     assert host.screen.dots.length == 4
     shown = " ".join(host.texts())
     assert PIN not in shown and TOKEN not in shown
+
+
+def test_estonian_keyboard_types_its_letters_by_touch(host, memory_env):
+    from kiosk.ui.widgets.keyboard import layout_rows
+
+    assert "õ" in "".join(layout_rows("et", "letters"))
+    assert "õ" not in "".join(layout_rows("en", "letters"))
+    host.set_lang("et")
+    login_by_touch(host)
+    host.tap(host.screen.buttons["open_issue"])
+    assert host.screen.fields["description"].text == "Kirjeldus (valikuline)"  # in Estonian
+    host.tap(host.screen.fields["title"])
+    type_on_keyboard(host, "Šokolaad õhtul")
+    assert memory_env.flow.state.form.title == "Šokolaad õhtul"
+    host.tap(host.screen.keyboard.keys["staff.key.symbols"])
+    host.tap(host.screen.keyboard.keys["!"])
+    assert memory_env.flow.state.form.title == "Šokolaad õhtul!"

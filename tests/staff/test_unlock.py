@@ -181,3 +181,12 @@ def test_no_pin_badge_or_token_in_logs(memory_env, caplog):
     assert "staff login refused" in text and "staff session started" in text
     for secret in (PIN, "97531", BADGE, "s3cr3t", TOKEN):
         assert secret not in text
+
+
+def test_gesture_may_carry_the_customer_language(memory_env):
+    flow = memory_env.flow
+    flow.touch("staff_open", lang="ko")
+    assert isinstance(flow.state, StaffPin) and flow.state.lang == "ko"
+    flow.touch("cancel")
+    flow.touch("staff_open", lang="xx")  # not a UI language: the configured one
+    assert flow.state.lang == "en"

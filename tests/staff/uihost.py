@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from pathlib import Path
 
-from kivy.base import EventLoop
-from kivy.core.window import Window
-from kivy.tests.common import UnitTestTouch
-from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
-from kivy.uix.widget import Widget
+from kivy.config import Config
 
-import kiosk.ui.screens as screens_pkg
-from kiosk.flows.staff_states import CLOSED_SCREEN
+if "kivy.core.window" not in sys.modules:
+    # The offscreen EGL surface keeps its first size: ask for the kiosk's 10" 1280x800.
+    # (If another test made the window first, the screens lay out at that size instead.)
+    Config.set("graphics", "width", "1280")
+    Config.set("graphics", "height", "800")
+
+from kivy.base import EventLoop  # noqa: E402
+from kivy.core.window import Window  # noqa: E402
+from kivy.tests.common import UnitTestTouch  # noqa: E402
+from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager  # noqa: E402
+from kivy.uix.widget import Widget  # noqa: E402
+
+import kiosk.ui.screens as screens_pkg  # noqa: E402
+from kiosk.flows.staff_states import CLOSED_SCREEN  # noqa: E402
 
 
 def staff_screen_classes() -> dict[str, type]:
@@ -32,7 +41,7 @@ def staff_screen_classes() -> dict[str, type]:
 
 class Host:
     def __init__(self, flow, lang: str = "en") -> None:
-        Window.size = (1280, 800)
+        EventLoop.ensure_window()
         self.flow = flow
         self.sm = ScreenManager(transition=NoTransition())
         self.sm.add_widget(Screen(name=CLOSED_SCREEN))  # stands for the customer's screens
@@ -43,22 +52,32 @@ class Host:
             self.screens[name] = screen
             self.sm.add_widget(screen)
         Window.add_widget(self.sm)
+        self.sm.size = Window.size
+        self._pending = None
         self._unsub = flow.subscribe(self.render)
         self.render(flow.state)
+        self.sync()
 
     def set_lang(self, lang: str) -> None:
-        for screen in self.screens.values():
-            screen.lang = lang
-        self.render(self.flow.state)
+        """The customer's language when staff mode opens (the flow asks its lang_source)."""
+        self.flow.lang_source = lambda: lang
 
     def render(self, state) -> None:
-        if state.screen in self.screens:
-            self.screens[state.screen].show(state)
-        self.sm.current = state.screen
-        self.pump()
+        """Keep the newest state; it is drawn at the next sync (as the app's mainthread hop)."""
+        self._pending = state
+
+    def sync(self, frames: int = 1) -> None:
+        state, self._pending = self._pending, None
+        if state is not None:
+            if state.screen in self.screens:
+                self.screens[state.screen].show(state)
+            self.sm.current = state.screen
+            frames = max(frames, 1)  # a rebuilt screen is laid out in the next frame
+        self.pump(frames)
 
     @property
     def screen(self):
+        self.sync(0)
         return self.sm.current_screen
 
     def pump(self, frames: int = 2) -> None:
@@ -67,19 +86,21 @@ class Host:
 
     def tap(self, widget: Widget) -> None:
         """A real touch at the widget's centre, through the window (UnitTestTouch)."""
+        self.sync(0)
         x, y = widget.to_window(*widget.center)
         touch = UnitTestTouch(x, y)
         touch.touch_down()
         touch.touch_up()
-        self.pump(1)
+        self.sync(1)
 
     def shot(self, folder: Path, name: str) -> Path:
-        self.pump(3)
+        self.sync(2)
         folder.mkdir(parents=True, exist_ok=True)
         made = Window.screenshot(name=str(folder / f"{name}.png"))
         return Path(made)
 
     def texts(self) -> list[str]:
+        self.sync(0)
         out = []
         for w in self.sm.current_screen.walk():
             text = getattr(w, "text", None)

@@ -3,13 +3,19 @@
 Why fields are buttons, not TextInputs: a kiosk has no system keyboard, and the flow owns
 the text (it validates every keystroke). Touching a field focuses it; the keyboard sends
 keys to the flow; the flow publishes the new form with its errors, said in words.
+Why build once and update in place: a keystroke must not rebuild ~80 widgets (seconds on a
+Pi with the CJK font); the layout is rebuilt only when its shape changes (customer picked,
+code mode, validity kind, search results, language), otherwise only texts and colours.
 """
 
 from __future__ import annotations
 
-from kivy.metrics import dp
+from typing import Any
+
+from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
+from kivy.uix.label import Label
 
 from kiosk.flows.staff_states import StaffIssueForm
 from kiosk.flows.voucher_form import CODE_MODES, SYMBOLOGIES, VALIDITY_KINDS
@@ -19,6 +25,7 @@ from kiosk.ui.widgets.staff_kit import (
     ERROR,
     KEY,
     MUTED,
+    OK,
     PANEL,
     SELECTED,
     TEXT,
@@ -26,15 +33,23 @@ from kiosk.ui.widgets.staff_kit import (
     button,
     label,
     paint,
+    px,
 )
 
-ROW = dp(52)
+ROW = px(46)
 SYMBOLOGY_NAMES = {
     "qr": "QR",
     "code128": "Code128",
     "pdf417": "PDF417",
     "aztec": "Aztec",
     "ean13": "EAN-13",
+}
+PLACEHOLDERS = {
+    "search": "staff.form.search",
+    "title": "staff.form.voucher_title",
+    "description": "staff.form.description",
+    "code_value": "staff.form.code_value",
+    "validity_n": "staff.form.validity_n",
 }
 
 
@@ -44,88 +59,122 @@ class StaffIssueFormScreen(StaffScreen):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.fields: dict[str, Button] = {}
+        self.error_labels: dict[str, Label] = {}
+        self.toggles: dict[str, dict[str, Button]] = {}
         self.keyboard: OnScreenKeyboard | None = None
-        self.root_box = BoxLayout(orientation="vertical", padding=dp(8), spacing=dp(6))
-        self.form_box = BoxLayout(spacing=dp(12))
+        self.generate: Button | None = None
+        self._shape: Any = None
+        self.root_box = BoxLayout(orientation="vertical", padding=px(8), spacing=px(6))
         self.add_widget(self.root_box)
 
     # -- the whole screen ----------------------------------------------------------------------
 
     def render(self, state: StaffIssueForm) -> None:
-        if self.keyboard is None or self.keyboard.lang != self.lang:
+        shape = self._shape_of(state)
+        if shape != self._shape:
+            self._build(state, shape)
+            self._shape = shape
+        self._update(state)
+
+    def _shape_of(self, state: StaffIssueForm) -> tuple:
+        form = state.form
+        return (
+            self.lang,
+            tuple(Window.size),
+            form.customer,
+            form.code_mode,
+            form.validity,
+            tuple((r.id, r.display_name, r.contact_hint) for r in state.results),
+        )
+
+    def _build(self, state: StaffIssueForm, shape: tuple) -> None:
+        if self.keyboard is None or self._shape is None or self._shape[:2] != shape[:2]:
             self.keyboard = OnScreenKeyboard(
-                self._key, self.t, self.lang, size_hint_y=None, height=dp(290)
+                self.emit, self.t, self.lang, size_hint_y=None, height=px(270)
             )
+        self.fields, self.error_labels, self.toggles = {}, {}, {}
         self.root_box.clear_widgets()
         self.root_box.add_widget(self.top_bar("staff.form.title", back=True))
-        self.form_box.clear_widgets()
-        self.fields = {}
-        self.form_box.add_widget(self._left(state))
-        self.form_box.add_widget(self._right(state))
-        self.root_box.add_widget(self.form_box)
+        form_box = BoxLayout(spacing=px(12))
+        form_box.add_widget(self._left(state))
+        form_box.add_widget(self._right(state))
+        self.root_box.add_widget(form_box)
         self.root_box.add_widget(self.keyboard)
 
-    def _key(self, action: str, **data) -> None:
-        self.emit(action, **data)
+    def _update(self, state: StaffIssueForm) -> None:
+        """Only what a keystroke or a toggle changes: texts, colours, errors, the message."""
+        form = state.form
+        for name, btn in self.fields.items():
+            text = form.text_of(name)
+            focused = state.focus == name
+            if text or focused:
+                btn.text = text + ("|" if focused else "")
+                btn.color = TEXT
+            else:
+                btn.text = self.t(PLACEHOLDERS[name])
+                btn.color = MUTED
+            btn.background_color = SELECTED if focused else KEY
+        for name, lbl in self.error_labels.items():
+            err = state.error_for(name)
+            if name == "code_value" and err is None:
+                err = state.error_for("symbology")
+            lbl.text = self.t(err.key, **err.kwargs()) if err else ""
+        chosen = {"code_mode": form.code_mode, "symbology": form.symbology}
+        chosen["validity"] = form.validity
+        for group, buttons in self.toggles.items():
+            for value, btn in buttons.items():
+                btn.background_color = SELECTED if chosen[group] == value else KEY
+        self.image_button.text = form.image or self.t("staff.form.image_none")
+        if getattr(self, "date_label", None) is not None:
+            self.date_label.text = form.fixed_date.isoformat() if form.fixed_date else "----"
+        if getattr(self, "print_button", None) is not None:
+            mark = "[x] " if form.print_copy else "[  ] "
+            self.print_button.text = mark + self.t("staff.form.print_copy")
+            self.print_button.background_color = SELECTED if form.print_copy else KEY
+        msg = state.message
+        self.message.text = self.t(msg.key, **msg.kwargs()) if msg else ""
+        self.message.color = ERROR if msg and msg.error else OK
+        self.generate.disabled = state.busy
 
     # -- pieces ---------------------------------------------------------------------------------
 
-    def _field(self, name: str, state: StaffIssueForm, placeholder_key: str, **kw) -> Button:
-        text = state.form.text_of(name)
-        focused = state.focus == name
-        shown = text + ("|" if focused else "") if text or focused else self.t(placeholder_key)
-        btn = button(
-            shown,
-            self.lang,
-            lambda: self.emit("focus", field=name),
-            size=22,
-            color=SELECTED if focused else KEY,
-            **kw,
-        )
+    def _field(self, name: str, **kw) -> Button:
+        btn = button("", self.lang, lambda: self.emit("focus", field=name), size=22, **kw)
         btn.halign = "left"
-        if not text and not focused:
-            btn.color = MUTED
         self.fields[name] = btn
         return btn
 
-    def _error(self, state: StaffIssueForm, name: str) -> BoxLayout:
-        err = state.error_for(name)
-        text = self.t(err.key, **err.kwargs()) if err else ""
-        return label(text, self.lang, size=16, color=ERROR, height=dp(24) if not err else dp(40))
+    def _error(self, name: str) -> Label:
+        lbl = label("", self.lang, size=15, color=ERROR, height=px(30))
+        self.error_labels[name] = lbl
+        return lbl
 
-    def _toggles(self, options, chosen, action, arg, names, size=19) -> list[Button]:
-        out = []
+    def _toggles(self, group, options, action, arg, names, size=19) -> list[Button]:
+        self.toggles[group] = {}
         for opt in options:
-            out.append(
-                button(
-                    names(opt),
-                    self.lang,
-                    lambda o=opt: self.emit(action, **{arg: o}),
-                    size=size,
-                    selected=opt == chosen,
-                )
+            self.toggles[group][opt] = button(
+                names(opt), self.lang, lambda o=opt: self.emit(action, **{arg: o}), size=size
             )
-        return out
+        return list(self.toggles[group].values())
 
     def _row(self, *widgets, height=ROW) -> BoxLayout:
-        row = BoxLayout(size_hint_y=None, height=height, spacing=dp(6))
+        row = BoxLayout(size_hint_y=None, height=height, spacing=px(6))
         for w in widgets:
             row.add_widget(w)
         return row
 
+    def _caption(self, key: str) -> Label:
+        return label(self.t(key), self.lang, size=18, color=ACCENT)
+
     def _left(self, state: StaffIssueForm) -> BoxLayout:
         form = state.form
-        col = paint(BoxLayout(orientation="vertical", spacing=dp(4), padding=dp(8)), PANEL)
+        col = paint(BoxLayout(orientation="vertical", spacing=px(4), padding=px(8)), PANEL)
         col.add_widget(
-            label(self.t("staff.form.customer"), self.lang, size=18, color=ACCENT, height=dp(26))
+            label(self.t("staff.form.customer"), self.lang, size=18, color=ACCENT, height=px(26))
         )
         if form.customer is not None:
-            picked = label(
-                self.t("staff.form.customer_picked", name=form.customer.display_name),
-                self.lang,
-                size=22,
-                color=TEXT,
-            )
+            name = form.customer.display_name
+            picked = label(self.t("staff.form.customer_picked", name=name), self.lang, size=22)
             remove = button(
                 self.t("staff.form.clear_customer"),
                 self.lang,
@@ -134,134 +183,105 @@ class StaffIssueFormScreen(StaffScreen):
                 size_hint_x=0.3,
             )
             col.add_widget(self._row(picked, remove))
-            col.add_widget(label("", self.lang, height=dp(44)))
+            col.add_widget(label("", self.lang, height=px(44)))
         else:
-            search = self._field("search", state, "staff.form.search")
-            go = button(
+            self.search_button = button(
                 self.t("staff.form.search_button"),
                 self.lang,
                 lambda: self.emit("search"),
                 size=20,
                 size_hint_x=0.28,
             )
-            self.search_button = go
-            col.add_widget(self._row(search, go))
-            if state.results:
-                self.result_buttons = [
-                    button(
-                        r.display_name,
-                        self.lang,
-                        lambda i=r.id: self.emit("pick_customer", card_id=i),
-                        size=20,
-                    )
-                    for r in state.results[:4]
-                ]
-                col.add_widget(self._row(*self.result_buttons, height=dp(44)))
-            else:
-                hint = self.t("staff.form.scan_hint") + " — " + self.t("staff.form.customer_none")
-                col.add_widget(label(hint, self.lang, size=15, color=MUTED, height=dp(44)))
-        col.add_widget(
-            label(
-                self.t("staff.form.voucher_title"), self.lang, size=18, color=ACCENT, height=dp(26)
-            )
+            col.add_widget(self._row(self._field("search"), self.search_button))
+            col.add_widget(self._results_or_hint(state))
+        col.add_widget(self._row(self._field("title")))
+        col.add_widget(self._error("title"))
+        col.add_widget(self._row(self._field("description")))
+        col.add_widget(self._error("description"))
+        self.image_button = button(
+            "", self.lang, lambda: self.emit("next_image"), size=20, size_hint_x=2.5
         )
-        col.add_widget(self._row(self._field("title", state, "staff.form.voucher_title")))
-        col.add_widget(self._error(state, "title"))
-        col.add_widget(self._row(self._field("description", state, "staff.form.description")))
-        col.add_widget(self._error(state, "description"))
-        image = form.image or self.t("staff.form.image_none")
-        col.add_widget(
-            self._row(
-                label(self.t("staff.form.image"), self.lang, size=18, color=ACCENT),
-                button(image, self.lang, lambda: self.emit("next_image"), size=20, size_hint_x=2.5),
-            )
-        )
-        col.add_widget(self._error(state, "image"))
+        col.add_widget(self._row(self._caption("staff.form.image"), self.image_button))
+        col.add_widget(self._error("image"))
         col.add_widget(BoxLayout())
         return col
 
+    def _results_or_hint(self, state: StaffIssueForm):
+        if not state.results:
+            hint = self.t("staff.form.scan_hint") + " — " + self.t("staff.form.customer_none")
+            return label(hint, self.lang, size=15, color=MUTED, height=px(44))
+        self.result_buttons = [
+            button(
+                f"{r.display_name} {r.contact_hint}".strip(),
+                self.lang,
+                lambda i=r.id: self.emit("pick_customer", card_id=i),
+                size=18,
+            )
+            for r in state.results[:4]
+        ]
+        return self._row(*self.result_buttons, height=px(44))
+
     def _right(self, state: StaffIssueForm) -> BoxLayout:
         form = state.form
-        col = paint(BoxLayout(orientation="vertical", spacing=dp(4), padding=dp(8)), PANEL)
+        col = paint(BoxLayout(orientation="vertical", spacing=px(4), padding=px(8)), PANEL)
         modes = self._toggles(
+            "code_mode",
             CODE_MODES,
-            form.code_mode,
             "set_code_mode",
             "mode",
             lambda m: self.t(f"staff.form.code_{m}"),
         )
-        col.add_widget(
-            self._row(
-                label(self.t("staff.form.redeem_code"), self.lang, size=18, color=ACCENT), *modes
-            )
-        )
+        col.add_widget(self._row(self._caption("staff.form.redeem_code"), *modes))
         if form.code_mode != "none":
             widgets = []
             if form.code_mode == "given":
-                widgets.append(
-                    self._field("code_value", state, "staff.form.code_value", size_hint_x=2.2)
-                )
+                widgets.append(self._field("code_value", size_hint_x=2.2))
             widgets += self._toggles(
-                SYMBOLOGIES, form.symbology, "set_symbology", "value", SYMBOLOGY_NAMES.get, size=15
+                "symbology", SYMBOLOGIES, "set_symbology", "value", SYMBOLOGY_NAMES.get, size=15
             )
             col.add_widget(self._row(*widgets))
-        col.add_widget(
-            self._error(state, "code_value" if state.error_for("code_value") else "symbology")
-        )
+        col.add_widget(self._error("code_value"))
         kinds = self._toggles(
+            "validity",
             VALIDITY_KINDS,
-            form.validity,
             "set_validity",
             "kind",
             lambda k: self.t(f"staff.form.validity_{k}"),
             size=17,
         )
-        col.add_widget(
-            self._row(
-                label(self.t("staff.form.validity"), self.lang, size=18, color=ACCENT), *kinds
-            )
-        )
+        col.add_widget(self._row(self._caption("staff.form.validity"), *kinds))
+        self.date_label = None
         if form.validity in ("days", "months"):
             col.add_widget(
                 self._row(
                     label(self.t("staff.form.validity_n"), self.lang, size=18),
-                    self._field("validity_n", state, "staff.form.validity_n", size_hint_x=1.5),
+                    self._field("validity_n", size_hint_x=1.5),
                     label(self.t(f"staff.form.validity_{form.validity}"), self.lang, size=18),
                 )
             )
         elif form.validity == "fixed_date":
-            col.add_widget(self._date_row(state))
-        col.add_widget(self._error(state, "validity"))
+            col.add_widget(self._date_row())
+        col.add_widget(self._error("validity"))
+        self.print_button = None
         if form.customer is not None:
-            col.add_widget(
-                self._row(
-                    button(
-                        ("[x] " if form.print_copy else "[  ] ") + self.t("staff.form.print_copy"),
-                        self.lang,
-                        lambda: self.emit("toggle_print"),
-                        size=18,
-                        selected=form.print_copy,
-                    ),
-                    height=dp(44),
-                )
-            )
+            self.print_button = button("", self.lang, lambda: self.emit("toggle_print"), size=18)
+            col.add_widget(self._row(self.print_button, height=px(40)))
         col.add_widget(BoxLayout())
-        col.add_widget(self.message_label(state.message, height=dp(44)))
+        self.message = label("", self.lang, size=20, height=px(36))
+        col.add_widget(self.message)
         self.generate = button(
             self.t("staff.form.generate"),
             self.lang,
             lambda: self.emit("generate"),
             size=26,
             color=(0.75, 0.4, 0.08, 1),
-            enabled=not state.busy,
             size_hint_y=None,
-            height=dp(64),
+            height=px(56),
         )
         col.add_widget(self.generate)
         return col
 
-    def _date_row(self, state: StaffIssueForm) -> BoxLayout:
-        value = state.form.fixed_date.isoformat() if state.form.fixed_date else "----"
+    def _date_row(self) -> BoxLayout:
         steps = []
         for unit, delta, text in (
             ("day", -1, "-1d"),
@@ -278,7 +298,7 @@ class StaffIssueFormScreen(StaffScreen):
                     size=18,
                 )
             )
-        self.date_label = label(value, self.lang, size=22, bold=True)
-        return self._row(
-            label(self.t("staff.form.date"), self.lang, size=17), self.date_label, *steps
-        )
+        self.date_label = label("", self.lang, size=22, bold=True, halign="center")
+        self.date_label.size_hint_x = 2.4
+        caption = label(self.t("staff.form.date"), self.lang, size=17)
+        return self._row(caption, self.date_label, *steps)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from kivy.core.image import Image as CoreImage
-from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
@@ -20,6 +19,7 @@ from kiosk.ui.widgets.staff_kit import (
     button,
     label,
     paint,
+    px,
 )
 
 
@@ -28,19 +28,19 @@ class StaffIssuedScreen(StaffScreen):
 
     def render(self, state: StaffIssued) -> None:
         self.clear_widgets()
-        root = BoxLayout(orientation="vertical", padding=dp(12), spacing=dp(10))
+        root = BoxLayout(orientation="vertical", padding=px(12), spacing=px(10))
         root.add_widget(self.top_bar("staff.issued.title"))
-        body = BoxLayout(spacing=dp(16))
-        info = paint(BoxLayout(orientation="vertical", spacing=dp(8), padding=dp(12)), PANEL)
+        body = BoxLayout(spacing=px(16))
+        info = paint(BoxLayout(orientation="vertical", spacing=px(8), padding=px(12)), PANEL)
         info.add_widget(
-            label(state.title, self.lang, size=30, color=ACCENT, bold=True, height=dp(56))
+            label(state.title, self.lang, size=30, color=ACCENT, bold=True, height=px(56))
         )
         where = (
             self.t("staff.issued.to_customer", name=state.customer_name)
             if state.customer_name
             else self.t("staff.issued.free")
         )
-        info.add_widget(label(where, self.lang, size=22, height=dp(64)))
+        info.add_widget(label(where, self.lang, size=22, height=px(64)))
         if state.redeem_code:
             info.add_widget(
                 label(
@@ -48,7 +48,7 @@ class StaffIssuedScreen(StaffScreen):
                     self.lang,
                     size=24,
                     bold=True,
-                    height=dp(44),
+                    height=px(44),
                 )
             )
         until = (
@@ -56,15 +56,15 @@ class StaffIssuedScreen(StaffScreen):
             if state.valid_until
             else self.t("staff.issued.unlimited")
         )
-        info.add_widget(label(until, self.lang, size=20, color=TEXT, height=dp(36)))
+        info.add_widget(label(until, self.lang, size=20, color=TEXT, height=px(36)))
         if state.print_state == "printed":
             info.add_widget(
-                label(self.t("staff.issued.printed"), self.lang, size=22, color=OK, height=dp(40))
+                label(self.t("staff.issued.printed"), self.lang, size=22, color=OK, height=px(40))
             )
-        info.add_widget(self.message_label(state.message, height=dp(80)))
+        info.add_widget(self.message_label(state.message, height=px(80)))
         info.add_widget(BoxLayout())
         self.buttons = {}
-        row = BoxLayout(size_hint_y=None, height=dp(80), spacing=dp(10))
+        row = BoxLayout(size_hint_y=None, height=px(80), spacing=px(10))
         if state.can_print:
             self.buttons["print"] = button(
                 self.t("staff.issued.print"), self.lang, lambda: self.emit("print"), color=SELECTED
@@ -91,7 +91,7 @@ class StaffIssuedScreen(StaffScreen):
         self.add_widget(root)
 
     def _preview(self, state: StaffIssued):
-        box = paint(BoxLayout(padding=dp(10), size_hint_x=0.55), (0.85, 0.85, 0.85, 1))
+        box = paint(BoxLayout(padding=px(10), size_hint_x=0.55), (0.85, 0.85, 0.85, 1))
         if state.preview_png:
             texture = CoreImage(io.BytesIO(state.preview_png), ext="png").texture
             self.preview = Image(texture=texture, fit_mode="contain")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from kivy.metrics import dp
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flows.staff_states import StaffLocked
-from kiosk.ui.widgets.staff_kit import ACCENT, ERROR, TEXT, StaffScreen, button, label
+from kiosk.ui.widgets.staff_kit import ACCENT, ERROR, TEXT, StaffScreen, button, label, px
 
 
 def mmss(seconds: int) -> str:
@@ -23,9 +22,9 @@ class StaffLockedScreen(StaffScreen):
         col = BoxLayout(
             orientation="vertical",
             size_hint=(None, None),
-            width=dp(720),
-            height=dp(460),
-            spacing=dp(16),
+            width=px(720),
+            height=px(460),
+            spacing=px(16),
         )
         col.add_widget(
             label(
@@ -35,7 +34,7 @@ class StaffLockedScreen(StaffScreen):
                 color=ERROR,
                 halign="center",
                 bold=True,
-                height=dp(60),
+                height=px(60),
             )
         )
         self.countdown = label(
@@ -45,18 +44,18 @@ class StaffLockedScreen(StaffScreen):
             color=ACCENT,
             halign="center",
             bold=True,
-            height=dp(150),
+            height=px(150),
         )
         col.add_widget(self.countdown)
         body = self.t("staff.locked.body", time=mmss(state.seconds_left))
-        col.add_widget(label(body, self.lang, size=24, color=TEXT, halign="center", height=dp(90)))
+        col.add_widget(label(body, self.lang, size=24, color=TEXT, halign="center", height=px(90)))
         col.add_widget(
             button(
                 self.t("staff.key.cancel"),
                 self.lang,
                 lambda: self.emit("cancel"),
                 size_hint_y=None,
-                height=dp(88),
+                height=px(88),
             )
         )
         outer.add_widget(col)

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.flows.staff_states import StaffMenu
-from kiosk.ui.widgets.staff_kit import MUTED, StaffScreen, button, label
+from kiosk.ui.widgets.staff_kit import MUTED, StaffScreen, button, label, px
 
 COUNTER_TOOLS = ("reprint", "printer", "day_summary")
 
 
 class StaffMenuScreen(StaffScreen):
     screen_name = "staff_menu"
-    timeout_s = 60
 
     def render(self, state: StaffMenu) -> None:
         self.clear_widgets()
-        root = BoxLayout(orientation="vertical", padding=dp(16), spacing=dp(16))
+        root = BoxLayout(orientation="vertical", padding=px(16), spacing=px(16))
         root.add_widget(self.top_bar("staff.menu.title"))
         root.add_widget(
             label(
-                self.t("staff.menu.hello", name=state.staff_name), self.lang, size=24, height=dp(44)
+                self.t("staff.menu.hello", name=state.staff_name), self.lang, size=24, height=px(44)
             )
         )
-        grid = GridLayout(cols=2, spacing=dp(16), size_hint_y=None, height=dp(300))
+        grid = GridLayout(cols=2, spacing=px(16), size_hint_y=None, height=px(300))
         self.buttons = {}
         if "issue_voucher" in state.tools:
             self.buttons["open_issue"] = button(
@@ -52,11 +50,11 @@ class StaffMenuScreen(StaffScreen):
         root.add_widget(self.message_label(state.message))
         root.add_widget(
             label(
-                self.t("staff.menu.timeout", seconds=int(self.timeout_s)),
+                self.t("staff.menu.timeout", seconds=state.timeout_s),
                 self.lang,
                 size=18,
                 color=MUTED,
-                height=dp(40),
+                height=px(40),
             )
         )
         root.add_widget(BoxLayout())

@@ -1,57 +1,77 @@
-"""staff_pin: the PIN pad behind the hidden gesture (or a badge scan)."""
+"""staff_pin: the PIN pad behind the hidden gesture (or a badge scan).
+
+Built once per language; a key press only redraws the dots and the message.
+"""
 
 from __future__ import annotations
 
-from kivy.metrics import dp
+from kivy.core.window import Window
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flows.staff_states import StaffPin
 from kiosk.ui.widgets.keypad import PinDots, PinKeypad
-from kiosk.ui.widgets.staff_kit import ACCENT, MUTED, SELECTED, StaffScreen, button, label
+from kiosk.ui.widgets.staff_kit import (
+    ACCENT,
+    ERROR,
+    MUTED,
+    OK,
+    SELECTED,
+    StaffScreen,
+    button,
+    label,
+    px,
+)
 
 
 class StaffPinScreen(StaffScreen):
     screen_name = "staff_pin"
+    _built: tuple = ()
 
     def render(self, state: StaffPin) -> None:
+        key = (self.lang, tuple(Window.size))
+        if self._built != key:
+            self._build()
+            self._built = key
+        self.hint.text = self.t("staff.pin.checking") if state.busy else self.t("staff.pin.hint")
+        self.dots.set_length(state.pin_length)
+        msg = state.message
+        self.message.text = self.t(msg.key, **msg.kwargs()) if msg else ""
+        self.message.color = ERROR if msg and msg.error else OK
+        self.ok.disabled = state.busy
+
+    def _build(self) -> None:
         self.clear_widgets()
         outer = AnchorLayout(anchor_x="center", anchor_y="center")
         col = BoxLayout(
             orientation="vertical",
             size_hint=(None, None),
-            width=dp(460),
-            height=dp(740),
-            spacing=dp(10),
+            width=px(460),
+            height=px(740),
+            spacing=px(10),
         )
-        col.add_widget(
-            label(
-                self.t("staff.pin.title"),
-                self.lang,
-                size=34,
-                color=ACCENT,
-                halign="center",
-                bold=True,
-                height=dp(56),
-            )
+        title = label(
+            self.t("staff.pin.title"),
+            self.lang,
+            size=34,
+            color=ACCENT,
+            halign="center",
+            bold=True,
+            height=px(56),
         )
-        hint = self.t("staff.pin.checking") if state.busy else self.t("staff.pin.hint")
-        col.add_widget(label(hint, self.lang, size=20, color=MUTED, halign="center", height=dp(34)))
-        self.dots = PinDots(state.pin_length, size_hint_y=None, height=dp(52))
+        col.add_widget(title)
+        self.hint = label("", self.lang, size=20, color=MUTED, halign="center", height=px(34))
+        col.add_widget(self.hint)
+        self.dots = PinDots(0, size_hint_y=None, height=px(52))
         col.add_widget(self.dots)
-        msg = self.message_label(state.message, height=dp(60))
-        msg.halign = "center"
-        col.add_widget(msg)
-        self.keypad = PinKeypad(self.emit, self.t, self.lang, size_hint_y=None, height=dp(400))
+        self.message = label("", self.lang, size=20, halign="center", height=px(60))
+        col.add_widget(self.message)
+        self.keypad = PinKeypad(self.emit, self.t, self.lang, size_hint_y=None, height=px(400))
         col.add_widget(self.keypad)
-        row = BoxLayout(size_hint_y=None, height=dp(88), spacing=dp(10))
+        row = BoxLayout(size_hint_y=None, height=px(88), spacing=px(10))
         row.add_widget(button(self.t("staff.key.cancel"), self.lang, lambda: self.emit("cancel")))
         self.ok = button(
-            self.t("staff.key.ok"),
-            self.lang,
-            lambda: self.emit("pin_ok"),
-            color=SELECTED,
-            enabled=not state.busy,
+            self.t("staff.key.ok"), self.lang, lambda: self.emit("pin_ok"), color=SELECTED
         )
         row.add_widget(self.ok)
         col.add_widget(row)

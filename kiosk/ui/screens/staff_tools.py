@@ -3,11 +3,10 @@ the day summary from the kiosk's own log (on screen and on paper), diagnostics."
 
 from __future__ import annotations
 
-from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flows.staff_states import StaffTools
-from kiosk.ui.widgets.staff_kit import ACCENT, PANEL, TEXT, StaffScreen, button, label, paint
+from kiosk.ui.widgets.staff_kit import ACCENT, PANEL, TEXT, StaffScreen, button, label, paint, px
 
 
 class StaffToolsScreen(StaffScreen):
@@ -15,10 +14,10 @@ class StaffToolsScreen(StaffScreen):
 
     def render(self, state: StaffTools) -> None:
         self.clear_widgets()
-        root = BoxLayout(orientation="vertical", padding=dp(12), spacing=dp(10))
+        root = BoxLayout(orientation="vertical", padding=px(12), spacing=px(10))
         root.add_widget(self.top_bar("staff.tools.title", back=True))
-        body = BoxLayout(spacing=dp(16))
-        actions = BoxLayout(orientation="vertical", spacing=dp(12), size_hint_x=0.45)
+        body = BoxLayout(spacing=px(16))
+        actions = BoxLayout(orientation="vertical", spacing=px(12), size_hint_x=0.45)
         self.buttons = {}
         wanted = [
             ("reprint", "reprint_last", "staff.tools.reprint", state.has_last_coupon),
@@ -36,13 +35,13 @@ class StaffToolsScreen(StaffScreen):
                     size=22,
                     enabled=enabled,
                     size_hint_y=None,
-                    height=dp(80),
+                    height=px(80),
                 )
                 self.buttons[action] = b
                 actions.add_widget(b)
         actions.add_widget(BoxLayout())
         body.add_widget(actions)
-        info = paint(BoxLayout(orientation="vertical", spacing=dp(6), padding=dp(14)), PANEL)
+        info = paint(BoxLayout(orientation="vertical", spacing=px(6), padding=px(14)), PANEL)
         if state.summary is not None:
             info.add_widget(
                 label(
@@ -51,7 +50,7 @@ class StaffToolsScreen(StaffScreen):
                     size=24,
                     color=ACCENT,
                     bold=True,
-                    height=dp(44),
+                    height=px(44),
                 )
             )
             for key, n in state.summary.lines():
@@ -64,19 +63,19 @@ class StaffToolsScreen(StaffScreen):
                     size=22,
                     color=ACCENT,
                     bold=True,
-                    height=dp(44),
+                    height=px(44),
                 )
             )
             for line in state.printer_lines[:6]:
-                info.add_widget(label(line, self.lang, size=18, color=TEXT, height=dp(28)))
+                info.add_widget(label(line, self.lang, size=18, color=TEXT, height=px(28)))
         info.add_widget(BoxLayout())
-        info.add_widget(self.message_label(state.message, height=dp(70)))
+        info.add_widget(self.message_label(state.message, height=px(70)))
         body.add_widget(info)
         root.add_widget(body)
         self.add_widget(root)
 
     def _figure(self, name: str, n: int) -> BoxLayout:
-        row = BoxLayout(size_hint_y=None, height=dp(40))
+        row = BoxLayout(size_hint_y=None, height=px(40))
         row.add_widget(label(name, self.lang, size=22))
         row.add_widget(label(str(n), self.lang, size=26, bold=True, halign="right"))
         return row

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
-from kiosk.ui.widgets.staff_kit import KEY, PANEL, SELECTED, button, paint
+from kiosk.ui.widgets.staff_kit import KEY, PANEL, SELECTED, button, paint, px
 
 LATIN = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"]
 EXTRA = {"et": "õäöüšž"}
@@ -37,7 +36,11 @@ def layout_rows(lang: str, mode: str) -> list[str]:
 
 
 class OnScreenKeyboard(BoxLayout):
-    """Sends on_key("key", char=...), on_key("backspace"), and a Shift / ?123 of its own."""
+    """Sends on_key("key", char=...), on_key("backspace"), and a Shift / ?123 of its own.
+
+    Both layouts are built once; Shift relabels the letter keys in place and ?123 swaps
+    the layout, so a keystroke never rebuilds forty buttons.
+    """
 
     def __init__(
         self,
@@ -47,8 +50,8 @@ class OnScreenKeyboard(BoxLayout):
         **kw,
     ) -> None:
         kw.setdefault("orientation", "vertical")
-        kw.setdefault("spacing", dp(6))
-        kw.setdefault("padding", dp(6))
+        kw.setdefault("spacing", px(6))
+        kw.setdefault("padding", px(6))
         super().__init__(**kw)
         paint(self, PANEL)
         self.on_key = on_key
@@ -56,64 +59,83 @@ class OnScreenKeyboard(BoxLayout):
         self.lang = lang
         self.mode = "letters"
         self.shift = True  # titles start with a capital
+        self._layouts = {m: self._build(m) for m in ("letters", "symbols")}
+        self._letter_keys = [b for b in self._layouts["letters"][1] if b.text.isalpha()]
         self.keys: dict[str, Button] = {}
-        self.rebuild()
+        self._show()
 
-    def rebuild(self) -> None:
-        self.clear_widgets()
-        self.keys = {}
-        rows = layout_rows(self.lang, self.mode)
+    def _build(self, mode: str) -> tuple[BoxLayout, list[Button], dict[str, Button]]:
+        box = BoxLayout(orientation="vertical", spacing=px(6))
+        chars: list[Button] = []
+        specials: dict[str, Button] = {}
+        rows = layout_rows(self.lang, mode)
         for i, row in enumerate(rows):
-            line = BoxLayout(spacing=dp(6))
-            if i == len(rows) - 1:
-                line.add_widget(self._special("staff.key.shift", self._toggle_shift, self.shift))
+            line = BoxLayout(spacing=px(6))
+            last = i == len(rows) - 1
+            if last:
+                specials["staff.key.shift"] = self._special("staff.key.shift", self._toggle_shift)
+                line.add_widget(specials["staff.key.shift"])
             for ch in row:
-                line.add_widget(self._char_key(ch))
-            if i == len(rows) - 1:
-                line.add_widget(self._special("staff.key.back", lambda: self.on_key("backspace")))
-            self.add_widget(line)
-        bottom = BoxLayout(spacing=dp(6))
-        other = "staff.key.letters" if self.mode == "symbols" else "staff.key.symbols"
-        bottom.add_widget(self._special(other, self._toggle_mode, size_hint_x=0.2))
+                chars.append(self._char_key(ch))
+                line.add_widget(chars[-1])
+            if last:
+                specials["staff.key.back"] = self._special(
+                    "staff.key.back", lambda: self.on_key("backspace")
+                )
+                line.add_widget(specials["staff.key.back"])
+            box.add_widget(line)
+        bottom = BoxLayout(spacing=px(6))
+        other = "staff.key.letters" if mode == "symbols" else "staff.key.symbols"
+        specials[other] = self._special(other, self._toggle_mode, size_hint_x=0.2)
+        bottom.add_widget(specials[other])
         space = self._special("staff.key.space", lambda: self.on_key("key", char=" "))
         space.size_hint_x = 0.6
-        self.keys[" "] = space
+        specials[" "] = space
         bottom.add_widget(space)
-        bottom.add_widget(self._char_key("-", size_hint_x=0.1))
-        bottom.add_widget(self._char_key(".", size_hint_x=0.1))
-        self.add_widget(bottom)
+        for ch in "-.":
+            chars.append(self._char_key(ch, size_hint_x=0.1))
+            bottom.add_widget(chars[-1])
+        box.add_widget(bottom)
+        return box, chars, specials
 
     def _char_key(self, ch: str, **kw) -> Button:
-        shown = ch.upper() if self.shift and self.mode == "letters" else ch
-        btn = button(shown, self.lang, lambda: self._type(shown), size=26, color=KEY, **kw)
-        self.keys[shown] = btn
+        btn = button(ch, self.lang, lambda: None, size=26, color=KEY, **kw)
+        btn.bind(on_release=lambda b: self._type(b.text))
         return btn
 
-    def _special(
-        self, key: str, action: Callable[[], None], selected: bool = False, **kw
-    ) -> Button:
-        btn = button(self.translate(key), self.lang, action, size=18, selected=selected, **kw)
-        self.keys[key] = btn
-        return btn
+    def _special(self, key: str, action: Callable[[], None], **kw) -> Button:
+        return button(self.translate(key), self.lang, action, size=18, **kw)
+
+    def _show(self) -> None:
+        """Attach the current layout, label the letters for Shift, index keys by label."""
+        box, chars, specials = self._layouts[self.mode]
+        for btn in self._letter_keys:
+            btn.text = btn.text.upper() if self.shift else btn.text.lower()
+        shift = self._layouts["letters"][2]["staff.key.shift"]
+        shift.background_color = SELECTED if self.shift else KEY
+        if box.parent is not self:
+            self.clear_widgets()
+            self.add_widget(box)
+        self.keys = {b.text: b for b in chars} | specials
 
     def _type(self, ch: str) -> None:
         self.on_key("key", char=ch)
         if self.shift and self.mode == "letters" and ch.isalpha():
             self.shift = False  # one capital, like a phone keyboard
-            self.rebuild()
+            self._show()
 
     def _toggle_shift(self) -> None:
         self.shift = not self.shift
-        self.rebuild()
+        self._show()
 
     def _toggle_mode(self) -> None:
         self.mode = "symbols" if self.mode == "letters" else "letters"
-        self.rebuild()
+        self._show()
 
     def set_shift(self, on: bool) -> None:
         if on != self.shift:
             self.shift = on
-            self.rebuild()
+            self._show()
 
 
-__all__ = ["OnScreenKeyboard", "layout_rows", "SELECTED"]
+__all__ = ["OnScreenKeyboard", "layout_rows"]

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kivy.graphics import Color, Ellipse, Line
-from kivy.metrics import dp
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
-from kiosk.ui.widgets.staff_kit import ACCENT, KEY, MUTED, button
+from kiosk.ui.widgets.staff_kit import ACCENT, KEY, MUTED, button, px
 
 # (label or i18n key, action, data)
 KEYS = [
@@ -32,7 +31,7 @@ class PinKeypad(GridLayout):
         self, on_key: Callable[..., None], translate: Callable[[str], str], lang: str, **kw
     ) -> None:
         kw.setdefault("cols", 3)
-        kw.setdefault("spacing", dp(10))
+        kw.setdefault("spacing", px(10))
         super().__init__(**kw)
         self.keys: dict[str, Widget] = {}
         for text, action, data in KEYS:
@@ -43,7 +42,7 @@ class PinKeypad(GridLayout):
                 lambda a=action, d=data: on_key(a, **d),
                 size=34 if len(shown) == 1 else 22,
                 color=KEY,
-                size_hint_min_y=dp(88),
+                size_hint_min_y=px(88),
             )
             self.keys[text] = btn
             self.add_widget(btn)
@@ -58,9 +57,15 @@ class PinDots(Widget):
         self.slots = max(slots, length)
         self.bind(pos=self._draw, size=self._draw)
 
+    def set_length(self, length: int) -> None:
+        if length != self.length:
+            self.length = length
+            self.slots = max(self.slots, length)
+            self._draw()
+
     def _draw(self, *_args) -> None:
         self.canvas.clear()
-        d = min(dp(26), self.height * 0.8)
+        d = min(px(26), self.height * 0.8)
         gap = d * 0.8
         total = self.slots * d + (self.slots - 1) * gap
         x0 = self.center_x - total / 2

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from kivy.app import App
+from kivy.core.window import Window
 from kivy.graphics import Color, Rectangle
-from kivy.metrics import sp
+from kivy.metrics import dp
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
@@ -42,6 +43,23 @@ KEY = (0.28, 0.3, 0.35, 1)
 SELECTED = (0.2, 0.45, 0.8, 1)
 
 Action = Callable[..., None]
+
+
+DESIGN_SIZE = (1280, 800)  # the 10" panel the layouts were drawn for
+
+
+def scale() -> float:
+    """Layouts were drawn for 1280x800; a 7" 800x480 panel gets the same layout, smaller.
+
+    Every size on the staff screens goes through px(), so the whole form and the keyboard
+    always fit the window instead of running off its top.
+    """
+    w, h = Window.size
+    return max(0.5, min(w / DESIGN_SIZE[0], h / DESIGN_SIZE[1], 1.6))
+
+
+def px(value: float) -> float:
+    return dp(value) * scale()
 
 
 def font_for(lang: str) -> str:
@@ -78,7 +96,7 @@ def label(
     lbl = Label(
         text=text,
         font_name=font_for(lang),
-        font_size=sp(size),
+        font_size=px(size),
         color=color,
         halign=halign,
         valign="middle",
@@ -106,7 +124,7 @@ def button(
     btn = Button(
         text=text,
         font_name=font_for(lang),
-        font_size=sp(size),
+        font_size=px(size),
         background_normal="",
         background_down="",
         background_color=SELECTED if selected else color,
@@ -148,6 +166,11 @@ class StaffScreen(Screen):
 
     def show(self, state: Any) -> None:
         self.state = state
+        self.window_size = tuple(Window.size)
+        lang = getattr(state, "lang", None)
+        if lang and lang != self.lang:
+            self.lang = lang  # the binding re-renders in the new language
+            return
         self.render(state)
 
     def render(self, state: Any) -> None:  # pragma: no cover - each screen overrides
@@ -155,7 +178,7 @@ class StaffScreen(Screen):
 
     def top_bar(self, title_key: str, *, back: bool = False, exit_: bool = True) -> BoxLayout:
         """Title with the staff colour, and Back / Exit where they apply."""
-        bar = paint(BoxLayout(size_hint_y=None, height=sp(64), padding=8, spacing=8), PANEL)
+        bar = paint(BoxLayout(size_hint_y=None, height=px(64), padding=px(8), spacing=px(8)), PANEL)
         if back:
             bar.add_widget(
                 button(

@@ -1,0 +1,254 @@
+"""technician: PIN pad, then every doctor check with its fix, version, last scan, log tail,
+and Refresh / Test print / Restart app. Renders kiosk.appliance.technician.TechnicianView.
+
+English only on purpose: it is the technician's screen, in the same words as
+`kiosk doctor` and docs/technician.md (a shop's staff never see it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.graphics.texture import Texture
+from kivy.metrics import dp, sp
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
+from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
+
+from kiosk.appliance.technician import SCREEN, TechnicianView
+from kiosk.ui.widgets.staff_kit import (
+    ERROR,
+    KEY,
+    MUTED,
+    OK,
+    PANEL,
+    TEXT,
+    StaffScreen,
+    button,
+    label,
+    paint,
+)
+
+TECH = (0.35, 0.65, 0.95, 1)  # technician blue: never mistaken for staff (orange) or customers
+WARN = (0.98, 0.8, 0.3, 1)
+COLOURS = {"green": OK, "yellow": WARN, "red": ERROR}
+TAGS = {"green": "OK", "yellow": "WARN", "red": "FAIL"}
+PREVIEW_PERIOD_S = 0.2
+
+
+class TechnicianScreen(StaffScreen):
+    screen_name = SCREEN
+
+    live: LivePreview | None = None
+
+    def render(self, state: TechnicianView) -> None:
+        self._stop_preview()
+        self.clear_widgets()
+        root = BoxLayout(orientation="vertical", padding=dp(12), spacing=dp(10))
+        root.add_widget(self._bar(state))
+        page = {"pin": self._pin, "locked": self._locked, "home": self._home}.get(state.page)
+        root.add_widget(page(state) if page else BoxLayout())
+        self.add_widget(root)
+
+    def on_leave(self, *_a) -> None:
+        self._stop_preview()
+
+    def _stop_preview(self) -> None:
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+    def _bar(self, state: TechnicianView) -> BoxLayout:
+        bar = paint(BoxLayout(size_hint_y=None, height=sp(64), padding=8, spacing=8), PANEL)
+        title = f"Technician  ·  Stamp Kiosk {state.version}"
+        bar.add_widget(label(title, "en", size=28, color=TECH, bold=True))
+        self.close_button = button(
+            "Close",
+            "en",
+            lambda: self.emit("tech_close"),
+            size=20,
+            color=(0.55, 0.2, 0.2, 1),
+            size_hint_x=0.2,
+        )
+        bar.add_widget(self.close_button)
+        return bar
+
+    # -- PIN -------------------------------------------------------------------------------------
+
+    def _pin(self, state: TechnicianView) -> BoxLayout:
+        outer = BoxLayout()
+        outer.add_widget(BoxLayout(size_hint_x=0.25))
+        box = BoxLayout(orientation="vertical", spacing=dp(8), size_hint_x=0.5)
+        box.add_widget(label("Technician PIN", "en", size=24, halign="center", height=dp(40)))
+        dots = fit_label("●  " * state.pin_length or " ", 30, TEXT, font="DejaVuSans.ttf")
+        dots.halign = "center"
+        box.add_widget(dots)
+        box.add_widget(
+            label(state.error, "en", size=20, color=ERROR, halign="center", height=dp(28))
+        )
+        grid = GridLayout(cols=3, spacing=dp(8))
+        self.keys = {}
+        for key in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "OK"]:
+            if key == "Clear":
+                action, data = "tech_clear", {}
+            elif key == "OK":
+                action, data = "tech_enter", {}
+            else:
+                action, data = "tech_digit", {"digit": key}
+            size = 30 if key.isdigit() else 20
+            b = button(key, "en", lambda a=action, d=data: self.emit(a, **d), size=size)
+            self.keys[key] = b
+            grid.add_widget(b)
+        box.add_widget(grid)
+        outer.add_widget(box)
+        outer.add_widget(BoxLayout(size_hint_x=0.25))
+        return outer
+
+    def _locked(self, state: TechnicianView) -> BoxLayout:
+        box = BoxLayout(orientation="vertical", padding=dp(60))
+        box.add_widget(
+            label(
+                "Too many wrong PINs. The technician screen is locked for two minutes.",
+                "en",
+                size=26,
+                color=ERROR,
+                halign="center",
+            )
+        )
+        return box
+
+    # -- home ------------------------------------------------------------------------------------
+
+    def _home(self, state: TechnicianView) -> BoxLayout:
+        body = BoxLayout(spacing=dp(10))
+        left = BoxLayout(orientation="vertical", spacing=dp(8))
+        left.add_widget(self._checks(state))
+        left.add_widget(self._logs(state))
+        body.add_widget(left)
+        side = BoxLayout(orientation="vertical", spacing=dp(8), size_hint_x=0.34)
+        self.buttons = {}
+        for action, text in [
+            ("tech_refresh", "Run checks again"),
+            ("tech_test_print", "Test print"),
+            ("tech_restart", "Restart app"),
+        ]:
+            b = button(
+                text,
+                "en",
+                lambda a=action: self.emit(a),
+                size=20,
+                size_hint_y=None,
+                height=dp(48),
+                enabled=not state.running,
+            )
+            self.buttons[action] = b
+            side.add_widget(b)
+        if state.preview is not None:
+            self.live = LivePreview(state.preview)
+            side.add_widget(self.live)
+        scan = state.last_scan or "scan a code to test the reader"
+        side.add_widget(fit_label(f"Last scan: {scan}", 16, TEXT))
+        side.add_widget(fit_label(state.message, 16, TECH))
+        if state.preview is None:
+            side.add_widget(BoxLayout())
+        body.add_widget(side)
+        return body
+
+    def _checks(self, state: TechnicianView) -> ScrollView:
+        scroll = paint(ScrollView(do_scroll_x=False, size_hint_y=0.66), PANEL)
+        col = GridLayout(cols=1, spacing=dp(2), padding=dp(8), size_hint_y=None)
+        col.bind(minimum_height=col.setter("height"))
+        if not state.checks:
+            waiting = "Running checks…" if state.running else "No results yet"
+            col.add_widget(fit_label(waiting, 20, MUTED))
+        for c in state.checks:
+            col.add_widget(self._check_row(c))
+        scroll.add_widget(col)
+        return scroll
+
+    @staticmethod
+    def _check_row(c) -> BoxLayout:
+        row = BoxLayout(orientation="vertical", size_hint_y=None, padding=(0, dp(2)))
+        head = fit_label(
+            f"[b][color={_hex(COLOURS.get(c.status, TEXT))}]{TAGS.get(c.status, '?')}[/color]"
+            f"  {c.name}[/b]  {c.message}",
+            15,
+            TEXT,
+        )
+        row.add_widget(head)
+        if c.status != "green" and c.fix:
+            row.add_widget(fit_label(f"    fix: {c.fix}", 13, MUTED))
+        row.bind(minimum_height=row.setter("height"))
+        return row
+
+    def _logs(self, state: TechnicianView) -> ScrollView:
+        scroll = paint(ScrollView(do_scroll_x=False, size_hint_y=0.34), KEY)
+        text = "\n".join(state.log_lines[-12:]) or "(no log lines yet)"
+        lbl = fit_label(text, 11, MUTED, font="RobotoMono-Regular")
+        scroll.add_widget(lbl)
+        scroll_to_end(scroll)
+        return scroll
+
+
+def _hex(rgba) -> str:
+    return "".join(f"{int(v * 255):02x}" for v in rgba[:3])
+
+
+def fit_label(text: str, size: float, color, *, font: str = "Roboto") -> Label:
+    """A label as tall as its wrapped text (rows never overlap on a 800x480 display)."""
+    lbl = Label(
+        text=text,
+        markup=True,
+        font_size=sp(size),
+        color=color,
+        font_name=font,
+        halign="left",
+        valign="top",
+        size_hint_y=None,
+        padding=(dp(4), dp(2)),
+    )
+    lbl.bind(width=lambda w, v: setattr(w, "text_size", (v, None)))
+    lbl.bind(texture_size=lambda w, v: setattr(w, "height", v[1]))
+    return lbl
+
+
+def scroll_to_end(scroll: ScrollView) -> None:
+    """Show the newest log lines (the bottom) once the layout is done."""
+    Clock.schedule_once(lambda _dt: setattr(scroll, "scroll_y", 0), 0)
+
+
+class LivePreview(Image):
+    """The camera's newest frame, 5 times a second, in ONE reused texture (a texture per
+    frame grows GPU memory until the kiosk is killed; FIELD-NOTES)."""
+
+    def __init__(self, frame_source: Callable[[], Any], **kw: Any) -> None:
+        super().__init__(fit_mode="contain", **kw)
+        self.frame_source = frame_source
+        self.frames_shown = 0
+        self._texture: Texture | None = None
+        self._event = Clock.schedule_interval(self.update, PREVIEW_PERIOD_S)
+        self.update()
+
+    def update(self, *_a: Any) -> None:
+        try:
+            frame = self.frame_source()
+        except Exception:  # a preview must never take the technician screen down
+            return
+        if frame is None:
+            return
+        h, w = frame.shape[:2]
+        fmt = "luminance" if frame.ndim == 2 else "bgr"
+        if self._texture is None or tuple(self._texture.size) != (w, h):
+            self._texture = Texture.create(size=(w, h), colorfmt=fmt)
+            self._texture.flip_vertical()  # camera rows run top-down, GL bottom-up
+            self.texture = self._texture
+        self._texture.blit_buffer(frame.tobytes(), colorfmt=fmt, bufferfmt="ubyte")
+        self.canvas.ask_update()
+        self.frames_shown += 1
+
+    def stop(self) -> None:
+        self._event.cancel()

@@ -1,0 +1,346 @@
+"""Staff mode against the real reference server (HTTP on 127.0.0.1) and a TCP printer
+emulator whose ESC/POS bytes are decoded: unlock, lockout, issuing, errors, paper out."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+
+from kiosk.api import errors
+from kiosk.flows.staff_states import (
+    StaffClosed,
+    StaffIssued,
+    StaffIssueForm,
+    StaffLocked,
+    StaffMenu,
+    StaffPin,
+)
+from kiosk.i18n import tr
+from kiosk.scan_kinds import ClassifiedScan, ScanKind
+from tests.printer.escpos_decoder import decode, qr_payloads, text_lines
+from tests.staff.conftest import add_staff, build_server_env
+
+
+def words(msg) -> str:
+    return tr(msg.key, "en", **msg.kwargs())
+
+
+def open_form(env) -> None:
+    env.login(env.staff_pin)
+    assert isinstance(env.flow.state, StaffMenu), env.flow.state
+    env.touch("open_issue")
+    assert isinstance(env.flow.state, StaffIssueForm)
+
+
+def printed_texts(tcp) -> list[str]:
+    return [" ".join(text_lines(decode(job))) for job in tcp.jobs()]
+
+
+def test_pin_login_gets_permissions_from_the_server(server_env):
+    env = server_env
+    env.login(env.staff_pin)
+    assert isinstance(env.flow.state, StaffMenu)
+    assert env.flow.state.staff_name == "Anna"
+    assert env.flow.state.tools == ("issue_voucher", "reprint", "printer", "day_summary")
+
+
+def test_limited_staff_sees_only_their_tools(shared_refserver, tmp_path, tcp_printer):
+    env = build_server_env(shared_refserver, tmp_path, tcp_printer, permissions=("printer",))
+    env.login(env.staff_pin)
+    assert env.flow.state.tools == ("printer",)
+    env.touch("open_issue")  # a forged touch cannot open the form
+    assert isinstance(env.flow.state, StaffMenu)
+
+
+def test_badge_scan_logs_in(server_env):
+    env = server_env
+    assert env.flow.on_scan(ClassifiedScan(ScanKind.STAFF_BADGE, env.badge))
+    assert isinstance(env.flow.state, StaffMenu)
+
+
+def test_brute_force_is_locked_here_and_on_the_server(server_env):
+    env, flow = server_env, server_env.flow
+    flow.begin_unlock()
+    for i in range(5):
+        env.pin("111111")
+        env.clock.advance(1.5)
+        if i < 4:
+            assert words(flow.state.message).startswith("Wrong PIN.")
+    assert isinstance(flow.state, StaffLocked)
+    # our own lock ends, but the server still refuses: its retry_after drives the countdown
+    env.clock.advance(300)
+    flow.touch("noop")
+    flow.tick()
+    assert isinstance(flow.state, StaffPin)
+    env.pin(env.staff_pin)
+    assert isinstance(flow.state, StaffLocked)
+    assert 200 < flow.state.seconds_left <= 300
+
+
+def test_free_voucher_is_issued_and_printed_as_a_coupon(server_env):
+    env = server_env
+    open_form(env)
+    env.type("title", "Sorry it was cold")
+    env.type("description", "One hot drink on us")
+    env.touch("generate")
+    state = env.flow.state
+    assert isinstance(state, StaffIssued), state
+    assert state.print_state == "printed", state
+    assert state.preview_png.startswith(b"\x89PNG")
+    code = state.redeem_code
+    assert code
+    voucher = env.api.voucher_by_code(code)  # the server knows it
+    assert voucher.card_id is None and voucher.title == "Sorry it was cold"
+    [job] = env.tcp.jobs()
+    cmds = decode(job)
+    assert qr_payloads(cmds) == [code.encode()]
+    assert "Sorry it was cold" in " ".join(text_lines(cmds))
+
+
+def test_customer_found_by_email_gets_it_in_the_wallet_and_nothing_prints(server_env):
+    env = server_env
+    open_form(env)
+    env.type("search", env.card["email"])
+    env.touch("search")
+    [row] = env.flow.state.results
+    assert row.display_name == "Mari" and "@" in row.contact_hint
+    assert "mari.tamm" not in row.contact_hint  # masked by the server
+    env.touch("pick_customer", card_id=row.id)
+    env.type("title", "Happy birthday")
+    env.touch("set_code_mode", mode="none")
+    env.touch("generate")
+    state = env.flow.state
+    assert isinstance(state, StaffIssued) and state.customer_name == "Mari"
+    assert env.tcp.jobs() == []
+    card = env.server.admin("GET", f"/admin/cards/{env.card['id']}")
+    assert [v["title"] for v in card["vouchers"]] == ["Happy birthday"]
+
+
+def test_customer_by_scanning_the_wallet_card(server_env):
+    env = server_env
+    open_form(env)
+    env.flow.on_scan(ClassifiedScan(ScanKind.CARD, env.card["token"]))
+    assert env.flow.state.form.customer.card_id == env.card["id"]
+    env.type("title", "Partner gift")
+    env.touch("toggle_print")
+    env.touch("generate")
+    assert env.flow.state.print_state == "printed"
+    assert len(env.tcp.jobs()) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "n", "steps", "expect_days"),
+    [
+        ("unlimited", "", (), None),
+        ("days", "10", (), 10),
+        ("months", "2", (), None),
+        ("fixed_date", "", (("day", 20),), 20),
+    ],
+)
+def test_each_validity_kind_reaches_the_server(server_env, kind, n, steps, expect_days):
+    env = server_env
+    open_form(env)
+    env.type("title", f"Valid {kind}")
+    env.touch("set_validity", kind=kind)
+    if n:
+        env.type("validity_n", n)
+    for unit, delta in steps:
+        env.touch("date_step", unit=unit, delta=delta)
+    env.touch("generate")
+    state = env.flow.state
+    assert isinstance(state, StaffIssued), state
+    voucher = env.api.voucher_by_code(state.redeem_code)
+    today = env.clock.now().date()
+    if kind == "unlimited":
+        assert voucher.valid_until is None and state.valid_until == ""
+    elif kind == "months":
+        assert voucher.valid_until is not None
+        assert 55 <= (voucher.valid_until.date() - today).days <= 63
+    else:
+        assert voucher.valid_until is not None
+        assert abs((voucher.valid_until.date() - today).days - expect_days) <= 1
+        assert state.valid_until == voucher.valid_until.date().isoformat()
+
+
+def test_given_pos_code_and_the_server_refusing_a_taken_code(server_env):
+    env = server_env
+    code = f"FREECOFFEE-{env.staff_pin}"
+    for attempt in range(2):
+        if attempt:
+            env.touch("new_voucher")
+        else:
+            open_form(env)
+        env.type("title", "Coffee")
+        env.touch("set_code_mode", mode="given")
+        env.type("code_value", code.lower())
+        env.touch("set_symbology", value="code128")
+        env.touch("generate")
+    state = env.flow.state
+    assert isinstance(state, StaffIssueForm)
+    assert words(state.message) == (
+        "This redeem code is already used by another voucher. Choose another code."
+    )
+    assert state.form.title == "Coffee"  # nothing typed is lost
+    assert env.api.voucher_by_code(code).redeem_code.symbology == "code128"
+
+
+def test_unknown_card_scanned_is_said_in_words_and_nothing_is_lost(server_env):
+    env = server_env
+    open_form(env)
+    env.type("title", "Gift")
+    env.flow.on_scan(ClassifiedScan(ScanKind.CARD, "no-such-card-token-123456"))
+    state = env.flow.state
+    assert words(state.message) == "This customer card was not found."
+    assert state.form.title == "Gift" and state.form.customer is None
+
+
+def test_area_action_permission_names(shared_refserver, tmp_path, tcp_printer):
+    env = build_server_env(
+        shared_refserver,
+        tmp_path,
+        tcp_printer,
+        permissions=("vouchers:issue", "coupons:reprint", "printer:manage", "reports:day"),
+    )
+    open_form(env)  # vouchers:issue also lets the form search customers
+    assert env.flow._session is not None
+    env.type("search", env.card["email"])
+    env.touch("search")
+    assert [r.id for r in env.flow.state.results] == [env.card["id"]]
+    env.touch("back")
+    assert env.flow.state.tools == ("issue_voucher", "reprint", "printer", "day_summary")
+
+
+def test_lost_answer_keeps_the_form_and_the_retry_issues_exactly_once(
+    shared_refserver, tmp_path, tcp_printer
+):
+    """The server issues the voucher but the answer is lost: staff see "try again", and the
+    retry (same idempotency key) returns that voucher; no second voucher exists."""
+    from tests.support.faultproxy import FaultProxy
+
+    proxy = FaultProxy(upstream_port=shared_refserver.port).start()
+    try:
+        env = build_server_env(shared_refserver, tmp_path, tcp_printer, api_url=proxy.url)
+        open_form(env)
+        env.flow.on_scan(ClassifiedScan(ScanKind.CARD, env.card["token"]))
+        env.type("title", "Opening party")
+        proxy.set("drop_answer", only="POST /api/v1/vouchers")
+        env.touch("generate")
+        state = env.flow.state
+        assert isinstance(state, StaffIssueForm)
+        assert words(state.message).startswith("Cannot reach the loyalty server. Nothing was lost")
+        assert state.form.title == "Opening party"
+        proxy.set("pass")
+        env.touch("generate")
+        assert isinstance(env.flow.state, StaffIssued)
+    finally:
+        proxy.stop()
+    card = shared_refserver.admin("GET", f"/admin/cards/{env.card['id']}")
+    assert [v["title"] for v in card["vouchers"]] == ["Opening party"]
+
+
+def test_paper_runs_out_during_the_coupon_job_kept_retry_and_reprint(server_env):
+    env = server_env
+    env.tcp.state.paper_out_after = 120
+    open_form(env)
+    env.type("title", "Tasting invite")
+    env.touch("generate")
+    state = env.flow.state
+    assert state.print_state == "failed" and state.can_retry
+    assert "paper out" in state.print_reason
+    jobs = env.printer.jobs()
+    assert [j.state for j in jobs] == ["failed"]  # the job is kept for staff
+    env.tcp.state.paper_out = False
+    env.tcp.state.paper_out_after = None
+    env.touch("retry_print")
+    assert env.flow.state.print_state == "printed"
+    env.touch("back")
+    env.touch("open_tools")
+    env.touch("reprint_last")
+    assert words(env.flow.state.message) == "The last coupon was printed again, marked REPRINT."
+    texts = printed_texts(env.tcp)
+    assert "REPRINT" in texts[-1] and "Tasting invite" in texts[-1]
+    assert sum("REPRINT" in t for t in texts) == 1
+
+
+def test_tools_status_test_print_and_day_summary_on_paper(server_env):
+    env = server_env
+    env.log.record("stamp", env.clock.now())
+    env.log.record("stamp", env.clock.now())
+    env.log.record("redemption", env.clock.now())
+    env.login(env.staff_pin)
+    env.touch("open_tools")
+    state = env.flow.state
+    assert (state.summary.stamps, state.summary.redemptions) == (2, 1)
+    assert "online: True" in state.printer_lines
+    env.touch("test_print")
+    assert words(env.flow.state.message) == "Test page printed."
+    env.touch("print_summary")
+    text = printed_texts(env.tcp)[-1]
+    assert "Stamps: 2" in text and "Redemptions: 1" in text
+
+
+def test_exit_kills_the_token_on_the_server_too(server_env):
+    env = server_env
+    env.login(env.staff_pin)
+    session = env.flow._session
+    env.api.search_cards("Mari", staff=session)  # works while the session lives
+    env.touch("exit")
+    assert env.flow.state == StaffClosed() and env.flow._session is None
+    with pytest.raises(errors.Unauthorized):
+        env.api.search_cards("Mari", staff=session)
+
+
+def test_server_session_expiry_ends_staff_mode(server_env):
+    env = server_env
+    env.login(env.staff_pin)
+    deadline = env.flow._deadline
+    assert deadline is not None
+    for _ in range(20):  # keep touching: inactivity is not what ends it
+        env.clock.advance(50)
+        env.flow.touch("noop")
+        env.flow.tick()
+        if not env.flow.active:
+            break
+    assert not env.flow.active
+    assert env.clock.monotonic() >= deadline
+    assert env.clock.now() <= env.clock.now() + timedelta(seconds=1)
+
+
+def test_no_secret_in_logs_or_the_state_directory(server_env, caplog):
+    caplog.set_level(logging.DEBUG)
+    env = server_env
+    env.flow.begin_unlock()
+    env.pin("999999")
+    env.clock.advance(2)
+    env.pin(env.staff_pin)
+    token = env.flow._session.token
+    env.touch("open_issue")
+    env.type("title", "Gift")
+    env.touch("generate")
+    env.touch("exit")
+    env.clock.advance(2)
+    env.flow.on_scan(ClassifiedScan(ScanKind.STAFF_BADGE, env.badge))
+    env.touch("exit")
+    logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
+    assert "staff session started" in logged
+    secrets = [env.staff_pin, "999999", env.badge, env.badge.split(":")[-1], token]
+    for secret in secrets:
+        assert secret not in logged
+    files = [p for p in env.state_dir.rglob("*") if p.is_file()]
+    assert any(p.name == "daylog.sqlite" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        for secret in secrets:
+            assert secret.encode() not in data, (path, secret)
+
+
+def test_two_staff_members_do_not_share_a_session(server_env):
+    env = server_env
+    other_pin, _ = add_staff(env.server, ["printer"], name="Ben")
+    env.login(env.staff_pin)
+    env.touch("exit")
+    env.clock.advance(2)
+    env.login(other_pin)
+    assert env.flow.state.staff_name == "Ben" and env.flow.state.tools == ("printer",)
