@@ -265,6 +265,39 @@ def corruption_warnings(state_dir: Path) -> list[dict[str, Any]]:
     return [e for e in entries if isinstance(e, dict) and Path(str(e.get("moved_to"))).exists()]
 
 
+def read_status(state_dir: Path | str, max_rows: int = 50000) -> OutboxStatus:
+    """The outbox's status without changing anything (for `kiosk doctor` beside a running
+    kiosk): read-only, and a damaged file is reported as `corrupt`, never moved aside here
+    (only the kiosk's own Outbox does that, on its next start)."""
+    state_dir = Path(state_dir)
+    corrupt = tuple(str(e["moved_to"]) for e in corruption_warnings(state_dir))
+    path = state_dir / DB_NAME
+    if not path.exists():
+        return OutboxStatus(0, 0, 0, max_rows, False, None, None, corrupt)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("database disk image is malformed")
+            counts = dict(conn.execute("SELECT state, count(*) FROM ops GROUP BY state").fetchall())
+            row = conn.execute("SELECT v FROM meta WHERE k = 'last_sync_at'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return OutboxStatus(0, 0, 0, max_rows, False, None, classify(exc, state_dir), corrupt)
+    pending = counts.get("pending", 0)
+    return OutboxStatus(
+        pending,
+        counts.get("rejected", 0),
+        counts.get("done", 0),
+        max_rows,
+        pending >= max_rows,
+        _parse(row[0]) if row else None,
+        None,
+        corrupt,
+    )
+
+
 class Outbox:
     """The SQLite outbox of one kiosk (thread-safe; several processes may share the file)."""
 
