@@ -6,12 +6,19 @@ the flow keeps the digits in memory for the one login call and forgets them righ
 and states only say how many were typed. The staff token lives in `_session` and is
 dropped when the session ends (Exit, inactivity, or the server's expiry); it is never
 logged, published or written anywhere.
+
+Why a runner: every network and printer call goes through `runner` (the controller's worker
+pool in the app, inline in tests), so the UI thread never waits on Wi-Fi or paper. While a
+call runs the screen shows "busy" and other touches wait; Exit still works, and an answer
+that arrives after the session ended is dropped (an epoch counter says which is stale).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -21,6 +28,7 @@ from kiosk.api.models import StaffSession, Voucher
 from kiosk.config import LANGUAGES, Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
+from kiosk.flows.customer import Runner
 from kiosk.flows.staff_gate import LoginGate
 from kiosk.flows.staff_printing import PrintDesk
 from kiosk.flows.staff_states import (
@@ -92,6 +100,7 @@ class StaffFlow(StateMachine[ViewState]):
         shop_name: str = "",
         images: tuple[str, ...] = (),
         lang_source: Callable[[], str] | None = None,
+        runner: Runner | None = None,
     ) -> None:
         super().__init__(StaffClosed(), clock or SystemClock())
         self.client = client
@@ -117,6 +126,10 @@ class StaffFlow(StateMachine[ViewState]):
         self._form_state = StaffIssueForm()
         self._form_key = new_idempotency_key()
         self._shown_errors: set[str] = set()
+        self.runner: Runner = runner or StaffRunner()
+        self._mutex = threading.RLock()
+        self._epoch = 0  # bumped when staff mode ends: answers of older calls are dropped
+        self._inflight = False
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -149,6 +162,12 @@ class StaffFlow(StateMachine[ViewState]):
 
     def on_scan(self, scan: ClassifiedScan) -> bool:
         """True when staff mode took the scan (then the customer flow must not see it)."""
+        with self._mutex:
+            return self._on_scan(scan)
+
+    def _on_scan(self, scan: ClassifiedScan) -> bool:
+        if self._inflight and self.active:
+            return True  # one call at a time; the scan is not the customer's either
         if scan.kind == ScanKind.STAFF_BADGE and self._session is None:
             if not self.active:
                 self._enter()
@@ -163,7 +182,11 @@ class StaffFlow(StateMachine[ViewState]):
         return True
 
     def touch(self, action: str, **data: Any) -> None:
-        """A touch on a staff screen; closed, only "staff_unlock" (the gesture) is heard."""
+        """A touch on a staff screen; closed, only the gesture ("staff_open") is heard."""
+        with self._mutex:
+            self._touch(action, data)
+
+    def _touch(self, action: str, data: dict[str, Any]) -> None:
         if not self.active:
             if action in GESTURE_ACTIONS:
                 self.begin_unlock()
@@ -175,12 +198,18 @@ class StaffFlow(StateMachine[ViewState]):
         handler = getattr(self, f"_on_{type(self.state).__name__}", None)
         if action == "exit":
             self.close()
+        elif self._inflight:
+            return  # busy: the answer of the running call decides the next screen
         elif handler is not None:
             handler(action, data)
 
     def tick(self) -> None:
         """Call about once a second: inactivity timeout, session expiry, lockout countdown."""
-        if not self.active:
+        with self._mutex:
+            self._tick()
+
+    def _tick(self) -> None:
+        if not self.active or self._inflight:
             return
         idle = self.clock.monotonic() - self._last_activity
         if idle >= self.settings.staff.session_timeout_s:
@@ -204,12 +233,15 @@ class StaffFlow(StateMachine[ViewState]):
 
         The server is told too (best effort), so the token dies there and not only here.
         """
+        with self._mutex:
+            self._close()
+
+    def _close(self) -> None:
         session, self._session = self._session, None
+        self._epoch += 1
+        self._inflight = False
         if session is not None and hasattr(self.client, "staff_logout"):
-            try:
-                self.client.staff_logout(session)
-            except Exception as exc:  # noqa: BLE001 - offline: it expires on the server anyway
-                log.info("staff logout not confirmed: %s", type(exc).__name__)
+            self.runner(lambda: self.client.staff_logout(session), _logout_done)
         self._pin.clear()
         self._reset_form()
         self.active = False
@@ -219,6 +251,26 @@ class StaffFlow(StateMachine[ViewState]):
 
     def _touched(self) -> None:
         self._last_activity = self.clock.monotonic()
+
+    def _io(
+        self, job: Callable[[], Any], done: Callable[[Any, BaseException | None], None]
+    ) -> None:
+        """Run blocking I/O through the runner; `done` runs under the flow's lock, unless
+        staff mode ended while the call ran (then the answer is dropped)."""
+        epoch = self._epoch
+        self._inflight = True
+
+        def finish(result: Any, exc: BaseException | None) -> None:
+            with self._mutex:
+                if epoch != self._epoch:
+                    if isinstance(result, StaffSession):  # a login that came too late
+                        self.runner(lambda: self.client.staff_logout(result), _logout_done)
+                    return
+                self._inflight = False
+                self._touched()
+                done(result, exc)
+
+        self.runner(job, finish)
 
     def tools(self) -> tuple[str, ...]:
         if self._session is None:
@@ -283,8 +335,18 @@ class StaffFlow(StateMachine[ViewState]):
             return
         self.gate.attempt()
         self.publish(StaffPin(busy=True))
-        try:
+
+        def job() -> StaffSession:
             session = self.client.staff_login(pin=pin, badge=badge)
+            self.desk.fetch_shop_name(self.client)
+            return session
+
+        self._io(job, lambda session, exc: self._login_done(session, exc, badge is not None))
+
+    def _login_done(self, session: Any, exc: BaseException | None, by_badge: bool) -> None:
+        try:
+            if exc is not None:
+                raise exc
         except errors.StaffLockedOut as exc:
             log.warning("staff login locked out by the server for %s s", exc.retry_after)
             self.gate.lock_for(max(exc.retry_after, 1))
@@ -295,20 +357,20 @@ class StaffFlow(StateMachine[ViewState]):
             errors.InvalidRequest,
             errors.NotFound,
         ) as exc:
-            self._login_failed(
-                by_badge=badge is not None, server_left=exc.problem.get("attempts_left")
-            )
+            self._login_failed(by_badge=by_badge, server_left=exc.problem.get("attempts_left"))
         except errors.Offline:
             self.publish(StaffPin(message=Message.of("staff.pin.offline", error=True)))
         except errors.ApiError as exc:
             log.warning("staff login failed: %s", exc.code)
+            self.publish(StaffPin(message=Message.of("staff.pin.server_error", error=True)))
+        except Exception as exc:  # noqa: BLE001 - a bug below must not leave the pad busy
+            log.warning("staff login failed: %s", type(exc).__name__)
             self.publish(StaffPin(message=Message.of("staff.pin.server_error", error=True)))
         else:
             self.gate.succeeded()
             self._session = session
             self._deadline = self._session_deadline(session)
             log.info("staff session started (staff %s)", session.staff_id)
-            self.desk.fetch_shop_name(self.client)
             self._menu()
 
     def _session_deadline(self, session: StaffSession) -> float | None:
@@ -442,14 +504,18 @@ class StaffFlow(StateMachine[ViewState]):
             msg = Message.of("staff.search.too_short", error=True)
             self._publish_form(message=msg, results=())
             return
-        assert self._session is not None
-        try:
-            results = tuple(self.client.search_cards(query, staff=self._session))
-        except errors.ApiError as exc:
-            self._server_error(exc)
-            return
-        msg = None if results else Message.of("staff.search.none", query=query)
-        self._publish_form(results=results, message=msg)
+        session = self._session
+        assert session is not None
+        self._publish_form(busy=True)
+
+        def done(results: Any, exc: BaseException | None) -> None:
+            if exc is not None:
+                self._server_error(exc)
+                return
+            msg = None if results else Message.of("staff.search.none", query=query)
+            self._publish_form(busy=False, results=tuple(results), message=msg)
+
+        self._io(lambda: self.client.search_cards(query, staff=session), done)
 
     def _pick_result(self, card_id: str) -> None:
         for row in self._form_state.results:
@@ -462,13 +528,17 @@ class StaffFlow(StateMachine[ViewState]):
     def _form_scan(self, scan: ClassifiedScan) -> None:
         form = self._form_state.form
         if scan.kind == ScanKind.CARD:
-            try:
-                card = self.client.card_by_token(scan.value)
-            except errors.ApiError as exc:
-                self._server_error(exc)
-                return
-            customer = Customer(card_id=card.id, display_name=card.display_name)
-            self._edit(replace(form, customer=customer), "code_value", results=())
+            self._publish_form(busy=True)
+
+            def done(card: Any, exc: BaseException | None) -> None:
+                if exc is not None:
+                    self._server_error(exc)
+                    return
+                customer = Customer(card_id=card.id, display_name=card.display_name)
+                picked = replace(self._form_state.form, customer=customer)
+                self._edit(picked, "code_value", results=(), busy=False)
+
+            self._io(lambda: self.client.card_by_token(scan.value), done)
         elif scan.kind == ScanKind.VOUCHER and not scan.by_id:
             # A POS promo barcode scanned at the counter becomes the "given" redeem code.
             form = replace(form, code_mode="given").with_text("code_value", scan.value)
@@ -489,20 +559,23 @@ class StaffFlow(StateMachine[ViewState]):
             self.close()
             return
         self._publish_form(busy=True, message=Message.of("staff.form.sending"))
-        try:
-            voucher = self.client.issue_voucher(
-                self._session, form.to_request(), idempotency_key=self._form_key
-            )
-        except errors.ApiError as exc:
-            self._form_state = replace(self._form_state, busy=False)
-            self._server_error(exc)
-            return
-        log.info("voucher %s issued (customer card: %s)", voucher.id, bool(voucher.card_id))
-        self.desk.record("voucher_issued", voucher.id)
-        self._after_issue(form, voucher)
+        session, key, body = self._session, self._form_key, form.to_request()
 
-    def _server_error(self, exc: errors.ApiError) -> None:
+        def done(voucher: Any, exc: BaseException | None) -> None:
+            if exc is not None:
+                self._server_error(exc)
+                return
+            log.info("voucher %s issued (customer card: %s)", voucher.id, bool(voucher.card_id))
+            self.desk.record("voucher_issued", voucher.id)
+            self._after_issue(form, voucher)
+
+        self._io(lambda: self.client.issue_voucher(session, body, idempotency_key=key), done)
+
+    def _server_error(self, exc: BaseException) -> None:
         """The server's refusal in words; the form stays as typed (nothing lost)."""
+        if not isinstance(exc, errors.ApiError):
+            log.warning("staff request failed: %s", type(exc).__name__)
+            exc = errors.ApiError(type(exc).__name__)
         if isinstance(exc, errors.Unauthorized):
             log.info("staff token refused by the server: session ended")
             self.close()
@@ -513,10 +586,20 @@ class StaffFlow(StateMachine[ViewState]):
     def _after_issue(self, form: VoucherForm, voucher: Voucher) -> None:
         self._form_key = new_idempotency_key()  # the next GENERATE is a new voucher
         self._form_state = replace(self._form_state, busy=False)
-        with_customer = form.customer is not None
-        state = self.desk.issued_state(voucher, form.customer)
-        if not with_customer or form.print_copy:
-            state = self.desk.print_last(state)
+        must_print = form.customer is None or form.print_copy
+
+        def job() -> StaffIssued:
+            state = self.desk.issued_state(voucher, form.customer)
+            return self.desk.print_last(state) if must_print else state
+
+        self._io(job, self._publish_result)
+
+    def _publish_result(self, state: Any, exc: BaseException | None) -> None:
+        """The outcome of a printer job (the desk turns every printer fault into words)."""
+        if exc is not None:
+            log.warning("staff print step failed: %s", type(exc).__name__)
+            self._menu(Message.of("staff.print.failed", error=True, reason=type(exc).__name__))
+            return
         self.publish(state)
 
     # -- after issuing ----------------------------------------------------------------------------------
@@ -525,9 +608,9 @@ class StaffFlow(StateMachine[ViewState]):
         state = self.state
         assert isinstance(state, StaffIssued)
         if action == "print" and state.can_print:
-            self.publish(self.desk.print_last(state))
+            self._io(lambda: self.desk.print_last(state), self._publish_result)
         elif action == "retry_print" and state.can_retry:
-            self.publish(self.desk.retry_last(state))
+            self._io(lambda: self.desk.retry_last(state), self._publish_result)
         elif action == "new_voucher":
             self._reset_form()
             self._publish_form()
@@ -536,32 +619,62 @@ class StaffFlow(StateMachine[ViewState]):
 
     # -- counter tools -----------------------------------------------------------------------------------
 
-    def _show_tools(self, message: Message | None = None, **extra: Any) -> None:
-        summary = self.desk.summary() if self._allowed("day_summary") else None
-        self.publish(
-            StaffTools(
+    def _show_tools(self, action: Callable[[], Message] | None = None) -> None:
+        """Run a tool (printer I/O, off the UI thread) and show the tools with its outcome."""
+        printer = self._allowed("printer")
+        summary = self._allowed("day_summary")
+        if isinstance(self.state, StaffTools):
+            self.publish(replace(self.state, message=Message.of("staff.pin.checking")))
+
+        def job() -> StaffTools:
+            message = action() if action is not None else None
+            return StaffTools(
                 tools=self.tools(),
-                printer_lines=self.desk.status_lines() if self._allowed("printer") else (),
-                summary=summary,
+                printer_lines=self.desk.status_lines() if printer else (),
+                summary=self.desk.summary() if summary else None,
                 has_last_coupon=self.desk.has_last_coupon(),
                 message=message,
-                **extra,
             )
-        )
+
+        self._io(job, self._publish_result)
 
     def _on_StaffTools(self, action: str, data: dict[str, Any]) -> None:  # noqa: N802
         if action == "back":
             self._menu()
         elif action == "reprint_last" and self._allowed("reprint"):
-            self._show_tools(self.desk.reprint_last())
+            self._show_tools(self.desk.reprint_last)
         elif action == "printer_status" and self._allowed("printer"):
             self._show_tools()
         elif action == "test_print" and self._allowed("printer"):
-            self._show_tools(self.desk.test_print())
+            self._show_tools(self.desk.test_print)
         elif action == "print_summary" and self._allowed("day_summary"):
-            self._show_tools(self.desk.print_summary())
+            self._show_tools(self.desk.print_summary)
         elif action == "diagnostics" and self._allowed("diagnostics"):
             self._open_diagnostics()
+
+
+class StaffRunner:
+    """The default runner: one worker thread, so staff calls run in order and never on the
+    UI thread (tests pass kiosk.flows.customer.run_inline to stay synchronous)."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-staff")
+
+    def __call__(self, job: Callable[[], Any], done: Callable[[Any, BaseException | None], None]):
+        def task() -> None:
+            try:
+                result = job()
+            except Exception as exc:  # noqa: BLE001 - the flow turns it into words
+                done(None, exc)
+                return
+            done(result, None)
+
+        self.pool.submit(task)
+
+
+def _logout_done(_result: Any, exc: BaseException | None) -> None:
+    if exc is not None:  # offline: the token expires on the server by itself
+        log.info("staff logout not confirmed: %s", type(exc).__name__)
 
 
 def _open_day_log(settings: Settings) -> DayLog | None:

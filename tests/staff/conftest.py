@@ -17,6 +17,7 @@ import pytest
 from kiosk.config import Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import FakeClock
+from kiosk.flows.customer import run_inline
 from kiosk.flows.staff import StaffFlow
 from tests.staff.fakes import FakePrinter, MemoryApi
 
@@ -62,7 +63,7 @@ def memory_env(tmp_path: Path) -> Env:
     api = MemoryApi()
     state_dir = settings.device.state_dir
     log = DayLog(state_dir)
-    flow = StaffFlow(api, printer, settings, clock, log, shop_name="Kohvik")
+    flow = StaffFlow(api, printer, settings, clock, log, shop_name="Kohvik", runner=run_inline)
     return Env(flow, clock, printer, api, log, state_dir)
 
 
@@ -113,7 +114,7 @@ def build_server_env(
     printer = PrinterService(settings.printer, state_dir)
     clock = FakeClock(start=datetime.now(UTC))
     log = DayLog(state_dir)
-    flow = StaffFlow(client, printer, settings, clock, log)
+    flow = StaffFlow(client, printer, settings, clock, log, runner=run_inline)
     pin, badge = add_staff(server, list(permissions))
     return ServerEnv(
         flow,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from kiosk.flows.customer import run_inline
 from kiosk.flows.staff_states import StaffIssued, StaffIssueForm, StaffMenu, StaffTools
 from kiosk.i18n import tr
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
@@ -198,6 +199,7 @@ def test_diagnostics_shows_only_when_the_technician_screen_exists(memory_env, tm
         env.clock,
         env.log,
         open_diagnostics=lambda: opened.append(1),
+        runner=run_inline,
     )
     flow.begin_unlock()
     for d in PIN:
@@ -213,7 +215,13 @@ def test_image_is_chosen_from_the_shops_images_or_none(memory_env):
 
     env = memory_env
     flow = StaffFlow(
-        env.api, env.printer, env.flow.settings, env.clock, env.log, images=("cake.png", "gift.png")
+        env.api,
+        env.printer,
+        env.flow.settings,
+        env.clock,
+        env.log,
+        images=("cake.png", "gift.png"),
+        runner=run_inline,
     )
     flow.begin_unlock()
     for d in PIN:

@@ -1,0 +1,91 @@
+"""With the controller's worker pool, network calls never run on the caller's (UI) thread:
+the busy state shows at once, other touches wait, and Exit drops a late answer."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from kiosk.flows.controller import PoolRunner
+from kiosk.flows.staff import StaffFlow
+from kiosk.flows.staff_states import StaffClosed, StaffIssued, StaffMenu, StaffPin
+from tests.staff.fakes import PIN, MemoryApi
+
+
+class SlowApi(MemoryApi):
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.threads: list[str] = []
+
+    def staff_login(self, **kw):
+        self.threads.append(threading.current_thread().name)
+        assert self.release.wait(5)
+        return super().staff_login(**kw)
+
+    def issue_voucher(self, staff, voucher, *, idempotency_key):
+        self.threads.append(threading.current_thread().name)
+        assert self.release.wait(5)
+        return super().issue_voucher(staff, voucher, idempotency_key=idempotency_key)
+
+
+def wait_for(pred, timeout=5.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def make(memory_env, api):
+    runner = PoolRunner()
+    env = memory_env
+    flow = StaffFlow(api, env.printer, env.flow.settings, env.clock, env.log, runner=runner)
+    return flow, runner
+
+
+def test_login_runs_off_the_caller_thread_and_shows_busy(memory_env):
+    api = SlowApi()
+    flow, runner = make(memory_env, api)
+    try:
+        flow.begin_unlock()
+        for d in PIN:
+            flow.touch("pin_digit", digit=d)
+        t0 = time.monotonic()
+        flow.touch("pin_ok")
+        assert time.monotonic() - t0 < 0.5  # the touch returned while the server "thinks"
+        assert flow.state == StaffPin(busy=True)
+        flow.touch("pin_digit", digit="1")  # ignored while busy
+        flow.touch("cancel")
+        assert flow.active and flow.state.busy
+        api.release.set()
+        assert wait_for(lambda: isinstance(flow.state, StaffMenu))
+        assert api.threads and all(t.startswith("kiosk-api") for t in api.threads)
+        flow.touch("open_issue")
+        flow.touch("focus", field="title")
+        flow.touch("key", char="X")
+        flow.touch("generate")
+        assert wait_for(lambda: isinstance(flow.state, StaffIssued))
+        assert memory_env.printer.printed[-1].title == "X"
+    finally:
+        runner.pool.shutdown(wait=True)
+
+
+def test_exit_during_a_call_drops_the_late_answer(memory_env):
+    api = SlowApi()
+    flow, runner = make(memory_env, api)
+    try:
+        flow.begin_unlock()
+        for d in PIN:
+            flow.touch("pin_digit", digit=d)
+        flow.touch("pin_ok")
+        flow.touch("exit")
+        assert flow.state == StaffClosed() and not flow.active
+        api.release.set()
+        time.sleep(0.2)
+        runner.pool.shutdown(wait=True)
+        assert flow.state == StaffClosed() and not flow.active
+        assert flow._session is None  # the late token was never kept
+    finally:
+        runner.pool.shutdown(wait=True)
