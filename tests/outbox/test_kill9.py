@@ -69,7 +69,7 @@ def test_kill_9_at_random_moments_loses_nothing_told_and_doubles_nothing(own_sho
     cfg = str(shop.config(state))
     logs = shop.root / "logs"
     logs.mkdir()
-    stamp_argv = [["stamp", c["token"], "--config", cfg, "--json"] for c in cards]
+    stamp_argv = [["stamp", "--config", cfg, "--json", "--", c["token"]] for c in cards]
     zygote = Zygote()
     stamp_kills = 0
     try:
