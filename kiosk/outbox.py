@@ -181,6 +181,7 @@ class OutboxStatus:
     last_sync_at: datetime | None
     unavailable: str | None
     corrupt_files: tuple[str, ...]
+    oldest_pending_at: datetime | None = None  # filled by read_status (for doctor)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -281,6 +282,9 @@ def read_status(state_dir: Path | str, max_rows: int = 50000) -> OutboxStatus:
                 raise sqlite3.DatabaseError("database disk image is malformed")
             counts = dict(conn.execute("SELECT state, count(*) FROM ops GROUP BY state").fetchall())
             row = conn.execute("SELECT v FROM meta WHERE k = 'last_sync_at'").fetchone()
+            oldest = conn.execute(
+                "SELECT min(created_at) FROM ops WHERE state = 'pending'"
+            ).fetchone()[0]
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -295,6 +299,7 @@ def read_status(state_dir: Path | str, max_rows: int = 50000) -> OutboxStatus:
         _parse(row[0]) if row else None,
         None,
         corrupt,
+        _parse(oldest) if oldest else None,
     )
 
 
