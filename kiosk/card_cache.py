@@ -144,12 +144,13 @@ class CardCache:
                 "INSERT OR REPLACE INTO vouchers(voucher_id, token) VALUES (?, ?)",
                 [(v.id, token) for v in card.vouchers],
             )
-            c.execute(
-                "DELETE FROM cards WHERE token NOT IN "
-                "(SELECT token FROM cards ORDER BY seen_at DESC LIMIT ?)",
-                (self.size,),
-            )
-            c.execute("DELETE FROM vouchers WHERE token NOT IN (SELECT token FROM cards)")
+            if c.execute("SELECT count(*) FROM cards").fetchone()[0] > self.size:
+                c.execute(
+                    "DELETE FROM cards WHERE token NOT IN "
+                    "(SELECT token FROM cards ORDER BY seen_at DESC LIMIT ?)",
+                    (self.size,),
+                )
+                c.execute("DELETE FROM vouchers WHERE token NOT IN (SELECT token FROM cards)")
             c.execute("COMMIT")
 
         self._run(write)

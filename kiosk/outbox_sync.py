@@ -29,13 +29,13 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from kiosk.api import errors
 from kiosk.api.client import LoyaltyClient
-from kiosk.api.models import StampResult, Voucher
+from kiosk.api.models import Card, StampResult, Voucher
 from kiosk.backoff import Backoff, retry_after_of
 from kiosk.card_cache import CardCache, to_jsonable
 from kiosk.flows.base import Clock, SystemClock
@@ -73,6 +73,15 @@ def is_retryable(exc: errors.ApiError) -> bool:
     if isinstance(exc, errors.Unauthorized | errors.Forbidden):
         return True  # the device's problem (token revoked, re-pairing), not the stamp's
     return exc.status in (408, 425, 429)
+
+
+def _for_the_record(result: StampResult | Voucher | None) -> dict[str, Any]:
+    """What a done row keeps of the answer: the stamp id, what it unlocked and the card
+    without its voucher list (that list grows with every round; the cache has it)."""
+    data = to_jsonable(result)
+    if isinstance(result, StampResult):
+        data["card"]["vouchers"] = []
+    return data
 
 
 def attempt_from_stored(op: Op) -> Attempt | None:
@@ -217,26 +226,30 @@ class SyncWorker:
                 self.outbox.resolve_card(str(op.card_token), card_id)
         return self.client.add_stamp(card_id, idempotency_key=op.key, occurred_at=op.occurred_at)
 
-    def _record(self, op: Op, attempt: Attempt) -> None:
-        """Write what the cloud said. If the disk refuses now, the row stays pending and the
-        replay (same key) gets the same answer later: still exactly once."""
+    def _record(self, op: Op, attempt: Attempt) -> Op | ClaimBusy | None | str:
+        """Write what the cloud said (and claim the lane's next row in the same commit).
+
+        If the disk refuses now, the row stays pending and the replay (same key) gets the
+        same answer later: still exactly once. Returns the next head, or "stop".
+        """
+        then = (op.lane, self.owner, self.lease_s)
         try:
             if attempt.outcome == Outcome.DONE:
-                self.outbox.complete(op.id, to_jsonable(attempt.result))
-                if isinstance(attempt.result, StampResult) and self.cache and op.card_token:
-                    self.cache.put(op.card_token, attempt.result.card)
+                nxt = self.outbox.complete(op.id, _for_the_record(attempt.result), then=then)
                 if isinstance(attempt.result, Voucher) and self.cache:
                     self.cache.update_voucher(attempt.result)
-            elif attempt.outcome == Outcome.REJECTED:
+                return nxt
+            if attempt.outcome == Outcome.REJECTED:
                 err = attempt.error
                 assert err is not None
                 log.warning("outbox: #%d rejected by the server: %s (%s)", op.id, err.code, err)
-                self.outbox.reject(op.id, err.code, str(err), err.problem or None)
-            else:
-                assert attempt.error is not None
-                self.outbox.release(op.id, f"{attempt.error.code}: {attempt.error}")
+                return self.outbox.reject(op.id, err.code, str(err), err.problem or None, then=then)
+            assert attempt.error is not None
+            self.outbox.release(op.id, f"{attempt.error.code}: {attempt.error}")
         except OutboxError as exc:
             log.error("outbox: could not record the answer for #%d: %s", op.id, exc)
+            self.last_error = f"storage: {exc.reason}"
+        return "stop"
 
     # -- a lane -------------------------------------------------------------------------
 
@@ -248,23 +261,40 @@ class SyncWorker:
         """Send a lane's rows in order until it is empty ('empty'), a row must wait
         ('blocked'), another process holds its head ('busy') or the disk fails ('storage')."""
         with self._lane_lock(lane):
-            while True:
-                try:
-                    head = self.outbox.claim_head(lane, self.owner, self.lease_s)
-                except OutboxError as exc:
-                    self.last_error = f"storage: {exc.reason}"
-                    return "storage"
-                if head is None:
-                    return "empty"
-                if isinstance(head, ClaimBusy):
-                    return "busy"
-                attempt = self._send(head)
-                self._record(head, attempt)
-                self._after(attempt)
-                if attempt.outcome == Outcome.RETRY:
-                    return "blocked"
-                if self._stop.is_set():
-                    return "blocked"
+            try:
+                head = self.outbox.claim_head(lane, self.owner, self.lease_s)
+            except OutboxError as exc:
+                self.last_error = f"storage: {exc.reason}"
+                return "storage"
+            latest: list[tuple[str, Card]] = []
+            try:
+                return self._drain_lane(head, latest)
+            finally:
+                # Draining a backlog, only the card after its last stamp is worth caching.
+                if latest and self.cache is not None:
+                    self.cache.put(*latest[-1])
+
+    def _drain_lane(self, head: Op | ClaimBusy | None, latest: list[tuple[str, Card]]) -> str:
+        while True:
+            if head is None:
+                return "empty"
+            if isinstance(head, ClaimBusy):
+                return "busy"
+            attempt = self._send(head)
+            nxt = self._record(head, attempt)
+            self._after(attempt)
+            if isinstance(attempt.result, StampResult) and head.card_token:
+                latest[:] = [(head.card_token, attempt.result.card)]
+            if attempt.outcome == Outcome.RETRY:
+                return "blocked"
+            if nxt == "stop":
+                return "storage"
+            if self._stop.is_set():
+                if isinstance(nxt, Op):  # claimed but not sent: let it go at once
+                    with contextlib.suppress(OutboxError):
+                        self.outbox.release(nxt.id, nxt.last_error or "")
+                return "blocked"
+            head = nxt  # type: ignore[assignment]
 
     def _after(self, attempt: Attempt) -> None:
         """Bookkeeping of backoff and health, then tell whoever waits."""
@@ -328,7 +358,9 @@ class SyncWorker:
         except Exception:
             log.exception("outbox: sending #%d failed unexpectedly", op.id)
             state = "storage"
-        if state in ("busy", "storage", "empty"):
+        with self._lock:
+            still_waiting = bool(self._waiters.get(op.id))
+        if still_waiting and state in ("busy", "storage", "empty"):
             # Another thread or process finished it first, holds it, or the disk failed:
             # tell the waiter what is stored (or that the row is safe and waits).
             attempt = None
@@ -493,6 +525,29 @@ class SyncWorker:
             wait = self.poll_s if due is None else min(self.poll_s, max(0.05, due))
             self._wake.wait(wait)
             self._wake.clear()
+
+    def heartbeat_fields(self) -> dict[str, Any]:
+        """The queue as POST /device/heartbeat takes it (queue_depth, oldest_queued_s, and
+        the rest under `details`): merge it into the heartbeat's status source."""
+        health = self.health()
+        out: dict[str, Any] = {"queue_depth": max(0, health.queue_depth)}
+        try:
+            oldest = self.outbox.oldest_pending_at()
+            status = self.outbox.status()
+        except OutboxError:
+            oldest, status = None, None
+        if oldest is not None:
+            out["oldest_queued_s"] = max(0.0, (datetime.now(UTC) - oldest).total_seconds())
+        out["details"] = {
+            "sync_mode": health.mode,
+            "last_sync_at": health.last_sync_at.isoformat() if health.last_sync_at else None,
+            "sync_error": health.last_error,
+            "outbox_full": bool(status and status.full),
+            "outbox_rejected": status.rejected if status else None,
+            "outbox_unavailable": self.outbox.unavailable,
+            "outbox_corrupt_files": len(status.corrupt_files) if status else 0,
+        }
+        return out
 
     def health(self) -> SyncHealth:
         try:

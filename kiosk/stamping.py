@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -127,8 +127,9 @@ class StampService:
     ) -> StampOutcome:
         if not valid_token(card_token):
             return StampOutcome(StampKind.INVALID, reason="not_a_card_token")
+        replay = key is not None and self._known_key(key)
         key = key or new_idempotency_key()
-        local = self._local_cooldown(card_token, scanned_at)
+        local = None if replay else self._local_cooldown(card_token, scanned_at)
         if local is not None:
             return local
         cached = self.cache.card(card_token) if self.cache else None
@@ -156,6 +157,13 @@ class StampService:
                 return self._pending(op.id, key, card_token, "slow")
         return self._from_attempt(attempt, op.id, key, card_token)
 
+    def _known_key(self, key: str) -> bool:
+        """A replay of a stamp already saved: its own stored fate wins over any local guess."""
+        try:
+            return self.outbox.by_key(key) is not None
+        except OutboxError:
+            return False
+
     def _local_cooldown(self, token: str, scanned_at: datetime) -> StampOutcome | None:
         """Spare a round trip the cloud would refuse anyway; the cloud stays the authority."""
         card = self.cache.card(token) if self.cache else None
@@ -171,8 +179,6 @@ class StampService:
             return None
         if pending:
             last = max(p.occurred_at for p in pending)
-            from datetime import timedelta
-
             next_at = last + timedelta(seconds=self.cooldown_hint_s)
             if next_at > scanned_at:
                 return StampOutcome(
@@ -365,11 +371,12 @@ class RedeemService:
         except OutboxError as err:
             return RedeemOutcome(RedeemKind.NOT_SAVED, key, voucher, reason=err.reason)
         self._settled(voucher_id)
+        redeemed = replace(voucher, state="redeemed", redeemed_at=scanned_at)
         if self.cache:
-            self.cache.update_voucher(replace(voucher, state="redeemed", redeemed_at=scanned_at))
+            self.cache.update_voucher(redeemed)
         if self.worker:
             self.worker.wake()
-        return RedeemOutcome(RedeemKind.REDEEMED_OFFLINE, key, voucher, reason=exc.code)
+        return RedeemOutcome(RedeemKind.REDEEMED_OFFLINE, key, redeemed, reason=exc.code)
 
     def _offline_voucher(self, voucher_id: str, at: datetime) -> tuple[Voucher, str] | None:
         """A voucher this kiosk may redeem without the cloud, or None (then it needs it).

@@ -20,7 +20,7 @@ Channel = Literal["kiosk", "staff", "app", "web"]
 VALIDITY_PATTERN = (
     r"^(unlimited|days:[1-9][0-9]{0,3}|months:[1-9][0-9]{0,2}|fixed_date:\d{4}-\d{2}-\d{2})$"
 )
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9-]{2,31}$"
+CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{3,31}$"  # the kiosk router and staff form use the same rule
 
 Name = Annotated[StrictStr, Field(min_length=1, max_length=80)]
 Text = Annotated[StrictStr, Field(max_length=500)]

@@ -156,5 +156,7 @@ def _commands(
     if enable:
         cmds.append((["systemctl", *r, "enable", UNIT_NAME], "start at boot"))
     if live and start:
-        cmds.append((["systemctl", "restart" if changed else "start", UNIT_NAME], "--now"))
+        # always restart: after an update only the /opt/stamp-kiosk/current link changed,
+        # and a mere "start" would leave the old version running
+        cmds.append((["systemctl", "restart", UNIT_NAME], "--now: run this version"))
     return cmds

@@ -33,11 +33,30 @@ EXIT = {
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("token", help="the card token, or the card URL a wallet pass carries")
+    _dash_tokens_are_positional(p)
     p.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
     p.add_argument(
         "--key", help="idempotency key (default: a new one); the same key never stamps twice"
     )
     p.add_argument("--at", help="scan time, ISO 8601 (default: now)")
+
+
+def _dash_tokens_are_positional(p: argparse.ArgumentParser) -> None:
+    """Card tokens are base64url: one in 64 starts with '-'. `kiosk stamp -Xy3...` must
+    stamp that card, not fail as an unknown option, so an argument that is not one of
+    this command's options is read as the token (`--` works as well)."""
+    original = getattr(p, "_parse_optional", None)
+    if original is None:
+        return
+
+    def parse_optional(arg_string: str):  # type: ignore[no-untyped-def]
+        found = original(arg_string)
+        candidates = found if isinstance(found, list) else [found]  # 3.12+ returns a list
+        if found is not None and all(c is not None and c[0] is None for c in candidates):
+            return None  # no such option: a positional (the token)
+        return found
+
+    p._parse_optional = parse_optional  # type: ignore[method-assign]
 
 
 def _token(raw: str, pattern: str) -> str:

@@ -142,6 +142,19 @@ def test_outbox_depth_and_age(tmp_path):
     assert "oldest 2h0" in c["message"] and "server" in c["fix"]
 
 
+def test_outbox_check_reads_a_damaged_queue_without_moving_it(tmp_path):
+    """Doctor runs beside a live kiosk: a damaged queue is reported red, never moved aside."""
+    cfg = write_config(tmp_path)
+    state = tmp_path / "state"
+    state.mkdir(exist_ok=True)
+    damaged = state / "outbox.sqlite"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)
+    code, report = doctor_json(cfg, "--only", "outbox")
+    c = by_name(report)["outbox"]
+    assert (code, c["status"]) == (1, "red") and "unavailable" in c["message"]
+    assert damaged.exists() and list(state.glob("outbox.sqlite.corrupt*")) == []
+
+
 def test_camera_held_by_another_process_is_yellow_not_red(tmp_path):
     """`sudo kiosk doctor` while the kiosk streams: say so instead of a false alarm."""
     import subprocess

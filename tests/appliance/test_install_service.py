@@ -77,3 +77,11 @@ def test_installed_udev_rules_never_open_devices_to_everyone(tmp_path):
     for r in rules:
         lines = [x for x in r.read_text().splitlines() if x.strip() and not x.startswith("#")]
         assert lines and all('MODE="0660"' in x and "GROUP=" in x for x in lines), r
+
+
+def test_now_always_restarts_so_an_update_takes_effect(tmp_path):
+    from kiosk.appliance.install import _commands
+
+    cmds = [c for c, _ in _commands(Path("/"), set(), enable=True, start=True)]
+    assert ["systemctl", "restart", "kiosk.service"] in cmds  # nothing changed, still restart
+    assert ["systemctl", "daemon-reload"] not in cmds  # but no reload without a changed file

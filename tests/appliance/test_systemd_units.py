@@ -87,7 +87,8 @@ def test_unit_has_the_appliance_contract():
     assert directives["Conflicts"] == "getty@tty1.service"
     for key in ("StartLimitIntervalSec", "StartLimitBurst", "MemoryMax", "StateDirectory"):
         assert key in directives
-    assert "SDL_VIDEODRIVER=kmsdrm" in text
+    assert "SDL_VIDEODRIVER=kmsdrm" in text  # else kiosk.ui.window picks "offscreen"
+    assert "SDL_AUDIODRIVER=alsa" in text  # else it picks "dummy" and the beep is silent
 
 
 def test_every_unusual_directive_is_commented():

@@ -168,3 +168,31 @@ def test_built_with_real_doctor_and_printer_emulator(tmp_path):
         assert len(printer_emu.jobs()) == 1  # real ESC/POS bytes reached the "printer"
     finally:
         printer_emu.close()
+
+
+def test_plugs_into_the_real_kiosk_controller_unchanged(tmp_path):
+    """KioskController(staff_flow=WithTechnician(...)): screen, touches and scans go to the
+    technician while it is open, and back to the customer flow afterwards."""
+    from kiosk.flows.controller import ClientServices, KioskController
+
+    tech, _, _ = make(tmp_path)
+    client = LoyaltyClient(closed_port_url())
+    staff = StaffFlow(client, None, Settings(), open_diagnostics=tech.open)
+    controller = KioskController(
+        Settings(),
+        ClientServices(client),
+        staff_flow=WithTechnician(staff, tech),
+        runner=lambda job, done: None,  # nothing may reach the customer's API calls here
+    )
+    customer_screen = controller.state.screen
+    tech.open()
+    assert controller.state.screen == "technician"
+    for d in PIN:
+        controller.touch("tech_digit", digit=d)
+    controller.touch("tech_enter")
+    assert controller.state.page == "home"
+    controller.on_scan_text("https://shop.example/c/AbCdEfGh12345678")
+    assert controller.state.last_scan.startswith("card: AbCd")
+    controller.touch("tech_close")
+    assert controller.state.screen == customer_screen
+    controller.shutdown()

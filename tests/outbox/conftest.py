@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,7 +46,15 @@ def remount_read_only(path: Path, mounted: bool) -> None:
     """Make a state dir read-only the way an SD card with errors goes: remount ro
     (or, without root, take the write permission away)."""
     if mounted:
-        subprocess.run(["mount", "-o", "remount,ro", str(path)], check=True)
+        # A file closed a moment ago (a sync thread finishing, a connection the garbage
+        # collector has not freed yet) makes the kernel answer "busy": collect and retry.
+        for _ in range(50):
+            gc.collect()
+            done = subprocess.run(["mount", "-o", "remount,ro", str(path)], capture_output=True)
+            if done.returncode == 0:
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f"cannot remount {path} read-only: {done.stderr.decode()}")
     else:
         path.chmod(0o555)
 

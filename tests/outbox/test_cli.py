@@ -10,12 +10,17 @@ import io
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.cli import main
 from kiosk.outbox import OpState, Outbox
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
 
 
 def run(capsys, *argv: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
@@ -37,7 +42,7 @@ def test_stamp_exit_codes_through_real_processes(clean_shop):
             [sys.executable, "-m", "kiosk", *argv], capture_output=True, text=True, cwd=ROOT
         )
 
-    added = kiosk("stamp", card["token"], "--config", cfg, "--json")
+    added = kiosk("stamp", "--config", cfg, "--json", "--", card["token"])
     assert added.returncode == 0, added.stderr
     assert json.loads(added.stdout)["outcome"] == "added"
     shop.proxy.set("reset")
@@ -55,15 +60,18 @@ def test_stamp_outcomes_and_codes(clean_shop, capsys, tmp_path):
     shop = clean_shop
     cfg = str(shop.config(shop.state_dir()))
     card = shop.card()
-    code, out, _ = run(capsys, "stamp", card["token"], "--config", cfg)
+    code, out, _ = run(capsys, "stamp", "--config", cfg, "--", card["token"])
     assert code == 0 and "stamp added" in out and "1 of 9" in out
-    code, _, err = run(capsys, "stamp", "no-such-card-token-00000", "--config", cfg)
+    code, _, err = run(capsys, "stamp", "--config", cfg, "--", "no-such-card-token-00000")
     assert code == 1 and "does not know this card" in err
-    code, _, err = run(capsys, "stamp", "not a token!", "--config", cfg)
+    # A token may start with '-' (base64url): still a token, not an unknown option.
+    code, _, err = run(capsys, "stamp", "-Xno-such-card-token-0000", "--config", cfg)
+    assert code == 1 and "does not know this card" in err
+    code, _, err = run(capsys, "stamp", "--config", cfg, "--", "not a token!")
     assert code == 2 and "nothing recorded" in err
     key = "fixed-key-for-a-replay"
-    first = run(capsys, "stamp", card["token"], "--config", cfg, "--key", key, "--json")
-    again = run(capsys, "stamp", card["token"], "--config", cfg, "--key", key, "--json")
+    first = run(capsys, "stamp", "--config", cfg, "--key", key, "--json", "--", card["token"])
+    again = run(capsys, "stamp", "--config", cfg, "--key", key, "--json", "--", card["token"])
     assert json.loads(first[1])["stamp_id"] == json.loads(again[1])["stamp_id"]
     assert len(shop.ledger(card["id"])) == 2  # the same key never stamps twice
     # Not paired: no token file.
@@ -71,9 +79,11 @@ def test_stamp_outcomes_and_codes(clean_shop, capsys, tmp_path):
     unpaired.write_text(
         Path(cfg).read_text().replace(str(shop.root / "device.token"), str(tmp_path / "none"))
     )
-    code, _, err = run(capsys, "stamp", card["token"], "--config", str(unpaired))
+    code, _, err = run(capsys, "stamp", "--config", str(unpaired), "--", card["token"])
     assert code == 78 and "provision" in err
-    code, _, err = run(capsys, "stamp", card["token"], "--config", str(tmp_path / "missing.toml"))
+    code, _, err = run(
+        capsys, "stamp", "--config", str(tmp_path / "missing.toml"), "--", card["token"]
+    )
     assert code == 78
 
 
@@ -81,7 +91,7 @@ def test_stamp_not_saved_is_75_and_says_so(clean_shop, capsys):
     shop = clean_shop
     state = shop.state_dir()
     cfg = str(shop.config(state, min_free_mb=10**9))  # more free space than any disk has
-    code, out, err = run(capsys, "stamp", shop.card()["token"], "--config", cfg)
+    code, out, err = run(capsys, "stamp", "--config", cfg, "--", shop.card()["token"])
     assert code == 75 and out == ""
     assert "NOT SAVED" in err and "disk is full" in err
 
@@ -93,7 +103,7 @@ def test_sync_progress_and_tempfail_while_the_cloud_fails(clean_shop, capsys):
     cards = [shop.card() for _ in range(3)]
     shop.proxy.set("503")
     for c in cards:
-        assert run(capsys, "stamp", c["token"], "--config", cfg)[0] == 0
+        assert run(capsys, "stamp", "--config", cfg, "--", c["token"])[0] == 0
     code, out, err = run(capsys, "sync", "--config", cfg, "--timeout", "0.5")
     assert code == 75 and "3 still queued" in err and "stay safe" in err
     shop.proxy.set("pass")
@@ -110,7 +120,7 @@ def test_outbox_list_status_retry_drop(clean_shop, capsys, monkeypatch):
     card = shop.card()
     shop.proxy.set("reset")
     for _ in range(2):
-        assert run(capsys, "stamp", card["token"], "--config", cfg)[0] == 0
+        assert run(capsys, "stamp", "--config", cfg, "--", card["token"])[0] == 0
     code, out, _ = run(capsys, "outbox", "list", "--config", cfg)
     assert code == 0 and out.count("pending") == 2
     assert card["token"] not in out and card["token"][:4] in out  # masked
@@ -152,3 +162,38 @@ def test_outbox_list_status_retry_drop(clean_shop, capsys, monkeypatch):
     assert json.loads(out)["idempotency_key"] != rows[1]["idempotency_key"]
     assert run(capsys, "sync", "--config", cfg)[0] == 0
     assert len(shop.ledger(card["id"])) == 2
+
+
+def test_two_sync_processes_at_once_never_send_a_row_twice(clean_shop):
+    """The claims: the kiosk's worker and a technician's `kiosk sync` share one outbox."""
+    shop = clean_shop
+    state = shop.state_dir()
+    cfg = str(shop.config(state, sync_concurrency=2))
+    svc = shop.services(state)
+    cards = [shop.card() for _ in range(6)]
+    shop.proxy.set("reset")
+    for i in range(48):
+        assert svc.stamps.stamp(cards[i % 6]["token"], scanned_at=now()).acknowledged
+    svc.close()
+    shop.opened.remove(svc)
+    shop.proxy.set("delay_answer", delay_s=0.1)  # ~2.5 s of work: the two overlap
+    seen = len(shop.proxy.lines)
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "sync", "--config", cfg, "--timeout", "60"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    posts = [
+        line for line in shop.proxy.lines[seen:] if line.startswith("POST") and "/stamps" in line
+    ]
+    assert len(posts) == 48  # each row sent once, by one of the two
+    sent = [int(out.split(" sent")[0]) for out, _ in results]
+    assert sum(sent) == 48, sent
+    assert sum(len(shop.ledger(c["id"])) for c in cards) == 48

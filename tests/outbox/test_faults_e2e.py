@@ -82,7 +82,7 @@ def test_fault_then_recovery_server_holds_exactly_the_acknowledged(clean_shop, f
         elapsed = time.monotonic() - started
         assert o.kind == StampKind.SAVED_PENDING, (fault, o)
         assert o.reason == EXPECTED_REASON[fault] or o.reason == "slow", (fault, o.reason)
-        assert elapsed < 0.4 + 0.5  # the customer never waits past the deadline (+ slack)
+        assert elapsed < 0.4 + 1.0  # never the 2 s read timeout: the deadline (+ busy VM)
         assert o.pending >= 1
         acked[card["id"]] += 1
 
@@ -110,6 +110,12 @@ def test_offline_scan_of_a_known_card_shows_it_with_pending_marked(clean_shop):
     assert view.shown_stamps == 3
     health = svc.worker.health()
     assert health.mode == "offline" and health.queue_depth == 2
+    beat = svc.worker.heartbeat_fields()
+    assert beat["queue_depth"] == 2 and beat["oldest_queued_s"] >= 0
+    assert beat["details"]["sync_mode"] == "offline"
+    shop.proxy.set("pass")
+    svc.client.heartbeat(beat)  # the server takes exactly this shape
+    shop.proxy.set("reset")
     shop.proxy.set("pass")
     assert svc.worker.drain(timeout_s=10).remaining == 0
     assert len(shop.ledger(card["id"])) == 3
@@ -157,12 +163,12 @@ def test_degraded_customer_sees_saved_at_the_deadline_and_the_worker_finishes(cl
     svc = shop.services()
     svc.worker.start()
     card = shop.card()
-    shop.proxy.set("delay_answer", delay_s=1.0)
+    shop.proxy.set("delay_answer", delay_s=1.6)
     started = time.monotonic()
     o = stamp(svc, card["token"])
     elapsed = time.monotonic() - started
     assert o.kind == StampKind.SAVED_PENDING and o.reason == "slow"
-    assert 0.35 <= elapsed < 0.9
+    assert 0.35 <= elapsed < 1.4  # told at the deadline, not when the answer came
     shop.proxy.set("pass")
     deadline = time.monotonic() + 10
     while svc.outbox.pending_count() and time.monotonic() < deadline:
@@ -217,7 +223,12 @@ def test_cooldown_from_the_server_is_told_and_recorded(clean_shop):
     shop = clean_shop
     prog = shop.server.program(cooldown_seconds=3600)
     card = shop.card(prog)
-    assert stamp(shop.services(), card["token"]).kind == StampKind.ADDED
+    here = shop.services()
+    first = here.stamps.stamp(card["token"], scanned_at=now(), key="cooldown-k1")
+    assert first.kind == StampKind.ADDED
+    # A replay of the same key is that stamp's own answer, not a (local) cooldown.
+    replay = here.stamps.stamp(card["token"], scanned_at=now(), key="cooldown-k1")
+    assert replay.kind == StampKind.ADDED and replay.result.stamp_id == first.result.stamp_id
     other_kiosk = shop.services()  # no cache: the server must say it
     o = stamp(other_kiosk, card["token"])
     assert o.kind == StampKind.COOLDOWN and o.reason == "cooldown_active"

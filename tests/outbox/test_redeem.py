@@ -56,6 +56,7 @@ def test_offline_self_redeem_when_allowed_is_queued_and_applied_once(clean_shop)
     shop.proxy.set("reset")
     o = svc.redeems.redeem(cookie.id, scanned_at=now())
     assert o.kind == RedeemKind.REDEEMED_OFFLINE and o.voucher.id == cookie.id
+    assert o.voucher.state == "redeemed" and svc.cache.voucher(cookie.id)[0].state == "redeemed"
     # The same voucher again at this kiosk: already used, not a second queued redemption.
     again = svc.redeems.redeem(cookie.id, scanned_at=now())
     assert again.kind == RedeemKind.ALREADY_REDEEMED

@@ -23,6 +23,7 @@ from kiosk.outbox import (
     card_lane,
     corruption_warnings,
     mask,
+    read_status,
 )
 from tests.outbox.conftest import remount_read_only, small_fs
 
@@ -300,3 +301,19 @@ def test_read_only_state_dir_is_a_clear_error(tmp_path):
         finally:
             if not mounted:
                 state.chmod(0o755)
+
+
+def test_read_status_changes_nothing_and_reports_corruption(state_dir):
+    assert read_status(state_dir).pending == 0  # no file yet: nothing created
+    assert not (state_dir / DB_NAME).exists()
+    ob = Outbox(state_dir, max_rows=2)
+    add(ob)
+    add(ob)
+    st = read_status(state_dir, max_rows=2)
+    assert (st.pending, st.full, st.unavailable) == (2, True, None)
+    ob.close()
+    garbage = b"not a database" * 300
+    (state_dir / DB_NAME).write_bytes(garbage)
+    assert read_status(state_dir).unavailable == "corrupt"
+    assert (state_dir / DB_NAME).read_bytes() == garbage  # left for the kiosk to handle
+    assert corruption_warnings(state_dir) == []

@@ -129,6 +129,7 @@ class FaultProxy:
     retry_after: float | None = None
     only: str | None = None
     counts: collections.Counter = field(default_factory=collections.Counter)
+    lines: list[str] = field(default_factory=list)  # every request line seen, in order
 
     def __post_init__(self) -> None:
         self._listener = socket.socket()
@@ -216,6 +217,7 @@ class FaultProxy:
             while not self._stopped.is_set():
                 request = _read_message(client, cbuf)
                 line = request.split(b"\r\n", 1)[0].decode("latin-1")
+                self.lines.append(line)
                 mode = self._next_mode(line)
                 self.counts[mode] += 1
                 self.counts["requests"] += 1

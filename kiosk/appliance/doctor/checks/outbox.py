@@ -18,15 +18,14 @@ def check(ctx: DoctorContext) -> CheckResult:
     outbox = load("kiosk.outbox")
     if isinstance(outbox, CheckResult):
         return outbox
-    state_dir = ctx.settings.device.state_dir
-    if not (state_dir / outbox.DB_NAME).exists():
-        return green("empty (no outbox yet)")
-    box = outbox.Outbox(state_dir, max_rows=ctx.settings.offline.outbox_max_rows)
-    try:
-        st = box.status()
-        oldest = _oldest_pending(box)
-    finally:
-        box.close()
+    # Read-only: doctor runs beside a live kiosk and must never move its queue aside.
+    st = outbox.read_status(ctx.settings.device.state_dir, ctx.settings.offline.outbox_max_rows)
+    oldest = dt.datetime.now(dt.UTC) - st.oldest_pending_at if st.oldest_pending_at else None
+    if st.corrupt_files:
+        return yellow(
+            f"a damaged outbox was moved aside and kept: {', '.join(st.corrupt_files)}",
+            "send the file to support if stamps are missing, then delete it to clear this",
+        )
     if st.unavailable:
         return red(
             f"outbox unavailable: {st.unavailable}",
@@ -47,16 +46,6 @@ def check(ctx: DoctorContext) -> CheckResult:
     if st.rejected:
         return yellow(f"{st.pending} waiting{rejected}", "review them: kiosk outbox")
     return green(f"{st.pending} waiting{age}")
-
-
-def _oldest_pending(box) -> dt.timedelta | None:
-    ops = box.list(("pending",), limit=1)
-    created = getattr(ops[0], "created_at", None) if ops else None
-    if created is None:
-        return None
-    if isinstance(created, str):
-        created = dt.datetime.fromisoformat(created.replace("Z", "+00:00"))
-    return dt.datetime.now(dt.UTC) - created
 
 
 def _human(delta: dt.timedelta) -> str:
