@@ -28,6 +28,7 @@ class KioskParts:
     printer: Any = None
     scanner: Any = None
     closers: list[Any] = field(default_factory=list)
+    technician: Any = None  # kiosk.appliance.technician.TechnicianFlow, opened from staff mode
 
     scanner_factory: Any = None  # builds the scanner at start(): cv2 loads after the first frame
 
@@ -39,6 +40,10 @@ class KioskParts:
             self.scanner = self.scanner_factory()
         if self.scanner is not None:
             self.scanner.start()
+            if self.technician is not None:  # the live camera view on the technician screen
+                from kiosk.appliance.technician import _camera_frame
+
+                self.technician.deps.camera_frame = _camera_frame(self.scanner)
         warm = getattr(self.printer, "warm_up", None)
         if warm is not None:
             threading.Thread(target=warm, name="printer-warm-up", daemon=True).start()
@@ -58,6 +63,7 @@ def build_kiosk(
     shop_name: str = "",
     frame_source: Any = None,
     use_config_sources: bool = True,
+    config_path: Path | None = None,
 ) -> KioskParts:
     """Open everything; raises kiosk.stamping.NotPaired when there is no device token."""
     from kiosk.stamping import open_services
@@ -79,12 +85,13 @@ def build_kiosk(
         ctl = ref.get("controller")
         return ctl.customer.lang if ctl is not None else settings.ui.language
 
-    staff = _staff(settings, stamp_path.client, printer, clock, shop_name, customer_lang)
+    tech = _technician(settings, config_path, printer, clock)
+    staff = _staff(settings, stamp_path.client, printer, clock, shop_name, customer_lang, tech)
     controller = KioskController(
         settings, services, clock=clock, staff_flow=staff, shop_name=shop_name
     )
     ref["controller"] = controller
-    parts = KioskParts(settings, controller, services, stamp_path, printer)
+    parts = KioskParts(settings, controller, services, stamp_path, printer, technician=tech)
     parts.scanner_factory = lambda: _scanner(settings, controller, frame_source, use_config_sources)
     return parts
 
@@ -115,17 +122,50 @@ class LazyPrinter:
         return getattr(self.warm_up(), name)
 
 
+def _technician(settings: Settings, config_path: Path | None, printer: Any, clock: Clock) -> Any:
+    """The technician screen's flow, or None when [technician] pin_sha256 is empty."""
+    if not settings.technician.pin_sha256:
+        return None
+    try:
+        from kiosk.appliance.technician import build_technician
+
+        return build_technician(settings, config_path=config_path, printer=printer, clock=clock)
+    except Exception as exc:  # noqa: BLE001 - customers are served without it
+        log.warning("technician screen not available: %s", exc)
+        return None
+
+
 def _staff(
-    settings: Settings, client: Any, printer: Any, clock: Clock, shop: str, lang: Any
+    settings: Settings,
+    client: Any,
+    printer: Any,
+    clock: Clock,
+    shop: str,
+    lang: Any,
+    tech: Any = None,
 ) -> Any:
+    """Staff mode, with the technician screen behind its Diagnostics button when there is one."""
     cls = load_staff_flow_class()
     if cls is None:
         return None
     try:
-        return cls(client, printer, settings, clock, shop_name=shop, lang_source=lang)
+        staff = cls(
+            client,
+            printer,
+            settings,
+            clock,
+            shop_name=shop,
+            lang_source=lang,
+            open_diagnostics=tech.open if tech is not None else None,
+        )
     except Exception as exc:  # noqa: BLE001 - customers are served without staff mode
         log.warning("staff mode not available: %s", exc)
         return None
+    if tech is None:
+        return staff
+    from kiosk.appliance.technician import WithTechnician
+
+    return WithTechnician(staff, tech)
 
 
 def _scanner(settings: Settings, controller: KioskController, source: Any, config: bool) -> Any:

@@ -10,6 +10,7 @@ every step showed the right screen and every screenshot passed the checks.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import shutil
 import sys
@@ -31,6 +32,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep", action="store_true", help="keep the demo's temp folder")
 
 
+TECHNICIAN_PIN = "1379"  # demo only; a real kiosk sets [technician] pin_sha256
+
+
 def _settings(folder: Path, server_url: str, size: tuple[int, int]):
     from kiosk.config import Settings
 
@@ -41,6 +45,8 @@ def _settings(folder: Path, server_url: str, size: tuple[int, int]):
             "scanner": {"camera": "", "debounce_s": 3.0},
             "printer": {"uri": f"preview:{folder / 'prints'}", "paper_width_mm": 80},
             "ui": {"fullscreen": False, "width": size[0], "height": size[1]},
+            # Staff menu -> Diagnostics opens the technician screen with this PIN.
+            "technician": {"pin_sha256": hashlib.sha256(TECHNICIAN_PIN.encode()).hexdigest()},
         }
     )
 
@@ -131,7 +137,8 @@ def _window(parts, shop, camera) -> int:
     print(
         "kiosk demo: keys 1-4 present a customer's card (en, ko, zh, et), 5 an unknown "
         "card, 6 a non-card code; long-press the top-left corner 3 s for staff mode "
-        f"(PIN {shop_pin()}). Close the window to stop.",
+        f"(PIN {shop_pin()}; Diagnostics -> technician PIN {TECHNICIAN_PIN}). "
+        "Close the window to stop.",
         flush=True,
     )
     KioskApp(parts.controller, sound=True).run()

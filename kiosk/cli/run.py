@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     ui = settings.ui
     width, height = (ui.height, ui.width) if ui.orientation == "portrait" else (ui.width, ui.height)
     prepare_window(width, height, fullscreen=ui.fullscreen)
-    parts, reason = _build(settings, bad_config)
+    parts, reason = _build(settings, bad_config, args.config)
     return _serve(parts, reason, settings, args.max_seconds)
 
 
@@ -79,14 +79,16 @@ def _kivy_home(settings) -> str:
     return tempfile.mkdtemp(prefix="kiosk-kivy-")
 
 
-def _build(settings, bad_config: str):
+def _build(settings, bad_config: str, config_path=None):
     """The real parts, or a bare controller that can only say "out of service"."""
     from kiosk.cli._kiosk_parts import build_kiosk
     from kiosk.flows.controller import KioskController
 
     if not bad_config:
         try:
-            return build_kiosk(settings, shop_name=settings.device.name), ""
+            return build_kiosk(
+                settings, shop_name=settings.device.name, config_path=config_path
+            ), ""
         except Exception as exc:  # NotPaired, unreadable state dir, ...: say it on screen
             log.error("cannot start the kiosk: %s", exc)
             bad_config = f"{type(exc).__name__}: {exc}"
@@ -127,6 +129,7 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     if reason:
         parts.controller.out_of_service(reason)
     if service.heartbeat is not None:  # (service.start() would set up logging again)
+        service.heartbeat.status_source = lambda: _heartbeat_status(parts, reason)
         service.heartbeat.start()
 
     def first_frame() -> None:
@@ -162,4 +165,23 @@ def _status(parts, reason: str) -> dict:
     if stamp_path is not None:
         with contextlib.suppress(Exception):  # a status line never breaks the loop
             out["queue_depth"] = stamp_path.outbox.pending_count()
+    return out
+
+
+def _heartbeat_status(parts, reason: str) -> dict:
+    """The heartbeat's body: the STATUS fields plus what is too slow for every UI tick
+    (the outbox's age and sync mode, the printer asked over its transport). It runs on
+    the heartbeat's own thread, so a slow printer never holds the screen."""
+    out = _status(parts, reason)
+    stamp_path = getattr(parts, "stamp_path", None)
+    if stamp_path is not None:
+        with contextlib.suppress(Exception):
+            out.update(stamp_path.worker.heartbeat_fields())
+    printer = getattr(parts, "printer", None)
+    if printer is not None and not reason:
+        try:
+            st = printer.status()
+            out["printer"] = st.error or ("ready" if st.ready else "not ready")
+        except Exception as exc:  # noqa: BLE001 - reported, never raised
+            out["printer"] = f"unknown ({type(exc).__name__})"
     return out

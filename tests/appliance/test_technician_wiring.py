@@ -1,0 +1,102 @@
+"""The kiosk as `kiosk run` builds it: staff mode's Diagnostics opens the technician screen.
+
+Real parts: the reference server over HTTP, the staff login through it, the real
+technician flow with the real doctor behind it, reading the same config file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from kiosk.appliance.token_store import TokenStore
+from kiosk.cli._kiosk_parts import build_kiosk
+from kiosk.config import load_settings
+
+STAFF_PIN, TECH_PIN = "2468", "1379"
+
+
+def wait_for(predicate, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def kiosk_config(tmp_path: Path, server_url: str, tech_pin: str | None) -> Path:
+    cfg = tmp_path / "kiosk.toml"
+    tech = ""
+    if tech_pin:
+        digest = hashlib.sha256(tech_pin.encode()).hexdigest()
+        tech = f'[technician]\npin_sha256 = "{digest}"\ndoctor_skip = ["display", "groups", "camera"]\n'
+    cfg.write_text(
+        f'[device]\nstate_dir = "{tmp_path / "state"}"\n'
+        f'[server]\nurl = "{server_url}"\n'
+        '[scanner]\ncamera = ""\n'
+        f'[printer]\nuri = "preview:{tmp_path / "prints"}"\n' + tech
+    )
+    return cfg
+
+
+def test_staff_diagnostics_opens_the_technician_screen(refserver, tmp_path):
+    refserver.program()
+    refserver.admin("POST", "/admin/staff", {"name": "Ann", "pin": STAFF_PIN, "permissions": ["*"]})
+    cfg = kiosk_config(tmp_path, refserver.url, TECH_PIN)
+    settings = load_settings(cfg, environ={})
+    TokenStore(settings.device.token_path).write(refserver.pair_device())
+    parts = build_kiosk(settings, config_path=cfg)
+    ctl = parts.controller
+    try:
+        ctl.touch("staff_open")
+        for d in STAFF_PIN:
+            ctl.touch("pin_digit", digit=d)
+        ctl.touch("pin_ok")
+        wait_for(lambda: ctl.state.screen == "staff_menu")
+        ctl.touch("diagnostics")
+        assert ctl.state.screen == "technician"
+        for d in TECH_PIN:
+            ctl.touch("tech_digit", digit=d)
+        ctl.touch("tech_enter")
+        wait_for(lambda: getattr(ctl.state, "page", "") == "home" and ctl.state.checks)
+        checks = {c.name: c for c in ctl.state.checks}
+        assert checks["token"].status == "green", checks["token"]  # the doctor read our config
+        assert checks["server"].status != "red", checks["server"]
+        assert "display" not in checks  # the configured skip list applies
+        ctl.touch("tech_close")
+        wait_for(lambda: not ctl.staff_active)
+        assert not ctl.state.screen.startswith(("staff", "technician"))
+    finally:
+        parts.close()
+
+
+def test_no_technician_pin_means_no_technician_screen(refserver, tmp_path):
+    cfg = kiosk_config(tmp_path, refserver.url, None)
+    settings = load_settings(cfg, environ={})
+    TokenStore(settings.device.token_path).write(refserver.pair_device())
+    parts = build_kiosk(settings, config_path=cfg)
+    try:
+        assert parts.technician is None
+    finally:
+        parts.close()
+
+
+def test_heartbeat_body_carries_queue_and_printer_and_the_server_takes_it(refserver, tmp_path):
+    """What `kiosk run` posts every minute: outbox depth/age and printer state, in the
+    shape the server accepts (it refuses unknown top-level fields)."""
+    from kiosk.appliance.heartbeat import Heartbeat
+    from kiosk.cli.run import _heartbeat_status
+
+    cfg = kiosk_config(tmp_path, refserver.url, None)
+    settings = load_settings(cfg, environ={})
+    TokenStore(settings.device.token_path).write(refserver.pair_device())
+    parts = build_kiosk(settings, config_path=cfg)
+    try:
+        body = _heartbeat_status(parts, "")
+        assert body["queue_depth"] == 0 and body["printer"] == "ready"
+        beat = Heartbeat(parts.stamp_path.client, 60, lambda: _heartbeat_status(parts, ""))
+        assert beat.beat_once() is True
+        stored = [d["heartbeat"] for d in refserver.admin("GET", "/admin/devices")["devices"]]
+        assert any(h and h.get("queue_depth") == 0 and h.get("printer") == "ready" for h in stored)
+    finally:
+        parts.close()
