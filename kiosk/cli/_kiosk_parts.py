@@ -78,6 +78,7 @@ def build_kiosk(
         printer=printer,
         shop_name=shop_name,
         footer=settings.printer.footer,
+        day_log=_day_log(settings),
     )
     ref: dict[str, KioskController] = {}
 
@@ -120,6 +121,17 @@ class LazyPrinter:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.warm_up(), name)
+
+
+def _day_log(settings: Settings) -> Any:
+    """The local day log (staff's day summary counts online redemptions from it)."""
+    try:
+        from kiosk.day_summary import DayLog
+
+        return DayLog(Path(settings.device.state_dir))
+    except Exception as exc:  # noqa: BLE001 - the summary is a nicety, stamps are not
+        log.warning("day log not available: %s", exc)
+        return None
 
 
 def _technician(settings: Settings, config_path: Path | None, printer: Any, clock: Clock) -> Any:

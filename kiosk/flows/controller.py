@@ -122,8 +122,10 @@ class ClientServices:
         printer: Any = None,
         shop_name: str = "",
         footer: str = "",
+        day_log: Any = None,
     ) -> None:
         self.client = client
+        self.day_log = day_log  # kiosk.day_summary.DayLog: the staff's day summary reads it
         self.stamp_service = stamp_service
         self.redeem_service = redeem_service
         self.printer = printer
@@ -171,10 +173,21 @@ class ClientServices:
     def redeem(self, voucher_id: str, occurred_at: datetime) -> Voucher:
         if self.redeem_service is not None:
             outcome = self.redeem_service.redeem(voucher_id, scanned_at=occurred_at)
-            return _voucher_from_redeem(outcome)
+            voucher = _voucher_from_redeem(outcome)
+            if str(getattr(outcome, "kind", "")) == "redeemed":
+                self._log_redemption(voucher_id, occurred_at)  # offline ones: the outbox counts
+            return voucher
         return self.client.redeem(
             voucher_id, idempotency_key=new_idempotency_key(), occurred_at=occurred_at
         )
+
+    def _log_redemption(self, voucher_id: str, at: datetime) -> None:
+        if self.day_log is None:
+            return
+        try:
+            self.day_log.record("redemption", at, voucher_id)
+        except Exception as exc:  # noqa: BLE001 - a summary line never costs a redemption
+            log.warning("day log: %s", exc)
 
     def print_voucher(self, voucher: Voucher, lang: str) -> PrintKind:
         if self.printer is None:

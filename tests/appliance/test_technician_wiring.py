@@ -100,3 +100,27 @@ def test_heartbeat_body_carries_queue_and_printer_and_the_server_takes_it(refser
         assert any(h and h.get("queue_depth") == 0 and h.get("printer") == "ready" for h in stored)
     finally:
         parts.close()
+
+
+def test_day_summary_counts_stamps_and_online_redemptions_of_the_customer_path(refserver, tmp_path):
+    """Staff's day summary: stamps come from the outbox, online redemptions from the day log
+    that the customer path writes."""
+    from datetime import UTC, datetime
+
+    from kiosk.day_summary import DayLog
+
+    program = refserver.program(cooldown_seconds=0)
+    card = refserver.card(program)
+    cfg = kiosk_config(tmp_path, refserver.url, None)
+    settings = load_settings(cfg, environ={})
+    TokenStore(settings.device.token_path).write(refserver.pair_device())
+    parts = build_kiosk(settings, config_path=cfg)
+    try:
+        for _ in range(3):  # the third stamp unlocks the self-redeem "Free cookie"
+            answer = parts.services.stamp(card["token"], datetime.now(UTC))
+        voucher = next(v for v in answer.card.vouchers if v.redemption == "self_redeem")
+        parts.services.redeem(voucher.id, datetime.now(UTC))
+        summary = DayLog(settings.device.state_dir).summary(datetime.now(UTC).astimezone().date())
+        assert (summary.stamps, summary.redemptions) == (3, 1)
+    finally:
+        parts.close()
