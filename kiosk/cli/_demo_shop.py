@@ -13,14 +13,13 @@ import secrets
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
-
+from kiosk.api.admin import AdminClient
 from kiosk.api.client import LoyaltyClient, new_idempotency_key
+from kiosk.appliance.token_store import TokenStore
 
 LANGS = ("en", "ko", "zh", "et")
 FIRST_NAMES = {"en": "Mari", "ko": "지민", "zh": "小明", "et": "Jaan"}
@@ -78,15 +77,11 @@ class DemoShop:
         ]
         env = {**os.environ, "REFSERVER_ADMIN_TOKEN": self.admin_token}
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the demo server exited; see {self.folder / 'server.log'}")
-            try:
-                if requests.get(self.url + "/openapi.json", timeout=0.5).ok:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.05)
+        self._admin = AdminClient(self.url, self.admin_token)
+        if self._admin.wait_until_up(timeout, alive=lambda: self.proc.poll() is None):
+            return self
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"the demo server exited; see {self.folder / 'server.log'}")
         raise RuntimeError("the demo server did not start in time")
 
     def stop(self) -> None:
@@ -100,16 +95,7 @@ class DemoShop:
         self.proc = None
 
     def admin(self, method: str, path: str, body: Any = None) -> Any:
-        r = requests.request(
-            method,
-            self.url + path,
-            json=body,
-            timeout=5,
-            headers={"X-Admin-Token": self.admin_token},
-        )
-        if r.status_code >= 400:
-            raise RuntimeError(f"admin {method} {path}: HTTP {r.status_code}")
-        return r.json() if r.content else None
+        return self._admin.call(method, path, body)
 
     # -- seeding --------------------------------------------------------------------------
 
@@ -130,9 +116,7 @@ class DemoShop:
         code = self.admin("POST", "/admin/pairing-codes", {"location_name": "Kohvik Mari"})["code"]
         pairing = LoyaltyClient(self.url).pair(code, "demo-kiosk", {"model": "demo"})
         self.device_token = pairing.device_token
-        token_file.parent.mkdir(parents=True, exist_ok=True)
-        token_file.write_text(pairing.device_token, encoding="utf-8")
-        token_file.chmod(0o600)
+        TokenStore(token_file).write(pairing.device_token)  # 0600 from the first byte
         self._two_stamps_each()
         return self
 
