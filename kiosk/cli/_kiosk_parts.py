@@ -44,9 +44,24 @@ class KioskParts:
                 from kiosk.appliance.technician import _camera_frame
 
                 self.technician.deps.camera_frame = _camera_frame(self.scanner)
+        if self.stamp_path is not None:
+            threading.Thread(
+                target=self.load_cloud_settings, name="device-settings", daemon=True
+            ).start()
         warm = getattr(self.printer, "warm_up", None)
         if warm is not None:
             threading.Thread(target=warm, name="printer-warm-up", daemon=True).start()
+
+    def load_cloud_settings(self) -> None:
+        """GET /device once: the program's cooldown lets an offline kiosk say "already
+        stamped" itself instead of queueing a stamp the cloud would refuse. Offline now?
+        The kiosk works without it."""
+        try:
+            cloud = self.stamp_path.client.device()
+        except Exception as exc:  # noqa: BLE001 - offline at start is normal
+            log.info("device settings not loaded (%s); cooldown known only to the cloud", exc)
+            return
+        self.stamp_path.stamps.cooldown_hint_s = float(cloud.cooldown_seconds) or None
 
     def close(self) -> None:
         if self.scanner is not None:

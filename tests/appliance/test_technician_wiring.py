@@ -124,3 +124,26 @@ def test_day_summary_counts_stamps_and_online_redemptions_of_the_customer_path(r
         assert (summary.stamps, summary.redemptions) == (3, 1)
     finally:
         parts.close()
+
+
+def test_cooldown_from_the_cloud_lets_an_offline_kiosk_answer_itself(refserver, tmp_path):
+    from datetime import UTC, datetime
+
+    program = refserver.program(cooldown_seconds=600)
+    card = refserver.card(program)
+    cfg = kiosk_config(tmp_path, refserver.url, None)
+    settings = load_settings(cfg, environ={})
+    TokenStore(settings.device.token_path).write(refserver.pair_device())
+    parts = build_kiosk(settings, config_path=cfg)
+    try:
+        parts.load_cloud_settings()
+        assert parts.stamp_path.stamps.cooldown_hint_s == 600
+        first = parts.stamp_path.stamps.stamp(card["token"], scanned_at=datetime.now(UTC))
+        assert first.kind == "added"
+        refserver.stop()  # offline now: the kiosk itself knows this card is in its cooldown
+        again = parts.stamp_path.stamps.stamp(card["token"], scanned_at=datetime.now(UTC))
+        assert again.kind == "cooldown"
+        assert parts.stamp_path.outbox.pending_count() == 0  # nothing queued to be refused
+    finally:
+        parts.close()
+        refserver.start()
