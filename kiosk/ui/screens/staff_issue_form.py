@@ -225,6 +225,9 @@ class StaffIssueFormScreen(StaffScreen):
             )
             for r in state.results[:4]
         ]
+        for btn in self.result_buttons:  # a Korean or Chinese name in any UI language
+            if _has_cjk(btn.text):
+                btn.font_name = font_for("ko")
         return self._row(*self.result_buttons, height=px(44))
 
     def _right(self, state: StaffIssueForm) -> BoxLayout:
