@@ -574,6 +574,7 @@ class StaffFlow(StateMachine[ViewState]):
                 return
 
     def _form_scan(self, scan: ClassifiedScan) -> None:
+        self._commit()  # a scan ends a Hangul syllable like any other input
         form = self._form_state.form
         if scan.kind == ScanKind.CARD:
             self._publish_form(busy=True)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from kiosk.flows.hangul import JAMO_KEYS, to_keys
 from kiosk.flows.staff_states import StaffIssued, StaffIssueForm
 from kiosk.flows.voucher_form import TEXT_FIELDS
+from kiosk.scan_kinds import ClassifiedScan, ScanKind
 from tests.staff.conftest import Env
 
 
@@ -99,6 +100,17 @@ def test_focus_change_commits_and_fields_compose_apart(memory_env):
     env.touch("focus", field="title")
     keys(env, "ㅏ")  # a new composition after the committed 한: no 하나
     assert form(env).title == "한ㅏ" and form(env).description == "ㅏ"
+
+
+def test_a_scan_commits_the_syllable(memory_env):
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    keys(env, "한")
+    env.flow.on_scan(ClassifiedScan(ScanKind.VOUCHER, "GIFT100"))
+    assert form(env).code_value == "GIFT100" and form(env).composing == 0
+    keys(env, "ㅏ")  # the title's 한 is final: no 하나
+    assert form(env).title == "한ㅏ"
 
 
 def test_codes_and_numbers_take_no_composition(memory_env):
