@@ -33,6 +33,7 @@ from kiosk.ui.widgets.staff_kit import (
     StaffScreen,
     button,
     font_for,
+    has_cjk,
     label,
     paint,
     px,
@@ -118,7 +119,7 @@ class StaffIssueFormScreen(StaffScreen):
                 btn.markup = False
                 btn.text = self.t(PLACEHOLDERS[name])
                 btn.color = MUTED
-            btn.font_name = font_for("ko") if _has_cjk(btn.text) else font_for(self.lang)
+            btn.font_name = font_for("ko") if has_cjk(btn.text) else font_for(self.lang)
             btn.background_color = SELECTED if focused else KEY
         for name, lbl in self.error_labels.items():
             err = state.error_for(name)
@@ -226,7 +227,7 @@ class StaffIssueFormScreen(StaffScreen):
             for r in state.results[:4]
         ]
         for btn in self.result_buttons:  # a Korean or Chinese name in any UI language
-            if _has_cjk(btn.text):
+            if has_cjk(btn.text):
                 btn.font_name = font_for("ko")
         return self._row(*self.result_buttons, height=px(44))
 
@@ -319,11 +320,3 @@ def _field_text(text: str, live: int) -> str:
         return text
     head, tail = text[:-live], text[-live:]
     return f"{escape_markup(head)}[u]{escape_markup(tail)}[/u]"
-
-
-def _has_cjk(text: str) -> bool:
-    """Hangul or Han typed in any UI language needs the CJK font (Roboto has no glyphs)."""
-    return any(
-        0x1100 <= o <= 0x11FF or 0x2E80 <= o <= 0xD7AF or 0xF900 <= o <= 0xFFEF
-        for o in map(ord, text)
-    )
