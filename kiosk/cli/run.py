@@ -80,16 +80,21 @@ def _kivy_home(settings) -> str:
 
 
 def _build(settings, bad_config: str, config_path=None):
-    """The real parts, or a bare controller that can only say "out of service"."""
+    """The real parts; not paired: the pairing-by-scan screen with the scanner on;
+    otherwise a bare controller that can only say "out of service"."""
     from kiosk.cli._kiosk_parts import build_kiosk
     from kiosk.flows.controller import KioskController
+    from kiosk.stamping import NotPaired
 
     if not bad_config:
         try:
             return build_kiosk(
                 settings, shop_name=settings.device.name, config_path=config_path
             ), ""
-        except Exception as exc:  # NotPaired, unreadable state dir, ...: say it on screen
+        except NotPaired as exc:
+            log.warning("not paired (%s): waiting for the pairing QR at the camera", exc)
+            return _Unpaired(settings), f"not paired: {exc}"
+        except Exception as exc:  # unreadable state dir, ...: say it on screen
             log.error("cannot start the kiosk: %s", exc)
             bad_config = f"{type(exc).__name__}: {exc}"
     return _OutOfService(KioskController(settings, _NoServices())), bad_config
@@ -112,6 +117,38 @@ class _OutOfService:
 
     def close(self) -> None:
         self.controller.shutdown()
+
+
+class _Unpaired:
+    """An unpaired kiosk: the pairing flow (kiosk.flows.pairing) and the scanner feeding it.
+
+    After a successful pairing the process exits 0 and systemd (Restart=always) starts it
+    again: the next start loads the settings (now with the paired server) and builds the
+    real parts exactly as every boot does. Rebuilding in-process would mean swapping the
+    controller under a running Kivy app and tearing down half-built parts: more code paths
+    that only ever run once per kiosk lifetime.
+    """
+
+    def __init__(self, settings) -> None:
+        from kiosk.flows.pairing import PairingFlow
+
+        self.settings = settings
+        self.controller = PairingFlow(settings)
+        self.scanner = None
+
+    def start(self) -> None:
+        try:
+            from devices.scanner.manager import ScannerManager
+
+            self.scanner = ScannerManager(self.settings.scanner, self.controller.on_scan_event)
+            self.scanner.start()
+        except Exception as exc:  # noqa: BLE001 - the screen still says what to do
+            log.warning("scanner not available, pairing by scan impossible: %s", exc)
+            self.controller.out_of_service(f"scanner not available: {exc}; use 'kiosk provision'")
+
+    def close(self) -> None:
+        if self.scanner is not None:
+            self.scanner.stop()
 
 
 def _serve(parts, reason: str, settings, max_seconds: float) -> int:
@@ -143,6 +180,8 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
         on_first_frame=first_frame,
         on_tick=service.tick,
     )
+    if isinstance(parts, _Unpaired):
+        parts.controller.on_restart = app.stop  # called from the UI tick: Kivy's thread
     if max_seconds:
         Clock.schedule_once(lambda _dt: app.stop(), max_seconds)
     try:
@@ -150,6 +189,13 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     finally:
         service.stop()
         parts.close()
+    result = getattr(parts.controller, "result", None)
+    if result is not None:
+        print(
+            f"kiosk run: paired with {result.location_name or result.server_url}; "
+            "exiting so the service restarts as a paired kiosk",
+            file=sys.stderr,
+        )
     return EX_OK
 
 
