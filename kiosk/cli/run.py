@@ -38,9 +38,38 @@ def _load(args: argparse.Namespace):
     try:
         return load_settings(args.config), ""
     except ConfigError as exc:
+        fresh = None if args.strict else _fresh_install(args.config, exc)
+        if fresh is not None:
+            return fresh, ""
         for problem in exc.problems:
             print(f"kiosk run: {problem}", file=sys.stderr)
         return Settings(), "; ".join(str(p) for p in exc.problems)
+
+
+def _fresh_install(path, exc):
+    """No kiosk.toml at all, and the kiosk is unpaired or paired by scan: the defaults.
+
+    Why: a fresh install (install-service, no provision) then shows the pairing screen,
+    and after pairing by scan it starts as a paired kiosk, without anyone writing
+    /etc/kiosk. A kiosk paired any other way keeps "out of service: file not found".
+    """
+    from kiosk.config import default_config_path, load_settings
+
+    if [p.key for p in exc.problems] != ["(file)"] or "not found" not in exc.problems[0].problem:
+        return None
+    try:
+        settings = load_settings(path, must_exist=False)
+    except Exception:  # noqa: BLE001 - e.g. a bad KIOSK__ env value: the usual report
+        return None
+    unpaired = not settings.device.token_path.exists()
+    if unpaired or settings.server_source.startswith("paired by scan"):
+        where = path or default_config_path()
+        print(
+            f"kiosk run: no {where}: defaults, server from {settings.server_source}",
+            file=sys.stderr,
+        )
+        return settings
+    return None
 
 
 def run(args: argparse.Namespace) -> int:

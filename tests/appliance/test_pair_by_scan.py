@@ -208,16 +208,7 @@ def test_kiosk_run_pairs_from_its_camera_and_exits_for_a_restart(shared_refserve
     payload = f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver, 'Kohvik Mari')}"
     cv2.imwrite(str(images / "pair.png"), phone_image(payload, "qr"))
     cfg = config(tmp_path, "[scanner]", f'image_dir = "{images}"', "camera_fps = 5")
-    env = {**os.environ, "KIVY_HOME": str(tmp_path / "kivy")}
-    env.pop("DISPLAY", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "kiosk", "run", "--config", str(cfg), "--max-seconds", "45"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=90,
-    )
+    proc = run_kiosk(cfg, tmp_path, 45)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "paired with Kohvik Mari" in proc.stderr
     state = tmp_path / "state"
@@ -226,3 +217,47 @@ def test_kiosk_run_pairs_from_its_camera_and_exits_for_a_restart(shared_refserve
     assert paired["server_url"] == shared_refserver.url
     assert paired["location_name"] == "Kohvik Mari"
     assert load_settings(cfg, environ={}).server.url == shared_refserver.url
+
+
+def run_kiosk(cfg: Path, tmp_path: Path, seconds: float, **env_extra: str):
+    env = {**os.environ, "KIVY_HOME": str(tmp_path / "kivy"), **env_extra}
+    env.pop("DISPLAY", None)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "run", "--config", str(cfg), "--max-seconds", str(seconds)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+
+
+@pytest.mark.ui
+def test_fresh_install_without_kiosk_toml_pairs_then_starts_paired(shared_refserver, tmp_path):
+    """No /etc/kiosk/kiosk.toml at all (read-only under systemd): pair by scan, restart,
+    and the second start serves with the paired server instead of "not paired"."""
+    import cv2
+
+    from devices.scanner.synth import phone_image
+
+    images = tmp_path / "camera"
+    images.mkdir()
+    payload = f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver, 'Fresh Cafe')}"
+    cv2.imwrite(str(images / "pair.png"), phone_image(payload, "qr"))
+    state = tmp_path / "state"
+    env = {
+        "KIOSK__DEVICE__STATE_DIR": str(state),
+        "KIOSK__SCANNER__IMAGE_DIR": str(images),
+        "KIOSK__SCANNER__CAMERA_FPS": "5",
+    }
+    missing = tmp_path / "etc" / "kiosk.toml"
+    first = run_kiosk(missing, tmp_path, 45, **env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "paired with Fresh Cafe" in first.stderr
+    assert mode(state / "device.token") == 0o600 and mode(state / PAIRED_FILE) == 0o600
+
+    (images / "pair.png").unlink()  # the camera sees nothing now
+    second = run_kiosk(missing, tmp_path, 3, **env)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert f"paired by scan ({state / PAIRED_FILE})" in second.stderr
+    assert "not paired" not in second.stderr and "paired with" not in second.stderr
