@@ -261,3 +261,65 @@ def test_fresh_install_without_kiosk_toml_pairs_then_starts_paired(shared_refser
     assert second.returncode == 0, second.stderr[-3000:]
     assert f"paired by scan ({state / PAIRED_FILE})" in second.stderr
     assert "not paired" not in second.stderr and "paired with" not in second.stderr
+
+
+SHOT_SCRIPT = r"""
+import sys
+from pathlib import Path
+from kiosk.ui.window import prepare_window
+out, lang, w, h = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+prepare_window(w, h, fullscreen=False)
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kiosk.appliance.provisioning import ScanPairResult
+from kiosk.config import Settings
+from kiosk.flows.base import FakeClock
+from kiosk.flows.pairing import PairingFlow, run_inline
+from kiosk.ui.app import KioskApp
+settings = Settings()
+settings.ui.language = lang
+done = ScanPairResult("https://loyalty.example.com", "Cafe Mari", "d1", Path("t"), Path("p"))
+flow = PairingFlow(settings, clock=FakeClock(), runner=run_inline, pair=lambda *a, **k: done)
+flow.out_of_service("not paired: no device token at /var/lib/kiosk/device.token")
+app = KioskApp(flow)
+steps = [
+    ("waiting", lambda: None),
+    ("refused", lambda: flow.on_scan_text("https://shop.example/c/AbCdEfGh12345678")),
+    ("paired", lambda: (flow.clock.advance(9), flow.tick(),
+                        flow.on_scan_text("KIOSK-PAIR:https://loyalty.example.com#ABCD1234"))),
+]
+def step(i=0):
+    if i == len(steps):
+        return app.stop()
+    name, act = steps[i]
+    act()
+    def shot(_dt):
+        print(name, app.rendered.phase, Window.screenshot(name=str(out / f"{lang}-{name}.png")))
+        Clock.schedule_once(lambda _d: step(i + 1), 0.2)
+    Clock.schedule_once(shot, 0.4)
+Clock.schedule_once(lambda _dt: step(), 0.5)
+app.run()
+"""
+
+
+@pytest.mark.ui
+def test_pairing_screen_offscreen(tmp_path):
+    """The three faces of the screen in a real offscreen window ($APPLIANCE_SHOTS to keep)."""
+    shots = Path(os.environ.get("APPLIANCE_SHOTS") or tmp_path / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "KIVY_HOME": str(tmp_path / "kivy"), "KIVY_NO_ARGS": "1"}
+    env.pop("DISPLAY", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", SHOT_SCRIPT, str(shots), "ko", "800", "480"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    phases = [line.split()[1] for line in proc.stdout.splitlines() if line.strip()]
+    assert phases == ["waiting", "failed", "paired"]
+    pngs = [next(shots.glob(f"ko-{name}*.png")) for name in ("waiting", "refused", "paired")]
+    assert all(p.stat().st_size > 5000 for p in pngs)
+    assert len({p.read_bytes() for p in pngs}) == 3  # each face really differs
