@@ -110,6 +110,8 @@ class PairingFlow(StateMachine[PairingState]):
         self._since = self.clock.monotonic()
         self._reason = ""
         self.result: ScanPairResult | None = None
+        self._last_failed: ClassifiedScan | None = None
+        self._current: ClassifiedScan | None = None
         self.restart_requested = False
 
     # -- what KioskApp and kiosk run expect of a controller ---------------------------------
@@ -133,6 +135,8 @@ class PairingFlow(StateMachine[PairingState]):
         with self._mutex:
             if self.state.phase in (Phase.WORKING, Phase.PAIRED):
                 return  # one exchange at a time; once paired, nothing more
+            if self.state.phase == Phase.FAILED and scan == self._last_failed:
+                return  # the same refused QR still held up: no new request per frame
             if scan.kind is not ScanKind.PAIRING:
                 self._show(Phase.FAILED, "pair.only_pairing", f"not a pairing code: {scan.kind}")
                 return
@@ -145,6 +149,7 @@ class PairingFlow(StateMachine[PairingState]):
                     "[server] url from kiosk.toml",
                 )
                 return
+            self._current = scan
             self._show(Phase.WORKING, "pair.working", f"pairing with {scan.server}")
             self._run(lambda: self._exchange(scan), self._answered)
 
@@ -168,6 +173,7 @@ class PairingFlow(StateMachine[PairingState]):
                     else f"{type(exc).__name__}: {exc}"
                 )
                 log.warning("pairing by scan failed: %s", detail)
+                self._last_failed = self._current
                 self._show(Phase.FAILED, message_for(exc) if exc else "pair.error", detail)
                 return
             self.result = result

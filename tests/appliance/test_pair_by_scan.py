@@ -87,15 +87,25 @@ def test_success_writes_private_token_and_server_then_restarts(shared_refserver,
 
 
 def test_wrong_code_says_so_and_writes_nothing(shared_refserver, tmp_path):
+    from kiosk.appliance.provisioning import pair_by_scan
+
     clock = FakeClock()
-    flow = flow_for(config(tmp_path), clock)
-    flow.on_scan_text(f"KIOSK-PAIR:{shared_refserver.url}#WRONGCODE9")
+    asked: list[str] = []
+    flow = flow_for(
+        config(tmp_path), clock, pair=lambda *a, **k: asked.append(a[1]) or pair_by_scan(*a, **k)
+    )
+    payload = f"KIOSK-PAIR:{shared_refserver.url}#WRONGCODE9"
+    flow.on_scan_text(payload)
     assert (flow.state.phase, flow.state.message) == (Phase.FAILED, "pair.invalid")
     assert "not valid" in flow.state.detail
     assert nothing_written(tmp_path)
+    flow.on_scan_text(payload)  # the same QR still in front of the camera: no new request
+    assert asked == ["WRONGCODE9"]
     clock.advance(MESSAGE_S)
     flow.tick()
     assert flow.state.phase == Phase.WAITING  # back to "show the code" by itself
+    flow.on_scan_text(payload)
+    assert asked == ["WRONGCODE9"] * 2 and flow.state.message == "pair.invalid"
 
 
 def test_expired_code(refserver, tmp_path):
