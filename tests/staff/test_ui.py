@@ -192,7 +192,7 @@ def test_a_korean_title_shows_in_the_cjk_font_on_an_english_screen(host, memory_
     screen must not draw it in Roboto (empty boxes)."""
     from kivy.uix.label import Label
 
-    env, flow = memory_env, memory_env.flow
+    flow = memory_env.flow
     host.set_lang("en")
     flow.begin_unlock()
     for d in PIN:
