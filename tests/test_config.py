@@ -67,6 +67,7 @@ def test_check_config_cli_exit_codes(tmp_path):
         [sys.executable, "-m", "kiosk", "check-config", str(good)], capture_output=True, text=True
     )
     assert ok.returncode == 0, ok.stderr
+    assert "from kiosk.toml" in ok.stdout  # which rule chose the server is said
     res = subprocess.run(
         [sys.executable, "-m", "kiosk", "check-config", str(bad)], capture_output=True, text=True
     )

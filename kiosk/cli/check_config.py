@@ -21,7 +21,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     path = args.path or args.config or default_config_path()
     try:
-        load_settings(path)
+        settings = load_settings(path)
     except ConfigError as exc:
         if args.json:
             print(
@@ -36,8 +36,9 @@ def run(args: argparse.Namespace) -> int:
                     f"  - {problem.key}: {problem.problem}\n    fix: {problem.fix}", file=sys.stderr
                 )
         return EX_CONFIG
+    server = {"url": settings.server.url, "source": settings.server_source}
     if args.json:
-        print(json.dumps({"ok": True, "file": str(path), "problems": []}))
+        print(json.dumps({"ok": True, "file": str(path), "problems": [], "server": server}))
     else:
-        print(f"{path}: OK")
+        print(f"{path}: OK (server {server['url']}, from {server['source']})")
     return EX_OK

@@ -12,7 +12,8 @@ SLOW_MS = 1000  # the customer sees "saved" after ~1.5 s; a server this slow wil
 
 def check(ctx: DoctorContext) -> CheckResult:
     assert ctx.settings is not None
-    url = ctx.settings.server.url
+    # which rule chose the server (kiosk.toml, environment, paired by scan, default)
+    url = f"{ctx.settings.server.url} (from {ctx.settings.server_source})"
     probe = ctx.cloud_probe()
     if not probe.reachable:
         detail = str(probe.error) if probe.error else "no answer"
