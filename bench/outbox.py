@@ -1,6 +1,6 @@
 """Outbox figures: enqueue latency with fsync, drain rate into the reference server, memory.
 
-    .venv/bin/python bench/outbox.py [--stamps 10000] [--cards 50] [--concurrency 4]
+    .venv/bin/python bench/outbox.py [--stamps 10000] [--cards 50] [--concurrency 8]
 
 1. Enqueue: the time a customer's stamp takes to be durably saved (WAL + synchronous=FULL,
    so each commit is an fsync) on the disk the state directory lives on (--dir).
@@ -166,7 +166,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--stamps", type=int, default=10000)
     ap.add_argument("--cards", type=int, default=50)
-    ap.add_argument("--concurrency", type=int, default=4)
+    ap.add_argument("--concurrency", type=int, default=8)
     ap.add_argument("--enqueues", type=int, default=2000)
     ap.add_argument(
         "--dir", type=Path, default=None, help="where the files go (default: a temp dir)"

@@ -226,7 +226,7 @@ class OfflineSection(Section):
         300.0, gt=0, le=3600, description="seconds between retries at most (backoff cap)"
     )
     sync_concurrency: int = Field(
-        4, ge=1, le=16, description="cards synced in parallel (each card stays in order)"
+        8, ge=1, le=16, description="cards synced in parallel (each card stays in order)"
     )
     sync_poll_s: float = Field(
         5.0, gt=0, le=300, description="seconds between checks for operations to send"
