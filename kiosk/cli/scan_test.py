@@ -142,6 +142,7 @@ def _video(args: argparse.Namespace, settings: Any) -> int:
     feed.status = f"video {args.video.name}"
 
     def play() -> None:
+        feed.ready.wait(30)  # from its first frame on: the window takes a moment to open
         result[0] = _video_frames(args, settings, src, feed=feed, stop=stop)
         feed.status = f"end of video {args.video.name}"
 
@@ -157,6 +158,7 @@ def _video(args: argparse.Namespace, settings: Any) -> int:
         run_preview(feed, tick, args.preview_shots)
     finally:
         stop.set()
+        feed.ready.set()
         worker.join(5)
     return EX_OK if result[0] else EX_FAIL
 
@@ -292,6 +294,8 @@ def _preview_wanted(args: argparse.Namespace) -> bool:
         return False
     from kiosk.ui.window import headless
 
+    if headless() and not os.environ.get("SDL_VIDEODRIVER") and _on_linux_console():
+        os.environ["SDL_VIDEODRIVER"] = "kmsdrm"  # a Pi's console, no desktop: draw on KMS
     if headless() and not os.environ.get("SDL_VIDEODRIVER"):
         print(
             "scan-test: no display (DISPLAY, WAYLAND_DISPLAY or SDL_VIDEODRIVER=kmsdrm unset): "
@@ -306,3 +310,16 @@ def _preview_wanted(args: argparse.Namespace) -> bool:
     os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")  # no INFO banner on import
     prepare_window(960, 640)
     return True
+
+
+def _on_linux_console() -> bool:
+    """Typed on a text console (/dev/ttyN) of a machine with a DRM card: the technician
+    sits at the Pi's own screen, so KMS can show the window (over ssh: a pts, no)."""
+    import glob
+    import re
+
+    try:
+        tty = os.ttyname(sys.stdin.fileno())
+    except (OSError, ValueError):
+        return False
+    return bool(re.fullmatch(r"/dev/tty\d+", tty)) and bool(glob.glob("/dev/dri/card*"))

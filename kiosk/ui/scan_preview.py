@@ -56,6 +56,7 @@ class PreviewFeed:
         self.reads = 0
         self.status = "starting"
         self.finished = False  # the app should close (count reached, --seconds...)
+        self.ready = threading.Event()  # the window is up: a clip starts playing then
 
     def on_frame(self, frame: Any) -> None:
         self.frame = frame  # one reference swap: atomic, never copied
@@ -162,7 +163,9 @@ class ScanPreviewApp(App):
         self._shot_n = 0
 
     def build(self) -> PreviewRoot:
+        self.tick()  # the status is there from the first frame on
         self.root_widget = PreviewRoot(self.feed)
+        self.root_widget.update_overlay()
         Window.bind(on_keyboard=self._on_key)
         Clock.schedule_interval(self._tick, 1 / FPS)
         if self.shots is not None:
@@ -201,7 +204,11 @@ class ScanPreviewApp(App):
         }
         (self.shots / f"shot-{self._shot_n - 1}.json").write_text(json.dumps(stats))
 
+    def on_start(self) -> None:
+        self.feed.ready.set()
+
     def on_stop(self) -> None:
+        self.feed.ready.set()  # nobody waits for a window that is gone
         if self.root_widget is not None:
             self.root_widget.stop()
 
