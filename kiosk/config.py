@@ -12,13 +12,15 @@ as a plain string. Example: KIOSK__PRINTER__URI=file:/tmp/out.bin
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 ENV_PREFIX = "KIOSK__"
@@ -261,6 +263,21 @@ class Settings(Section):
     offline: OfflineSection = Field(default_factory=OfflineSection)
     technician: TechnicianSection = Field(default_factory=TechnicianSection)
 
+    # where [server] url came from (load_settings fills it): see server_source
+    _server_source: str = PrivateAttr("default")
+
+    @property
+    def server_source(self) -> str:
+        """Which rule chose server.url: 'kiosk.toml', 'environment', 'paired by scan
+        (<path>)' or 'default'. doctor/check-config can show it next to the URL."""
+        return self._server_source
+
+    @property
+    def server_explicit(self) -> bool:
+        """True when a person set [server] url (kiosk.toml or env): pairing by scan must
+        then not move the kiosk to another server behind their back."""
+        return self._server_source.startswith(("kiosk.toml", "environment"))
+
 
 @dataclass(frozen=True)
 class ConfigProblem:
@@ -386,7 +403,56 @@ def load_settings(
                 )
             ]
         )
+    overrides = _env_overrides(env)
     try:
-        return Settings.model_validate(_merge(data, _env_overrides(env)))
+        settings = Settings.model_validate(_merge(data, overrides))
     except ValidationError as exc:
         raise ConfigError(_problems_from(exc, str(path))) from exc
+    _choose_server(settings, data, overrides)
+    return settings
+
+
+# -- the server of a kiosk paired by scan ---------------------------------------------------
+
+PAIRED_FILE = "paired.json"  # in [device] state_dir; written by pairing by scan
+PAIRED_BY_SCAN = "scan-pairing"
+
+
+def token_fingerprint(token: str) -> str:
+    """sha256 of the token: ties paired.json to the one token it came with (never the token)."""
+    return hashlib.sha256(token.strip().encode("utf-8")).hexdigest()
+
+
+def paired_server(settings: Settings) -> str | None:
+    """The server URL written by pairing by scan, when it still belongs to the current token.
+
+    Why the fingerprint: a later `kiosk provision` or `kiosk unpair` replaces or removes the
+    token; the old paired.json must then stop counting (else its server would be used with
+    a token it never issued).
+    """
+    path = settings.device.state_dir / PAIRED_FILE
+    try:
+        paired = json.loads(path.read_text(encoding="utf-8"))
+        token = settings.device.token_path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    if not isinstance(paired, dict) or paired.get("written_by") != PAIRED_BY_SCAN:
+        return None
+    url = paired.get("server_url")
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        return None
+    if not token.strip() or paired.get("token_sha256") != token_fingerprint(token):
+        return None
+    return url.rstrip("/")
+
+
+def _choose_server(settings: Settings, data: dict[str, Any], env: dict[str, Any]) -> None:
+    """The rule (docs/technician.md): an explicit [server] url (kiosk.toml or env) always
+    wins; otherwise the server this kiosk was paired with by scan; otherwise the default."""
+    if "url" in env.get("server", {}):
+        settings._server_source = "environment (KIOSK__SERVER__URL)"
+    elif isinstance(data.get("server"), dict) and "url" in data["server"]:
+        settings._server_source = "kiosk.toml"
+    elif (url := paired_server(settings)) is not None:
+        settings.server.url = url
+        settings._server_source = f"paired by scan ({settings.device.state_dir / PAIRED_FILE})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import platform
 import pwd
@@ -103,7 +104,7 @@ def hardware_info() -> dict[str, Any]:
     }
 
 
-def _explain(exc: errors.ApiError, server: str) -> ProvisionError:
+def _explain(exc: errors.ApiError, server: str, now: dt.datetime | None = None) -> ProvisionError:
     if isinstance(exc, errors.PairingCodeInvalid):
         return ProvisionError(
             "the pairing code is not valid",
@@ -123,7 +124,7 @@ def _explain(exc: errors.ApiError, server: str) -> ProvisionError:
             1,
         )
     if isinstance(exc, errors.Offline):
-        now = dt.datetime.now(dt.UTC)
+        now = now or dt.datetime.now(dt.UTC)
         if "TLS" in str(exc) and now < _CLOCK_SANE_AFTER:
             return ProvisionError(
                 f"TLS to {server} failed and this kiosk's clock says {now:%Y-%m-%d}",
@@ -177,6 +178,71 @@ def provision(
         location_name=pairing.location.name if pairing.location else "",
         replaced_token=had_token,
     )
+
+
+@dataclass(frozen=True)
+class ScanPairResult:
+    server_url: str
+    location_name: str
+    device_id: str
+    token_path: Path
+    paired_path: Path
+
+
+def pair_by_scan(
+    server: str,
+    code: str,
+    *,
+    device_name: str,
+    token_path: Path,
+    state_dir: Path,
+    now: dt.datetime | None = None,
+    client_factory: Callable[[str], LoyaltyClient] | None = None,
+) -> ScanPairResult:
+    """Pairing from the admin's QR shown to the kiosk's own camera (kiosk not paired).
+
+    Same exchange as provision(), but nothing is written under /etc/kiosk (read-only under
+    systemd): the token goes to [device] token path and the server to
+    <state_dir>/paired.json, which load_settings uses when kiosk.toml sets no [server] url.
+    Raises ProvisionError (the words of `kiosk provision`, ProvisionError.kind says which).
+    """
+    from kiosk.config import PAIRED_BY_SCAN, PAIRED_FILE, token_fingerprint
+
+    server = validate_server_url(server)
+    client = (client_factory or _default_client)(server)
+    try:
+        pairing = client.pair(code.strip(), device_name, hardware_info())
+    except errors.ApiError as exc:
+        raise _explain(exc, server, now) from exc
+    location = pairing.location.name if pairing.location else ""
+    paired = {
+        "written_by": PAIRED_BY_SCAN,
+        "server_url": server,
+        "location_name": location,
+        "device_id": pairing.device_id,
+        "paired_at": (now or dt.datetime.now(dt.UTC)).isoformat(),
+        "token_sha256": token_fingerprint(pairing.device_token),
+    }
+    paired_path = Path(state_dir) / PAIRED_FILE
+    # paired.json first: a power cut between the two leaves a fingerprint that matches no
+    # token (ignored, kiosk still unpaired), never a token without its server
+    _write_private(paired_path, json.dumps(paired, indent=2) + "\n")
+    TokenStore(token_path).write(pairing.device_token)
+    return ScanPairResult(server, location, pairing.device_id, Path(token_path), paired_path)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Atomic, 0600 from the first byte (it names the server and the device)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, text.encode("utf-8"))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
 
 
 def _default_client(server: str) -> LoyaltyClient:

@@ -38,9 +38,38 @@ def _load(args: argparse.Namespace):
     try:
         return load_settings(args.config), ""
     except ConfigError as exc:
+        fresh = None if args.strict else _fresh_install(args.config, exc)
+        if fresh is not None:
+            return fresh, ""
         for problem in exc.problems:
             print(f"kiosk run: {problem}", file=sys.stderr)
         return Settings(), "; ".join(str(p) for p in exc.problems)
+
+
+def _fresh_install(path, exc):
+    """No kiosk.toml at all, and the kiosk is unpaired or paired by scan: the defaults.
+
+    Why: a fresh install (install-service, no provision) then shows the pairing screen,
+    and after pairing by scan it starts as a paired kiosk, without anyone writing
+    /etc/kiosk. A kiosk paired any other way keeps "out of service: file not found".
+    """
+    from kiosk.config import default_config_path, load_settings
+
+    if [p.key for p in exc.problems] != ["(file)"] or "not found" not in exc.problems[0].problem:
+        return None
+    try:
+        settings = load_settings(path, must_exist=False)
+    except Exception:  # noqa: BLE001 - e.g. a bad KIOSK__ env value: the usual report
+        return None
+    unpaired = not settings.device.token_path.exists()
+    if unpaired or settings.server_source.startswith("paired by scan"):
+        where = path or default_config_path()
+        print(
+            f"kiosk run: no {where}: defaults, server from {settings.server_source}",
+            file=sys.stderr,
+        )
+        return settings
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,16 +109,21 @@ def _kivy_home(settings) -> str:
 
 
 def _build(settings, bad_config: str, config_path=None):
-    """The real parts, or a bare controller that can only say "out of service"."""
+    """The real parts; not paired: the pairing-by-scan screen with the scanner on;
+    otherwise a bare controller that can only say "out of service"."""
     from kiosk.cli._kiosk_parts import build_kiosk
     from kiosk.flows.controller import KioskController
+    from kiosk.stamping import NotPaired
 
     if not bad_config:
         try:
             return build_kiosk(
                 settings, shop_name=settings.device.name, config_path=config_path
             ), ""
-        except Exception as exc:  # NotPaired, unreadable state dir, ...: say it on screen
+        except NotPaired as exc:
+            log.warning("not paired (%s): waiting for the pairing QR at the camera", exc)
+            return _Unpaired(settings), f"not paired: {exc}"
+        except Exception as exc:  # unreadable state dir, ...: say it on screen
             log.error("cannot start the kiosk: %s", exc)
             bad_config = f"{type(exc).__name__}: {exc}"
     return _OutOfService(KioskController(settings, _NoServices())), bad_config
@@ -112,6 +146,38 @@ class _OutOfService:
 
     def close(self) -> None:
         self.controller.shutdown()
+
+
+class _Unpaired:
+    """An unpaired kiosk: the pairing flow (kiosk.flows.pairing) and the scanner feeding it.
+
+    After a successful pairing the process exits 0 and systemd (Restart=always) starts it
+    again: the next start loads the settings (now with the paired server) and builds the
+    real parts exactly as every boot does. Rebuilding in-process would mean swapping the
+    controller under a running Kivy app and tearing down half-built parts: more code paths
+    that only ever run once per kiosk lifetime.
+    """
+
+    def __init__(self, settings) -> None:
+        from kiosk.flows.pairing import PairingFlow
+
+        self.settings = settings
+        self.controller = PairingFlow(settings)
+        self.scanner = None
+
+    def start(self) -> None:
+        try:
+            from devices.scanner.manager import ScannerManager
+
+            self.scanner = ScannerManager(self.settings.scanner, self.controller.on_scan_event)
+            self.scanner.start()
+        except Exception as exc:  # noqa: BLE001 - the screen still says what to do
+            log.warning("scanner not available, pairing by scan impossible: %s", exc)
+            self.controller.out_of_service(f"scanner not available: {exc}; use 'kiosk provision'")
+
+    def close(self) -> None:
+        if self.scanner is not None:
+            self.scanner.stop()
 
 
 def _serve(parts, reason: str, settings, max_seconds: float) -> int:
@@ -143,6 +209,8 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
         on_first_frame=first_frame,
         on_tick=service.tick,
     )
+    if isinstance(parts, _Unpaired):
+        parts.controller.on_restart = app.stop  # called from the UI tick: Kivy's thread
     if max_seconds:
         Clock.schedule_once(lambda _dt: app.stop(), max_seconds)
     try:
@@ -150,6 +218,13 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     finally:
         service.stop()
         parts.close()
+    result = getattr(parts.controller, "result", None)
+    if result is not None:
+        print(
+            f"kiosk run: paired with {result.location_name or result.server_url}; "
+            "exiting so the service restarts as a paired kiosk",
+            file=sys.stderr,
+        )
     return EX_OK
 
 

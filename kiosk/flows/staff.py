@@ -29,6 +29,7 @@ from kiosk.config import LANGUAGES, Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
 from kiosk.flows.customer import Runner
+from kiosk.flows.hangul import HangulComposer, is_jamo
 from kiosk.flows.staff_gate import LoginGate
 from kiosk.flows.staff_printing import PrintDesk
 from kiosk.flows.staff_states import (
@@ -44,6 +45,7 @@ from kiosk.flows.staff_states import (
 )
 from kiosk.flows.voucher_form import (
     CODE_MODES,
+    COMPOSE_FIELDS,
     SYMBOLOGIES,
     TEXT_FIELDS,
     VALIDITY_KINDS,
@@ -126,6 +128,9 @@ class StaffFlow(StateMachine[ViewState]):
         self._form_state = StaffIssueForm()
         self._form_key = new_idempotency_key()
         self._shown_errors: set[str] = set()
+        self._composer = HangulComposer()  # the Hangul syllable(s) being typed
+        self._composing = ""  # the field they are typed into
+        self._compose_base = ""  # that field's committed text before them
         self.runner: Runner = runner or StaffRunner()
         self._mutex = threading.RLock()
         self._epoch = 0  # bumped when staff mode ends: answers of older calls are dropped
@@ -421,6 +426,8 @@ class StaffFlow(StateMachine[ViewState]):
         )
         self._form_key = new_idempotency_key()
         self._shown_errors = set()
+        self._composer.commit()
+        self._composing = ""
 
     def _today(self):
         return self.clock.now().astimezone().date()
@@ -441,6 +448,9 @@ class StaffFlow(StateMachine[ViewState]):
         state = self._form_state
         if state.busy:
             return
+        if action not in ("key", "backspace"):
+            self._commit()  # focus moved, a toggle, GENERATE: the syllable is final
+            state = self._form_state
         form = state.form
         if action == "back":
             self._menu()
@@ -479,15 +489,53 @@ class StaffFlow(StateMachine[ViewState]):
         name = str(data.get("field") or state.focus)
         if name not in TEXT_FIELDS:
             return
+        char = str(data.get("char", ""))
+        if action == "key" and name in COMPOSE_FIELDS and is_jamo(char):
+            self._compose(name, char)
+            return
+        if action == "backspace" and self._composer.active and self._composing == name:
+            self._show_composed(name, self._composer.backspace())
+            return
+        self._commit()
+        state = self._form_state
         text = state.form.text_of(name)
         if action == "key":
-            text += str(data.get("char", ""))
+            text += char
         elif action == "backspace":
             text = text[:-1]
         else:
             text = str(data.get("text", ""))
         shown = () if name == "search" else (_error_field(name),)
         self._edit(state.form.with_text(name, text), *shown, focus=name)
+
+    # -- Hangul: jamo keys are composed into syllables, shown live in the field -----------------
+
+    def _compose(self, name: str, jamo: str) -> None:
+        """One jamo into the syllable being composed; a full field refuses the key."""
+        if self._composing != name:
+            self._commit()
+            self._composing = name
+            self._compose_base = self._form_state.form.text_of(name)
+        text = self._composer.type(jamo)
+        if len(self._compose_base + text) > TEXT_FIELDS[name]:
+            text = self._composer.backspace()
+        self._show_composed(name, text)
+
+    def _show_composed(self, name: str, composed: str) -> None:
+        form = self._form_state.form.with_text(name, self._compose_base + composed)
+        form = replace(form, composing=min(1, len(composed)))  # the live syllable
+        if not self._composer.active:
+            self._composing = ""
+        shown = () if name == "search" else (_error_field(name),)
+        self._edit(form, *shown, focus=name)
+
+    def _commit(self) -> None:
+        """The composed text stays in the field as typed; only the composing mark ends."""
+        self._composer.commit()
+        self._composing = ""
+        form = self._form_state.form
+        if form.composing:
+            self._form_state = replace(self._form_state, form=replace(form, composing=0))
 
     def _set_validity(self, form: VoucherForm, kind: str) -> None:
         changes: dict[str, Any] = {"validity": kind}
@@ -526,6 +574,7 @@ class StaffFlow(StateMachine[ViewState]):
                 return
 
     def _form_scan(self, scan: ClassifiedScan) -> None:
+        self._commit()  # a scan ends a Hangul syllable like any other input
         form = self._form_state.form
         if scan.kind == ScanKind.CARD:
             self._publish_form(busy=True)

@@ -39,6 +39,8 @@ TEXT_FIELDS: dict[str, int] = {
     "validity_n": 6,
     "search": 64,
 }
+# Fields where Hangul jamo are composed into syllables (codes and numbers take no Korean).
+COMPOSE_FIELDS: tuple[str, ...] = ("title", "description", "search")
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,9 @@ class VoucherForm:
     print_copy: bool = False  # with a customer: also print it (without one it always prints)
     search: str = ""
     images: tuple[str, ...] = field(default=())  # the shop's images to choose from
+    # How many trailing characters of the focused field are a Hangul syllable still being
+    # composed (the screen underlines them); 0 once committed. Never sent.
+    composing: int = 0
 
     # -- editing ---------------------------------------------------------------------------
 

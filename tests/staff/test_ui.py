@@ -185,3 +185,25 @@ def test_estonian_keyboard_types_its_letters_by_touch(host, memory_env):
     host.tap(host.screen.keyboard.keys["staff.key.symbols"])
     host.tap(host.screen.keyboard.keys["!"])
     assert memory_env.flow.state.form.title == "Šokolaad õhtul!"
+
+
+def test_a_korean_title_shows_in_the_cjk_font_on_an_english_screen(host, memory_env):
+    """Text from the form or the server may be Hangul whatever the UI language: the issued
+    screen must not draw it in Roboto (empty boxes)."""
+    from kivy.uix.label import Label
+
+    flow = memory_env.flow
+    host.set_lang("en")
+    flow.begin_unlock()
+    for d in PIN:
+        flow.touch("pin_digit", digit=d)
+    flow.touch("pin_ok")
+    flow.touch("open_issue")
+    flow.touch("focus", field="title")
+    flow.touch("key", char="생일 쿠폰")  # a committed Korean title, as the keyboard gives it
+    flow.touch("set_code_mode", mode="generate")
+    flow.touch("generate")
+    host.sync()
+    titles = [w for w in host.screen.walk() if isinstance(w, Label) and w.text == "생일 쿠폰"]
+    assert titles and all("CJK" in w.font_name for w in titles)
+    flow.close()

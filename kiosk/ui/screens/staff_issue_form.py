@@ -16,6 +16,7 @@ from kivy.core.window import Window
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.label import Label
+from kivy.utils import escape_markup
 
 from kiosk.flows.staff_states import StaffIssueForm
 from kiosk.flows.voucher_form import CODE_MODES, SYMBOLOGIES, VALIDITY_KINDS
@@ -31,6 +32,8 @@ from kiosk.ui.widgets.staff_kit import (
     TEXT,
     StaffScreen,
     button,
+    font_for,
+    has_cjk,
     label,
     paint,
     px,
@@ -107,12 +110,16 @@ class StaffIssueFormScreen(StaffScreen):
         for name, btn in self.fields.items():
             text = form.text_of(name)
             focused = state.focus == name
+            live = form.composing if focused else 0
             if text or focused:
-                btn.text = text + ("|" if focused else "")
+                btn.markup = live > 0
+                btn.text = _field_text(text, live) + ("|" if focused else "")
                 btn.color = TEXT
             else:
+                btn.markup = False
                 btn.text = self.t(PLACEHOLDERS[name])
                 btn.color = MUTED
+            btn.font_name = font_for("ko") if has_cjk(btn.text) else font_for(self.lang)
             btn.background_color = SELECTED if focused else KEY
         for name, lbl in self.error_labels.items():
             err = state.error_for(name)
@@ -219,6 +226,9 @@ class StaffIssueFormScreen(StaffScreen):
             )
             for r in state.results[:4]
         ]
+        for btn in self.result_buttons:  # a Korean or Chinese name in any UI language
+            if has_cjk(btn.text):
+                btn.font_name = font_for("ko")
         return self._row(*self.result_buttons, height=px(44))
 
     def _right(self, state: StaffIssueForm) -> BoxLayout:
@@ -302,3 +312,11 @@ class StaffIssueFormScreen(StaffScreen):
         self.date_label.size_hint_x = 2.4
         caption = label(self.t("staff.form.date"), self.lang, size=17)
         return self._row(caption, self.date_label, *steps)
+
+
+def _field_text(text: str, live: int) -> str:
+    """The field's text; the Hangul syllable still being composed is underlined (markup)."""
+    if live <= 0:
+        return text
+    head, tail = text[:-live], text[-live:]
+    return f"{escape_markup(head)}[u]{escape_markup(tail)}[/u]"

@@ -2,9 +2,11 @@
 
 Why our own and not Kivy's VKeyboard: it must work with no window manager, report keys
 to the flow (which owns the text and validates it at once), and offer the letters of the
-UI languages: Latin for every language, with Estonian's Õ Ä Ö Ü Š Ž; digits and the
-symbols vouchers need (redeem codes use A-Z, 0-9 and '-'). Korean and Chinese staff type
-names and codes in Latin here; their screens and the keyboard's own labels are translated.
+UI languages: Latin for every language, with Estonian's Õ Ä Ö Ü Š Ž; Korean on the 2-set
+(dubeolsik) layer, whose jamo the flow composes into syllables (kiosk/flows/hangul.py);
+digits and the symbols vouchers need (redeem codes use A-Z, 0-9 and '-'). The 한/A key
+switches Latin <-> Hangul on every language's keyboard; Korean screens open on Hangul.
+Chinese has no input method here (pinyin needs a dictionary): see docs/staff.md.
 """
 
 from __future__ import annotations
@@ -14,19 +16,24 @@ from collections.abc import Callable
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
-from kiosk.ui.widgets.staff_kit import KEY, PANEL, SELECTED, button, paint, px
+from kiosk.flows.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT
+from kiosk.ui.widgets.staff_kit import KEY, PANEL, SELECTED, button, font_for, paint, px
 
 LATIN = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"]
 EXTRA = {"et": "õäöüšž"}
 SYMBOLS = ["1234567890", "-_.,:;!?@", "'\"()/&%+#", "€$*=<>"]
+MODES = ("letters", "hangul", "symbols")
+HANGUL_KEY = "staff.key.hangul"  # the 한/A layer switch
 
 KeyHandler = Callable[..., None]
 
 
 def layout_rows(lang: str, mode: str) -> list[str]:
-    """The character rows of one layout: 'letters' (per language) or 'symbols'."""
+    """The character rows of one layout: 'letters' (per language), 'hangul' or 'symbols'."""
     if mode == "symbols":
         return list(SYMBOLS)
+    if mode == "hangul":
+        return ["1234567890", *DUBEOLSIK]
     rows = list(LATIN)
     extra = EXTRA.get(lang, "")
     if extra:
@@ -35,10 +42,15 @@ def layout_rows(lang: str, mode: str) -> list[str]:
     return rows
 
 
-class OnScreenKeyboard(BoxLayout):
-    """Sends on_key("key", char=...), on_key("backspace"), and a Shift / ?123 of its own.
+def default_mode(lang: str) -> str:
+    """Korean staff start on the Hangul layer; everyone else on Latin letters."""
+    return "hangul" if lang == "ko" else "letters"
 
-    Both layouts are built once; Shift relabels the letter keys in place and ?123 swaps
+
+class OnScreenKeyboard(BoxLayout):
+    """Sends on_key("key", char=...), on_key("backspace"), and a Shift / ?123 / 한/A of its own.
+
+    All layouts are built once; Shift relabels the letter keys in place and ?123 / 한/A swap
     the layout, so a keystroke never rebuilds forty buttons.
     """
 
@@ -57,18 +69,27 @@ class OnScreenKeyboard(BoxLayout):
         self.on_key = on_key
         self.translate = translate
         self.lang = lang
-        self.mode = "letters"
-        self.shift = True  # titles start with a capital
-        self._layouts = {m: self._build(m) for m in ("letters", "symbols")}
+        self.mode = default_mode(lang)
+        self.alpha = self.mode  # the letter layer ?123 returns to
+        self.shift = self.mode == "letters"  # titles start with a capital; Hangul has none
+        self._layouts = {m: self._build(m) for m in MODES}
         self._letter_keys = [b for b in self._layouts["letters"][1] if b.text.isalpha()]
+        self._jamo_keys = self._jamo_labels()
         self.keys: dict[str, Button] = {}
         self._show()
+
+    def _jamo_labels(self) -> list[tuple[Button, str, str]]:
+        """Each jamo key with its plain and shifted label (ㅂ/ㅃ, ㅐ/ㅒ, ...)."""
+        keys = [b for b in self._layouts["hangul"][1] if not b.text.isdigit()]
+        plain, shifted = "".join(DUBEOLSIK), "".join(DUBEOLSIK_SHIFT)
+        return list(zip(keys, plain, shifted, strict=False))
 
     def _build(self, mode: str) -> tuple[BoxLayout, list[Button], dict[str, Button]]:
         box = BoxLayout(orientation="vertical", spacing=px(6))
         chars: list[Button] = []
         specials: dict[str, Button] = {}
         rows = layout_rows(self.lang, mode)
+        font = font_for("ko") if mode == "hangul" else None
         for i, row in enumerate(rows):
             line = BoxLayout(spacing=px(6))
             last = i == len(rows) - 1
@@ -76,7 +97,7 @@ class OnScreenKeyboard(BoxLayout):
                 specials["staff.key.shift"] = self._special("staff.key.shift", self._toggle_shift)
                 line.add_widget(specials["staff.key.shift"])
             for ch in row:
-                chars.append(self._char_key(ch))
+                chars.append(self._char_key(ch, font=font))
                 line.add_widget(chars[-1])
             if last:
                 specials["staff.key.back"] = self._special(
@@ -84,22 +105,34 @@ class OnScreenKeyboard(BoxLayout):
                 )
                 line.add_widget(specials["staff.key.back"])
             box.add_widget(line)
+        box.add_widget(self._bottom(mode, chars, specials))
+        return box, chars, specials
+
+    def _bottom(self, mode: str, chars: list[Button], specials: dict[str, Button]) -> BoxLayout:
         bottom = BoxLayout(spacing=px(6))
         other = "staff.key.letters" if mode == "symbols" else "staff.key.symbols"
-        specials[other] = self._special(other, self._toggle_mode, size_hint_x=0.2)
+        specials[other] = self._special(other, self._toggle_mode, size_hint_x=0.16)
         bottom.add_widget(specials[other])
+        space_x = 0.6
+        if mode != "symbols":
+            switch = self._special(HANGUL_KEY, self._toggle_hangul, size_hint_x=0.14)
+            switch.font_name = font_for("ko")  # 한 needs the CJK font in every language
+            specials[HANGUL_KEY] = switch
+            bottom.add_widget(switch)
+            space_x = 0.5
         space = self._special("staff.key.space", lambda: self.on_key("key", char=" "))
-        space.size_hint_x = 0.6
+        space.size_hint_x = space_x
         specials[" "] = space
         bottom.add_widget(space)
         for ch in "-.":
             chars.append(self._char_key(ch, size_hint_x=0.1))
             bottom.add_widget(chars[-1])
-        box.add_widget(bottom)
-        return box, chars, specials
+        return bottom
 
-    def _char_key(self, ch: str, **kw) -> Button:
+    def _char_key(self, ch: str, font: str | None = None, **kw) -> Button:
         btn = button(ch, self.lang, lambda: None, size=26, color=KEY, **kw)
+        if font:
+            btn.font_name = font
         btn.bind(on_release=lambda b: self._type(b.text))
         return btn
 
@@ -111,8 +144,11 @@ class OnScreenKeyboard(BoxLayout):
         box, chars, specials = self._layouts[self.mode]
         for btn in self._letter_keys:
             btn.text = btn.text.upper() if self.shift else btn.text.lower()
-        shift = self._layouts["letters"][2]["staff.key.shift"]
-        shift.background_color = SELECTED if self.shift else KEY
+        for btn, plain, shifted in self._jamo_keys:
+            btn.text = shifted if self.shift else plain
+        for mode in ("letters", "hangul"):
+            shift = self._layouts[mode][2]["staff.key.shift"]
+            shift.background_color = SELECTED if self.shift else KEY
         if box.parent is not self:
             self.clear_widgets()
             self.add_widget(box)
@@ -120,8 +156,8 @@ class OnScreenKeyboard(BoxLayout):
 
     def _type(self, ch: str) -> None:
         self.on_key("key", char=ch)
-        if self.shift and self.mode == "letters" and ch.isalpha():
-            self.shift = False  # one capital, like a phone keyboard
+        if self.shift and self.mode != "symbols" and ch.isalpha():
+            self.shift = False  # one capital (or one tense consonant), like a phone keyboard
             self._show()
 
     def _toggle_shift(self) -> None:
@@ -129,7 +165,13 @@ class OnScreenKeyboard(BoxLayout):
         self._show()
 
     def _toggle_mode(self) -> None:
-        self.mode = "symbols" if self.mode == "letters" else "letters"
+        self.mode = "symbols" if self.mode != "symbols" else self.alpha
+        self._show()
+
+    def _toggle_hangul(self) -> None:
+        """한/A: Latin <-> Hangul. Shift is dropped (a Hangul word has no capital)."""
+        self.mode = self.alpha = "letters" if self.mode == "hangul" else "hangul"
+        self.shift = False
         self._show()
 
     def set_shift(self, on: bool) -> None:
@@ -138,4 +180,4 @@ class OnScreenKeyboard(BoxLayout):
             self._show()
 
 
-__all__ = ["OnScreenKeyboard", "layout_rows"]
+__all__ = ["HANGUL_KEY", "OnScreenKeyboard", "default_mode", "layout_rows"]

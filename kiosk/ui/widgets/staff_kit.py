@@ -71,6 +71,20 @@ def font_for(lang: str) -> str:
     return "Roboto"
 
 
+def has_cjk(text: str) -> bool:
+    """Hangul or Han in any UI language needs the CJK font (Roboto has no glyphs)."""
+    return any(
+        0x1100 <= o <= 0x11FF or 0x2E80 <= o <= 0xD7AF or 0xF900 <= o <= 0xFFEF
+        for o in map(ord, text)
+    )
+
+
+def font_for_text(text: str, lang: str) -> str:
+    """The UI language's font, or the CJK font when the text itself (a voucher title, a
+    customer's name from the server) holds Hangul or Han."""
+    return font_for("ko") if has_cjk(text) else font_for(lang)
+
+
 def paint(widget: Widget, rgba: tuple[float, ...]) -> Widget:
     """Give a layout a solid background that follows its size."""
     with widget.canvas.before:
@@ -95,7 +109,7 @@ def label(
     """A wrapped label; with `height` it is fixed-height (rows of a form)."""
     lbl = Label(
         text=text,
-        font_name=font_for(lang),
+        font_name=font_for_text(text, lang),
         font_size=px(size),
         color=color,
         halign=halign,
@@ -123,7 +137,7 @@ def button(
     """A big flat touch button; `selected` marks the chosen option of a group."""
     btn = Button(
         text=text,
-        font_name=font_for(lang),
+        font_name=font_for_text(text, lang),
         font_size=px(size),
         background_normal="",
         background_down="",

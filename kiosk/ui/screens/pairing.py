@@ -1,0 +1,28 @@
+"""Not paired yet: show the shop admin's pairing QR to the camera (kiosk.flows.pairing).
+
+Big words say what to do or what went wrong; the small line below is for the technician.
+"""
+
+from __future__ import annotations
+
+from kiosk.ui import theme
+from kiosk.ui.screens._base import KioskScreen, load_kv
+
+load_kv(__file__)
+
+_COLOR = {"failed": theme.WARN, "paired": theme.GOOD}
+
+
+class PairingScreen(KioskScreen):
+    def __init__(self, **kw) -> None:
+        kw.setdefault("name", "pairing")
+        super().__init__(**kw)
+
+    def render(self, state) -> None:
+        paired = state.phase == "paired"
+        self.ids.title.text = self.t("pair.paired_title" if paired else "pair.title")
+        self.ids.title.color = _COLOR.get(state.phase, theme.TEXT)
+        self.ids.body.text = self.t(state.message or "pair.body", **dict(state.values))
+        self.ids.body.color = _COLOR.get(state.phase, theme.TEXT)
+        self.ids.hint.text = self.t("pair.restarting" if paired else "pair.hint")
+        self.ids.detail.text = state.detail[:400]
