@@ -2,6 +2,11 @@
 and print every read (with --json: one JSON object a line: text, symbology, source, ms,
 kind). Exit 0 when something was read, 1 when nothing was, 69 when the source is missing,
 78 on a bad config.
+
+--preview (with --camera or --video) opens a Kivy window with the newest frame and the
+last read drawn over it (kiosk/ui/scan_preview.py) when there is a display: DISPLAY,
+WAYLAND_DISPLAY or an explicit SDL_VIDEODRIVER (kmsdrm on a Pi console; offscreen in
+tests). Reads are printed as without it; Esc or closing the window ends the run.
 """
 
 from __future__ import annotations
@@ -31,13 +36,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     src.add_argument("--hid", metavar="DEV", help="keyboard-wedge scanner as VID:PID or event path")
     p.add_argument("--json", action="store_true", help="one JSON object a line")
     p.add_argument("--formats", help="comma-separated symbologies (default: the config's)")
-    p.add_argument("--seconds", type=float, default=0, help="live sources: stop after this long")
+    p.add_argument(
+        "--seconds", type=float, default=0, help="live sources and --preview: stop after this long"
+    )
     p.add_argument("--count", type=int, default=0, help="live sources: stop after this many reads")
     p.add_argument(
         "--preview",
         action="store_true",
-        help="camera: show a live preview window (needs a display and OpenCV GUI)",
+        help="camera / video: a live window with the decode overlay (needs a display)",
     )
+    # tests: screenshots + overlay text into this folder while the preview runs
+    p.add_argument("--preview-shots", type=Path, default=None, help=argparse.SUPPRESS)
 
 
 def _emit(
@@ -80,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
         settings = settings.model_copy(
             update={"formats": [f.strip() for f in args.formats.split(",")]}
         )
+    args.preview = _preview_wanted(args)
     if args.images is not None:
         return _images(args, settings)
     if args.video is not None:
@@ -112,9 +122,10 @@ def _images(args: argparse.Namespace, settings: Any) -> int:
 
 
 def _video(args: argparse.Namespace, settings: Any) -> int:
-    """Every frame in order (a test tool: no frame dropped), debounced in video time."""
-    from devices.scanner.debounce import Debouncer
-    from devices.scanner.manager import pipeline_for
+    """Every frame in order (a test tool: no frame dropped), debounced in video time.
+
+    With a preview the frames are paced at the file's fps (a technician watches them) on a
+    worker thread, while the window runs on this one."""
     from devices.scanner.sources import SourceError, VideoFileSource
 
     src = VideoFileSource(args.video)
@@ -123,20 +134,72 @@ def _video(args: argparse.Namespace, settings: Any) -> int:
     except SourceError as exc:
         print(f"kiosk scan-test: {exc}", file=sys.stderr)
         return EX_UNAVAILABLE
+    if not args.preview:
+        return EX_OK if _video_frames(args, settings, src) else EX_FAIL
+    from kiosk.ui.scan_preview import PreviewFeed, run_preview
+
+    feed, stop, result = PreviewFeed(), threading.Event(), [0]
+    feed.status = f"video {args.video.name}"
+
+    def play() -> None:
+        feed.ready.wait(30)  # from its first frame on: the window takes a moment to open
+        result[0] = _video_frames(args, settings, src, feed=feed, stop=stop)
+        feed.status = f"end of video {args.video.name}"
+
+    worker = threading.Thread(target=play, name="scan-test video", daemon=True)
+    started = time.monotonic()
+    worker.start()
+
+    def tick() -> None:
+        if args.seconds and time.monotonic() - started >= args.seconds:
+            feed.finished = True
+
+    try:
+        run_preview(feed, tick, args.preview_shots)
+    finally:
+        stop.set()
+        feed.ready.set()
+        worker.join(5)
+    return EX_OK if result[0] else EX_FAIL
+
+
+def _video_frames(
+    args: argparse.Namespace,
+    settings: Any,
+    src: Any,
+    *,
+    feed: Any = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """Decode every frame of an open video file; the number of reads printed."""
+    from devices.scanner.debounce import Debouncer
+    from devices.scanner.manager import pipeline_for
+
     pipeline, debounce = pipeline_for(settings), Debouncer(settings.debounce_s)
     period = src._period
     index = reads = 0
-    while (item := src.read()) is not None:
-        t0 = time.perf_counter()
-        found = pipeline.decode(item[0])
-        ms = (time.perf_counter() - t0) * 1000
-        for r in found:
-            if debounce.accept(r.text, at=index * period):
-                _emit(args, settings, r.text, r.symbology, item[1], ms, frame=index)
-                reads += 1
-        index += 1
-    src.close()
-    return EX_OK if reads else EX_FAIL
+    next_at = time.monotonic()
+    try:
+        while (item := src.read()) is not None:
+            if stop is not None and stop.is_set():
+                break
+            t0 = time.perf_counter()
+            found = pipeline.decode(item[0])
+            ms = (time.perf_counter() - t0) * 1000
+            for r in found:
+                if feed is not None:
+                    feed.on_read(r.text, r.symbology, ms, r.box, item[0])
+                if debounce.accept(r.text, at=index * period):
+                    _emit(args, settings, r.text, r.symbology, item[1], ms, frame=index)
+                    reads += 1
+            index += 1
+            if feed is not None and stop is not None:
+                feed.on_frame(item[0])
+                next_at += period
+                stop.wait(max(0.0, next_at - time.monotonic()))
+    finally:
+        src.close()
+    return reads
 
 
 def _live(args: argparse.Namespace, settings: Any) -> int:
@@ -169,24 +232,41 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
             done.set()
 
     manager = ScannerManager(settings, on_event)
+    feed = None
+    if args.preview and manager.camera is not None:
+        from kiosk.ui.scan_preview import PreviewFeed
+
+        feed = PreviewFeed()
+        _tap_reads(manager.camera, feed)
     manager.start()
     last_status: dict[str, str] = {}
     ever_ok = False
-    preview = _Preview() if args.preview and args.camera is not None else None
+
+    def tick() -> bool:
+        """One look at the manager: status lines, the preview's frame, stop conditions."""
+        nonlocal last_status, ever_ok
+        if done.is_set() or (args.seconds and time.monotonic() - started >= args.seconds):
+            if feed is not None:
+                feed.finished = True
+            return False
+        status = manager.status()
+        ever_ok = ever_ok or "ok" in status.values()
+        if status != last_status:
+            print("status: " + ", ".join(f"{k}={v}" for k, v in status.items()), file=sys.stderr)
+            last_status = status
+        if feed is not None and manager.camera is not None:
+            feed.on_frame(manager.camera.last_frame)
+            feed.status = ", ".join(f"{k} {v}" for k, v in status.items())
+        return True
+
     try:
-        while not done.is_set():
-            if args.seconds and time.monotonic() - started >= args.seconds:
-                break
-            status = manager.status()
-            ever_ok = ever_ok or "ok" in status.values()
-            if status != last_status:
-                print(
-                    "status: " + ", ".join(f"{k}={v}" for k, v in status.items()), file=sys.stderr
-                )
-                last_status = status
-            if preview and manager.camera is not None:
-                preview.show(manager.camera.last_frame)
-            done.wait(0.05)
+        if feed is not None:
+            from kiosk.ui.scan_preview import run_preview
+
+            run_preview(feed, tick, args.preview_shots)
+        else:
+            while tick():
+                done.wait(0.05)
     finally:
         manager.stop()
     if count:
@@ -194,25 +274,52 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
     return EX_FAIL if ever_ok else EX_UNAVAILABLE  # never opened: the device is missing
 
 
-class _Preview:
-    """A live window when a display and OpenCV's GUI are there; otherwise one clear note."""
+def _tap_reads(camera: Any, feed: Any) -> None:
+    """Every raw read (each frame, before debounce, with its box) also goes to the preview."""
+    on_read = camera.on_read
 
-    def __init__(self) -> None:
-        self.ok = bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-        if not self.ok:
-            print("scan-test: no display, no preview window", file=sys.stderr)
+    def both(read: Any, origin: str, ms: float) -> None:
+        feed.on_read(read.text, read.symbology, ms, read.box)
+        on_read(read, origin, ms)
 
-    def show(self, frame: Any) -> None:
-        if not self.ok or frame is None:
-            return
-        import cv2
+    camera.on_read = both
 
-        try:
-            cv2.imshow("kiosk scan-test", frame)
-            cv2.waitKey(1)
-        except cv2.error:
-            self.ok = False
-            print(
-                "scan-test: this OpenCV has no GUI (headless build): no preview window",
-                file=sys.stderr,
-            )
+
+def _preview_wanted(args: argparse.Namespace) -> bool:
+    """--preview and somewhere to show it; otherwise one clear note and reads as usual."""
+    if not args.preview:
+        return False
+    if args.camera is None and args.video is None:
+        print("scan-test: --preview works with --camera and --video only", file=sys.stderr)
+        return False
+    from kiosk.ui.window import headless
+
+    if headless() and not os.environ.get("SDL_VIDEODRIVER") and _on_linux_console():
+        os.environ["SDL_VIDEODRIVER"] = "kmsdrm"  # a Pi's console, no desktop: draw on KMS
+    if headless() and not os.environ.get("SDL_VIDEODRIVER"):
+        print(
+            "scan-test: no display (DISPLAY, WAYLAND_DISPLAY or SDL_VIDEODRIVER=kmsdrm unset): "
+            "no preview window; printing reads only",
+            file=sys.stderr,
+        )
+        return False
+    from kiosk.ui.window import prepare_window
+
+    # Kivy's default log mode swallows sys.stderr (our status lines); MIXED leaves it alone
+    os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
+    os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")  # no INFO banner on import
+    prepare_window(960, 640)
+    return True
+
+
+def _on_linux_console() -> bool:
+    """Typed on a text console (/dev/ttyN) of a machine with a DRM card: the technician
+    sits at the Pi's own screen, so KMS can show the window (over ssh: a pts, no)."""
+    import glob
+    import re
+
+    try:
+        tty = os.ttyname(sys.stdin.fileno())
+    except (OSError, ValueError):
+        return False
+    return bool(re.fullmatch(r"/dev/tty\d+", tty)) and bool(glob.glob("/dev/dri/card*"))

@@ -7,19 +7,15 @@ English only on purpose: it is the technician's screen, in the same words as
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from kivy.clock import Clock
-from kivy.graphics.texture import Texture
 from kivy.metrics import dp, sp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
-from kivy.uix.image import Image
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
 from kiosk.appliance.technician import SCREEN, TechnicianView
+from kiosk.ui.widgets.live_preview import LivePreview
 from kiosk.ui.widgets.staff_kit import (
     ERROR,
     KEY,
@@ -148,7 +144,7 @@ class TechnicianScreen(StaffScreen):
             self.buttons[action] = b
             side.add_widget(b)
         if state.preview is not None:
-            self.live = LivePreview(state.preview)
+            self.live = LivePreview(state.preview, PREVIEW_PERIOD_S)
             side.add_widget(self.live)
         scan = state.last_scan or "scan a code to test the reader"
         side.add_widget(fit_label(f"Last scan: {scan}", 16, TEXT))
@@ -219,36 +215,3 @@ def fit_label(text: str, size: float, color, *, font: str = "Roboto") -> Label:
 def scroll_to_end(scroll: ScrollView) -> None:
     """Show the newest log lines (the bottom) once the layout is done."""
     Clock.schedule_once(lambda _dt: setattr(scroll, "scroll_y", 0), 0)
-
-
-class LivePreview(Image):
-    """The camera's newest frame, 5 times a second, in ONE reused texture (a texture per
-    frame grows GPU memory until the kiosk is killed; FIELD-NOTES)."""
-
-    def __init__(self, frame_source: Callable[[], Any], **kw: Any) -> None:
-        super().__init__(fit_mode="contain", **kw)
-        self.frame_source = frame_source
-        self.frames_shown = 0
-        self._texture: Texture | None = None
-        self._event = Clock.schedule_interval(self.update, PREVIEW_PERIOD_S)
-        self.update()
-
-    def update(self, *_a: Any) -> None:
-        try:
-            frame = self.frame_source()
-        except Exception:  # a preview must never take the technician screen down
-            return
-        if frame is None:
-            return
-        h, w = frame.shape[:2]
-        fmt = "luminance" if frame.ndim == 2 else "bgr"
-        if self._texture is None or tuple(self._texture.size) != (w, h):
-            self._texture = Texture.create(size=(w, h), colorfmt=fmt)
-            self._texture.flip_vertical()  # camera rows run top-down, GL bottom-up
-            self.texture = self._texture
-        self._texture.blit_buffer(frame.tobytes(), colorfmt=fmt, bufferfmt="ubyte")
-        self.canvas.ask_update()
-        self.frames_shown += 1
-
-    def stop(self) -> None:
-        self._event.cancel()

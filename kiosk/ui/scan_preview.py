@@ -1,0 +1,218 @@
+"""`kiosk scan-test --preview`: a live window of the camera (or video) with a decode overlay.
+
+Why Kivy: the design card fixes opencv-python-headless (no cv2.imshow), and Kivy is
+already how the kiosk draws, on X11, Wayland and a Pi's KMS console alike. The decode
+threads publish into a PreviewFeed (plain Python, thread-safe); the window polls it on
+Kivy's clock, so nothing here slows the decode path. Import only after
+kiosk.ui.window.prepare_window().
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.graphics import Color, Line
+from kivy.metrics import sp
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.label import Label
+
+from kiosk.ui.widgets.live_preview import Box, LivePreview
+
+FPS = 20  # what a technician needs to aim a phone; the camera itself runs at 15-30
+BOX_TTL_S = 0.6  # a code's box stays this long after its last read (reads come per frame)
+GREEN = (0.2, 0.95, 0.35, 1)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The last decode, as the overlay draws it."""
+
+    text: str
+    symbology: str
+    ms: float
+    box: Box | None
+    at: float
+    frame: Any = None  # the frame it was read in, when known: its box is drawn on that one only
+
+
+class PreviewFeed:
+    """Where decode threads leave the newest frame and read; the window takes them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.frame: Any = None
+        self.read: Shown | None = None
+        self.recent: deque[Shown] = deque(maxlen=8)  # to match a read to the frame on screen
+        self.reads = 0
+        self.status = "starting"
+        self.finished = False  # the app should close (count reached, --seconds...)
+        self.ready = threading.Event()  # the window is up: a clip starts playing then
+
+    def on_frame(self, frame: Any) -> None:
+        self.frame = frame  # one reference swap: atomic, never copied
+
+    def on_read(
+        self, text: str, symbology: str, ms: float, box: Box | None, frame: Any = None
+    ) -> None:
+        with self._lock:
+            self.read = Shown(text, symbology, ms, box, time.monotonic(), frame)
+            self.recent.append(self.read)
+            self.reads += 1
+
+    def read_for(self, frame: Any) -> Shown | None:
+        """The newest read made in `frame` (or of unknown frame: a live camera), if any."""
+        with self._lock:
+            for shown in reversed(self.recent):
+                if shown.frame is None or shown.frame is frame:
+                    return shown
+        return None
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """One printable line (control bytes as ·), long payloads cut in the middle."""
+    line = "".join(c if c.isprintable() else "·" for c in text)
+    if len(line) <= limit:
+        return line
+    half = (limit - 1) // 2
+    return line[:half] + "…" + line[-half:]
+
+
+class PreviewRoot(FloatLayout):
+    """The frame, filling the window, with the decode overlay on top."""
+
+    def __init__(self, feed: PreviewFeed, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.feed = feed
+        self.live = LivePreview(lambda: feed.frame, None)  # stepped by tick() below
+        self.add_widget(self.live)
+        self.caption = self._label(top=True, size=22, color=GREEN)
+        self.footer = self._label(top=False, size=16, color=(0.9, 0.9, 0.9, 1))
+        with self.canvas.after:
+            self._box_color = Color(*GREEN)
+            self._box = Line(rectangle=(0, 0, 0, 0), width=3)
+        self._event = Clock.schedule_interval(self.tick, 1 / FPS)
+
+    def _label(self, *, top: bool, size: float, color: tuple) -> Label:
+        lbl = Label(
+            font_size=sp(size),
+            color=color,
+            halign="left",
+            valign="top" if top else "bottom",
+            size_hint=(1, None),
+            height=sp(size) * 2.4,
+            pos_hint={"top": 1} if top else {"y": 0},
+            padding=(sp(10), sp(6)),
+            outline_width=2,
+            outline_color=(0, 0, 0, 1),
+        )
+        lbl.bind(size=lambda w, v: setattr(w, "text_size", v))
+        self.add_widget(lbl)
+        return lbl
+
+    def tick(self, *_a: Any) -> None:
+        """The newest frame, then the overlay for it, in the same UI frame."""
+        self.live.update()
+        self.update_overlay()
+
+    def update_overlay(self, *_a: Any) -> None:
+        read = self.feed.read
+        if read is None:
+            self.caption.text = "no code read yet: hold a code in front of the camera"
+        else:
+            self.caption.text = (
+                f"{read.symbology.upper()}  ·  {read.ms:.1f} ms  ·  {shorten(read.text)}"
+            )
+        self.footer.text = (
+            f"{self.feed.status}  ·  frames {self.live.frames_shown}  ·  "
+            f"reads {self.feed.reads}  ·  Esc closes"
+        )
+        here = self.feed.read_for(self.live.frame)
+        fresh = (
+            here is not None and here.box is not None and time.monotonic() - here.at <= BOX_TTL_S
+        )
+        rect = self.live.frame_to_window(here.box) if fresh else None
+        self._box_color.a = 1 if rect else 0
+        self._box.rectangle = rect or (0, 0, 0, 0)
+
+    def stop(self) -> None:
+        self._event.cancel()
+        self.live.stop()
+
+
+class ScanPreviewApp(App):
+    """The window; `tick()` runs 20 times a second on the UI thread (stop checks, status)."""
+
+    title = "kiosk scan-test"
+
+    def __init__(
+        self, feed: PreviewFeed, tick: Callable[[], None], shots: Path | None = None
+    ) -> None:
+        super().__init__()
+        self.feed, self.tick, self.shots = feed, tick, shots
+        self.root_widget: PreviewRoot | None = None
+        self._shot_n = 0
+
+    def build(self) -> PreviewRoot:
+        self.tick()  # the status is there from the first frame on
+        self.root_widget = PreviewRoot(self.feed)
+        self.root_widget.update_overlay()
+        Window.bind(on_keyboard=self._on_key)
+        Clock.schedule_interval(self._tick, 1 / FPS)
+        if self.shots is not None:
+            self.shots.mkdir(parents=True, exist_ok=True)
+            Clock.schedule_interval(self._shot, 0.7)
+        return self.root_widget
+
+    def _on_key(self, _w: Any, key: int, *_a: Any) -> bool:
+        if key == 27:  # Esc
+            self.stop()
+            return True
+        return False
+
+    def _tick(self, _dt: float) -> None:
+        self.tick()
+        if self.feed.finished:
+            self.stop()
+
+    def _shot(self, _dt: float) -> None:
+        """Test hook: numbered screenshots and what the overlay said when each was taken."""
+        root = self.root_widget
+        if root is None or self._shot_n >= 8:
+            return
+        path = self.shots / f"shot-{self._shot_n}.png"
+        written = Window.screenshot(name=str(path.with_name(path.stem + "_.png")))
+        Path(written).replace(path)
+        self._shot_n += 1
+        stats = {
+            "shots": self._shot_n,
+            "caption": root.caption.text,
+            "footer": root.footer.text,
+            "frames_shown": root.live.frames_shown,
+            "textures_created": root.live.textures_created,
+            "box_visible": root._box_color.a > 0,
+            "window": list(Window.size),
+        }
+        (self.shots / f"shot-{self._shot_n - 1}.json").write_text(json.dumps(stats))
+
+    def on_start(self) -> None:
+        self.feed.ready.set()
+
+    def on_stop(self) -> None:
+        self.feed.ready.set()  # nobody waits for a window that is gone
+        if self.root_widget is not None:
+            self.root_widget.stop()
+
+
+def run_preview(feed: PreviewFeed, tick: Callable[[], None], shots: Path | None = None) -> None:
+    """Blocks on the UI thread until Esc, the window is closed, or feed.finished."""
+    ScanPreviewApp(feed, tick, shots).run()
