@@ -14,12 +14,12 @@ import logging
 import os
 import select
 import struct
-import threading
 from collections.abc import Callable
 from typing import Protocol
 
 from devices.scanner.backoff import Backoff, retry_status
 from devices.scanner.keymap import KeyDecoder
+from devices.scanner.reader_thread import ReaderThread
 
 log = logging.getLogger(__name__)
 EVENT = struct.Struct("llHHi")  # struct input_event: timeval (sec, usec), type, code, value
@@ -70,7 +70,7 @@ def find_evdev(vid_pid: str) -> InputDeviceLike:
     raise DeviceNotFound(f"no input device {vid_pid} (unplugged, or user not in 'input' group?)")
 
 
-class HidScanner:
+class HidScanner(ReaderThread):
     def __init__(
         self,
         device: str,
@@ -85,20 +85,7 @@ class HidScanner:
         self.finder = finder
         self.keys = KeyDecoder(max_length)
         self.backoff = backoff or Backoff()
-        self.name = f"hid:{device}"
-        self.status = "starting"
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 3.0) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout)
+        super().__init__(f"hid:{device}")
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -8,12 +8,12 @@ kiosk must notice, say so in the status, and pick the device up again by itself.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
 from devices.scanner.backoff import Backoff, retry_status
 from devices.scanner.framing import LineFramer
+from devices.scanner.reader_thread import ReaderThread
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ def parse_terminator(value: str) -> bytes:
     return value.encode("utf-8").decode("unicode_escape").encode("latin-1")
 
 
-class SerialScanner:
+class SerialScanner(ReaderThread):
     def __init__(
         self,
         port: str,
@@ -40,20 +40,7 @@ class SerialScanner:
         self.baudrate = baudrate
         self.framer = LineFramer(parse_terminator(terminator), idle_gap_ms / 1000, max_length)
         self.backoff = backoff or Backoff()
-        self.name = f"serial:{port}"
-        self.status = "starting"
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 3.0) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout)
+        super().__init__(f"serial:{port}")
 
     def _run(self) -> None:
         import serial
