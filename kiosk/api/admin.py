@@ -6,8 +6,6 @@ lives here because kiosk/api is the only place in the kiosk that speaks HTTP.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -26,16 +24,3 @@ class AdminClient:
         if r.status_code >= 400:
             raise RuntimeError(f"admin {method} {path}: HTTP {r.status_code}")
         return r.json() if r.content else None
-
-    def wait_until_up(self, timeout: float, alive: Callable[[], bool] = lambda: True) -> bool:
-        """Poll /openapi.json until the server answers; False when `alive()` turns False
-        (the server process died) or the time is up."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and alive():
-            try:
-                if self._http.get(self.base_url + "/openapi.json", timeout=0.5).ok:
-                    return True
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        return False

@@ -8,11 +8,7 @@ talks to the device API through kiosk.api.
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +16,7 @@ from typing import Any
 from kiosk.api.admin import AdminClient
 from kiosk.api.client import LoyaltyClient, new_idempotency_key
 from kiosk.appliance.token_store import TokenStore
+from refserver.process import ServerProcess, free_port
 
 LANGS = ("en", "ko", "zh", "et")
 FIRST_NAMES = {"en": "Mari", "ko": "지민", "zh": "小明", "et": "Jaan"}
@@ -36,18 +33,12 @@ PROGRAM = {
 STAFF_PIN = "2468"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class DemoShop:
     folder: Path
     port: int = field(default_factory=free_port)
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(18))
-    proc: subprocess.Popen | None = None
+    server: ServerProcess | None = None
     cards: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> {id, token}
     device_token: str = ""
 
@@ -61,38 +52,20 @@ class DemoShop:
     # -- server -------------------------------------------------------------------------
 
     def start(self, timeout: float = 30.0) -> DemoShop:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        log = open(self.folder / "server.log", "ab")  # noqa: SIM115 - lives with the process
-        cmd = [
-            sys.executable,
-            "-m",
-            "kiosk",
-            "server",
-            "--port",
-            str(self.port),
-            "--db",
-            str(self.folder / "shop.sqlite"),
-            "--log-level",
-            "warning",
-        ]
-        env = {**os.environ, "REFSERVER_ADMIN_TOKEN": self.admin_token}
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+        self.server = ServerProcess(
+            self.folder / "shop.sqlite",
+            port=self.port,
+            log_path=self.folder / "server.log",
+            args=["--log-level", "warning"],
+            env={"REFSERVER_ADMIN_TOKEN": self.admin_token},  # not on the command line
+        )
+        self.server.start(timeout)
         self._admin = AdminClient(self.url, self.admin_token)
-        if self._admin.wait_until_up(timeout, alive=lambda: self.proc.poll() is None):
-            return self
-        if self.proc.poll() is not None:
-            raise RuntimeError(f"the demo server exited; see {self.folder / 'server.log'}")
-        raise RuntimeError("the demo server did not start in time")
+        return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc = None
+        if self.server is not None:
+            self.server.stop()
 
     def admin(self, method: str, path: str, body: Any = None) -> Any:
         return self._admin.call(method, path, body)

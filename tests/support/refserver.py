@@ -6,22 +6,13 @@ outside checks use. Restartable (stop/start keep the database) for offline tests
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import requests
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from refserver.process import ServerProcess, free_port  # noqa: F401 - re-exported for tests
 
 
 @dataclass
@@ -30,53 +21,23 @@ class RefServer:
     admin_token: str = "test-admin-token"
     port: int = field(default_factory=free_port)
     extra_args: list[str] = field(default_factory=list)
-    proc: subprocess.Popen | None = None
+    proc: ServerProcess | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 20.0) -> RefServer:
-        cmd = [
-            sys.executable,
-            "-m",
-            "kiosk",
-            "server",
-            "--port",
-            str(self.port),
-            "--db",
-            str(self.db),
-            "--admin-token",
-            self.admin_token,
-            *self.extra_args,
-        ]
-        log = open(self.db.with_suffix(".log"), "ab")  # noqa: SIM115 - lives with the process
-        self.proc = subprocess.Popen(
-            cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy()
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"refserver exited: {self.db.with_suffix('.log').read_text()[-2000:]}"
-                )
-            try:
-                if requests.get(self.url + "/openapi.json", timeout=0.5).ok:
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("refserver did not start in time")
+        if self.proc is None:
+            self.proc = ServerProcess(
+                self.db, port=self.port, args=["--admin-token", self.admin_token, *self.extra_args]
+            )
+        self.proc.start(timeout)
+        return self
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc = None
+        if self.proc is not None:
+            self.proc.stop()
 
     def admin(self, method: str, path: str, json: Any = None) -> Any:
         """Call the admin API (X-Admin-Token); raise on a non-2xx answer."""
