@@ -1,0 +1,331 @@
+"""Where the kiosk's resident memory goes, stage by stage, next to a bare Kivy window.
+
+Each measured program runs in its own child process, so the parent's reference server
+client (refserver imports FastAPI) never counts. Per stage it prints RSS, its anonymous
+part (cannot be reclaimed: no swap on the appliance) and the delta; at the end the RSS of
+the kiosk process grouped by mapping (GL driver, malloc heap, anonymous, OpenCV/numpy,
+...), the heavy packages loaded, and the FreeType faces Kivy opened (one per distinct
+font size and weight; a Noto Sans CJK face costs ~2.6 MiB).
+
+Run: .venv/bin/python bench/memory.py [--scans 100] [--tracemalloc]. Prints figures,
+asserts nothing; ~1 min. --tracemalloc adds the top Python allocation sites (slower).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.pop("DISPLAY", None)
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+os.environ.setdefault("KIVY_NO_FILELOG", "1")
+os.environ.setdefault("KIVY_HOME", tempfile.mkdtemp(prefix="kiosk-bench-kivy-"))
+
+HEAVY = [
+    "fastapi",
+    "uvicorn",
+    "starlette",
+    "refserver",
+    "schemathesis",
+    "hypothesis",
+    "cv2",
+    "numpy",
+    "zxingcpp",
+    "pyzbar",
+    "escpos",
+    "PIL",
+    "serial",
+    "evdev",
+    "requests",
+    "pydantic",
+    "sqlite3",
+]
+
+GROUPS = (  # first match wins; the label names what the mapping is
+    ("GL driver: libLLVM (llvmpipe JIT)", re.compile(r"libLLVM")),
+    (
+        "GL driver: mesa dri + GL/EGL libs",
+        re.compile(r"_dri\.so|libgallium|libGL|libEGL|libgbm|libglapi|libdrm"),
+    ),
+    ("malloc heap [heap]", re.compile(r"^\[heap\]$")),
+    ("anonymous mmaps (pymalloc, big mallocs, GL buffers)", re.compile(r"^\[anon\]$|^\[stack")),
+    ("OpenCV + numpy + BLAS", re.compile(r"cv2|opencv|numpy|openblas|gfortran")),
+    ("Kivy + SDL2", re.compile(r"kivy|Kivy\.libs")),
+    ("libpython + stdlib extensions", re.compile(r"libpython|lib-dynload")),
+    ("fonts", re.compile(r"\.(ttc|ttf|otf)$")),
+    ("other site-packages", re.compile(r"site-packages")),
+    ("other shared libraries", re.compile(r"\.so")),
+)
+
+
+# -- measuring ---------------------------------------------------------------------------------
+
+
+def rollup() -> dict[str, float]:
+    """RSS and its anonymous part in MiB, from /proc/self/smaps_rollup."""
+    out = {}
+    for line in Path("/proc/self/smaps_rollup").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("Rss", "Anonymous"):
+            out[key] = int(rest.split()[0]) / 1024
+    return out
+
+
+def by_mapping() -> Counter:
+    """RSS in KiB per mapped file or pseudo-mapping ([heap], [anon], ...)."""
+    rss: Counter = Counter()
+    name = "[anon]"
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if re.match(r"^[0-9a-f]+-[0-9a-f]+ ", line):
+            parts = line.split(None, 5)
+            name = parts[5].strip() if len(parts) > 5 else "[anon]"
+        elif line.startswith("Rss:"):
+            rss[name] += int(line.split()[1])
+    return rss
+
+
+def grouped(rss: Counter) -> Counter:
+    out: Counter = Counter()
+    for name, kib in rss.items():
+        label = next((g for g, rx in GROUPS if rx.search(name)), "other")
+        out[label] += kib / 1024
+    return out
+
+
+class Stages:
+    """Prints one line per stage: RSS, anonymous part, delta, time since the process began."""
+
+    def __init__(self, title: str) -> None:
+        self.t0 = float(os.environ.get("BENCH_T0", time.time()))
+        self.last = 0.0
+        print(f"-- {title}", flush=True)
+
+    def mark(self, stage: str, note: str = "") -> None:
+        r = rollup()
+        delta = r["Rss"] - self.last if self.last else r["Rss"]
+        self.last = r["Rss"]
+        print(
+            f"  {stage:36s} RSS {r['Rss']:6.1f} MiB (anon {r['Anonymous']:6.1f})  "
+            f"+{delta:6.1f}  at {time.time() - self.t0:5.2f} s  {note}",
+            flush=True,
+        )
+
+
+def print_breakdown(title: str) -> None:
+    rss = by_mapping()
+    print(f"  {title}: RSS by mapping")
+    for label, mib in grouped(rss).most_common():
+        if mib >= 0.5:
+            print(f"    {mib:7.1f} MiB  {label}")
+    loaded = [m for m in HEAVY if m in sys.modules]
+    print(f"  packages loaded: {' '.join(loaded)}")
+
+
+class FaceCounter:
+    """Counts the FreeType faces Kivy's SDL2 text provider opens (it keys them by the
+    exact font_size float, name and style, keeps 64, and opens int(font_size))."""
+
+    def __init__(self) -> None:
+        from kivy.core.text import text_sdl2
+
+        self.ids: set[str] = set()
+        real = text_sdl2.LabelSDL2._get_font_id
+
+        def spy(label) -> str:
+            fid = real(label)
+            self.ids.add(fid)
+            return fid
+
+        text_sdl2.LabelSDL2._get_font_id = spy
+
+    def summary(self) -> str:
+        pixels = {int(float(i.split("|")[0])) for i in self.ids}
+        return (
+            f"{len(self.ids)} font faces opened so far ({len(pixels)} distinct pixel sizes, "
+            f"{min(pixels, default=0)}..{max(pixels, default=0)} px)"
+        )
+
+
+# -- the children ------------------------------------------------------------------------------
+
+
+def bare_child() -> None:
+    """A bare Kivy window with one label in the kiosk font: the floor on this machine."""
+    st = Stages("bare Kivy window, 1280x800, one label")
+    st.mark("interpreter")
+    from kiosk.ui.window import prepare_window
+
+    prepare_window(1280, 800)
+    import kivy  # noqa: F401
+
+    st.mark("import kivy")
+    from kivy.core.window import Window  # noqa: F401
+
+    st.mark("window (SDL + EGL + GL driver)")
+    from kivy.app import App
+    from kivy.base import EventLoop
+    from kivy.uix.label import Label
+
+    from kiosk.ui.fonts import register_fonts
+
+    font = register_fonts()
+
+    class Bare(App):
+        def build(self):
+            return Label(text="Stamp Kiosk", font_size=40)
+
+    Bare()._run_prepare()
+    EventLoop.start()
+    for _ in range(10):
+        EventLoop.idle()
+    st.mark("first frames drawn")
+    if font:
+        from kivy.core.text import Label as CoreLabel
+
+        before = rollup()["Rss"]
+        for size in range(20, 30):
+            CoreLabel(text="Hello 안녕 你好", font_size=size, font_name=font).refresh()
+        cost = (rollup()["Rss"] - before) / 10
+        st.mark("10 more font sizes", f"({cost:.1f} MiB per face of {Path(font).name})")
+    print_breakdown("bare window")
+
+
+def kiosk_child(scans: int, trace: bool) -> None:
+    """The kiosk as `kiosk run` builds it (the CLI imports, the parts, the app), then scans."""
+    if trace:
+        import tracemalloc
+
+        tracemalloc.start(8)
+    st = Stages("kiosk app, 1280x800, reference server on loopback")
+    st.mark("interpreter")
+    from kiosk.cli import build_parser
+
+    build_parser()  # what `kiosk run` imports before it runs: every command module
+    st.mark("CLI imports (kiosk run)")
+    from kiosk.ui.window import prepare_window
+
+    prepare_window(1280, 800)
+    from kivy.core.window import Window  # noqa: F401
+
+    st.mark("window (SDL + EGL + GL driver)")
+    faces = FaceCounter()
+    from kiosk.cli._kiosk_parts import build_kiosk
+    from kiosk.config import Settings
+    from kiosk.ui.app import KioskApp
+    from kiosk.ui.driver import Driver
+
+    settings = Settings.model_validate_json(os.environ["BENCH_SETTINGS"])
+    tokens = json.loads(os.environ["BENCH_TOKENS"])
+    parts = build_kiosk(settings, use_config_sources=False)
+    st.mark("parts built (client, outbox, flows)")
+    app = KioskApp(parts.controller)
+    drv = Driver(app).start((1280, 800))
+    drv.wait_screen("attract", 10)
+    drv.frames(10)
+    built = len(getattr(app.root.sm, "screens", []))
+    st.mark("app: screens built, attract drawn", f"({built} screens in the manager)")
+    print(f"    {faces.summary()}")
+    parts.start()
+    if parts.printer is not None:
+        parts.printer.warm_up()  # the background warm-up, made deterministic here
+    time.sleep(0.5)
+    drv.frames(5)
+    st.mark("parts started (scanner, printer)")
+    ctl = parts.controller
+
+    def scan(i: int) -> None:
+        ctl.touch("home")
+        drv.frames(1)
+        ctl.on_scan_text(tokens[i % len(tokens)])
+        if not drv.wait_screen("card", 10):
+            raise RuntimeError(f"no card screen; state {ctl.state}")
+        drv.frames(1)
+
+    for i in range(20):
+        scan(i)
+    st.mark("20 scans (warm-up)")
+    print(f"    {faces.summary()}")
+    for i in range(scans):
+        scan(i)
+    st.mark(f"{scans} more scans")
+    print(f"    {faces.summary()}")
+    print_breakdown("kiosk after the scans")
+    if trace:
+        print_top_allocations()
+    parts.close()
+
+
+def print_top_allocations(n: int = 12) -> None:
+    import tracemalloc
+
+    snap = tracemalloc.take_snapshot()
+    total = sum(s.size for s in snap.statistics("filename"))
+    print(f"  Python heap (tracemalloc): {total / 2**20:.1f} MiB traced; top files:")
+    for stat in snap.statistics("filename")[:n]:
+        name = stat.traceback[0].filename.replace(str(ROOT) + "/", "")
+        name = re.sub(r".*site-packages/", "", name)
+        print(f"    {stat.size / 2**20:6.2f} MiB  {name}")
+
+
+# -- the parent --------------------------------------------------------------------------------
+
+
+def load_bench_kiosk():
+    """bench/kiosk.py's setup() (server, program, cards, paired device)."""
+    spec = importlib.util.spec_from_file_location("bench_kiosk", ROOT / "bench" / "kiosk.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def child(kind: str, env: dict[str, str], extra: list[str]) -> None:
+    env = {**os.environ, **env, "BENCH_T0": repr(time.time())}
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", kind, *extra],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    print(out.stdout, end="", flush=True)
+    if out.returncode:
+        print(f"  (child {kind} exited {out.returncode})\n{out.stderr[-3000:]}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--scans", type=int, default=30 if os.environ.get("CI") else 100)
+    ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument("--child", choices=("bare", "kiosk"))
+    args = ap.parse_args()
+    if args.child == "bare":
+        return bare_child()
+    if args.child == "kiosk":
+        return kiosk_child(args.scans, args.tracemalloc)
+
+    child("bare", {}, [])
+    bench = load_bench_kiosk()
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-mem-"))
+    shop, settings, tokens = bench.setup(folder, 20)
+    try:
+        extra = ["--scans", str(args.scans)] + (["--tracemalloc"] if args.tracemalloc else [])
+        env = {"BENCH_SETTINGS": settings.model_dump_json(), "BENCH_TOKENS": json.dumps(tokens)}
+        child("kiosk", env, extra)
+    finally:
+        shop.stop()
+
+
+if __name__ == "__main__":
+    main()
