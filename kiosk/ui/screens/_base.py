@@ -28,7 +28,15 @@ load_kv(str(Path(__file__).with_name("_common.py")))
 
 
 class KioskScreen(Screen):
+    """`screen_name` names the screen on the class, so the app knows it before building it."""
+
+    screen_name = ""
     lang = StringProperty("en")
+
+    def __init__(self, **kw: Any) -> None:
+        if self.screen_name:
+            kw.setdefault("name", self.screen_name)
+        super().__init__(**kw)
 
     def t(self, key: str, **values: Any) -> str:
         return tr(key, self.lang, **values)

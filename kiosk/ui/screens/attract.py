@@ -14,10 +14,11 @@ load_kv(__file__)
 
 
 class AttractScreen(KioskScreen):
+    screen_name = "attract"
+
     bob = NumericProperty(0.5)
 
     def __init__(self, **kw) -> None:
-        kw.setdefault("name", "attract")
         super().__init__(**kw)
         self._langs: tuple[str, ...] = ()
         self._anim = None

@@ -9,9 +9,7 @@ load_kv(__file__)
 
 
 class CardScreen(KioskScreen):
-    def __init__(self, **kw) -> None:
-        kw.setdefault("name", "card")
-        super().__init__(**kw)
+    screen_name = "card"
 
     def render(self, state) -> None:
         card = state.card

@@ -10,11 +10,9 @@ load_kv(__file__)
 
 
 class MessageScreen(KioskScreen):
-    has_back = BooleanProperty(False)
+    screen_name = "message"
 
-    def __init__(self, **kw) -> None:
-        kw.setdefault("name", "message")
-        super().__init__(**kw)
+    has_back = BooleanProperty(False)
 
     def render(self, state) -> None:
         values = dict(state.values)

@@ -8,9 +8,7 @@ load_kv(__file__)
 
 
 class OutOfServiceScreen(KioskScreen):
-    def __init__(self, **kw) -> None:
-        kw.setdefault("name", "out_of_service")
-        super().__init__(**kw)
+    screen_name = "out_of_service"
 
     def render(self, state) -> None:
         self.ids.title.text = self.t("oos.title")

@@ -14,9 +14,7 @@ _COLOR = {"failed": theme.WARN, "paired": theme.GOOD}
 
 
 class PairingScreen(KioskScreen):
-    def __init__(self, **kw) -> None:
-        kw.setdefault("name", "pairing")
-        super().__init__(**kw)
+    screen_name = "pairing"
 
     def render(self, state) -> None:
         paired = state.phase == "paired"

@@ -19,10 +19,11 @@ load_kv(__file__)
 
 
 class RedeemedScreen(KioskScreen):
+    screen_name = "redeemed"
+
     pulse = NumericProperty(0.0)
 
     def __init__(self, **kw) -> None:
-        kw.setdefault("name", "redeemed")
         super().__init__(**kw)
         self._clock_ev = None
         self._code = ""

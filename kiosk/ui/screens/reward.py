@@ -9,8 +9,9 @@ load_kv(__file__)
 
 
 class RewardScreen(KioskScreen):
+    screen_name = "reward"
+
     def __init__(self, **kw) -> None:
-        kw.setdefault("name", "reward")
         super().__init__(**kw)
         self._first = ""
 

@@ -12,11 +12,12 @@ load_kv(__file__)
 
 
 class VoucherScreen(KioskScreen):
+    screen_name = "voucher"
+
     has_code = BooleanProperty(False)
     can_hold = BooleanProperty(True)
 
     def __init__(self, **kw) -> None:
-        kw.setdefault("name", "voucher")
         super().__init__(**kw)
         self._voucher_id = ""
 

@@ -12,9 +12,7 @@ load_kv(__file__)
 
 
 class VouchersScreen(KioskScreen):
-    def __init__(self, **kw) -> None:
-        kw.setdefault("name", "vouchers")
-        super().__init__(**kw)
+    screen_name = "vouchers"
 
     def render(self, state) -> None:
         u = getattr(App.get_running_app(), "u", 1.0)

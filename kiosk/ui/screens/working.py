@@ -11,10 +11,11 @@ load_kv(__file__)
 
 
 class WorkingScreen(KioskScreen):
+    screen_name = "working"
+
     angle = NumericProperty(0)
 
     def __init__(self, **kw) -> None:
-        kw.setdefault("name", "working")
         super().__init__(**kw)
         anim = Animation(angle=360, d=0.9)
         anim += Animation(angle=0, d=0)
