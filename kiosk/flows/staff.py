@@ -29,7 +29,6 @@ from kiosk.config import LANGUAGES, Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
 from kiosk.flows.customer import Runner
-from kiosk.flows.hangul import HangulComposer, is_jamo
 from kiosk.flows.staff_gate import LoginGate
 from kiosk.flows.staff_printing import PrintDesk
 from kiosk.flows.staff_states import (
@@ -53,6 +52,7 @@ from kiosk.flows.voucher_form import (
     VoucherForm,
     step_date,
 )
+from kiosk.input_methods.hangul import HangulComposer, is_jamo
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 
 log = logging.getLogger(__name__)
