@@ -457,6 +457,8 @@ class StaffFlow(StateMachine[ViewState]):
             self._type(action, data)
         elif action in ("pick_candidate", "candidate_page"):
             self._candidate(action, data)
+        elif action == "end_compose":  # the keyboard switched layers: _commit() ran above
+            self._publish_form()
         elif action == "set_code_mode" and data.get("mode") in CODE_MODES:
             focus = "code_value" if data["mode"] == "given" else state.focus
             self._edit(

@@ -129,8 +129,8 @@ class PinyinComposer:
         self.page = min(max(0, self.page + delta), last)
 
     def preedit(self) -> str:
-        """The letters split into syllables the way people read them: sheng'ri'li'w."""
-        return "'".join(split_syllables(self.letters, self.lexicon.syllables))
+        """The letters split into syllables the way people read them: sheng'ri'li'w, lü'cha."""
+        return "'".join(split_syllables(self.letters, self.lexicon.syllables)).replace("v", "ü")
 
     def _changed(self) -> None:
         self.page = 0
