@@ -425,6 +425,8 @@ class StaffFlow(StateMachine[ViewState]):
         self._form_key = new_idempotency_key()
         self._shown_errors = set()
         self._typing.commit()
+        if self.lang == "zh":  # Chinese screens open on the pinyin layer
+            self._typing.preload()
 
     def _today(self):
         return self.clock.now().astimezone().date()
