@@ -245,3 +245,20 @@ def test_the_dictionary_is_preloaded_in_the_background():
 
     FieldComposer(loader).preload()
     assert loaded.wait(10)
+
+
+def test_a_chinese_customer_found_by_a_name_typed_in_pinyin(server_env):
+    env = server_env
+    program = env.server.program(goal=9, name="咖啡")
+    card = env.server.card(program, "王芳", email="wang.fang@example.com")
+    env.login(env.staff_pin)
+    env.touch("open_issue")
+    env.touch("focus", field="search")
+    pinyin(env, "wangfang")
+    pick(env, "王")
+    pick(env, "芳")
+    env.touch("search")
+    rows = env.flow.state.results
+    assert card["id"] in [r.id for r in rows]
+    env.touch("pick_customer", card_id=card["id"])
+    assert form(env).customer.display_name == "王芳"
