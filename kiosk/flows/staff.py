@@ -198,6 +198,8 @@ class StaffFlow(StateMachine[ViewState]):
                     self.publish(self.state)
             return
         self._touched()
+        if action == "wake":
+            return  # the app reports every touch as activity; it must not end a composition
         handler = getattr(self, f"_on_{type(self.state).__name__}", None)
         if action == "exit":
             self.close()

@@ -262,3 +262,19 @@ def test_a_chinese_customer_found_by_a_name_typed_in_pinyin(server_env):
     assert card["id"] in [r.id for r in rows]
     env.touch("pick_customer", card_id=card["id"])
     assert form(env).customer.display_name == "王芳"
+
+
+def test_the_apps_activity_touch_between_keys_keeps_composing(memory_env):
+    """The real app sends "wake" on every touch down (activity); it once ended every
+    Hangul syllable and pinyin word after one key. Found by the demo walk-through."""
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    for ch in "kafei":
+        env.touch("wake")
+        env.touch("key", char=ch, ime="pinyin")
+    assert bar(env).preedit == "ka'fei" and bar(env).words[0] == "咖啡"
+    for jamo in "ㅎㅏㄴ":
+        env.touch("wake")
+        env.touch("key", char=jamo)
+    assert form(env).title.endswith("한")
