@@ -174,28 +174,19 @@ def candidates_for(letters: str, lexicon: PinyinLexicon) -> list[Candidate]:
     return unique[:MAX_CANDIDATES]
 
 
+Best = list[tuple[float, tuple[str, ...]] | None]  # per letter position: (score, words)
+TopWord = Callable[[str], tuple[str, int] | None]  # a piece of letters -> its best word
+
+
 def best_sentence(letters: str, lexicon: PinyinLexicon, complete_tail: bool = True) -> str | None:
     """The likeliest split of ALL the letters into two or more words, or None.
 
-    Dynamic programming over letter positions: best[i] is the best (score, words) covering
-    letters[:i]; a last piece that is only the start of a word ("kaf") may be completed.
+    A last piece that is only the start of a word ("kaf") may be completed.
     """
-    n = len(letters)
-    best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
-    best[0] = (0.0, ())
-    for i in range(n):
-        if best[i] is None:
-            continue
-        for j in range(i + 1, min(n, i + lexicon.longest_key) + 1):
-            top = lexicon.top(letters[i:j])
-            if top is not None:
-                _offer(best, j, best[i], top, lexicon)
-    if best[n] is None and complete_tail:
+    best = _best_splits(letters, lexicon, lexicon.top, 1, lexicon.longest_key)
+    if best[-1] is None and complete_tail:
         _complete_tail(best, letters, lexicon)
-    result = best[n]
-    if result is None or len(result[1]) < 2:
-        return None
-    return "".join(result[1])
+    return _phrase(best)
 
 
 VOWELS = frozenset("aeiouv")
@@ -208,22 +199,37 @@ def only_initials(letters: str) -> bool:
 
 
 def best_by_initials(letters: str, lexicon: PinyinLexicon) -> str | None:
-    """The likeliest split of first letters into words: mfkf -> 免费 + 咖啡, zqjkl -> 中秋节快乐.
+    """The likeliest split of first letters into words: xnkl -> 新年快乐, over words of
+    2-4 syllables looked up by their first letters."""
 
-    The same dynamic programming as best_sentence, over words of 2-4 syllables looked up
-    by their first letters.
-    """
+    def top(piece: str) -> tuple[str, int] | None:
+        words = lexicon.by_initials(piece)
+        return words[0] if words else None
+
+    return _phrase(_best_splits(letters, lexicon, top, 2, 4))
+
+
+def _best_splits(
+    letters: str, lexicon: PinyinLexicon, top: TopWord, shortest: int, longest: int
+) -> Best:
+    """Dynamic programming over letter positions: best[i] is the best (score, words) that
+    covers letters[:i] with pieces of `shortest`..`longest` letters that `top` knows."""
     n = len(letters)
-    best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
+    best: Best = [None] * (n + 1)
     best[0] = (0.0, ())
     for i in range(n):
         if best[i] is None:
             continue
-        for j in range(i + 2, min(n, i + 4) + 1):
-            words = lexicon.by_initials(letters[i:j])
-            if words:
-                _offer(best, j, best[i], words[0], lexicon)
-    result = best[n]
+        for j in range(i + shortest, min(n, i + longest) + 1):
+            word = top(letters[i:j])
+            if word is not None:
+                _offer(best, j, best[i], word, lexicon)
+    return best
+
+
+def _phrase(best: Best) -> str | None:
+    """The split covering all letters, if it has two words or more (one is a plain word)."""
+    result = best[-1]
     if result is None or len(result[1]) < 2:
         return None
     return "".join(result[1])
