@@ -9,6 +9,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
 from kiosk.ui import theme
+from kiosk.ui.fonts import text_font
 
 
 class FitLabel(Label):
@@ -17,8 +18,8 @@ class FitLabel(Label):
     Why: translations differ in length (Estonian is long, Chinese short); a label must
     never be cut off, in any language, at any screen size. `base_size` is the wanted size.
 
-    Memory: every font size Kivy renders opens its own FreeType face of Noto Sans CJK
-    (~2.6 MiB of heap each, up to 64 kept), so the shrink steps only run against a final
+    Memory: every font size Kivy renders opens its own FreeType face (Noto Sans CJK: ~2.5
+    MiB of heap each, Roboto ~0.1; up to 64 kept), so the shrink steps only run against a final
     layout. A box that was resized since the last `_reset` (its wrap width is stale; the
     pending `_reset` starts again from `base_size`) or is narrower or lower than `min_size`
     (a layout not done yet: straight to `min_size`, where the steps would end) is not
@@ -41,6 +42,7 @@ class FitLabel(Label):
         return max(1, self.width - 8)
 
     def _reset(self, *_a) -> None:
+        self.font_name = text_font(self.text)  # Roboto for Latin, Noto CJK for Hangul/Han
         self.text_size = (self._wrap_width(), None)
         self.font_size = self.base_size
 
