@@ -7,7 +7,7 @@ the kiosk process grouped by mapping (GL driver, malloc heap, anonymous, OpenCV/
 ...), the heavy packages loaded, and the FreeType faces Kivy opened (one per distinct
 font size and weight; a Noto Sans CJK face costs ~2.6 MiB).
 
-Run: .venv/bin/python bench/memory.py [--scans 100] [--tracemalloc]. Prints figures,
+Run: .venv/bin/python bench/memory.py [--scans 100] [--lang ko] [--tracemalloc]. Prints figures,
 asserts nothing; ~1 min. --tracemalloc adds the top Python allocation sites (slower).
 """
 
@@ -109,6 +109,7 @@ class Stages:
     def __init__(self, title: str) -> None:
         self.t0 = float(os.environ.get("BENCH_T0", time.time()))
         self.last = 0.0
+        self.groups: Counter = Counter()
         print(f"-- {title}", flush=True)
 
     def mark(self, stage: str, note: str = "") -> None:
@@ -120,6 +121,12 @@ class Stages:
             f"+{delta:6.1f}  at {time.time() - self.t0:5.2f} s  {note}",
             flush=True,
         )
+        groups = grouped(by_mapping())
+        grew = Counter({g: groups[g] - self.groups[g] for g in groups})
+        self.groups = groups
+        top = [f"{g.split(' (')[0]} +{mib:.1f}" for g, mib in grew.most_common(3) if mib >= 1]
+        if top:
+            print(f"      ({'; '.join(top)})", flush=True)
 
 
 def print_breakdown(title: str) -> None:
@@ -150,11 +157,9 @@ class FaceCounter:
         text_sdl2.LabelSDL2._get_font_id = spy
 
     def summary(self) -> str:
-        pixels = {int(float(i.split("|")[0])) for i in self.ids}
-        return (
-            f"{len(self.ids)} font faces opened so far ({len(pixels)} distinct pixel sizes, "
-            f"{min(pixels, default=0)}..{max(pixels, default=0)} px)"
-        )
+        per_file = Counter(Path(i.split("|")[1]).name for i in self.ids)
+        files = ", ".join(f"{n} {name}" for name, n in per_file.most_common())
+        return f"{len(self.ids)} font faces opened so far ({files or 'none'})"
 
 
 # -- the children ------------------------------------------------------------------------------
@@ -201,13 +206,13 @@ def bare_child() -> None:
     print_breakdown("bare window")
 
 
-def kiosk_child(scans: int, trace: bool) -> None:
+def kiosk_child(scans: int, trace: bool, lang: str) -> None:
     """The kiosk as `kiosk run` builds it (the CLI imports, the parts, the app), then scans."""
     if trace:
         import tracemalloc
 
         tracemalloc.start(8)
-    st = Stages("kiosk app, 1280x800, reference server on loopback")
+    st = Stages(f"kiosk app, 1280x800, shop language {lang}, reference server on loopback")
     st.mark("interpreter")
     from kiosk.cli import build_parser
 
@@ -226,6 +231,7 @@ def kiosk_child(scans: int, trace: bool) -> None:
     from kiosk.ui.driver import Driver
 
     settings = Settings.model_validate_json(os.environ["BENCH_SETTINGS"])
+    settings.ui.language = lang  # the shop's language: what the attract screen starts in
     tokens = json.loads(os.environ["BENCH_TOKENS"])
     parts = build_kiosk(settings, use_config_sources=False)
     st.mark("parts built (client, outbox, flows)")
@@ -244,9 +250,12 @@ def kiosk_child(scans: int, trace: bool) -> None:
     st.mark("parts started (scanner, printer)")
     ctl = parts.controller
 
-    def scan(i: int) -> None:
+    def scan(i: int, lang: str = "") -> None:
         ctl.touch("home")
         drv.frames(1)
+        if lang:  # a customer who taps a language first
+            ctl.touch("language", lang=lang)
+            drv.frames(2)
         ctl.on_scan_text(tokens[i % len(tokens)])
         if not drv.wait_screen("card", 10):
             raise RuntimeError(f"no card screen; state {ctl.state}")
@@ -260,10 +269,24 @@ def kiosk_child(scans: int, trace: bool) -> None:
         scan(i)
     st.mark(f"{scans} more scans")
     print(f"    {faces.summary()}")
+    langs = [x for x in ("en", "ko", "zh", "et") if x != lang]
+    for i in range(30):
+        scan(i, langs[i % len(langs)])
+    st.mark(f"30 scans in {', '.join(langs)}")
+    print(f"    {faces.summary()}")
     print_breakdown("kiosk after the scans")
+    print(f"  Kivy Cache: {kivy_cache_summary()}")
     if trace:
         print_top_allocations()
     parts.close()
+
+
+def kivy_cache_summary() -> str:
+    """Objects held per Kivy Cache category (textures, images, kv rules, ...)."""
+    from kivy.cache import Cache
+
+    held = {cat: len(objs) for cat, objs in Cache._objects.items() if objs}
+    return ", ".join(f"{cat} {n}" for cat, n in sorted(held.items())) or "empty"
 
 
 def print_top_allocations(n: int = 12) -> None:
@@ -308,19 +331,21 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scans", type=int, default=30 if os.environ.get("CI") else 100)
     ap.add_argument("--tracemalloc", action="store_true")
+    ap.add_argument("--lang", default="en", help="the shop's language (ui.language)")
     ap.add_argument("--child", choices=("bare", "kiosk"))
     args = ap.parse_args()
     if args.child == "bare":
         return bare_child()
     if args.child == "kiosk":
-        return kiosk_child(args.scans, args.tracemalloc)
+        return kiosk_child(args.scans, args.tracemalloc, args.lang)
 
     child("bare", {}, [])
     bench = load_bench_kiosk()
     folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-mem-"))
     shop, settings, tokens = bench.setup(folder, 20)
     try:
-        extra = ["--scans", str(args.scans)] + (["--tracemalloc"] if args.tracemalloc else [])
+        extra = ["--scans", str(args.scans), "--lang", args.lang]
+        extra += ["--tracemalloc"] if args.tracemalloc else []
         env = {"BENCH_SETTINGS": settings.model_dump_json(), "BENCH_TOKENS": json.dumps(tokens)}
         child("kiosk", env, extra)
     finally:
