@@ -57,7 +57,9 @@ def qr(server, code: str) -> str:
 class Kiosk:
     """A kiosk paired with shop A by scan, and its technician flow (PIN typed: home)."""
 
-    def __init__(self, server, tmp_path: Path, *extra: str, **repairer_kw) -> None:
+    def __init__(
+        self, server, tmp_path: Path, *extra: str, camera_frame=None, lang="en", **repairer_kw
+    ) -> None:
         self.server = server
         self.cfg = config(tmp_path, *extra)
         first = load_settings(self.cfg, environ={})
@@ -80,16 +82,21 @@ class Kiosk:
                 run_doctor=lambda: run_checks(ctx, only=["config", "token"]),
                 repairer=self.repairer,
                 restart_after_pairing=lambda: self.restarts.append(1),
+                camera_frame=camera_frame,
             ),
             clock=self.clock,
             session_timeout_s=60,
+            lang_source=lambda: lang,
         )
         self.classify = load_classifier()
+
+    def login(self) -> Kiosk:
         self.flow.open()
         for d in PIN:
             self.flow.touch("tech_digit", digit=d)
         self.flow.touch("tech_enter")
         assert self.flow.state.page == "home"
+        return self
 
     @property
     def page(self) -> str:
@@ -120,7 +127,7 @@ def mode(path: Path) -> int:
 
 
 def test_repair_after_confirm_writes_new_token_and_restarts(shared_refserver, tmp_path):
-    k = Kiosk(shared_refserver, tmp_path)
+    k = Kiosk(shared_refserver, tmp_path).login()
     assert k.flow.state.can_repair
     before = k.files()
     k.flow.touch("tech_repair")
@@ -152,7 +159,7 @@ def test_repair_after_confirm_writes_new_token_and_restarts(shared_refserver, tm
 
 
 def test_wrong_code_or_dead_server_leaves_the_old_pairing_working(shared_refserver, tmp_path):
-    k = Kiosk(shared_refserver, tmp_path)
+    k = Kiosk(shared_refserver, tmp_path).login()
     before = k.files()
     k.to_wait()
     k.scan(qr(shared_refserver, "WRONGCODE9"))
@@ -181,7 +188,7 @@ def test_wrong_code_or_dead_server_leaves_the_old_pairing_working(shared_refserv
 
 
 def test_expired_code_changes_nothing(refserver, tmp_path):
-    k = Kiosk(refserver, tmp_path)
+    k = Kiosk(refserver, tmp_path).login()
     before = k.files()
     code = new_code(refserver, SHOP_B)
     refserver.advance_clock(24 * 3600)
@@ -192,7 +199,7 @@ def test_expired_code_changes_nothing(refserver, tmp_path):
 
 
 def test_customer_scans_while_waiting_are_ignored(shared_refserver, tmp_path):
-    k = Kiosk(shared_refserver, tmp_path)
+    k = Kiosk(shared_refserver, tmp_path).login()
     program = shared_refserver.program(cooldown_seconds=0)
     card = shared_refserver.card(program)
     k.to_wait()
@@ -205,7 +212,7 @@ def test_customer_scans_while_waiting_are_ignored(shared_refserver, tmp_path):
 
 
 def test_cancel_and_timeout_change_nothing(shared_refserver, tmp_path):
-    k = Kiosk(shared_refserver, tmp_path)
+    k = Kiosk(shared_refserver, tmp_path).login()
     before = k.files()
     k.flow.touch("tech_repair")
     k.flow.touch("tech_repair_cancel")
@@ -237,7 +244,7 @@ def stamp_offline(k: Kiosk, server) -> dict:
 
 
 def test_waiting_stamps_block_until_sent_to_the_old_shop(refserver, tmp_path):
-    k = Kiosk(refserver, tmp_path, sync_timeout_s=1.0)
+    k = Kiosk(refserver, tmp_path, sync_timeout_s=1.0).login()
     old_device = LoyaltyClient(refserver.url, k.files()[0].decode().strip()).device().device_id
     card = stamp_offline(k, refserver)
     k.flow.touch("tech_repair")
@@ -262,7 +269,7 @@ def test_waiting_stamps_block_until_sent_to_the_old_shop(refserver, tmp_path):
 def test_a_stamp_appearing_while_waiting_blocks_before_the_code_is_spent(refserver, tmp_path):
     """The gate is checked again right before the exchange: the one-time code is not
     spent, so after "Send now" the very same code still pairs."""
-    k = Kiosk(refserver, tmp_path, sync_timeout_s=3.0)
+    k = Kiosk(refserver, tmp_path, sync_timeout_s=3.0).login()
     before = k.files()
     k.to_wait()
     outbox = Outbox(k.state)  # e.g. `kiosk stamp` from a shell meanwhile
@@ -287,7 +294,7 @@ def test_a_stamp_appearing_while_waiting_blocks_before_the_code_is_spent(refserv
 
 
 def test_explicit_other_server_is_refused_before_the_exchange(shared_refserver, tmp_path):
-    k = Kiosk(shared_refserver, tmp_path)
+    k = Kiosk(shared_refserver, tmp_path).login()
     k.cfg.write_text(k.cfg.read_text() + f'[server]\nurl = "{shared_refserver.url}"\n')
     k.repairer.settings = load_settings(k.cfg, environ={})  # provisioned with this server
     before = k.files()
@@ -307,7 +314,7 @@ def test_a_token_file_the_service_cannot_write_is_refused(shared_refserver, tmp_
     """Provisioned kiosks keep the token in /etc/kiosk, read-only under systemd."""
     if not Path("/proc/sys").exists() or __import__("os").access("/proc/sys", 2):
         pytest.skip("needs a read-only mount (/proc/sys in a container)")
-    k = Kiosk(shared_refserver, tmp_path)
+    k = Kiosk(shared_refserver, tmp_path).login()
     settings = load_settings(k.cfg, environ={})
     settings.device.token_file = Path("/proc/sys/kiosk/device.token")
     refusal = RePairer(settings).preflight(
@@ -326,7 +333,7 @@ def test_a_failed_write_puts_the_old_paired_json_back(shared_refserver, tmp_path
     def pair_then_fail(*a, **kw):  # the real pair_by_scan; its token write hits a folder
         return pair_by_scan(*a, **{**kw, "token_path": target})
 
-    k = Kiosk(shared_refserver, tmp_path, pair=pair_then_fail)
+    k = Kiosk(shared_refserver, tmp_path, pair=pair_then_fail).login()
     before = k.files()
     k.to_wait()
     k.scan(qr(shared_refserver, new_code(shared_refserver, SHOP_B)))
