@@ -29,7 +29,7 @@ from kiosk.config import LANGUAGES, Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
 from kiosk.flows.customer import Runner
-from kiosk.flows.hangul import HangulComposer, is_jamo
+from kiosk.flows.field_composer import Composed, FieldComposer
 from kiosk.flows.staff_gate import LoginGate
 from kiosk.flows.staff_printing import PrintDesk
 from kiosk.flows.staff_states import (
@@ -128,9 +128,7 @@ class StaffFlow(StateMachine[ViewState]):
         self._form_state = StaffIssueForm()
         self._form_key = new_idempotency_key()
         self._shown_errors: set[str] = set()
-        self._composer = HangulComposer()  # the Hangul syllable(s) being typed
-        self._composing = ""  # the field they are typed into
-        self._compose_base = ""  # that field's committed text before them
+        self._typing = FieldComposer()  # Hangul syllables / pinyin not final yet
         self.runner: Runner = runner or StaffRunner()
         self._mutex = threading.RLock()
         self._epoch = 0  # bumped when staff mode ends: answers of older calls are dropped
@@ -426,8 +424,7 @@ class StaffFlow(StateMachine[ViewState]):
         )
         self._form_key = new_idempotency_key()
         self._shown_errors = set()
-        self._composer.commit()
-        self._composing = ""
+        self._typing.commit()
 
     def _today(self):
         return self.clock.now().astimezone().date()
@@ -448,8 +445,8 @@ class StaffFlow(StateMachine[ViewState]):
         state = self._form_state
         if state.busy:
             return
-        if action not in ("key", "backspace"):
-            self._commit()  # focus moved, a toggle, GENERATE: the syllable is final
+        if action not in ("key", "backspace", "pick_candidate", "candidate_page"):
+            self._commit()  # focus moved, a toggle, GENERATE: what is composed is final
             state = self._form_state
         form = state.form
         if action == "back":
@@ -458,6 +455,8 @@ class StaffFlow(StateMachine[ViewState]):
             self._publish_form(focus=data["field"])
         elif action in ("key", "backspace", "set_text"):
             self._type(action, data)
+        elif action in ("pick_candidate", "candidate_page"):
+            self._candidate(action, data)
         elif action == "set_code_mode" and data.get("mode") in CODE_MODES:
             focus = "code_value" if data["mode"] == "given" else state.focus
             self._edit(
@@ -489,18 +488,16 @@ class StaffFlow(StateMachine[ViewState]):
         name = str(data.get("field") or state.focus)
         if name not in TEXT_FIELDS:
             return
-        char = str(data.get("char", ""))
-        if action == "key" and name in COMPOSE_FIELDS and is_jamo(char):
-            self._compose(name, char)
-            return
-        if action == "backspace" and self._composer.active and self._composing == name:
-            self._show_composed(name, self._composer.backspace())
-            return
+        if name in COMPOSE_FIELDS and action in ("key", "backspace"):
+            composed = self._compose(action, name, data)
+            if composed is not None:
+                self._show_composed(name, composed)
+                return
         self._commit()
         state = self._form_state
         text = state.form.text_of(name)
         if action == "key":
-            text += char
+            text += str(data.get("char", ""))
         elif action == "backspace":
             text = text[:-1]
         else:
@@ -508,34 +505,40 @@ class StaffFlow(StateMachine[ViewState]):
         shown = () if name == "search" else (_error_field(name),)
         self._edit(state.form.with_text(name, text), *shown, focus=name)
 
-    # -- Hangul: jamo keys are composed into syllables, shown live in the field -----------------
+    # -- Hangul and pinyin: composed text is shown live in the field (field_composer.py) -------
 
-    def _compose(self, name: str, jamo: str) -> None:
-        """One jamo into the syllable being composed; a full field refuses the key."""
-        if self._composing != name:
-            self._commit()
-            self._composing = name
-            self._compose_base = self._form_state.form.text_of(name)
-        text = self._composer.type(jamo)
-        if len(self._compose_base + text) > TEXT_FIELDS[name]:
-            text = self._composer.backspace()
-        self._show_composed(name, text)
+    def _compose(self, action: str, name: str, data: dict[str, Any]) -> Composed | None:
+        """The input method's answer to a key, or None when the key is plain typing."""
+        if action == "backspace":
+            return self._typing.backspace(name)
+        text_now = self._form_state.form.text_of(name)
+        char, ime = str(data.get("char", "")), str(data.get("ime", ""))
+        return self._typing.key(name, char, ime, text_now, TEXT_FIELDS[name])
 
-    def _show_composed(self, name: str, composed: str) -> None:
-        form = self._form_state.form.with_text(name, self._compose_base + composed)
-        form = replace(form, composing=min(1, len(composed)))  # the live syllable
-        if not self._composer.active:
-            self._composing = ""
+    def _candidate(self, action: str, data: dict[str, Any]) -> None:
+        """A touch on the pinyin candidate bar: pick a word, or turn its page."""
+        name = self._typing.field  # before pick(): a finished pick leaves the field
+        if action == "pick_candidate":
+            composed = self._typing.pick(_int(data.get("index"), -1))
+        else:
+            composed = self._typing.turn_page(_int(data.get("delta"), 0))
+        self._show_composed(name, composed)
+
+    def _show_composed(self, name: str, composed: Composed | None) -> None:
+        if composed is None or not name:
+            return
+        form = self._form_state.form.with_text(name, composed.text)
+        form = replace(form, composing=composed.composing)
         shown = () if name == "search" else (_error_field(name),)
-        self._edit(form, *shown, focus=name)
+        self._edit(form, *shown, focus=name, candidates=composed.bar)
 
     def _commit(self) -> None:
-        """The composed text stays in the field as typed; only the composing mark ends."""
-        self._composer.commit()
-        self._composing = ""
-        form = self._form_state.form
-        if form.composing:
-            self._form_state = replace(self._form_state, form=replace(form, composing=0))
+        """The composed text stays in the field as shown; only the composing marks end."""
+        self._typing.commit()
+        state = self._form_state
+        if state.form.composing or state.candidates is not None:
+            form = replace(state.form, composing=0)
+            self._form_state = replace(state, form=form, candidates=None)
 
     def _set_validity(self, form: VoucherForm, kind: str) -> None:
         changes: dict[str, Any] = {"validity": kind}
@@ -574,7 +577,7 @@ class StaffFlow(StateMachine[ViewState]):
                 return
 
     def _form_scan(self, scan: ClassifiedScan) -> None:
-        self._commit()  # a scan ends a Hangul syllable like any other input
+        self._commit()  # a scan ends a composition like any other input
         form = self._form_state.form
         if scan.kind == ScanKind.CARD:
             self._publish_form(busy=True)
@@ -769,3 +772,11 @@ def server_message(exc: errors.ApiError) -> Message:
 def _safe_detail(exc: errors.ApiError) -> str:
     detail = "".join(ch for ch in (exc.detail or "") if ch.isprintable())
     return detail[:160]
+
+
+def _int(value: Any, default: int) -> int:
+    """A number from a touch's data; anything else (a forged or stale touch) is the default."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

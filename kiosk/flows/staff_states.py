@@ -13,6 +13,7 @@ from typing import Any
 from kiosk.api.models import CardSummary
 from kiosk.day_summary import DaySummary
 from kiosk.flows.base import ViewState
+from kiosk.flows.field_composer import CandidateBar
 from kiosk.flows.voucher_form import FieldError, VoucherForm
 
 CLOSED_SCREEN = "staff_closed"  # not a screen: tells the controller staff mode has ended
@@ -79,6 +80,7 @@ class StaffIssueForm(StaffView):
     message: Message | None = None
     busy: bool = False
     min_date: str = ""  # today, ISO: the date picker never goes below it
+    candidates: CandidateBar | None = None  # pinyin being typed: the bar above the keyboard
 
     def error_for(self, name: str) -> FieldError | None:
         return dict(self.errors).get(name)

@@ -77,8 +77,9 @@ class VoucherForm:
     print_copy: bool = False  # with a customer: also print it (without one it always prints)
     search: str = ""
     images: tuple[str, ...] = field(default=())  # the shop's images to choose from
-    # How many trailing characters of the focused field are a Hangul syllable still being
-    # composed (the screen underlines them); 0 once committed. Never sent.
+    # How many trailing characters of the focused field are still being composed (the last
+    # Hangul syllable, or pinyin and the characters picked for it): the screen underlines
+    # them; 0 once committed. Never sent.
     composing: int = 0
 
     # -- editing ---------------------------------------------------------------------------

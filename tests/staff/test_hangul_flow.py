@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.flows.hangul import JAMO_KEYS, to_keys
 from kiosk.flows.staff_states import StaffIssued, StaffIssueForm
 from kiosk.flows.voucher_form import TEXT_FIELDS
+from kiosk.input_methods.hangul import JAMO_KEYS, to_keys
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 from tests.staff.conftest import Env
 

@@ -13,7 +13,7 @@ from PIL import Image
 
 pytestmark = pytest.mark.ui
 
-from kiosk.flows.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT, to_keys  # noqa: E402
+from kiosk.input_methods.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT, to_keys  # noqa: E402
 from tests.staff.fakes import PIN  # noqa: E402
 
 kivy_host = pytest.importorskip("tests.staff.uihost")

@@ -3,7 +3,7 @@
 Why our own and not Kivy's VKeyboard: it must work with no window manager, report keys
 to the flow (which owns the text and validates it at once), and offer the letters of the
 UI languages: Latin for every language, with Estonian's Õ Ä Ö Ü Š Ž; Korean on the 2-set
-(dubeolsik) layer, whose jamo the flow composes into syllables (kiosk/flows/hangul.py);
+(dubeolsik) layer, whose jamo the flow composes into syllables (kiosk/input_methods/hangul.py);
 digits and the symbols vouchers need (redeem codes use A-Z, 0-9 and '-'). The 한/A key
 switches Latin <-> Hangul on every language's keyboard; Korean screens open on Hangul.
 Chinese has no input method here (pinyin needs a dictionary): see docs/staff.md.
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
-from kiosk.flows.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT
+from kiosk.input_methods.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT
 from kiosk.ui.widgets.staff_kit import KEY, PANEL, SELECTED, button, font_for, paint, px
 
 LATIN = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"]

@@ -1,4 +1,4 @@
-"""The Hangul composer (kiosk/flows/hangul.py): tables and properties, no window."""
+"""The Hangul composer (kiosk/input_methods/hangul.py): tables and properties, no window."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.flows.hangul import (
+from kiosk.input_methods.hangul import (
     DUBEOLSIK,
     DUBEOLSIK_SHIFT,
     FINALS,

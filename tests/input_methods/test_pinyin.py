@@ -1,0 +1,227 @@
+"""The pinyin composer and its dictionary (kiosk/input_methods/pinyin*.py), no window."""
+
+from __future__ import annotations
+
+import gzip
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kiosk.input_methods.pinyin import (
+    PAGE_SIZE,
+    PinyinComposer,
+    candidates_for,
+    is_pinyin_letter,
+    split_syllables,
+)
+from kiosk.input_methods.pinyin_lexicon import DATA, LexiconError, PinyinLexicon, default_lexicon
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> PinyinLexicon:
+    return default_lexicon()
+
+
+def typed(letters: str) -> PinyinComposer:
+    composer = PinyinComposer()
+    for ch in letters:
+        composer.type(ch)
+    return composer
+
+
+# -- the dictionary ------------------------------------------------------------------------
+
+
+def test_the_packaged_dictionary_is_simplified_chinese_sorted_by_frequency(lexicon):
+    assert len(lexicon.keys) > 50_000
+    assert {"a", "zhuang", "lv", "nv", "er"} <= lexicon.syllables
+    assert 400 <= len(lexicon.syllables) <= 420  # the Mandarin syllabary, toneless
+    for key in ("de", "xian", "quan", "kafei"):
+        freqs = [f for _, f in lexicon.words(key)]
+        assert freqs == sorted(freqs, reverse=True)
+    every_word = "".join(w for k in lexicon.keys[::50] for w, _ in lexicon.words(k))
+    every_word.encode("gb2312")  # raises on a traditional or Japanese form (樂, 楽)
+    assert all(unicodedata.name(ch).startswith("CJK UNIFIED") for ch in set(every_word))
+
+
+@pytest.mark.parametrize(
+    ("key", "word"),
+    [("le", "了"), ("liao", "了"), ("hang", "行"), ("xing", "行"), ("yinhang", "银行")],
+)
+def test_a_character_is_found_under_each_of_its_readings(lexicon, key, word):
+    assert word in [w for w, _ in lexicon.words(key)]
+
+
+def test_a_polyphone_ranks_by_how_it_is_read(lexicon):
+    # 了 is read "le" far more often than "liao": it leads "le" by far more
+    le = dict(lexicon.words("le"))["了"]
+    liao = dict(lexicon.words("liao"))["了"]
+    assert le > liao
+
+
+def test_shop_words_missing_from_the_news_corpus_are_there(lexicon):
+    for key, word in [("youhuiquan", "优惠券"), ("miandan", "免单"), ("maiyisongyi", "买一送一")]:
+        assert lexicon.words(key)[0][0] == word
+
+
+def test_completions_are_the_most_common_words_starting_with_the_letters(lexicon):
+    found = lexicon.completions("shengr", 3)
+    assert found[0][:1] == ("生日",) and all(k.startswith("shengr") for _, _, k in found)
+    assert [w for w, _, _ in lexicon.completions("s", 2)] == ["是", "上"]
+
+
+def test_a_broken_dictionary_file_says_which_file(tmp_path):
+    bad = tmp_path / "lex.tsv.gz"
+    bad.write_bytes(b"not gzip at all")
+    with pytest.raises(LexiconError, match="lex.tsv.gz"):
+        PinyinLexicon.from_file(bad)
+    empty = tmp_path / "empty.tsv.gz"
+    with gzip.open(empty, "wt") as fh:
+        fh.write("# only a comment\n")
+    with pytest.raises(LexiconError, match="empty"):
+        PinyinLexicon.from_file(empty)
+
+
+def test_the_data_file_is_in_the_package():
+    assert DATA.is_file() and DATA.stat().st_size > 100_000
+
+
+# -- candidates ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("letters", "first"),
+    [
+        ("mianfeikafei", "免费咖啡"),  # the whole phrase from two words
+        ("shengriliwu", "生日礼物"),
+        ("zhongqiujiekuaile", "中秋节快乐"),
+        ("xiexiehuigu", "谢谢惠顾"),
+        ("peichangquan", "赔偿券"),
+        ("kafei", "咖啡"),
+        ("nihao", "你好"),
+        ("lvcha", "绿茶"),  # ü typed as v
+        ("de", "的"),
+        ("shengr", "生日"),  # an unfinished last syllable completes to a word
+        ("mianfeikaf", "免费咖啡"),
+    ],
+)
+def test_the_first_candidate_is_what_people_mean(lexicon, letters, first):
+    cands = candidates_for(letters, lexicon)
+    assert cands[0].text == first
+    assert cands[0].letters == len(letters)
+
+
+def test_later_candidates_cover_only_the_first_letters_longest_first(lexicon):
+    cands = candidates_for("shengriliwu", lexicon)
+    partial = [c for c in cands if c.letters < len("shengriliwu")]
+    assert partial[0].text == "生日" and partial[0].letters == len("shengri")
+    assert [c.letters for c in partial] == sorted((c.letters for c in partial), reverse=True)
+    assert "生" in [c.text for c in partial if c.letters == len("sheng")]
+    texts = [c.text for c in cands]
+    assert len(texts) == len(set(texts))  # no repeats
+
+
+def test_letters_that_read_as_nothing_give_no_candidates(lexicon):
+    assert candidates_for("vvv", lexicon) == []
+
+
+@pytest.mark.parametrize(
+    ("letters", "syllables"),
+    [
+        ("shengriliwu", ["sheng", "ri", "li", "wu"]),
+        ("xiang", ["xiang"]),  # longest first
+        ("xianggang", ["xiang", "gang"]),
+        ("fangan", ["fang", "an"]),
+        ("shengr", ["sheng", "r"]),  # an unfinished syllable kept as typed
+        ("zh", ["zh"]),
+        ("vv", ["v", "v"]),  # no syllable: every letter still shown
+    ],
+)
+def test_letters_are_shown_split_into_syllables(lexicon, letters, syllables):
+    assert split_syllables(letters, lexicon.syllables) == syllables
+
+
+# -- the composer ------------------------------------------------------------------------------
+
+
+def test_picking_candidates_turns_the_letters_into_characters_piece_by_piece():
+    composer = typed("shengriliwu")
+    assert composer.text == "shengriliwu" and composer.preedit() == "sheng'ri'li'wu"
+    second = [c.text for c in composer.page_candidates()].index("生日")
+    assert composer.choose(second) == "生日liwu"
+    assert not composer.finished
+    assert composer.page_candidates()[0].text == "礼物"
+    assert composer.choose(0) == "生日礼物"
+    assert composer.finished and composer.commit() == "生日礼物"
+    assert not composer.active and composer.text == ""
+
+
+def test_backspace_drops_letters_then_picked_characters():
+    composer = typed("kafeiy")
+    assert composer.backspace() == "kafei"
+    composer.choose(0)
+    assert composer.text == "咖啡" and composer.finished
+    assert composer.backspace() == "咖"
+    assert composer.backspace() == "" and not composer.active
+
+
+def test_commit_keeps_letters_nobody_converted():
+    composer = typed("wifi")
+    assert composer.commit() == "wifi"
+
+
+def test_pages_of_candidates():
+    composer = typed("shi")
+    first = composer.page_candidates()
+    assert len(first) == PAGE_SIZE and composer.has_more()
+    composer.turn_page(1)
+    second = composer.page_candidates()
+    assert second and not set(c.text for c in first) & set(c.text for c in second)
+    composer.choose(0)
+    assert composer.text == second[0].text  # the index is on the page shown
+    composer.turn_page(-5)
+    assert composer.page == 0
+
+
+def test_a_new_letter_goes_back_to_the_first_page():
+    composer = typed("shi")
+    composer.turn_page(2)
+    composer.type("j")
+    assert composer.page == 0 and composer.page_candidates()[0].text == "世界"
+
+
+def test_only_lower_case_latin_letters_compose():
+    assert is_pinyin_letter("a") and is_pinyin_letter("v")
+    for ch in ("A", "1", " ", "ü", "-", "ab", ""):
+        assert not is_pinyin_letter(ch)
+    with pytest.raises(ValueError):
+        PinyinComposer().type("A")
+
+
+def test_choosing_out_of_range_changes_nothing():
+    composer = typed("ka")
+    composer.choose(99)
+    assert composer.text == "ka"
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=14), st.data())
+def test_any_letters_and_any_picks_end_in_text_without_lost_or_stray_letters(letters, data):
+    """Whatever is typed and picked, the text is picked characters + the letters left."""
+    composer = typed(letters)
+    consumed = 0
+    while composer.letters and composer.page_candidates():
+        shown = composer.page_candidates()
+        i = data.draw(st.integers(0, len(shown) - 1))
+        cand = shown[i]
+        assert 1 <= cand.letters <= len(composer.letters)
+        before = composer.picked
+        composer.choose(i)
+        consumed += cand.letters
+        assert composer.picked == before + cand.text
+        assert composer.letters == letters[consumed:]
+    text = composer.commit()
+    assert text.endswith(letters[consumed:])
+    assert all(not ch.isascii() for ch in text[: len(text) - len(letters[consumed:])])

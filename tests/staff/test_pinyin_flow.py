@@ -1,0 +1,219 @@
+"""Chinese typed into the voucher form with pinyin through the flow's touch actions (no
+window), and a Chinese voucher issued against the real reference server."""
+
+from __future__ import annotations
+
+from kiosk.flows.staff_states import StaffIssued, StaffIssueForm
+from kiosk.flows.voucher_form import TEXT_FIELDS
+from kiosk.scan_kinds import ClassifiedScan, ScanKind
+from tests.printer.escpos_decoder import decode, qr_payloads
+from tests.staff.conftest import Env
+
+
+def open_form(env: Env) -> None:
+    env.login()
+    env.touch("open_issue")
+    assert isinstance(env.flow.state, StaffIssueForm)
+
+
+def pinyin(env: Env, letters: str) -> None:
+    """What the keyboard's pinyin layer sends: one touch per key."""
+    for ch in letters:
+        env.touch("key", char=ch, ime="pinyin")
+
+
+def form(env: Env):
+    return env.flow.state.form
+
+
+def bar(env: Env):
+    return env.flow.state.candidates
+
+
+def pick(env: Env, word: str) -> None:
+    """Touch `word` on the candidate bar, turning pages until it shows (as staff would)."""
+    for _ in range(10):
+        if word in bar(env).words:
+            env.touch("pick_candidate", index=bar(env).words.index(word))
+            return
+        assert bar(env).more, f"{word} is not offered: {bar(env)}"
+        env.touch("candidate_page", delta=1)
+    raise AssertionError(f"{word} not found in 10 pages")
+
+
+def test_free_coffee_typed_as_pinyin_and_picked_in_one_touch(memory_env):
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    pinyin(env, "mianfeikafei")
+    assert form(env).title == "mianfeikafei"
+    assert form(env).composing == len("mianfeikafei")  # all of it underlined
+    assert bar(env).preedit == "mian'fei'ka'fei"
+    assert bar(env).words[0] == "免费咖啡"
+    env.touch("pick_candidate", index=0)
+    assert form(env).title == "免费咖啡" and form(env).composing == 0
+    assert bar(env) is None
+    assert env.flow.state.error_for("title") is None
+
+
+def test_a_phrase_picked_word_by_word(memory_env):
+    env = memory_env
+    open_form(env)
+    env.type("title", "Cafe ")
+    pinyin(env, "shengriliwu")
+    pick(env, "生日")
+    assert form(env).title == "Cafe 生日liwu"
+    assert form(env).composing == len("生日liwu") and bar(env).preedit == "li'wu"
+    pick(env, "礼物")
+    assert form(env).title == "Cafe 生日礼物" and bar(env) is None
+
+
+def test_space_picks_the_first_candidate(memory_env):
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    pinyin(env, "youhuiquan")
+    env.touch("key", char=" ", ime="pinyin")
+    assert form(env).title == "优惠券" and bar(env) is None
+    env.touch("key", char=" ", ime="pinyin")  # nothing composes: a plain space
+    pinyin(env, "nv")
+    env.touch("key", char=" ", ime="pinyin")
+    assert form(env).title == "优惠券 女"
+
+
+def test_backspace_drops_letters_then_characters_then_committed_text(memory_env):
+    env = memory_env
+    open_form(env)
+    env.type("title", "A")
+    pinyin(env, "kafeiy")
+    seen = []
+    for _ in range(3):
+        env.touch("backspace")
+        seen.append(form(env).title)
+    assert seen == ["Akafei", "Akafe", "Akaf"]
+    assert bar(env).words[0] == "咖啡"  # "kaf" still completes to 咖啡
+    env.touch("pick_candidate", index=0)
+    env.touch("backspace")
+    assert form(env).title == "A咖"  # committed: plain backspace
+
+
+def test_focus_change_keeps_unpicked_letters_as_typed(memory_env):
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    pinyin(env, "wifi")
+    env.touch("focus", field="description")
+    assert form(env).title == "wifi" and form(env).composing == 0 and bar(env) is None
+    pinyin(env, "a")
+    assert form(env).title == "wifi"  # the title's letters no longer compose
+    assert form(env).description == "a" and bar(env).preedit == "a"
+
+
+def test_a_scan_or_a_toggle_ends_the_composition(memory_env):
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    pinyin(env, "ka")
+    env.flow.on_scan(ClassifiedScan(ScanKind.VOUCHER, "GIFT100"))
+    assert form(env).code_value == "GIFT100" and bar(env) is None
+    env.touch("focus", field="title")
+    pinyin(env, "fei")
+    assert form(env).title == "kafei" and bar(env).preedit == "fei"  # a new composition
+    env.touch("set_validity", kind="unlimited")
+    assert bar(env) is None and form(env).title == "kafei"
+
+
+def test_pages_of_candidates(memory_env):
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    pinyin(env, "shi")
+    first = bar(env).words
+    assert bar(env).more and bar(env).page == 0
+    env.touch("candidate_page", delta=1)
+    assert bar(env).page == 1 and not set(first) & set(bar(env).words)
+    env.touch("candidate_page", delta=-1)
+    assert bar(env).words == first
+    assert form(env).title == "shi"  # paging changes nothing in the field
+
+
+def test_capitals_digits_and_codes_are_typed_as_they_are(memory_env):
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    pinyin(env, "ka")
+    env.touch("key", char="B", ime="pinyin")  # Shift on the pinyin layer types Latin
+    env.touch("key", char="2", ime="pinyin")
+    assert form(env).title == "kaB2" and bar(env) is None
+    env.touch("set_code_mode", mode="given")
+    pinyin(env, "gift")
+    assert form(env).code_value == "GIFT"  # a code field never composes
+
+
+def test_a_full_field_refuses_the_next_letter(memory_env):
+    env = memory_env
+    open_form(env)
+    cap = TEXT_FIELDS["title"]
+    env.type("title", "x" * (cap - 3))
+    pinyin(env, "kafei")
+    assert form(env).title == "x" * (cap - 3) + "kaf"
+    env.touch("pick_candidate", index=0)  # 咖啡 is shorter than the letters: it fits
+    assert form(env).title == "x" * (cap - 3) + "咖啡"
+
+
+def test_hangul_then_pinyin_in_one_field(memory_env):
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    for jamo in "ㅎㅏㄴ":
+        env.touch("key", char=jamo)
+    pinyin(env, "nihao")
+    assert form(env).title == "한nihao" and bar(env).words[0] == "你好"
+    env.touch("pick_candidate", index=0)
+    assert form(env).title == "한你好"
+
+
+def test_stale_or_forged_candidate_touches_change_nothing(memory_env):
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    env.touch("pick_candidate", index=0)  # nothing composes
+    env.touch("candidate_page", delta="x")
+    pinyin(env, "ka")
+    env.touch("pick_candidate", index="nonsense")
+    env.touch("pick_candidate", index=99)
+    assert form(env).title == "ka" and bar(env).preedit == "ka"
+
+
+def test_search_by_a_chinese_name(memory_env):
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="search")
+    pinyin(env, "wangfang")
+    pick(env, "王")
+    pick(env, "芳")
+    assert form(env).search == "王芳"
+
+
+def test_chinese_voucher_round_trips_through_the_reference_server(server_env):
+    env = server_env
+    env.login(env.staff_pin)
+    env.touch("open_issue")
+    env.touch("focus", field="title")
+    pinyin(env, "shengrilipin")
+    pick(env, "生日")
+    pick(env, "礼品")
+    env.touch("key", char=" ", ime="pinyin")
+    pinyin(env, "mianfeikafei")
+    env.touch("key", char=" ", ime="pinyin")
+    env.touch("focus", field="description")
+    pinyin(env, "xiexiehuigu")
+    env.touch("pick_candidate", index=0)
+    env.touch("generate")
+    state = env.flow.state
+    assert isinstance(state, StaffIssued), state
+    assert state.title == "生日礼品 免费咖啡" and state.print_state == "printed", state
+    voucher = env.api.voucher_by_code(state.redeem_code)  # the kiosk's own client reads it
+    assert voucher.title == "生日礼品 免费咖啡" and voucher.description == "谢谢惠顾"
+    [job] = env.tcp.jobs()  # a free voucher prints as a coupon
+    assert qr_payloads(decode(job)) == [state.redeem_code.encode()]
