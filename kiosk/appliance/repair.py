@@ -36,6 +36,7 @@ import contextlib
 import json
 import logging
 import os
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -92,12 +93,25 @@ class RePairer:
         return self._pending()
 
     def _outbox_pending(self) -> int:
-        from kiosk.outbox import read_status
+        """One read-only COUNT beside the running kiosk (no integrity scan: this runs on a
+        touch, and a damaged file fails the query anyway, which blocks as "unknown")."""
+        from kiosk.outbox import DB_NAME, corruption_warnings
 
-        status = read_status(self.settings.device.state_dir, self.settings.offline.outbox_max_rows)
-        if status.unavailable:
-            raise OSError(f"the outbox cannot be read ({status.unavailable})")
-        return status.pending
+        state_dir = Path(self.settings.device.state_dir)
+        if corruption_warnings(state_dir):
+            raise OSError("the outbox was damaged and moved aside (see kiosk doctor: outbox)")
+        path = state_dir / DB_NAME
+        if not path.exists():
+            return 0
+        try:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+            try:
+                row = conn.execute("SELECT count(*) FROM ops WHERE state = 'pending'").fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise OSError(f"the outbox cannot be read ({exc})") from exc
+        return int(row[0])
 
     def sync_now(self) -> SyncReport:
         """Send the waiting operations now, with the current (old) token. Blocking."""

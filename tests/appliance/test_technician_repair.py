@@ -339,3 +339,15 @@ def test_a_failed_write_puts_the_old_paired_json_back(shared_refserver, tmp_path
     k.scan(qr(shared_refserver, new_code(shared_refserver, SHOP_B)))
     assert (k.page, k.flow.state.note) == ("repair_failed", "tech.repair.write_failed")
     assert k.files() == before and k.shop_of_current_pairing() == SHOP_A
+
+
+def test_an_unreadable_outbox_blocks_as_unknown(shared_refserver, tmp_path):
+    """Nobody can tell whether stamps wait in a damaged outbox: re-pairing waits too."""
+    k = Kiosk(shared_refserver, tmp_path).login()
+    (k.state / "outbox.sqlite").write_bytes(b"this is not a database" * 100)
+    k.flow.touch("tech_repair")
+    s = k.flow.state
+    assert (s.page, s.note) == ("repair_blocked", "tech.repair.outbox_unreadable")
+    assert "cannot be read" in s.detail
+    k.flow.touch("tech_repair_confirm")
+    assert k.page == "repair_blocked"
