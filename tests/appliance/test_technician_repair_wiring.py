@@ -20,10 +20,11 @@ from kiosk.flows.base import FakeClock
 from kiosk.i18n import languages
 from kiosk.outbox import Outbox
 from tests.appliance.test_technician_repair import SHOP_A, SHOP_B, new_code, qr
-from tests.appliance.test_technician_wiring import STAFF_PIN, TECH_PIN, wait_for
+from tests.appliance.test_technician_wiring import TECH_PIN, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 I18N = ROOT / "kiosk" / "i18n"
+STAFF_PIN = "51739"  # its own PIN: the shared server's other staff may lack "diagnostics"
 
 
 def paired_kiosk(server, tmp_path: Path, lang: str) -> Path:
@@ -48,9 +49,19 @@ def paired_kiosk(server, tmp_path: Path, lang: str) -> Path:
     return cfg
 
 
+def ensure_staff(server) -> None:
+    """Staff with STAFF_PIN on the shared server (a PIN belongs to one person only)."""
+    try:
+        server.admin(
+            "POST", "/admin/staff", {"name": "Ann", "pin": STAFF_PIN, "permissions": ["*"]}
+        )
+    except AssertionError as exc:
+        assert "already used" in str(exc), exc
+
+
 def test_repair_through_the_real_controller(shared_refserver, tmp_path):
     server = shared_refserver
-    server.admin("POST", "/admin/staff", {"name": "Ann", "pin": STAFF_PIN, "permissions": ["*"]})
+    ensure_staff(server)
     card = server.card(server.program(cooldown_seconds=0))
     cfg = paired_kiosk(server, tmp_path, "et")
     settings = load_settings(cfg, environ={})
@@ -184,3 +195,107 @@ def test_every_key_the_flow_can_show_has_words():
     keys |= set(re.findall(r'"(tech\.repair\.\w+)"', ui))
     missing = sorted(k for k in keys if k not in en)
     assert not missing and len(keys) > 20, missing
+
+
+APP_SCRIPT = r"""
+import sys
+from pathlib import Path
+from kiosk.ui.window import prepare_window
+cfg, shots, payload = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+prepare_window(800, 480, fullscreen=False)
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+from kiosk.cli._kiosk_parts import build_kiosk
+from kiosk.config import load_settings
+from kiosk.ui.app import KioskApp
+
+settings = load_settings(cfg, environ={})
+parts = build_kiosk(settings, config_path=cfg)
+ctl = parts.controller
+app = KioskApp(ctl)
+seen = []
+
+def page():
+    # what is ON SCREEN (the app renders a state change on its next frame): taps need it
+    shown = app.rendered
+    if shown is None or shown is not ctl.state:
+        return "rendering"
+    return getattr(shown, "page", "") if shown.screen == "technician" else shown.screen
+
+def tap(action):
+    b = app.screens["technician"].buttons[action]
+    x, y = b.to_window(*b.center)
+    t = UnitTestTouch(x, y)
+    t.touch_down()
+    t.touch_up()
+
+def shot(name):
+    Window.screenshot(name=str(shots / f"app-{name}.png"))
+
+def login():
+    ctl.touch("staff_open")
+    for d in sys.argv[4]:
+        ctl.touch("pin_digit", digit=d)
+    ctl.touch("pin_ok")
+
+def tech():
+    ctl.touch("diagnostics")
+    for d in "1379":
+        ctl.touch("tech_digit", digit=d)
+    ctl.touch("tech_enter")
+
+steps = [
+    (lambda: page() == "attract", login),
+    (lambda: page() == "staff_menu", tech),
+    (lambda: page() == "home" and ctl.state.checks, lambda: (shot("home"), tap("tech_repair"))),
+    (lambda: page() == "repair_confirm", lambda: (shot("confirm"), tap("tech_repair_confirm"))),
+    (lambda: page() == "repair_wait", lambda: (shot("wait"), ctl.on_scan_text(payload))),
+    (lambda: page() == "repair_paired", lambda: shot("paired")),
+]
+
+def drive(_dt):
+    if steps and steps[0][0]():
+        seen.append(page())
+        steps.pop(0)[1]()
+
+Clock.schedule_interval(drive, 0.4)
+Clock.schedule_once(lambda _dt: (print("timeout", page()), app.stop()), 60)
+app.run()
+parts.close()
+print("pages", " ".join(seen))
+print("restart_requested", parts.technician.restart_requested)
+"""
+
+
+def test_the_real_app_repairs_and_stops_for_the_restart(shared_refserver, tmp_path):
+    """KioskApp + build_kiosk as `kiosk run` has them: real taps on the technician
+    screen, the pairing QR through the controller, then the real restart (App.stop)."""
+    server = shared_refserver
+    ensure_staff(server)
+    cfg = paired_kiosk(server, tmp_path, "zh")
+    token_before = (tmp_path / "state" / "device.token").read_text()
+    shots = Path(os.environ.get("APPLIANCE_SHOTS") or tmp_path / "shots")
+    shots.mkdir(parents=True, exist_ok=True)
+    script = tmp_path / "app.py"
+    script.write_text(APP_SCRIPT)
+    env = {**os.environ, "KIVY_HOME": str(tmp_path / "kivy"), "KIVY_NO_ARGS": "1"}
+    env.pop("DISPLAY", None)
+    payload = qr(server, new_code(server, SHOP_B))
+    proc = subprocess.run(
+        [sys.executable, str(script), str(cfg), str(shots), payload, STAFF_PIN],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "timeout" not in proc.stdout, proc.stdout
+    assert "pages attract staff_menu home repair_confirm repair_wait repair_paired" in proc.stdout
+    assert "restart_requested True" in proc.stdout  # the app stopped itself after 4 s
+    state = tmp_path / "state"
+    assert (state / "device.token").read_text() != token_before
+    assert json.loads((state / "paired.json").read_text())["location_name"] == SHOP_B
+    for name in ("home", "confirm", "wait", "paired"):
+        assert next(shots.glob(f"app-{name}*.png")).stat().st_size > 5000

@@ -72,6 +72,7 @@ class TechnicianScreen(StaffScreen):
 
     def on_leave(self, *_a) -> None:
         self._stop_preview()
+        self.rendered_page = ""  # back on screen: build afresh (the preview was stopped)
 
     def _stop_preview(self) -> None:
         if self.live is not None:
@@ -164,7 +165,8 @@ class TechnicianScreen(StaffScreen):
                 size=20,
                 size_hint_y=None,
                 height=dp(48),
-                enabled=not state.running,
+                # re-pairing need not wait for the checks (their answer is dropped)
+                enabled=not state.running or action == "tech_repair",
             )
             self.buttons[action] = b
             side.add_widget(b)
