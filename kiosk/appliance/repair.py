@@ -7,6 +7,8 @@ exchange itself (the very `pair_by_scan` that first pairing uses, so the token a
 paired.json are written the same way: token 0600 through TokenStore, paired.json 0600 with
 the token's fingerprint), and putting the old pairing back if the writing fails half-way.
 The pages (confirm, wait for the scan, result) are in kiosk/appliance/technician.py.
+After a successful exchange the card cache (the old shop's customers, for offline
+display) is emptied: see forget_old_cards.
 
 Why nothing is written before the server said yes: `pair_by_scan` exchanges the code
 first and writes only with the new token in hand, so a wrong, expired or used code, or an
@@ -171,7 +173,7 @@ class RePairer:
         old_paired = _read_bytes(paired)
         old_token = _read_bytes(token_path)
         try:
-            return self._pair(
+            result = self._pair(
                 scan.server,
                 scan.value,
                 device_name=device.name,
@@ -183,6 +185,8 @@ class RePairer:
             if _read_bytes(token_path) == old_token:  # the new token never landed
                 _restore(paired, old_paired)
             raise
+        forget_old_cards(Path(device.state_dir))
+        return result
 
     def current_shop(self) -> str:
         """The shop this kiosk serves now, for the confirm page (no network needed)."""
@@ -195,6 +199,33 @@ class RePairer:
                 if isinstance(name, str) and name.strip():
                     return name.strip()[:80]
         return str(self.settings.server.url)
+
+
+def forget_old_cards(state_dir: Path) -> int:
+    """Empty the card cache once the kiosk serves another shop.
+
+    Why: the cache holds the old shop's customers (first name, stamps, vouchers) for
+    offline display; they have no business on a kiosk that left that shop, and offline the
+    new shop would show an old shop's card as if it knew it. Best effort (the cache is a
+    display aid): a failure is logged, never a failed re-pairing.
+    """
+    from kiosk.card_cache import DB_NAME
+
+    path = Path(state_dir) / DB_NAME
+    if not path.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(path, timeout=5)
+        try:
+            with conn:
+                removed = conn.execute("DELETE FROM cards").rowcount
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        log.warning("card cache not emptied after re-pairing: %s", exc)
+        return 0
+    log.info("re-paired: %d cached cards of the old shop forgotten", removed)
+    return removed
 
 
 def _writable(folder: Path) -> bool:

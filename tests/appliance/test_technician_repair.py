@@ -26,6 +26,7 @@ from kiosk.appliance.technician import (
     TechnicianDeps,
     TechnicianFlow,
 )
+from kiosk.card_cache import CardCache
 from kiosk.config import PAIRED_FILE, load_settings
 from kiosk.flows.base import FakeClock
 from kiosk.flows.controller import load_classifier
@@ -126,9 +127,31 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+def stamp_online(k: Kiosk, server) -> dict:
+    """A customer stamped at shop A: the card is now in the kiosk's card cache."""
+    card = server.card(server.program(cooldown_seconds=0))
+    services = open_services(load_settings(k.cfg, environ={}))
+    try:
+        outcome = services.stamps.stamp(card["token"], scanned_at=datetime.now(UTC))
+    finally:
+        services.close()
+    assert outcome.kind == StampKind.ADDED
+    return card
+
+
+def cached(k: Kiosk, token: str) -> bool:
+    cache = CardCache(k.state)
+    try:
+        return cache.card(token) is not None
+    finally:
+        cache.close()
+
+
 def test_repair_after_confirm_writes_new_token_and_restarts(shared_refserver, tmp_path):
     k = Kiosk(shared_refserver, tmp_path).login()
     assert k.flow.state.can_repair
+    old_customer = stamp_online(k, shared_refserver)
+    assert cached(k, old_customer["token"])
     before = k.files()
     k.flow.touch("tech_repair")
     s = k.flow.state
@@ -148,6 +171,8 @@ def test_repair_after_confirm_writes_new_token_and_restarts(shared_refserver, tm
     assert token.decode().strip() not in paired.decode()  # a fingerprint, never the token
     assert k.shop_of_current_pairing() == SHOP_B  # the next start serves the new shop
     assert load_settings(k.cfg, environ={}).server_source.startswith("paired by scan")
+    assert not cached(k, old_customer["token"])  # the old shop's customers are forgotten
+    assert Outbox(k.state).pending_count() == 0
     k.flow.close()  # nobody closes the screen under the restart
     k.clock.advance(RESTART_AFTER_S - 0.5)
     k.flow.tick()
@@ -160,6 +185,7 @@ def test_repair_after_confirm_writes_new_token_and_restarts(shared_refserver, tm
 
 def test_wrong_code_or_dead_server_leaves_the_old_pairing_working(shared_refserver, tmp_path):
     k = Kiosk(shared_refserver, tmp_path).login()
+    customer = stamp_online(k, shared_refserver)
     before = k.files()
     k.to_wait()
     k.scan(qr(shared_refserver, "WRONGCODE9"))
@@ -177,14 +203,8 @@ def test_wrong_code_or_dead_server_leaves_the_old_pairing_working(shared_refserv
     assert (k.page, k.flow.state.note) == ("home", "tech.repair.cancelled")
     # fully working: the kiosk, as it starts next, serves shop A and really stamps there
     assert k.shop_of_current_pairing() == SHOP_A
-    program = shared_refserver.program(cooldown_seconds=0)
-    card = shared_refserver.card(program)
-    services = open_services(load_settings(k.cfg, environ={}))
-    try:
-        outcome = services.stamps.stamp(card["token"], scanned_at=datetime.now(UTC))
-    finally:
-        services.close()
-    assert outcome.kind == StampKind.ADDED
+    assert cached(k, customer["token"])  # its customers are still known offline
+    stamp_online(k, shared_refserver)
 
 
 def test_expired_code_changes_nothing(refserver, tmp_path):
