@@ -37,6 +37,7 @@ SHOP_WORDS = """
 今日特饮 生日快乐 生日礼物 节日快乐 新年快乐 春节快乐 中秋快乐 圣诞快乐 谢谢惠顾 欢迎光临
 开业 周年庆 店庆 邀请函 新品 试吃 试饮 赠品 礼品 小礼物 合作伙伴 员工 顾客 补偿 致歉
 外带 堂食 打折 八折 九折 七折 五折 限时 限量 有效期 兑换 领取 一杯 一份 下次光临
+开业大吉 庆典 周年庆典 限时优惠 冰美式 抹茶 鲜榨 老顾客 专享 久等 大杯 中杯 小杯 升级
 """.split()  # noqa: SIM905 (a word list reads best as text)
 SHOP_WORD_FREQ = 1000
 OUT = Path(__file__).resolve().parents[1] / "kiosk/input_methods/data/pinyin_lexicon.tsv.gz"

@@ -109,7 +109,7 @@ def _headless(parts, shop, camera, args, size) -> int:
     print(f"kiosk demo: recording to {out}/", flush=True)
     journey = Journey(drv, parts, shop, camera, out)
     langs = tuple(x for x in args.langs.split(",") if x)
-    problems = journey.play(langs)
+    problems = journey.play(langs, staff_pin=shop_pin())
     drv.stop()
     print(f"kiosk demo: {len(journey.shots)} screenshots, {len(problems)} problems")
     for p in problems:

@@ -198,6 +198,8 @@ class StaffFlow(StateMachine[ViewState]):
                     self.publish(self.state)
             return
         self._touched()
+        if action == "wake":
+            return  # the app reports every touch as activity; it must not end a composition
         handler = getattr(self, f"_on_{type(self.state).__name__}", None)
         if action == "exit":
             self.close()
@@ -425,6 +427,8 @@ class StaffFlow(StateMachine[ViewState]):
         self._form_key = new_idempotency_key()
         self._shown_errors = set()
         self._typing.commit()
+        if self.lang == "zh":  # Chinese screens open on the pinyin layer
+            self._typing.preload()
 
     def _today(self):
         return self.clock.now().astimezone().date()
@@ -457,6 +461,8 @@ class StaffFlow(StateMachine[ViewState]):
             self._type(action, data)
         elif action in ("pick_candidate", "candidate_page"):
             self._candidate(action, data)
+        elif action == "end_compose":  # the keyboard switched layers: _commit() ran above
+            self._publish_form()
         elif action == "set_code_mode" and data.get("mode") in CODE_MODES:
             focus = "code_value" if data["mode"] == "given" else state.focus
             self._edit(

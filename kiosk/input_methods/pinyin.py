@@ -11,7 +11,7 @@ Why plain Python: the staff flow owns the field's text and drives this key by ke
 type whole phrases without a window. The dictionary is loaded on the first letter.
 
 Ranking uses a unigram model: a split of the letters into words scores the sum of the words'
-log frequencies, so fewer, common words win (西安 "xian" loses to 先 unless picked further
+log frequencies less a cost per word, so fewer, common words win (西安 "xian" loses to 先 unless picked further
 down). Frequencies come from the jieba corpus (see scripts/build_pinyin_lexicon.py).
 """
 
@@ -27,6 +27,10 @@ PAGE_SIZE = 6  # candidates shown at once: large touch targets on a 7" screen
 MAX_CANDIDATES = 60
 COMPLETIONS = 6  # words whose pinyin only starts with the letters ("shengr" -> 生日)
 MAX_LETTERS = 40  # a composition longer than this is refused (the DP stays small)
+# Cost of each extra word in a whole-phrase guess (natural log): fewer, longer words win
+# when frequencies are close. Measured with bench/pinyin.py: 4 gives 19/25 held-out
+# voucher titles as the first candidate, against 17/25 with pure word frequencies.
+WORD_PENALTY = 4.0
 
 
 def is_pinyin_letter(ch: str) -> bool:
@@ -129,8 +133,8 @@ class PinyinComposer:
         self.page = min(max(0, self.page + delta), last)
 
     def preedit(self) -> str:
-        """The letters split into syllables the way people read them: sheng'ri'li'w."""
-        return "'".join(split_syllables(self.letters, self.lexicon.syllables))
+        """The letters split into syllables the way people read them: sheng'ri'li'w, lü'cha."""
+        return "'".join(split_syllables(self.letters, self.lexicon.syllables)).replace("v", "ü")
 
     def _changed(self) -> None:
         self.page = 0
@@ -183,7 +187,7 @@ def best_sentence(letters: str, lexicon: PinyinLexicon, complete_tail: bool = Tr
 
 
 def _offer(best, j, before, top, lexicon) -> None:
-    score = before[0] + lexicon.log_prob(top[1])
+    score = before[0] + lexicon.log_prob(top[1]) - WORD_PENALTY
     if best[j] is None or score > best[j][0]:
         best[j] = (score, (*before[1], top[0]))
 

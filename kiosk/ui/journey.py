@@ -2,7 +2,8 @@
 
 attract -> scan -> reward unlocked -> card (new stamp) -> vouchers -> voucher -> hold to
 redeem -> code (text, QR, barcode, live clock) -> print (coupon preview) -> cooldown ->
-unknown code -> card not found, in every language; then the server goes away and the
+unknown code -> card not found, in every language; staff mode (gesture, PIN, a voucher
+typed on the kiosk keyboard, its coupon: journey_staff.py); then the server goes away and the
 offline "saved" message shows; back to attract. One PNG per step, each checked like the
 UI tests do (not blank, no text overflow, codes decode to the redeem code).
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 from kiosk.ui import checks
 from kiosk.ui.driver import Driver
+from kiosk.ui.journey_staff import StaffSteps
 
 UNKNOWN_TOKEN = "no_such_card_0123456789"  # noqa: S105 - a card token nobody has
 
@@ -86,10 +88,14 @@ class Journey:
 
     # -- the script ------------------------------------------------------------------------
 
-    def play(self, langs: tuple[str, ...]) -> list[str]:
+    def play(self, langs: tuple[str, ...], staff_pin: str = "") -> list[str]:
         self.expect("attract")
         for n, lang in enumerate(langs):
             self.online_steps(lang, n)
+        if staff_pin:
+            staff = StaffSteps(self, staff_pin)
+            for lang in langs:
+                staff.play(lang)
         self.offline_steps(langs)
         return self.problems
 

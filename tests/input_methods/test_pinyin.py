@@ -225,3 +225,8 @@ def test_any_letters_and_any_picks_end_in_text_without_lost_or_stray_letters(let
     text = composer.commit()
     assert text.endswith(letters[consumed:])
     assert all(not ch.isascii() for ch in text[: len(text) - len(letters[consumed:])])
+
+
+def test_the_preedit_shows_u_umlaut_for_v():
+    assert typed("lvcha").preedit() == "lü'cha"
+    assert typed("nv").preedit() == "nü"

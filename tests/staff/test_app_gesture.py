@@ -81,3 +81,31 @@ def test_hidden_long_press_opens_the_pin_pad_and_exit_leaves_nothing(app, tmp_pa
     assert not app.controller.staff_active
     shown = all_texts(app.root.sm.current_screen)
     assert "Gift" not in shown and "Anna" not in shown
+
+
+def test_pinyin_and_hangul_compose_in_the_real_app(app):
+    """Through KioskApp, whose every touch also reports activity ("wake") to the flow."""
+    app, drv = app
+    app.controller.touch("language", lang="zh")
+    assert drv.wait_screen("attract")
+    drv.tap_at(10, Window.height - 10, hold=3.3)
+    assert drv.wait_screen("staff_pin")
+    for d in PIN:
+        drv.tap(app.screens["staff_pin"].keypad.keys[d])
+    drv.tap(app.screens["staff_pin"].ok)
+    assert drv.wait_screen("staff_menu")
+    drv.tap(app.screens["staff_menu"].buttons["open_issue"])
+    assert drv.wait_screen("staff_issue_form")
+    form = app.screens["staff_issue_form"]
+    drv.tap(form.fields["title"])
+    kb = form.keyboard
+    assert kb.mode == "pinyin"
+    for ch in "kafei":
+        drv.tap(kb.keys[ch])
+    assert kb.candidates.words[0].text == "咖啡"
+    drv.tap(kb.candidates.words[0])
+    drv.tap(kb.keys["staff.key.hangul"])
+    for jamo in "ㅎㅏㄴ":
+        drv.tap(kb.keys[jamo])
+    drv.frames(2)
+    assert app.controller.state.form.title == "咖啡한"

@@ -3,8 +3,13 @@ window), and a Chinese voucher issued against the real reference server."""
 
 from __future__ import annotations
 
+import logging
+import threading
+
+from kiosk.flows.field_composer import FieldComposer
 from kiosk.flows.staff_states import StaffIssued, StaffIssueForm
 from kiosk.flows.voucher_form import TEXT_FIELDS
+from kiosk.input_methods.pinyin_lexicon import PinyinLexicon, default_lexicon
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 from tests.printer.escpos_decoder import decode, qr_payloads
 from tests.staff.conftest import Env
@@ -217,3 +222,59 @@ def test_chinese_voucher_round_trips_through_the_reference_server(server_env):
     assert voucher.title == "生日礼品 免费咖啡" and voucher.description == "谢谢惠顾"
     [job] = env.tcp.jobs()  # a free voucher prints as a coupon
     assert qr_payloads(decode(job)) == [state.redeem_code.encode()]
+
+
+def test_a_broken_dictionary_types_latin_and_says_so_once(tmp_path, caplog):
+    bad = tmp_path / "lex.tsv.gz"
+    bad.write_bytes(b"\x1f\x8b broken")
+    composer = FieldComposer(lambda: PinyinLexicon.from_file(bad))
+    with caplog.at_level(logging.ERROR):
+        for ch in "kafei":
+            assert composer.key("title", ch, "pinyin", "", 60) is None  # plain typing
+    assert composer.pinyin_broken and not composer.active
+    errors = [r for r in caplog.records if "pinyin input is off" in r.getMessage()]
+    assert len(errors) == 1 and "lex.tsv.gz" in errors[0].getMessage()
+
+
+def test_the_dictionary_is_preloaded_in_the_background():
+    loaded = threading.Event()
+
+    def loader():
+        loaded.set()
+        return default_lexicon()
+
+    FieldComposer(loader).preload()
+    assert loaded.wait(10)
+
+
+def test_a_chinese_customer_found_by_a_name_typed_in_pinyin(server_env):
+    env = server_env
+    program = env.server.program(goal=9, name="咖啡")
+    card = env.server.card(program, "王芳", email="wang.fang@example.com")
+    env.login(env.staff_pin)
+    env.touch("open_issue")
+    env.touch("focus", field="search")
+    pinyin(env, "wangfang")
+    pick(env, "王")
+    pick(env, "芳")
+    env.touch("search")
+    rows = env.flow.state.results
+    assert card["id"] in [r.id for r in rows]
+    env.touch("pick_customer", card_id=card["id"])
+    assert form(env).customer.display_name == "王芳"
+
+
+def test_the_apps_activity_touch_between_keys_keeps_composing(memory_env):
+    """The real app sends "wake" on every touch down (activity); it once ended every
+    Hangul syllable and pinyin word after one key. Found by the demo walk-through."""
+    env = memory_env
+    open_form(env)
+    env.touch("focus", field="title")
+    for ch in "kafei":
+        env.touch("wake")
+        env.touch("key", char=ch, ime="pinyin")
+    assert bar(env).preedit == "ka'fei" and bar(env).words[0] == "咖啡"
+    for jamo in "ㅎㅏㄴ":
+        env.touch("wake")
+        env.touch("key", char=jamo)
+    assert form(env).title.endswith("한")

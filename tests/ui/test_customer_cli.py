@@ -118,6 +118,11 @@ def test_demo_headless_records_the_journey(tmp_path):
         "09-unknown-code",
         "10-card-not-found",
         "11-offline-saved",
+        "12-staff-pin",
+        "13-staff-menu",
+        "14-staff-form",
+        "15-staff-coupon",
+        "15-staff-coupon-print",
     ):
         assert f"en-{step}.png" in names, names
     assert "zz-back-to-attract.png" in names

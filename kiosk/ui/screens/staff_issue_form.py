@@ -142,6 +142,7 @@ class StaffIssueFormScreen(StaffScreen):
         self.message.text = self.t(msg.key, **msg.kwargs()) if msg else ""
         self.message.color = ERROR if msg and msg.error else OK
         self.generate.disabled = state.busy
+        self.keyboard.show_candidates(state.candidates)
 
     # -- pieces ---------------------------------------------------------------------------------
 

@@ -4,9 +4,11 @@ Why our own and not Kivy's VKeyboard: it must work with no window manager, repor
 to the flow (which owns the text and validates it at once), and offer the letters of the
 UI languages: Latin for every language, with Estonian's Õ Ä Ö Ü Š Ž; Korean on the 2-set
 (dubeolsik) layer, whose jamo the flow composes into syllables (kiosk/input_methods/hangul.py);
-digits and the symbols vouchers need (redeem codes use A-Z, 0-9 and '-'). The 한/A key
-switches Latin <-> Hangul on every language's keyboard; Korean screens open on Hangul.
-Chinese has no input method here (pinyin needs a dictionary): see docs/staff.md.
+Chinese on the pinyin layer: Latin keys whose letters the flow turns into words picked
+on a candidate bar (kiosk/input_methods/pinyin.py); digits and the symbols vouchers need
+(redeem codes use A-Z, 0-9 and '-'). The 한/A and 中/A keys switch Latin <-> Hangul and
+Latin <-> pinyin on every language's keyboard (a Korean or Chinese customer name can be
+typed anywhere); Korean screens open on Hangul, Chinese screens on pinyin.
 """
 
 from __future__ import annotations
@@ -16,25 +18,32 @@ from collections.abc import Callable
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
+from kiosk.flows.field_composer import CandidateBar
 from kiosk.input_methods.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT
+from kiosk.ui.widgets.candidate_bar import CandidateStrip
 from kiosk.ui.widgets.staff_kit import KEY, PANEL, SELECTED, button, font_for, paint, px
 
 LATIN = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"]
 EXTRA = {"et": "õäöüšž"}
 SYMBOLS = ["1234567890", "-_.,:;!?@", "'\"()/&%+#", "€$*=<>"]
-MODES = ("letters", "hangul", "symbols")
+MODES = ("letters", "hangul", "pinyin", "symbols")
 HANGUL_KEY = "staff.key.hangul"  # the 한/A layer switch
+PINYIN_KEY = "staff.key.pinyin"  # the 中/A layer switch
+SCRIPT_KEYS = {"hangul": HANGUL_KEY, "pinyin": PINYIN_KEY}
+OPENS_ON = {"ko": "hangul", "zh": "pinyin"}
 
 KeyHandler = Callable[..., None]
 
 
 def layout_rows(lang: str, mode: str) -> list[str]:
-    """The character rows of one layout: 'letters' (per language), 'hangul' or 'symbols'."""
+    """The character rows of one layout: 'letters' (per language), 'hangul', 'pinyin', 'symbols'."""
     if mode == "symbols":
         return list(SYMBOLS)
     if mode == "hangul":
         return ["1234567890", *DUBEOLSIK]
     rows = list(LATIN)
+    if mode == "pinyin":
+        return rows
     extra = EXTRA.get(lang, "")
     if extra:
         rows[2] = rows[2] + extra[:2]
@@ -43,15 +52,16 @@ def layout_rows(lang: str, mode: str) -> list[str]:
 
 
 def default_mode(lang: str) -> str:
-    """Korean staff start on the Hangul layer; everyone else on Latin letters."""
-    return "hangul" if lang == "ko" else "letters"
+    """Korean staff start on the Hangul layer, Chinese on pinyin; everyone else on Latin."""
+    return OPENS_ON.get(lang, "letters")
 
 
 class OnScreenKeyboard(BoxLayout):
-    """Sends on_key("key", char=...), on_key("backspace"), and a Shift / ?123 / 한/A of its own.
+    """Sends on_key("key", char=..., ime=...), on_key("backspace"), the candidate bar's
+    on_key("pick_candidate" / "candidate_page"); Shift, ?123, 한/A and 中/A are its own.
 
-    All layouts are built once; Shift relabels the letter keys in place and ?123 / 한/A swap
-    the layout, so a keystroke never rebuilds forty buttons.
+    All layouts are built once; Shift relabels the letter keys in place and ?123 / 한/A / 中/A
+    swap the layout, so a keystroke never rebuilds forty buttons.
     """
 
     def __init__(
@@ -72,8 +82,13 @@ class OnScreenKeyboard(BoxLayout):
         self.mode = default_mode(lang)
         self.alpha = self.mode  # the letter layer ?123 returns to
         self.shift = self.mode == "letters"  # titles start with a capital; Hangul has none
+        self._slots: dict[str, BoxLayout] = {}  # per layout: holds the digits or the candidates
+        self._digits: dict[str, BoxLayout] = {}
         self._layouts = {m: self._build(m) for m in MODES}
-        self._letter_keys = [b for b in self._layouts["letters"][1] if b.text.isalpha()]
+        self.candidates = CandidateStrip(on_key, lang)
+        self._letter_keys = [
+            b for m in ("letters", "pinyin") for b in self._layouts[m][1] if b.text.isalpha()
+        ]
         self._jamo_keys = self._jamo_labels()
         self.keys: dict[str, Button] = {}
         self._show()
@@ -92,6 +107,10 @@ class OnScreenKeyboard(BoxLayout):
         font = font_for("ko") if mode == "hangul" else None
         for i, row in enumerate(rows):
             line = BoxLayout(spacing=px(6))
+            if i == 0:
+                self._digits[mode] = line
+                self._slots[mode] = BoxLayout()
+                self._slots[mode].add_widget(line)
             last = i == len(rows) - 1
             if last:
                 specials["staff.key.shift"] = self._special("staff.key.shift", self._toggle_shift)
@@ -104,7 +123,7 @@ class OnScreenKeyboard(BoxLayout):
                     "staff.key.back", lambda: self.on_key("backspace")
                 )
                 line.add_widget(specials["staff.key.back"])
-            box.add_widget(line)
+            box.add_widget(self._slots[mode] if i == 0 else line)
         box.add_widget(self._bottom(mode, chars, specials))
         return box, chars, specials
 
@@ -115,12 +134,15 @@ class OnScreenKeyboard(BoxLayout):
         bottom.add_widget(specials[other])
         space_x = 0.6
         if mode != "symbols":
-            switch = self._special(HANGUL_KEY, self._toggle_hangul, size_hint_x=0.14)
-            switch.font_name = font_for("ko")  # 한 needs the CJK font in every language
-            specials[HANGUL_KEY] = switch
-            bottom.add_widget(switch)
-            space_x = 0.5
-        space = self._special("staff.key.space", lambda: self.on_key("key", char=" "))
+            for script, key in SCRIPT_KEYS.items():
+                switch = self._special(key, lambda s=script: self._switch_script(s))
+                switch.size_hint_x = 0.12
+                switch.font_name = font_for("ko")  # 한 and 中 need the CJK font everywhere
+                switch.background_color = SELECTED if mode == script else KEY
+                specials[key] = switch
+                bottom.add_widget(switch)
+            space_x = 0.4
+        space = self._special("staff.key.space", lambda: self._type(" "))
         space.size_hint_x = space_x
         specials[" "] = space
         bottom.add_widget(space)
@@ -146,7 +168,7 @@ class OnScreenKeyboard(BoxLayout):
             btn.text = btn.text.upper() if self.shift else btn.text.lower()
         for btn, plain, shifted in self._jamo_keys:
             btn.text = shifted if self.shift else plain
-        for mode in ("letters", "hangul"):
+        for mode in ("letters", "hangul", "pinyin"):
             shift = self._layouts[mode][2]["staff.key.shift"]
             shift.background_color = SELECTED if self.shift else KEY
         if box.parent is not self:
@@ -155,7 +177,10 @@ class OnScreenKeyboard(BoxLayout):
         self.keys = {b.text: b for b in chars} | specials
 
     def _type(self, ch: str) -> None:
-        self.on_key("key", char=ch)
+        if self.mode == "pinyin":
+            self.on_key("key", char=ch, ime="pinyin")
+        else:
+            self.on_key("key", char=ch)
         if self.shift and self.mode != "symbols" and ch.isalpha():
             self.shift = False  # one capital (or one tense consonant), like a phone keyboard
             self._show()
@@ -168,11 +193,23 @@ class OnScreenKeyboard(BoxLayout):
         self.mode = "symbols" if self.mode != "symbols" else self.alpha
         self._show()
 
-    def _toggle_hangul(self) -> None:
-        """한/A: Latin <-> Hangul. Shift is dropped (a Hangul word has no capital)."""
-        self.mode = self.alpha = "letters" if self.mode == "hangul" else "hangul"
+    def _switch_script(self, script: str) -> None:
+        """한/A, 中/A: Latin <-> that script. Shift is dropped (Hangul and pinyin have none);
+        what was being composed is final, as when a person switches keyboards on a phone."""
+        self.mode = self.alpha = "letters" if self.mode == script else script
         self.shift = False
+        self.on_key("end_compose")
         self._show()
+
+    def show_candidates(self, bar: CandidateBar | None) -> None:
+        """The flow's candidate bar in place of the pinyin layer's digit row, or the digits."""
+        slot = self._slots["pinyin"]
+        shown = self.candidates if bar is not None else self._digits["pinyin"]
+        if bar is not None:
+            self.candidates.show(bar)
+        if shown.parent is not slot:
+            slot.clear_widgets()
+            slot.add_widget(shown)
 
     def set_shift(self, on: bool) -> None:
         if on != self.shift:
@@ -180,4 +217,4 @@ class OnScreenKeyboard(BoxLayout):
             self._show()
 
 
-__all__ = ["HANGUL_KEY", "OnScreenKeyboard", "default_mode", "layout_rows"]
+__all__ = ["HANGUL_KEY", "PINYIN_KEY", "OnScreenKeyboard", "default_mode", "layout_rows"]
