@@ -371,8 +371,22 @@ class TechnicianFlow(StateMachine[TechnicianView]):
             return
         self._wait_until = self.clock.monotonic() + REPAIR_WAIT_S
         self._repair_page("repair_wait", "tech.repair.wait", "", shop=self._shop())
+
+    def _repair_page(self, page: str, note: str, detail: str, **values: str) -> None:
+        waiting = page == "repair_wait"
         self.publish(
-            replace(self.state, wait_left_s=int(REPAIR_WAIT_S), preview=self.deps.camera_frame)
+            replace(
+                self.state,
+                page=page,
+                note=note,
+                values=tuple(values.items()),
+                detail=detail[:400],
+                busy=False,
+                running=False,
+                wait_left_s=int(REPAIR_WAIT_S) if waiting else 0,
+                # the live camera to aim the QR with (the camera starts after the first frame)
+                preview=self.deps.camera_frame if waiting else self.state.preview,
+            )
         )
 
     _on_repair_retry = _on_repair_confirm  # "Scan again" after a refused code
@@ -441,20 +455,6 @@ class TechnicianFlow(StateMachine[TechnicianView]):
             restart = self.deps.restart_after_pairing or self.deps.restart
             if restart is not None:
                 restart()
-
-    def _repair_page(self, page: str, note: str, detail: str, **values: str) -> None:
-        self.publish(
-            replace(
-                self.state,
-                page=page,
-                note=note,
-                values=tuple(values.items()),
-                detail=detail[:400],
-                busy=False,
-                running=False,
-                wait_left_s=0,
-            )
-        )
 
     def _shop(self) -> str:
         try:

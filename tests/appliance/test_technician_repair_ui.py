@@ -18,8 +18,10 @@ pytestmark = pytest.mark.ui
 def window():
     from kivy.core.window import Window
 
+    before = tuple(Window.size)
     Window.size = (800, 480)  # the official 7" display
     yield Window
+    Window.size = before  # later UI tests expect the window they set up
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

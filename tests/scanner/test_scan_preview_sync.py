@@ -35,8 +35,10 @@ DECODE_S = 0.06
 def window():
     from kivy.core.window import Window
 
+    before = tuple(Window.size)
     Window.size = (W, H)
     yield Window
+    Window.size = before  # later UI tests expect the window they set up
 
 
 def jumping_code_video(path: Path, frames: int = 60) -> Path:
