@@ -1,6 +1,7 @@
 """Pinyin input: Latin letters typed on the keyboard become Chinese words picked from candidates.
 
 How it works, as on a phone: staff type the toneless pinyin of a phrase ("mianfeikafei"),
+or only the first letters of its syllables ("srlw" for 生日礼物),
 the kiosk offers candidates (免费咖啡 first: the best split of all the letters into common
 words; then words for all the letters; then words for the first few letters: 免费, 面, 免
 ...). Picking one turns the letters it covers into characters and offers candidates for the
@@ -24,8 +25,9 @@ from functools import lru_cache
 from kiosk.input_methods.pinyin_lexicon import PinyinLexicon, default_lexicon
 
 PAGE_SIZE = 6  # candidates shown at once: large touch targets on a 7" screen
-MAX_CANDIDATES = 60
+MAX_CANDIDATES = 240  # 40 pages: rare words stay reachable, the common ones come first
 COMPLETIONS = 6  # words whose pinyin only starts with the letters ("shengr" -> 生日)
+INITIALS = 80  # words by their syllables' first letters ("srlw" -> 生日礼物): all the file has
 MAX_LETTERS = 40  # a composition longer than this is refused (the DP stays small)
 # Cost of each extra word in a whole-phrase guess (natural log): fewer, longer words win
 # when frequencies are close. Measured with bench/pinyin.py: 4 gives 19/25 held-out
@@ -148,9 +150,19 @@ def candidates_for(letters: str, lexicon: PinyinLexicon) -> list[Candidate]:
     whole += [Candidate(w, n) for w, _, _ in lexicon.completions(letters, COMPLETIONS)]
     # An unfinished last syllable is guessed only when no single word starts with all the
     # letters: "shengr" offers 生日 first, not 省 + 人; "mianfeikaf" offers 免费咖啡.
-    guess = best_sentence(letters, lexicon, complete_tail=not whole)
+    if only_initials(letters):
+        guess = best_by_initials(letters, lexicon)
+    else:
+        guess = best_sentence(letters, lexicon, complete_tail=not whole)
     found = [Candidate(guess, n)] if guess is not None else []
     found += whole
+    # First letters of syllables (srlw -> 生日礼物): after words spelled out in full, so
+    # "da" still offers 大 before 大案; first when the letters spell nothing else.
+    found += [Candidate(w, n) for w, _ in lexicon.by_initials(letters)[:INITIALS]]
+    if only_initials(letters):  # words for the first few letters: mf|kf -> 免费, 麻烦 ...
+        for end in range(min(n - 1, 4), 1, -1):
+            found += [Candidate(w, end) for w, _ in lexicon.by_initials(letters[:end])]
+        found += [Candidate(w, 1) for w, _ in lexicon.characters_starting(letters[0], INITIALS)]
     for end in range(min(n - 1, lexicon.longest_key), 0, -1):
         found += [Candidate(w, end) for w, _ in lexicon.words(letters[:end])]
     seen: set[str] = set()
@@ -162,25 +174,62 @@ def candidates_for(letters: str, lexicon: PinyinLexicon) -> list[Candidate]:
     return unique[:MAX_CANDIDATES]
 
 
+Best = list[tuple[float, tuple[str, ...]] | None]  # per letter position: (score, words)
+TopWord = Callable[[str], tuple[str, int] | None]  # a piece of letters -> its best word
+
+
 def best_sentence(letters: str, lexicon: PinyinLexicon, complete_tail: bool = True) -> str | None:
     """The likeliest split of ALL the letters into two or more words, or None.
 
-    Dynamic programming over letter positions: best[i] is the best (score, words) covering
-    letters[:i]; a last piece that is only the start of a word ("kaf") may be completed.
+    A last piece that is only the start of a word ("kaf") may be completed.
     """
+    best = _best_splits(letters, lexicon, lexicon.top, 1, lexicon.longest_key)
+    if best[-1] is None and complete_tail:
+        _complete_tail(best, letters, lexicon)
+    return _phrase(best)
+
+
+VOWELS = frozenset("aeiouv")
+
+
+def only_initials(letters: str) -> bool:
+    """No vowel: every syllable has one (but the interjections m, n, ng), so letters like
+    "mfkf" can only be first letters of syllables."""
+    return bool(letters) and not VOWELS.intersection(letters)
+
+
+def best_by_initials(letters: str, lexicon: PinyinLexicon) -> str | None:
+    """The likeliest split of first letters into words: xnkl -> 新年快乐, over words of
+    2-4 syllables looked up by their first letters."""
+
+    def top(piece: str) -> tuple[str, int] | None:
+        words = lexicon.by_initials(piece)
+        return words[0] if words else None
+
+    return _phrase(_best_splits(letters, lexicon, top, 2, 4))
+
+
+def _best_splits(
+    letters: str, lexicon: PinyinLexicon, top: TopWord, shortest: int, longest: int
+) -> Best:
+    """Dynamic programming over letter positions: best[i] is the best (score, words) that
+    covers letters[:i] with pieces of `shortest`..`longest` letters that `top` knows."""
     n = len(letters)
-    best: list[tuple[float, tuple[str, ...]] | None] = [None] * (n + 1)
+    best: Best = [None] * (n + 1)
     best[0] = (0.0, ())
     for i in range(n):
         if best[i] is None:
             continue
-        for j in range(i + 1, min(n, i + lexicon.longest_key) + 1):
-            top = lexicon.top(letters[i:j])
-            if top is not None:
-                _offer(best, j, best[i], top, lexicon)
-    if best[n] is None and complete_tail:
-        _complete_tail(best, letters, lexicon)
-    result = best[n]
+        for j in range(i + shortest, min(n, i + longest) + 1):
+            word = top(letters[i:j])
+            if word is not None:
+                _offer(best, j, best[i], word, lexicon)
+    return best
+
+
+def _phrase(best: Best) -> str | None:
+    """The split covering all letters, if it has two words or more (one is a plain word)."""
+    result = best[-1]
     if result is None or len(result[1]) < 2:
         return None
     return "".join(result[1])

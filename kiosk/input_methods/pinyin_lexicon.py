@@ -1,7 +1,8 @@
 """The pinyin dictionary: which Chinese words are typed with which letters, and how common.
 
-Why this shape: the file (data/pinyin_lexicon.tsv.gz, ~0.9 MB) maps toneless pinyin letters
-to words, most common first (生日 for "shengri", 先 县 现 ... 西安 for "xian"). It is read
+Why this shape: the file (data/pinyin_lexicon.tsv.gz, ~1.3 MB) maps toneless pinyin letters
+to words, most common first (生日 for "shengri", 先 县 现 ... 西安 for "xian"), and the
+first letters of a word's syllables to the word (lines keyed "=srlw": 生日礼物). It is read
 once, on the first pinyin key, into one dict of raw lines; a line is split into words only
 when its key is asked for, so ~74k keys cost a few MB and a few hundred ms on a Pi, and a
 kiosk that never types Chinese never loads it. The sorted key list answers "every word
@@ -33,6 +34,8 @@ class PinyinLexicon:
     """Exact lookups, prefix completions and the set of single syllables."""
 
     def __init__(self, lines: dict[str, str]) -> None:
+        self._initials = {k[1:]: v for k, v in lines.items() if k.startswith("=")}
+        lines = {k: v for k, v in lines.items() if not k.startswith("=")}
         self._lines = lines
         self.keys = sorted(lines)
         self._top_freqs = array("Q", (self.top_freq(k) for k in self.keys))  # by key order
@@ -55,6 +58,23 @@ class PinyinLexicon:
         """The words typed exactly as `key`, most common first."""
         line = self._lines.get(key)
         return _split(line) if line else []
+
+    def by_initials(self, letters: str) -> list[tuple[str, int]]:
+        """Words whose syllables start with these letters, one each: srlw -> 生日礼物."""
+        line = self._initials.get(letters)
+        return _split(line) if line else []
+
+    def characters_starting(self, letter: str, limit: int) -> list[tuple[str, int]]:
+        """The most common single characters whose syllable starts with `letter` (for a lone
+        first letter inside an abbreviation: mybszs -> 满 一百 送 二十)."""
+        chars = [
+            (w, f)
+            for key in self.syllables
+            if key.startswith(letter)
+            for w, f in self.words(key)
+            if len(w) == 1
+        ]
+        return heapq.nlargest(limit, chars, key=lambda wf: wf[1])
 
     def top(self, key: str) -> tuple[str, int] | None:
         """The most common word for `key` (the sentence guess needs only this)."""

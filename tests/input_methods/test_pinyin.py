@@ -230,3 +230,33 @@ def test_any_letters_and_any_picks_end_in_text_without_lost_or_stray_letters(let
 def test_the_preedit_shows_u_umlaut_for_v():
     assert typed("lvcha").preedit() == "lü'cha"
     assert typed("nv").preedit() == "nü"
+
+
+# -- first letters of syllables (abbreviations) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("letters", "first"),
+    [("srlw", "生日礼物"), ("xxhg", "谢谢惠顾"), ("xnkl", "新年快乐"), ("yhq", "优惠券")],
+)
+def test_first_letters_of_the_syllables_type_a_word(lexicon, letters, first):
+    cands = candidates_for(letters, lexicon)
+    assert cands[0].text == first and cands[0].letters == len(letters)
+
+
+def test_abbreviations_never_outrank_words_spelled_in_full(lexicon):
+    assert candidates_for("da", lexicon)[0].text == "大"
+    assert candidates_for("nihao", lexicon)[0].text == "你好"
+    nh = [c.text for c in candidates_for("nh", lexicon)]
+    assert "女孩" in nh and "嗯和" not in nh  # no guess made of a lone syllable and a letter
+
+
+def test_a_phrase_by_first_letters_can_be_picked_word_by_word():
+    composer = typed("mfkf")
+    partial = [c for c in composer.candidates() if c.letters == 2]
+    assert "免费" in [c.text for c in partial]
+    while "免费" not in [c.text for c in composer.page_candidates()]:
+        composer.turn_page(1)
+    composer.choose([c.text for c in composer.page_candidates()].index("免费"))
+    assert composer.letters == "kf"
+    assert "咖啡" in [c.text for c in composer.candidates()[:PAGE_SIZE]]

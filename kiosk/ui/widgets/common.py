@@ -9,6 +9,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
 from kiosk.ui import theme
+from kiosk.ui.fonts import text_font
 
 
 class FitLabel(Label):
@@ -32,6 +33,7 @@ class FitLabel(Label):
         self._refit()
 
     def _reset(self, *_a) -> None:
+        self.font_name = text_font(self.text)  # Roboto for Latin, Noto CJK for Hangul/Han
         self.text_size = (max(1, self.width - 8), None)
         self.font_size = self.base_size
 

@@ -26,6 +26,7 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import tr
+from kiosk.ui.fonts import has_cjk, latin_font
 
 CJK_FONTS = (
     Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
@@ -68,20 +69,13 @@ def font_for(lang: str) -> str:
         for path in CJK_FONTS:
             if path.exists():
                 return str(path)
-    return "Roboto"
-
-
-def has_cjk(text: str) -> bool:
-    """Hangul or Han in any UI language needs the CJK font (Roboto has no glyphs)."""
-    return any(
-        0x1100 <= o <= 0x11FF or 0x2E80 <= o <= 0xD7AF or 0xF900 <= o <= 0xFFEF
-        for o in map(ord, text)
-    )
+    return latin_font()  # not "Roboto": the app registers Noto CJK under that name
 
 
 def font_for_text(text: str, lang: str) -> str:
     """The UI language's font, or the CJK font when the text itself (a voucher title, a
-    customer's name from the server) holds Hangul or Han."""
+    customer's name from the server) holds Hangul or Han. Labels and buttons made here
+    re-pick it whenever their text changes."""
     return font_for("ko") if has_cjk(text) else font_for(lang)
 
 
@@ -117,6 +111,7 @@ def label(
         bold=bold,
     )
     lbl.bind(size=lambda w, v: setattr(w, "text_size", (v[0], None)))
+    lbl.bind(text=lambda w, t: setattr(w, "font_name", font_for_text(t, lang)))
     if height is not None:
         lbl.size_hint_y = None
         lbl.height = height
@@ -149,6 +144,7 @@ def button(
         **kw,
     )
     btn.bind(size=lambda w, v: setattr(w, "text_size", (v[0] - 12, None)))
+    btn.bind(text=lambda w, t: setattr(w, "font_name", font_for_text(t, lang)))
     btn.bind(on_release=lambda *_: on_press())
     return btn
 
