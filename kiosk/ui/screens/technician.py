@@ -224,10 +224,9 @@ def _hex(rgba) -> str:
 
 
 def fit_label(text: str, size: float, color, *, font: str = "Roboto") -> Label:
-    # Hangul or Han (a translated re-pair line, a shop's name) needs the CJK font
-    if font == "Roboto":
-        font = font_for_text(text, "en")
     """A label as tall as its wrapped text (rows never overlap on a 800x480 display)."""
+    if font == "Roboto":  # by its text: Hangul or Han (a shop's name) needs the CJK font
+        font = font_for_text(text, "en")
     lbl = Label(
         text=text,
         markup=True,
