@@ -54,6 +54,9 @@ class Mailbox:
 
 
 OnRead = Callable[[Read, str, float], None]  # read, origin, ms from capture to decoded
+# frame, its reads (maybe none), ms: every decoded frame WITH what was read in it, for a
+# preview that must draw a box over the very frame it was found in
+OnDecoded = Callable[[np.ndarray, list[Read], float], None]
 
 
 class CameraWorker:
@@ -77,6 +80,8 @@ class CameraWorker:
         self.frames = 0
         self.decoded = 0
         self.last_frame: np.ndarray | None = None  # for a preview; replaced, never copied
+        # (last_frame runs ahead of the decoder: a box must never be drawn over it)
+        self.on_decoded: OnDecoded | None = None
         self.last_frame_at = 0.0
         self.stall_after_s = 3.0
         self.mailbox = Mailbox()
@@ -179,8 +184,20 @@ class CameraWorker:
                 reads = self.pipeline.decode(frame)
             except Exception:  # a decoder bug must not kill the camera path
                 log.exception("decode failed on a frame from %s", origin)
-                continue
+                reads = None
             ms = (time.monotonic() - captured) * 1000
+            self._hand_over(frame, reads or [], ms)
+            if reads is None:
+                continue
             self.decoded += 1
             for r in reads:
                 self.on_read(r, origin, ms)
+
+    def _hand_over(self, frame: np.ndarray, reads: list[Read], ms: float) -> None:
+        hook = self.on_decoded
+        if hook is None:
+            return
+        try:
+            hook(frame, reads, ms)
+        except Exception:  # a preview must never stop the scanning
+            log.exception("preview hook failed")

@@ -12,7 +12,17 @@ the technician flow is active it gets the state, touches, scans and ticks.
 What the home page shows: every `kiosk doctor` check with its colour and fix (camera,
 decoder, printer, network/server, clock, outbox, ...), the version, the last log lines,
 the last scan read while the screen is open (a live decode check, value masked), and
-buttons for refresh, test print and restart app.
+buttons for refresh, test print, restart app and "Pair with another shop".
+
+Re-pairing (pages repair_*): blocked while this shop's stamps wait in the outbox (with
+"Send now"), else an explicit confirm, then it waits for the new shop's pairing QR (cancel,
+timeout), exchanges it through kiosk.appliance.repair.RePairer (the same pair_by_scan as
+first pairing; nothing is written until the server accepted), shows "paired with <shop>"
+and restarts the kiosk like first pairing does. Why and what is refused: repair.py.
+While it waits, every other scan (a customer's card) is shown as ignored and does nothing.
+The re-pair pages speak the staff screens' language (`lang_source`): a shop owner may be
+holding the new code while a technician talks them through it; the doctor lines stay in
+`kiosk doctor`'s English words.
 """
 
 from __future__ import annotations
@@ -20,12 +30,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kiosk import __version__
+from kiosk.appliance.repair import RePairer
 from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
+from kiosk.scan_kinds import ScanKind
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +46,16 @@ SCREEN = "technician"
 MAX_PIN = 12
 MAX_FAILURES = 3
 LOCKOUT_S = 120.0
+REPAIR_WAIT_S = 90.0  # waiting for the new shop's QR ends by itself after this
+RESTART_AFTER_S = 4.0  # "paired with X" stays this long, then the restart (as first pairing)
+REPAIR_PAGES = (
+    "repair_blocked",
+    "repair_confirm",
+    "repair_wait",
+    "repair_working",
+    "repair_failed",
+    "repair_paired",
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +68,7 @@ class CheckLine:
 
 @dataclass(frozen=True)
 class TechnicianView(ViewState):
-    page: str = "closed"  # closed / pin / locked / home
+    page: str = "closed"  # closed / pin / locked / home / repair_* (REPAIR_PAGES)
     pin_length: int = 0
     error: str = ""
     checks: tuple[CheckLine, ...] = ()
@@ -55,9 +78,20 @@ class TechnicianView(ViewState):
     last_scan: str = ""
     message: str = ""
     lang: str = "en"
+    # re-pairing: available at all; the page's words (i18n key in the technician catalog,
+    # its values), English detail for the technician, seconds left to scan, a job running
+    can_repair: bool = False
+    note: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+    detail: str = ""
+    wait_left_s: int = 0
+    busy: bool = False
     # a handle to the live camera image (latest frame, BGR numpy array or None), not data:
     # the screen polls it a few times a second while open; excluded from equality
     preview: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+
+    def value(self, key: str) -> str:
+        return dict(self.values).get(key, "")
 
 
 Runner = Callable[[Callable[[], Any], Callable[[Any], None]], None]
@@ -81,6 +115,8 @@ class TechnicianDeps:
     test_print: Callable[[], str] | None = None  # -> a sentence for the technician
     restart: Callable[[], None] | None = None
     camera_frame: Callable[[], Any] | None = None  # -> newest camera frame or None
+    repairer: Any = None  # kiosk.appliance.repair.RePairer; None: no "Pair with another shop"
+    restart_after_pairing: Callable[[], None] | None = None  # default: restart
 
 
 class TechnicianFlow(StateMachine[TechnicianView]):
@@ -92,6 +128,7 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         clock: Clock | None = None,
         runner: Runner = _inline,
         session_timeout_s: float = 300.0,
+        lang_source: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(TechnicianView(SCREEN), clock or SystemClock())
         self.pin_sha256 = pin_sha256.strip().lower()
@@ -103,6 +140,12 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         self._locked_until = 0.0
         self._last_touch = 0.0
         self._generation = 0
+        self.lang_source = lang_source
+        self._mutex = threading.RLock()  # scans (camera thread), touches, job answers
+        self._wait_until = 0.0
+        self._paired_at = 0.0
+        self.restart_requested = False
+        self.result: Any = None  # the ScanPairResult of a re-pairing
 
     # -- the staff-flow-like interface --------------------------------------------------------
 
@@ -119,43 +162,70 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         if not self.enabled:
             log.info("technician screen requested but [technician] pin_sha256 is empty")
             return False
-        self._pin = ""
-        self._last_touch = self.clock.monotonic()
-        locked = self.clock.monotonic() < self._locked_until
-        self.publish(TechnicianView(SCREEN, page="locked" if locked else "pin"))
+        with self._mutex:
+            self._pin = ""
+            self._last_touch = self.clock.monotonic()
+            locked = self.clock.monotonic() < self._locked_until
+            page = "locked" if locked else "pin"
+            self.publish(TechnicianView(SCREEN, page=page, lang=self._lang()))
         return True
 
     def close(self) -> None:
-        self._pin = ""
-        self._generation += 1  # answers of a running doctor are dropped
-        self.publish(TechnicianView(SCREEN))
+        with self._mutex:
+            if self.state.page in ("repair_working", "repair_paired"):
+                return  # a code on its way, or the restart: never half-closed
+            self._pin = ""
+            self._generation += 1  # answers of a running doctor are dropped
+            self.publish(TechnicianView(SCREEN, lang=self.state.lang))
 
     def on_scan(self, scan: Any) -> bool:
-        """While open, every scan is a decode test: shown masked, never acted on."""
+        """While open, every scan is a decode test: shown masked, never acted on; only the
+        re-pair page waiting for a code takes a pairing QR."""
         if not self.active:
             return False
         kind = getattr(getattr(scan, "kind", None), "value", "scan")
         text = mask(str(getattr(scan, "value", "") or getattr(scan, "text", "")))
-        self._last_touch = self.clock.monotonic()
-        self.publish(replace(self.state, last_scan=f"{kind}: {text}"))
+        with self._mutex:
+            if self.state.page == "repair_wait":
+                self._repair_scan(scan, f"{kind}: {text}")
+                return True
+            if self.state.page in REPAIR_PAGES:
+                return True  # working, result or confirm: a scan changes nothing
+            self._last_touch = self.clock.monotonic()
+            self.publish(replace(self.state, last_scan=f"{kind}: {text}"))
         return True
 
     def touch(self, action: str, **data: Any) -> None:
         if not self.active:
             return
-        self._last_touch = self.clock.monotonic()
-        handler = getattr(self, "_on_" + action.removeprefix("tech_"), None)
-        if handler is not None:
-            handler(**data)
+        with self._mutex:
+            self._last_touch = self.clock.monotonic()
+            handler = getattr(self, "_on_" + action.removeprefix("tech_"), None)
+            if handler is not None:
+                handler(**data)
 
     def tick(self) -> None:
         if not self.active:
             return
-        now = self.clock.monotonic()
-        if now - self._last_touch > self.session_timeout_s:
-            self.close()
-        elif self.state.page == "locked" and now >= self._locked_until:
-            self.publish(TechnicianView(SCREEN, page="pin"))
+        with self._mutex:
+            now = self.clock.monotonic()
+            page = self.state.page
+            if page == "repair_wait":
+                self._wait_tick(now)
+            elif page == "repair_paired":
+                self._restart_tick(now)
+            elif page == "repair_working":
+                pass  # the exchange has its own timeouts; its answer moves the page
+            elif now - self._last_touch > self.session_timeout_s:
+                self.close()
+            elif page == "locked" and now >= self._locked_until:
+                self.publish(TechnicianView(SCREEN, page="pin", lang=self.state.lang))
+
+    def _lang(self) -> str:
+        try:
+            return (self.lang_source() if self.lang_source else "") or "en"
+        except Exception:  # the language is a nicety: English when unknown
+            return "en"
 
     # -- PIN -----------------------------------------------------------------------------------
 
@@ -183,19 +253,28 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         if self._failures >= MAX_FAILURES:
             self._failures = 0
             self._locked_until = self.clock.monotonic() + LOCKOUT_S
-            self.publish(TechnicianView(SCREEN, page="locked"))
+            self.publish(TechnicianView(SCREEN, page="locked", lang=self.state.lang))
         else:
-            self.publish(TechnicianView(SCREEN, page="pin", error="wrong PIN"))
+            self.publish(
+                TechnicianView(SCREEN, page="pin", error="wrong PIN", lang=self.state.lang)
+            )
 
     def _on_close(self, **_: Any) -> None:
         self.close()
 
     # -- home ----------------------------------------------------------------------------------
 
-    def _show_home(self) -> None:
+    def _show_home(self, note: str = "", detail: str = "") -> None:
         self.publish(
             TechnicianView(
-                SCREEN, page="home", log_lines=self._logs(), preview=self.deps.camera_frame
+                SCREEN,
+                page="home",
+                log_lines=self._logs(),
+                preview=self.deps.camera_frame,
+                lang=self.state.lang,
+                can_repair=self.deps.repairer is not None,
+                note=note,
+                detail=detail,
             )
         )
         self._on_refresh()
@@ -208,15 +287,19 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         self.publish(replace(self.state, running=True, message="checking…"))
 
         def done(report: Any) -> None:
-            if gen != self._generation or self.state.page != "home":
-                return  # closed or refreshed meanwhile
-            if isinstance(report, Exception):
-                self.publish(replace(self.state, running=False, message=f"doctor failed: {report}"))
-                return
-            lines = tuple(CheckLine(c.name, c.status, c.message, c.fix) for c in report.checks)
-            self.publish(
-                replace(self.state, running=False, checks=lines, message="", log_lines=self._logs())
-            )
+            with self._mutex:
+                if gen != self._generation or self.state.page != "home":
+                    return  # closed, refreshed or re-pairing meanwhile
+                if isinstance(report, Exception):
+                    failed = f"doctor failed: {report}"
+                    self.publish(replace(self.state, running=False, message=failed))
+                    return
+                lines = tuple(CheckLine(c.name, c.status, c.message, c.fix) for c in report.checks)
+                self.publish(
+                    replace(
+                        self.state, running=False, checks=lines, message="", log_lines=self._logs()
+                    )
+                )
 
         self.runner(self._safe(self.deps.run_doctor), done)
 
@@ -226,9 +309,11 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         self.publish(replace(self.state, message="printing a test coupon…"))
 
         def done(result: Any) -> None:
-            if self.state.page == "home":
-                text = f"test print failed: {result}" if isinstance(result, Exception) else result
-                self.publish(replace(self.state, message=str(text)))
+            with self._mutex:
+                if self.state.page == "home":
+                    failed = isinstance(result, Exception)
+                    text = f"test print failed: {result}" if failed else result
+                    self.publish(replace(self.state, message=str(text)))
 
         self.runner(self._safe(self.deps.test_print), done)
 
@@ -236,6 +321,146 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         if self.state.page == "home" and self.deps.restart is not None:
             log.warning("restart requested from the technician screen")
             self.deps.restart()
+
+    # -- re-pairing (the checks and the exchange: kiosk/appliance/repair.py) -----------------
+
+    def _on_repair(self, **_: Any) -> None:
+        """ "Pair with another shop" on the home page: the outbox gate, then the confirm."""
+        if self.state.page == "home" and self.deps.repairer is not None:
+            self._generation += 1  # a running doctor's answer is dropped
+            self._repair_gate()
+
+    def _repair_gate(self, detail: str = "") -> None:
+        repairer = self.deps.repairer
+        try:
+            waiting = repairer.pending_stamps()
+        except OSError as exc:
+            self._repair_page("repair_blocked", "tech.repair.outbox_unreadable", str(exc))
+            return
+        if waiting:
+            self._repair_page("repair_blocked", "tech.repair.blocked", detail, count=str(waiting))
+            return
+        self._repair_page("repair_confirm", "tech.repair.confirm", detail, shop=self._shop())
+
+    def _on_repair_sync(self, **_: Any) -> None:
+        """ "Send now" on the blocked page: the old shop's stamps, with the old token."""
+        if self.state.page != "repair_blocked" or self.state.busy:
+            return
+        self._generation += 1
+        gen = self._generation
+        self.publish(replace(self.state, busy=True))
+
+        def done(report: Any) -> None:
+            with self._mutex:
+                if gen != self._generation or self.state.page != "repair_blocked":
+                    return
+                if isinstance(report, Exception):
+                    self._repair_gate(f"sending failed: {report}")
+                    return
+                said = f"{report.sent} sent, {report.remaining} still waiting"
+                self._repair_gate(said + (f" ({report.error})" if report.error else ""))
+
+        self.runner(self._safe(self.deps.repairer.sync_now), done)
+
+    def _on_repair_confirm(self, **_: Any) -> None:
+        """The explicit yes: only now does the kiosk wait for the new shop's code."""
+        if self.state.page not in ("repair_confirm", "repair_failed"):
+            return
+        self._repair_gate()  # the count again: nothing may have come in meanwhile
+        if self.state.page != "repair_confirm":
+            return
+        self._wait_until = self.clock.monotonic() + REPAIR_WAIT_S
+        self._repair_page("repair_wait", "tech.repair.wait", "", shop=self._shop())
+
+    def _repair_page(self, page: str, note: str, detail: str, **values: str) -> None:
+        waiting = page == "repair_wait"
+        self.publish(
+            replace(
+                self.state,
+                page=page,
+                note=note,
+                values=tuple(values.items()),
+                detail=detail[:400],
+                busy=False,
+                running=False,
+                wait_left_s=int(REPAIR_WAIT_S) if waiting else 0,
+                # the live camera to aim the QR with (the camera starts after the first frame)
+                preview=self.deps.camera_frame if waiting else self.state.preview,
+            )
+        )
+
+    _on_repair_retry = _on_repair_confirm  # "Scan again" after a refused code
+
+    def _on_repair_cancel(self, **_: Any) -> None:
+        if self.state.page in ("repair_blocked", "repair_confirm", "repair_wait", "repair_failed"):
+            self._generation += 1  # a running "Send now" answer is dropped
+            log.info("re-pairing cancelled by the technician; nothing changed")
+            self._show_home("tech.repair.cancelled")
+
+    def _wait_tick(self, now: float) -> None:
+        left = max(0, int(self._wait_until - now + 0.999))
+        if left == 0:
+            log.info(
+                "re-pairing: no pairing code scanned in %.0f s; nothing changed", REPAIR_WAIT_S
+            )
+            self._show_home("tech.repair.timeout")
+        elif left != self.state.wait_left_s:
+            self.publish(replace(self.state, wait_left_s=left))
+
+    def _repair_scan(self, scan: Any, shown: str) -> None:
+        """A scan while waiting: a pairing QR starts the exchange, anything else (a
+        customer's card) is shown as ignored and does nothing."""
+        if getattr(scan, "kind", None) is not ScanKind.PAIRING:
+            values = tuple(kv for kv in self.state.values if kv[0] != "ignored")
+            self.publish(replace(self.state, last_scan=shown, values=(*values, ("ignored", shown))))
+            return
+        refusal = self.deps.repairer.preflight(scan)
+        if refusal is not None:
+            log.warning("re-pairing refused before the exchange: %s", refusal.detail)
+            page = "repair_blocked" if refusal.message == "tech.repair.blocked" else "repair_failed"
+            self._repair_page(page, refusal.message, refusal.detail, **refusal.values)
+            return
+        log.info("re-pairing: exchanging a pairing code with %s", scan.server)
+        self._repair_page("repair_working", "tech.repair.working", f"pairing with {scan.server}")
+        self._generation += 1
+        gen = self._generation
+        job = self._safe(lambda: self.deps.repairer.exchange(scan, self.clock.now()))
+        self.runner(job, lambda result: self._exchanged(gen, result))
+
+    def _exchanged(self, gen: int, result: Any) -> None:
+        with self._mutex:
+            if gen != self._generation or self.state.page != "repair_working":
+                return
+            if isinstance(result, Exception):
+                key, detail = _failure(result)
+                log.warning("re-pairing failed, the old pairing stays: %s", detail)
+                self._repair_page("repair_failed", key, detail)
+                return
+            self.result = result
+            shop = result.location_name or result.server_url
+            log.warning(
+                "re-paired by the technician with %s (%s); restarting", shop, result.server_url
+            )
+            self._paired_at = self.clock.monotonic()
+            self._repair_page(
+                "repair_paired",
+                "tech.repair.paired",
+                f"paired with {result.server_url}; the kiosk restarts",
+                shop=shop,
+            )
+
+    def _restart_tick(self, now: float) -> None:
+        if now - self._paired_at >= RESTART_AFTER_S and not self.restart_requested:
+            self.restart_requested = True
+            restart = self.deps.restart_after_pairing or self.deps.restart
+            if restart is not None:
+                restart()
+
+    def _shop(self) -> str:
+        try:
+            return str(self.deps.repairer.current_shop())
+        except Exception:  # a label, never a failure
+            return "?"
 
     def _logs(self) -> tuple[str, ...]:
         try:
@@ -254,12 +479,29 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         return run
 
 
+def _failure(exc: BaseException) -> tuple[str, str]:
+    """(i18n key, English detail) for a failed exchange; the words of first pairing."""
+    from kiosk.appliance.provisioning import ProvisionError
+    from kiosk.flows.pairing import message_for
+
+    if isinstance(exc, ProvisionError):
+        return "tech.repair." + message_for(exc).removeprefix(
+            "pair."
+        ), f"{exc.message}. Fix: {exc.fix}"
+    if isinstance(exc, OSError):
+        return "tech.repair.write_failed", f"{type(exc).__name__}: {exc}"
+    return "tech.repair.error", f"{type(exc).__name__}: {exc}"
+
+
 class WithTechnician:
     """The staff flow and the technician flow as one `staff_flow` for KioskController."""
 
     def __init__(self, staff: Any, tech: TechnicianFlow) -> None:
         self.staff = staff
         self.tech = tech
+        if tech.lang_source is None and staff is not None:
+            # the technician pages speak the language the staff screens speak
+            tech.lang_source = lambda: getattr(getattr(staff, "state", None), "lang", "")
 
     @property
     def active(self) -> bool:
@@ -318,6 +560,7 @@ def build_technician(
 
     Restart = SIGTERM to ourselves: the app exits cleanly and systemd (Restart=always)
     starts it again, which is exactly what a technician wants from "Restart app".
+    After a re-pairing the restart is the one first pairing uses (`stop_running_app`).
     """
     import os
     import signal
@@ -350,11 +593,34 @@ def build_technician(
             test_print=test_print if printer is not None else None,
             restart=lambda: os.kill(os.getpid(), signal.SIGTERM),
             camera_frame=_camera_frame(scanner),
+            repairer=RePairer(settings),
+            restart_after_pairing=stop_running_app,
         ),
         clock=clock,
         runner=runner,
         session_timeout_s=max(60.0, settings.staff.session_timeout_s * 3),
     )
+
+
+def stop_running_app() -> None:
+    """The restart after a re-pairing, the same as after first pairing: the Kivy app stops,
+    `kiosk run` closes its parts (outbox, scanner) and exits 0, systemd starts it again
+    and the new start reads the new token and paired.json.
+
+    Why through sys.modules: this layer never imports Kivy; a kiosk with a screen has it
+    loaded already, and tick() (which calls this) runs on Kivy's own thread. Without a
+    running app (a bench, a test), SIGTERM does what "Restart app" does.
+    """
+    import os
+    import signal
+    import sys
+
+    app_module = sys.modules.get("kivy.app")
+    app = app_module.App.get_running_app() if app_module is not None else None
+    if app is not None:
+        app.stop()
+    else:
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _camera_frame(scanner: Any) -> Callable[[], Any] | None:

@@ -218,7 +218,8 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     finally:
         service.stop()
         parts.close()
-    result = getattr(parts.controller, "result", None)
+    result = getattr(parts.controller, "result", None)  # first pairing by scan
+    result = result or getattr(getattr(parts, "technician", None), "result", None)  # re-pairing
     if result is not None:
         print(
             f"kiosk run: paired with {result.location_name or result.server_url}; "

@@ -17,6 +17,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -233,11 +234,12 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
 
     manager = ScannerManager(settings, on_event)
     feed = None
+    step_preview: Callable[[], None] | None = None
     if args.preview and manager.camera is not None:
         from kiosk.ui.scan_preview import PreviewFeed
 
         feed = PreviewFeed()
-        _tap_reads(manager.camera, feed)
+        step_preview = _tap_preview(manager.camera, feed)
     manager.start()
     last_status: dict[str, str] = {}
     ever_ok = False
@@ -254,8 +256,8 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
         if status != last_status:
             print("status: " + ", ".join(f"{k}={v}" for k, v in status.items()), file=sys.stderr)
             last_status = status
-        if feed is not None and manager.camera is not None:
-            feed.on_frame(manager.camera.last_frame)
+        if feed is not None and step_preview is not None:
+            step_preview()
             feed.status = ", ".join(f"{k} {v}" for k, v in status.items())
         return True
 
@@ -274,15 +276,13 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
     return EX_FAIL if ever_ok else EX_UNAVAILABLE  # never opened: the device is missing
 
 
-def _tap_reads(camera: Any, feed: Any) -> None:
-    """Every raw read (each frame, before debounce, with its box) also goes to the preview."""
-    on_read = camera.on_read
-
-    def both(read: Any, origin: str, ms: float) -> None:
-        feed.on_read(read.text, read.symbology, ms, read.box)
-        on_read(read, origin, ms)
-
-    camera.on_read = both
+def _tap_preview(camera: Any, feed: Any) -> Callable[[], None]:
+    """The preview gets every decoded frame together with what was read in it (raw reads,
+    before debounce, with their boxes), straight from the decode thread: the box of frame
+    N is only ever drawn over frame N. The returned step (each UI tick) offers the camera's
+    newest frame too, which the feed shows only while the decoder is stuck (no box)."""
+    camera.on_decoded = feed.on_decoded
+    return lambda: feed.on_camera_frame(camera.last_frame)
 
 
 def _preview_wanted(args: argparse.Namespace) -> bool:

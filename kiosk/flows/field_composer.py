@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from kiosk.input_methods.hangul import HangulComposer, is_jamo
 from kiosk.input_methods.pinyin import PinyinComposer, is_pinyin_letter
 from kiosk.input_methods.pinyin_lexicon import LexiconError, PinyinLexicon, default_lexicon
+from kiosk.input_methods.pinyin_user import UserWords
 
 log = logging.getLogger(__name__)
 PINYIN = "pinyin"
+PRIVATE_FIELDS = frozenset({"search"})  # customer names and phones: never learned or kept
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,13 @@ class Composed:
 class FieldComposer:
     """The input method composing in one field of the form, if any."""
 
-    def __init__(self, lexicon: Callable[[], PinyinLexicon] = default_lexicon) -> None:
+    def __init__(
+        self,
+        lexicon: Callable[[], PinyinLexicon] = default_lexicon,
+        user_words: UserWords | None = None,
+    ) -> None:
         self.hangul = HangulComposer()
-        self.pinyin = PinyinComposer(lexicon)
+        self.pinyin = PinyinComposer(lexicon, user_words)
         self.field = ""  # the field being composed into; "" when idle
         self.base = ""  # that field's committed text before the composition
         self._lexicon = lexicon
@@ -93,6 +99,7 @@ class FieldComposer:
         if self.field != field or (self.active and self._current() is not method):
             self.commit()
             self.field, self.base = field, text_now
+            self.pinyin.learning = field not in PRIVATE_FIELDS
         composed = method.type(char)
         if len(self.base + composed) > limit:
             composed = method.backspace()  # the field is full: refuse this key

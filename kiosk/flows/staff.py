@@ -53,6 +53,8 @@ from kiosk.flows.voucher_form import (
     VoucherForm,
     step_date,
 )
+from kiosk.input_methods.pinyin_user import FILE_NAME as PINYIN_WORDS_FILE
+from kiosk.input_methods.pinyin_user import UserWords
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 
 log = logging.getLogger(__name__)
@@ -128,7 +130,8 @@ class StaffFlow(StateMachine[ViewState]):
         self._form_state = StaffIssueForm()
         self._form_key = new_idempotency_key()
         self._shown_errors: set[str] = set()
-        self._typing = FieldComposer()  # Hangul syllables / pinyin not final yet
+        words = UserWords(settings.device.state_dir / PINYIN_WORDS_FILE)
+        self._typing = FieldComposer(user_words=words)  # Hangul / pinyin not final yet
         self.runner: Runner = runner or StaffRunner()
         self._mutex = threading.RLock()
         self._epoch = 0  # bumped when staff mode ends: answers of older calls are dropped

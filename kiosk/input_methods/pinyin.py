@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kiosk.input_methods.pinyin_lexicon import PinyinLexicon, default_lexicon
+from kiosk.input_methods.pinyin_user import UserWords
 
 PAGE_SIZE = 6  # candidates shown at once: large touch targets on a 7" screen
 MAX_CANDIDATES = 240  # 40 pages: rare words stay reachable, the common ones come first
@@ -51,12 +52,19 @@ class Candidate:
 class PinyinComposer:
     """Letters typed so far, characters already picked, and the candidates for the rest."""
 
-    def __init__(self, lexicon: Callable[[], PinyinLexicon] = default_lexicon) -> None:
+    def __init__(
+        self,
+        lexicon: Callable[[], PinyinLexicon] = default_lexicon,
+        user: UserWords | None = None,
+    ) -> None:
         self._lexicon_source = lexicon
+        self.user = user or UserWords(None)  # words picked before, first next time
+        self.learning = True  # off for the customer search: names are never kept
         self.picked = ""  # characters chosen in this composition
         self.letters = ""  # letters not yet turned into characters
         self.page = 0
         self._candidates: list[Candidate] | None = None
+        self._picks: list[tuple[str, str]] = []  # (letters, characters) picked, to learn
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -90,6 +98,7 @@ class PinyinComposer:
             self.letters = self.letters[:-1]
         else:
             self.picked = self.picked[:-1]
+            self._picks = []  # the phrase was edited: nothing to learn from it
         self._changed()
         return self.text
 
@@ -100,14 +109,25 @@ class PinyinComposer:
             return self.text
         cand = shown[index]
         self.picked += cand.text
-        self.letters = self.letters[cand.letters :]
+        consumed, self.letters = self.letters[: cand.letters], self.letters[cand.letters :]
+        self._picks.append((consumed, cand.text))
+        if not self.letters:
+            self._learn()
         self._changed()
         return self.text
+
+    def _learn(self) -> None:
+        """All letters picked: remember the phrase for the letters that made it."""
+        if self.learning and self._picks:
+            letters = "".join(typed for typed, _ in self._picks)
+            self.user.learn(letters, "".join(text for _, text in self._picks))
+        self._picks = []
 
     def commit(self) -> str:
         """End the composition as it stands (letters not picked stay letters); returns it."""
         text = self.text
         self.picked = self.letters = ""
+        self._picks = []
         self._changed()
         return text
 
@@ -120,7 +140,9 @@ class PinyinComposer:
 
     def candidates(self) -> list[Candidate]:
         if self._candidates is None:
-            self._candidates = candidates_for(self.letters, self.lexicon) if self.letters else []
+            self._candidates = (
+                candidates_for(self.letters, self.lexicon, self.user) if self.letters else []
+            )
         return self._candidates
 
     def page_candidates(self) -> list[Candidate]:
@@ -143,9 +165,13 @@ class PinyinComposer:
         self._candidates = None
 
 
-def candidates_for(letters: str, lexicon: PinyinLexicon) -> list[Candidate]:
-    """Every candidate for `letters`, best first, without repeats."""
+def candidates_for(
+    letters: str, lexicon: PinyinLexicon, user: UserWords | None = None
+) -> list[Candidate]:
+    """Every candidate for `letters`, best first, without repeats: what staff picked for
+    these letters before, then the dictionary's."""
     n = len(letters)
+    learned = [Candidate(w, n) for w in user.words(letters)] if user else []
     whole = [Candidate(w, n) for w, _ in lexicon.words(letters)]
     whole += [Candidate(w, n) for w, _, _ in lexicon.completions(letters, COMPLETIONS)]
     # An unfinished last syllable is guessed only when no single word starts with all the
@@ -154,7 +180,7 @@ def candidates_for(letters: str, lexicon: PinyinLexicon) -> list[Candidate]:
         guess = best_by_initials(letters, lexicon)
     else:
         guess = best_sentence(letters, lexicon, complete_tail=not whole)
-    found = [Candidate(guess, n)] if guess is not None else []
+    found = learned + ([Candidate(guess, n)] if guess is not None else [])
     found += whole
     # First letters of syllables (srlw -> 生日礼物): after words spelled out in full, so
     # "da" still offers 大 before 大案; first when the letters spell nothing else.

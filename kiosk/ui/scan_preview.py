@@ -3,7 +3,8 @@
 Why Kivy: the design card fixes opencv-python-headless (no cv2.imshow), and Kivy is
 already how the kiosk draws, on X11, Wayland and a Pi's KMS console alike. The decode
 threads publish into a PreviewFeed (plain Python, thread-safe); the window polls it on
-Kivy's clock, so nothing here slows the decode path. Import only after
+Kivy's clock, so nothing here slows the decode path. A frame and the reads found in it
+travel as one `Framed` reference, so the green box is drawn over its own frame only. Import only after
 kiosk.ui.window.prepare_window().
 """
 
@@ -29,7 +30,7 @@ from kivy.uix.label import Label
 from kiosk.ui.widgets.live_preview import Box, LivePreview
 
 FPS = 20  # what a technician needs to aim a phone; the camera itself runs at 15-30
-BOX_TTL_S = 0.6  # a code's box stays this long after its last read (reads come per frame)
+STALE_S = 0.5  # no decoded frame for this long (a stuck decoder): show the camera, no box
 GREEN = (0.2, 0.95, 0.35, 1)
 
 
@@ -42,7 +43,25 @@ class Shown:
     ms: float
     box: Box | None
     at: float
-    frame: Any = None  # the frame it was read in, when known: its box is drawn on that one only
+    frame: Any = None  # the frame it was read in
+
+
+@dataclass(frozen=True)
+class Framed:
+    """A frame together with the reads decoded IN it, published as ONE reference.
+
+    Why: the camera's newest frame runs ahead of the decoder (capture and decode are two
+    threads with a one-frame mailbox between them). Showing the newest frame with the
+    newest read drew the box of frame N over frame N+1, off by however far the phone
+    moved. The window takes one Framed per UI tick and draws its frame and its boxes
+    together, so a box can only ever be drawn over the frame it was found in.
+    """
+
+    frame: Any
+    reads: tuple[Shown, ...] = ()
+
+    def box(self) -> Box | None:
+        return next((s.box for s in reversed(self.reads) if s.box is not None), None)
 
 
 class PreviewFeed:
@@ -50,32 +69,54 @@ class PreviewFeed:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.frame: Any = None
-        self.read: Shown | None = None
-        self.recent: deque[Shown] = deque(maxlen=8)  # to match a read to the frame on screen
+        self.framed: Framed | None = None  # what the window shows next
+        self.read: Shown | None = None  # the newest read, for the caption
+        self.recent: deque[Shown] = deque(maxlen=8)  # video: reads reported before their frame
         self.reads = 0
+        self.decoded_at = 0.0
         self.status = "starting"
         self.finished = False  # the app should close (count reached, --seconds...)
         self.ready = threading.Event()  # the window is up: a clip starts playing then
 
-    def on_frame(self, frame: Any) -> None:
-        self.frame = frame  # one reference swap: atomic, never copied
+    @property
+    def frame(self) -> Any:
+        framed = self.framed
+        return None if framed is None else framed.frame
 
     def on_read(
         self, text: str, symbology: str, ms: float, box: Box | None, frame: Any = None
     ) -> None:
+        """A read in `frame` (the video path reports reads, then the frame: on_frame)."""
         with self._lock:
             self.read = Shown(text, symbology, ms, box, time.monotonic(), frame)
             self.recent.append(self.read)
             self.reads += 1
 
-    def read_for(self, frame: Any) -> Shown | None:
-        """The newest read made in `frame` (or of unknown frame: a live camera), if any."""
+    def on_frame(self, frame: Any) -> None:
+        """Show this frame next, with the reads reported for this very frame."""
         with self._lock:
-            for shown in reversed(self.recent):
-                if shown.frame is None or shown.frame is frame:
-                    return shown
-        return None
+            reads = tuple(s for s in self.recent if s.frame is frame and frame is not None)
+            self.framed = Framed(frame, reads)
+
+    def on_decoded(self, frame: Any, reads: list[Any], ms: float) -> None:
+        """The live camera's decode thread: a frame and everything read in it, at once."""
+        now = time.monotonic()
+        shown = tuple(Shown(r.text, r.symbology, ms, r.box, now, frame) for r in reads)
+        with self._lock:
+            if shown:
+                self.read = shown[-1]
+                self.reads += len(shown)
+            self.framed = Framed(frame, shown)
+            self.decoded_at = now
+
+    def on_camera_frame(self, frame: Any) -> None:
+        """The camera's newest frame, shown only while the decoder is stuck (STALE_S):
+        the picture stays live, but without a box (none belongs to it)."""
+        with self._lock:
+            if frame is None or time.monotonic() - self.decoded_at < STALE_S:
+                return
+            if self.framed is None or self.framed.frame is not frame:
+                self.framed = Framed(frame)
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -94,6 +135,7 @@ class PreviewRoot(FloatLayout):
         super().__init__(**kw)
         self.feed = feed
         self.live = LivePreview(lambda: feed.frame, None)  # stepped by tick() below
+        self.drawn_box: Box | None = None
         self.add_widget(self.live)
         self.caption = self._label(top=True, size=22, color=GREEN)
         self.footer = self._label(top=False, size=16, color=(0.9, 0.9, 0.9, 1))
@@ -109,7 +151,7 @@ class PreviewRoot(FloatLayout):
             halign="left",
             valign="top" if top else "bottom",
             size_hint=(1, None),
-            height=sp(size) * 2.4,
+            height=sp(size) * 3.4,  # two lines: a long URL wraps below the figures
             pos_hint={"top": 1} if top else {"y": 0},
             padding=(sp(10), sp(6)),
             outline_width=2,
@@ -120,11 +162,13 @@ class PreviewRoot(FloatLayout):
         return lbl
 
     def tick(self, *_a: Any) -> None:
-        """The newest frame, then the overlay for it, in the same UI frame."""
-        self.live.update()
-        self.update_overlay()
+        """One Framed, its frame and its box, in the same UI frame."""
+        framed = self.feed.framed  # one reference: never a frame from here, a box from there
+        if framed is not None:
+            self.live.show(framed.frame)
+        self.update_overlay(framed)
 
-    def update_overlay(self, *_a: Any) -> None:
+    def update_overlay(self, framed: Framed | None = None) -> None:
         read = self.feed.read
         if read is None:
             self.caption.text = "no code read yet: hold a code in front of the camera"
@@ -136,11 +180,9 @@ class PreviewRoot(FloatLayout):
             f"{self.feed.status}  ·  frames {self.live.frames_shown}  ·  "
             f"reads {self.feed.reads}  ·  Esc closes"
         )
-        here = self.feed.read_for(self.live.frame)
-        fresh = (
-            here is not None and here.box is not None and time.monotonic() - here.at <= BOX_TTL_S
-        )
-        rect = self.live.frame_to_window(here.box) if fresh else None
+        on_screen = framed is not None and framed.frame is self.live.frame
+        self.drawn_box = framed.box() if on_screen and framed is not None else None
+        rect = self.live.frame_to_window(self.drawn_box) if self.drawn_box else None
         self._box_color.a = 1 if rect else 0
         self._box.rectangle = rect or (0, 0, 0, 0)
 

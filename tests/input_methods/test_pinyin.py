@@ -11,12 +11,14 @@ from hypothesis import strategies as st
 
 from kiosk.input_methods.pinyin import (
     PAGE_SIZE,
+    Candidate,
     PinyinComposer,
     candidates_for,
     is_pinyin_letter,
     split_syllables,
 )
 from kiosk.input_methods.pinyin_lexicon import DATA, LexiconError, PinyinLexicon, default_lexicon
+from kiosk.input_methods.pinyin_user import MAX_ENTRIES, UserWords
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +262,85 @@ def test_a_phrase_by_first_letters_can_be_picked_word_by_word():
     composer.choose([c.text for c in composer.page_candidates()].index("免费"))
     assert composer.letters == "kf"
     assert "咖啡" in [c.text for c in composer.candidates()[:PAGE_SIZE]]
+
+
+# -- words this kiosk's staff picked before -------------------------------------------------
+
+
+def pick_text(composer: PinyinComposer, word: str) -> None:
+    while word not in [c.text for c in composer.page_candidates()]:
+        assert composer.has_more(), f"{word} not offered"
+        composer.turn_page(1)
+    composer.choose([c.text for c in composer.page_candidates()].index(word))
+
+
+def test_a_phrase_picked_in_pieces_comes_first_next_time(tmp_path):
+    path = tmp_path / "state" / "pinyin_words.json"
+    composer = PinyinComposer(user=UserWords(path))
+    for ch in "mfkf":
+        composer.type(ch)
+    assert composer.candidates()[0].text != "免费咖啡"  # the corpus thinks otherwise
+    pick_text(composer, "免费")
+    pick_text(composer, "咖啡")
+    assert composer.commit() == "免费咖啡"
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    again = PinyinComposer(user=UserWords(path))  # a restarted kiosk reads the file
+    for ch in "mfkf":
+        again.type(ch)
+    assert again.candidates()[0] == Candidate("免费咖啡", 4)
+
+
+def test_a_word_picked_from_a_later_page_moves_up(tmp_path):
+    words = UserWords(tmp_path / "w.json")
+    composer = PinyinComposer(user=words)
+    for ch in "quan":
+        composer.type(ch)
+    assert composer.page_candidates()[0].text != "券"
+    pick_text(composer, "券")
+    composer.commit()
+    for ch in "quan":
+        composer.type(ch)
+    assert composer.page_candidates()[0].text == "券"
+
+
+def test_an_edited_phrase_or_a_search_teaches_nothing(tmp_path):
+    words = UserWords(tmp_path / "w.json")
+    composer = PinyinComposer(user=words)
+    for ch in "shengrili":
+        composer.type(ch)
+    pick_text(composer, "生日")
+    for _ in range(3):  # l, i, then 日: the phrase is edited, not picked
+        composer.backspace()
+    assert composer.commit() == "生"
+    composer.learning = False  # what the form does for the customer search
+    for ch in "wang":
+        composer.type(ch)
+    composer.choose(0)
+    assert words.words("shengri") == [] and words.words("wang") == []
+    assert not (tmp_path / "w.json").exists()
+
+
+def test_the_word_list_is_bounded_and_survives_damage(tmp_path, caplog):
+    path = tmp_path / "w.json"
+    words = UserWords(path)
+    for i in range(MAX_ENTRIES + 10):
+        words.learn(f"k{i}", "字")
+    reread = UserWords(path)
+    assert reread.words("k0") == [] and reread.words(f"k{MAX_ENTRIES + 9}") == ["字"]
+    path.write_text("{not json", encoding="utf-8")
+    damaged = UserWords(path)
+    assert damaged.words("k12") == [] and not path.exists()
+    assert any("unreadable" in r.getMessage() for r in caplog.records)
+    assert list(tmp_path.glob("w.json.damaged-*"))
+
+
+def test_a_read_only_state_dir_keeps_typing_and_learning_in_memory(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        words = UserWords(ro / "w.json")
+        words.learn("mfkf", "免费咖啡")
+        assert words.words("mfkf") == ["免费咖啡"]
+    finally:
+        ro.chmod(0o700)

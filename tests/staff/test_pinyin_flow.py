@@ -190,13 +190,18 @@ def test_stale_or_forged_candidate_touches_change_nothing(memory_env):
     assert form(env).title == "ka" and bar(env).preedit == "ka"
 
 
+def compose(env: Env, field: str, letters: str, *words: str) -> None:
+    """Type `letters` into `field` on the pinyin layer and pick `words` in turn."""
+    env.touch("focus", field=field)
+    pinyin(env, letters)
+    for word in words:
+        pick(env, word)
+
+
 def test_search_by_a_chinese_name(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="search")
-    pinyin(env, "wangfang")
-    pick(env, "王")
-    pick(env, "芳")
+    compose(env, "search", "wangfang", "王", "芳")
     assert form(env).search == "王芳"
 
 
@@ -278,3 +283,15 @@ def test_the_apps_activity_touch_between_keys_keeps_composing(memory_env):
         env.touch("wake")
         env.touch("key", char=jamo)
     assert form(env).title.endswith("한")
+
+
+def test_titles_teach_the_keyboard_but_customer_searches_do_not(memory_env):
+    env = memory_env
+    open_form(env)
+    compose(env, "title", "mfkf", "免费", "咖啡")
+    compose(env, "search", "wangfang", "王", "芳")
+    saved = (env.state_dir / "pinyin_words.json").read_text(encoding="utf-8")
+    assert "免费咖啡" in saved and "王" not in saved and "wangfang" not in saved
+    env.touch("focus", field="description")
+    pinyin(env, "mfkf")
+    assert bar(env).words[0] == "免费咖啡"  # learned on this kiosk

@@ -1,8 +1,10 @@
 """technician: PIN pad, then every doctor check with its fix, version, last scan, log tail,
-and Refresh / Test print / Restart app. Renders kiosk.appliance.technician.TechnicianView.
+and Refresh / Test print / Restart app / Pair with another shop. Renders
+kiosk.appliance.technician.TechnicianView.
 
-English only on purpose: it is the technician's screen, in the same words as
-`kiosk doctor` and docs/technician.md (a shop's staff never see it).
+The diagnostics are English on purpose: the same words as `kiosk doctor` and
+docs/technician.md. The re-pairing pages (kiosk/ui/screens/technician_repair.py) speak the
+staff screens' language: the shop owner holding the new shop's code reads them too.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
-from kiosk.appliance.technician import SCREEN, TechnicianView
+from kiosk.appliance.technician import REPAIR_PAGES, SCREEN, TechnicianView
+from kiosk.i18n import tr
 from kiosk.ui.widgets.live_preview import LivePreview
 from kiosk.ui.widgets.staff_kit import (
     ERROR,
@@ -25,6 +28,7 @@ from kiosk.ui.widgets.staff_kit import (
     TEXT,
     StaffScreen,
     button,
+    font_for_text,
     label,
     paint,
 )
@@ -40,18 +44,35 @@ class TechnicianScreen(StaffScreen):
     screen_name = SCREEN
 
     live: LivePreview | None = None
+    rendered_page = ""
 
     def render(self, state: TechnicianView) -> None:
+        if state.page == self.rendered_page == "repair_wait" and self.repair.refresh(state):
+            return  # the countdown ticks: the camera picture keeps running undisturbed
         self._stop_preview()
         self.clear_widgets()
         root = BoxLayout(orientation="vertical", padding=dp(12), spacing=dp(10))
         root.add_widget(self._bar(state))
-        page = {"pin": self._pin, "locked": self._locked, "home": self._home}.get(state.page)
+        if state.page in REPAIR_PAGES:
+            page = self.repair.build
+        else:
+            page = {"pin": self._pin, "locked": self._locked, "home": self._home}.get(state.page)
         root.add_widget(page(state) if page else BoxLayout())
         self.add_widget(root)
+        self.rendered_page = state.page
+
+    @property
+    def repair(self):
+        """The re-pairing pages (a helper of this screen, in its own file)."""
+        from kiosk.ui.screens.technician_repair import RepairPages
+
+        if getattr(self, "_repair", None) is None:
+            self._repair = RepairPages(self)
+        return self._repair
 
     def on_leave(self, *_a) -> None:
         self._stop_preview()
+        self.rendered_page = ""  # back on screen: build afresh (the preview was stopped)
 
     def _stop_preview(self) -> None:
         if self.live is not None:
@@ -69,6 +90,8 @@ class TechnicianScreen(StaffScreen):
             size=20,
             color=(0.55, 0.2, 0.2, 1),
             size_hint_x=0.2,
+            # a code on its way or the restart coming: the flow ignores Close, so show it
+            enabled=state.page not in ("repair_working", "repair_paired"),
         )
         bar.add_widget(self.close_button)
         return bar
@@ -127,19 +150,23 @@ class TechnicianScreen(StaffScreen):
         body.add_widget(left)
         side = BoxLayout(orientation="vertical", spacing=dp(8), size_hint_x=0.34)
         self.buttons = {}
-        for action, text in [
+        actions = [
             ("tech_refresh", "Run checks again"),
             ("tech_test_print", "Test print"),
             ("tech_restart", "Restart app"),
-        ]:
+        ]
+        if state.can_repair:
+            actions.append(("tech_repair", tr("tech.repair.button", state.lang)))
+        for action, text in actions:
             b = button(
                 text,
-                "en",
+                state.lang,
                 lambda a=action: self.emit(a),
                 size=20,
                 size_hint_y=None,
                 height=dp(48),
-                enabled=not state.running,
+                # re-pairing need not wait for the checks (their answer is dropped)
+                enabled=not state.running or action == "tech_repair",
             )
             self.buttons[action] = b
             side.add_widget(b)
@@ -149,6 +176,8 @@ class TechnicianScreen(StaffScreen):
         scan = state.last_scan or "scan a code to test the reader"
         side.add_widget(fit_label(f"Last scan: {scan}", 16, TEXT))
         side.add_widget(fit_label(state.message, 16, TECH))
+        if state.note:  # e.g. "re-pairing cancelled, nothing changed"
+            side.add_widget(fit_label(tr(state.note, state.lang, **dict(state.values)), 16, TECH))
         if state.preview is None:
             side.add_widget(BoxLayout())
         body.add_widget(side)
@@ -196,6 +225,8 @@ def _hex(rgba) -> str:
 
 def fit_label(text: str, size: float, color, *, font: str = "Roboto") -> Label:
     """A label as tall as its wrapped text (rows never overlap on a 800x480 display)."""
+    if font == "Roboto":  # by its text: Hangul or Han (a shop's name) needs the CJK font
+        font = font_for_text(text, "en")
     lbl = Label(
         text=text,
         markup=True,

@@ -41,6 +41,10 @@ class LivePreview(Image):
             frame = self.frame_source()
         except Exception:  # a preview must never take its screen down
             return
+        self.show(frame)
+
+    def show(self, frame: Any) -> None:
+        """Put this frame on screen now (an owner that pairs a frame with its overlay)."""
         if frame is None:
             return
         h, w = frame.shape[:2]

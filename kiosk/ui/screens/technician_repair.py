@@ -1,0 +1,142 @@
+"""The technician screen's re-pairing pages: blocked (stamps wait), confirm, wait for the
+new shop's QR (live camera, countdown, cancel), working, failed, paired.
+
+Renders the repair_* pages of kiosk.appliance.technician.TechnicianView; the words are
+the technician catalog (kiosk/i18n/<lang>/technician.json) in the view's language, the
+small English line under them is the reason and the fix for the technician. Every
+button only reports a touch; nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.metrics import dp
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+
+from kiosk.appliance.technician import TechnicianView
+from kiosk.i18n import tr
+from kiosk.ui.widgets.live_preview import LivePreview
+from kiosk.ui.widgets.staff_kit import ERROR, MUTED, OK, TEXT, button, label
+
+TECH = (0.35, 0.65, 0.95, 1)  # the technician blue of technician.py
+PREVIEW_PERIOD_S = 0.2
+
+# page -> (title key, title colour, buttons as (action, label key, primary))
+PAGES: dict[str, tuple[str, tuple[float, ...], tuple[tuple[str, str, bool], ...]]] = {
+    "repair_blocked": (
+        "tech.repair.title",
+        TECH,
+        (
+            ("tech_repair_sync", "tech.repair.sync_now", True),
+            ("tech_repair_cancel", "tech.repair.back", False),
+        ),
+    ),
+    "repair_confirm": (
+        "tech.repair.title",
+        TECH,
+        (
+            ("tech_repair_confirm", "tech.repair.confirm_yes", True),
+            ("tech_repair_cancel", "tech.repair.cancel", False),
+        ),
+    ),
+    "repair_wait": (
+        "tech.repair.title",
+        TECH,
+        (("tech_repair_cancel", "tech.repair.cancel", False),),
+    ),
+    "repair_working": ("tech.repair.title", TECH, ()),
+    "repair_failed": (
+        "tech.repair.failed_title",
+        ERROR,
+        (
+            ("tech_repair_retry", "tech.repair.retry", True),
+            ("tech_repair_cancel", "tech.repair.back", False),
+        ),
+    ),
+    "repair_paired": ("tech.repair.paired_title", OK, ()),
+}
+PRIMARY = (0.2, 0.42, 0.7, 1)
+SECONDARY = (0.28, 0.3, 0.35, 1)
+
+
+class RepairPages:
+    """Builds one repair page for a TechnicianScreen (its `emit`, `live` and `buttons`)."""
+
+    def __init__(self, screen: Any) -> None:
+        self.screen = screen
+        self.countdown: Label | None = None
+        self.ignored: Label | None = None
+
+    def build(self, state: TechnicianView) -> BoxLayout:
+        title_key, colour, actions = PAGES[state.page]
+        lang = state.lang
+        body = BoxLayout(spacing=dp(12))
+        words = BoxLayout(orientation="vertical", spacing=dp(10))
+        words.add_widget(wrapped(tr(title_key, lang), lang, 36, colour, bold=True))
+        words.add_widget(wrapped(tr(state.note, lang, **dict(state.values)), lang, 32, TEXT))
+        for line in self._extra_lines(state):
+            words.add_widget(line)
+        if state.detail:
+            words.add_widget(wrapped(state.detail, "en", 20, MUTED))
+        words.add_widget(BoxLayout())  # the words at the top, the buttons at the bottom
+        words.add_widget(self._buttons(state, actions))
+        body.add_widget(words)
+        if state.page == "repair_wait" and state.preview is not None:
+            self.screen.live = LivePreview(state.preview, PREVIEW_PERIOD_S, size_hint_x=0.42)
+            body.add_widget(self.screen.live)
+        return body
+
+    def refresh(self, state: TechnicianView) -> bool:
+        """Only the countdown and the "ignored" line change while waiting; False: rebuild."""
+        if self.countdown is None or self.ignored is None:
+            return False
+        self.countdown.text = tr("tech.repair.wait_left", state.lang, seconds=state.wait_left_s)
+        self.ignored.text = self._ignored_text(state)
+        return True
+
+    def _extra_lines(self, state: TechnicianView) -> list[Label]:
+        lang = state.lang
+        self.countdown = self.ignored = None
+        if state.page == "repair_wait":
+            hint = tr("tech.repair.wait_hint", lang, shop=state.value("shop"))
+            left = tr("tech.repair.wait_left", lang, seconds=state.wait_left_s)
+            self.countdown = wrapped(left, lang, 30, TECH, bold=True)
+            self.ignored = wrapped(self._ignored_text(state), lang, 22, MUTED)
+            return [wrapped(hint, lang, 24, MUTED), self.countdown, self.ignored]
+        if state.page == "repair_failed":
+            return [wrapped(tr("tech.repair.old_kept", lang), lang, 28, OK)]
+        if state.page == "repair_paired":
+            return [wrapped(tr("tech.repair.restarting", lang), lang, 28, MUTED)]
+        return []
+
+    @staticmethod
+    def _ignored_text(state: TechnicianView) -> str:
+        seen = state.value("ignored")
+        return tr("tech.repair.ignored", state.lang, scan=seen) if seen else ""
+
+    def _buttons(self, state: TechnicianView, actions) -> BoxLayout:
+        row = BoxLayout(size_hint_y=None, height=dp(56), spacing=dp(10))
+        self.screen.buttons = {}
+        for action, key, primary in actions:
+            text = tr("tech.repair.sending" if state.busy and primary else key, state.lang)
+            b = button(
+                text,
+                state.lang,
+                lambda a=action: self.screen.emit(a),
+                size=20,
+                color=PRIMARY if primary else SECONDARY,
+                enabled=not state.busy,
+            )
+            self.screen.buttons[action] = b
+            row.add_widget(b)
+        return row
+
+
+def wrapped(text: str, lang: str, size: float, colour, *, bold: bool = False) -> Label:
+    """A label exactly as tall as its wrapped text (sizes in the staff kit's scale)."""
+    lbl = label(text, lang, size=size, color=colour, bold=bold)
+    lbl.size_hint_y = None
+    lbl.bind(texture_size=lambda w, v: setattr(w, "height", v[1]))
+    return lbl
