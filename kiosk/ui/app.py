@@ -1,9 +1,9 @@
 """KioskApp: a ScreenManager that renders the controller's state; touches go back to it.
 
 Screens are discovered from kiosk/ui/screens/ (see that package's docstring), so staff and
-technician screens plug in without edits here. Only the first screen is built before the
-first frame; the others are built one per frame after it, or when first shown if sooner. State changes arrive on any thread and are
-rendered on Kivy's main thread in the next frame (Clock.schedule_once). A 4 Hz Clock event
+technician screens plug in without edits here; each is built when it is first shown.
+State changes arrive on any thread and are rendered on Kivy's main thread in the next
+frame (Clock.schedule_once). A 4 Hz Clock event
 drives the flows' timers and the systemd watchdog, so the watchdog proves the UI loop is alive.
 """
 
@@ -31,8 +31,6 @@ log = logging.getLogger(__name__)
 
 TICK_S = 0.25
 STAFF_HOLD_S = 3.0
-PREBUILD_FIRST = ("working", "card", "message")  # what a scan shows first
-PREBUILD_EVERY_S = 0.02  # one screen per frame, not all in one long frame
 
 
 def discover_screen_classes(package: str = "kiosk.ui.screens") -> list[type[Screen]]:
@@ -71,11 +69,15 @@ def discover_screens(package: str = "kiosk.ui.screens") -> list[Screen]:
 class ScreenRegistry(Mapping[str, Screen]):
     """The app's screens by name; each is built the first time it is looked up.
 
-    Why: building all 17 screens before the first frame took ~250 ms of the cold start
-    (attract alone ~70 ms). A class that names its screen (`screen_name`) waits until it
-    is looked up; one without is built here, as its name comes only from the instance.
-    `on_built` puts a new screen into the ScreenManager. `in`, iteration and len() never
-    build anything.
+    Why: a kiosk shows a few screens all day (attract, working, card); the staff,
+    technician, pairing and out-of-service screens may never be shown. Built on first
+    show, they cost nothing until then, and the cold start builds one screen, not 17
+    (~250 ms of screen building here; card ~45 ms, paid once, on the first scan). Built
+    all at start or one per frame after the first frame, the kiosk sat 2-12 MiB higher
+    after the warm-up (bench/memory.py). A class that names its screen (`screen_name`)
+    waits until it is looked up; one without is built here, as its name comes only from
+    the instance. `on_built` puts a new screen into the ScreenManager. `in`, iteration
+    and len() never build anything.
     """
 
     def __init__(self, classes: list[type[Screen]], on_built: Callable[[Screen], None]) -> None:
@@ -118,14 +120,6 @@ class ScreenRegistry(Mapping[str, Screen]):
 
     def built(self) -> list[str]:
         return list(self._built)
-
-    def build_next(self, first: tuple[str, ...] = ()) -> bool:
-        """Build one waiting screen (those in `first` before the others); False when none."""
-        waiting = [n for n in first if n in self._waiting] or list(self._waiting)
-        if not waiting:
-            return False
-        self.get(waiting[0])
-        return True
 
 
 class BlankOverlay(Widget):
@@ -250,13 +244,6 @@ class KioskApp(App):
         Window.unbind(on_flip=self._first_flip)
         if self._on_first_frame:
             self._on_first_frame()
-        Clock.schedule_once(self._prebuild, PREBUILD_EVERY_S)
-
-    def _prebuild(self, _dt: float) -> None:
-        """Build the screens not shown yet, one per frame, so none waits for its build later."""
-        build_next = getattr(self.screens, "build_next", None)
-        if build_next is not None and build_next(PREBUILD_FIRST):
-            Clock.schedule_once(self._prebuild, PREBUILD_EVERY_S)
 
     def _tick(self, _dt: float) -> None:
         try:
