@@ -14,6 +14,7 @@ asserts nothing; ~1 min. --tracemalloc adds the top Python allocation sites (slo
 from __future__ import annotations
 
 import argparse
+import ctypes
 import importlib.util
 import json
 import os
@@ -275,10 +276,48 @@ def kiosk_child(scans: int, trace: bool, lang: str) -> None:
     st.mark(f"30 scans in {', '.join(langs)}")
     print(f"    {faces.summary()}")
     print_breakdown("kiosk after the scans")
+    print(f"  malloc: {malloc_summary()}")
+    trim = malloc_trim()
+    st.mark("after malloc_trim(0)", f"({trim})")
     print(f"  Kivy Cache: {kivy_cache_summary()}")
     if trace:
         print_top_allocations()
     parts.close()
+
+
+class _Mallinfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in [
+            "arena",
+            "ordblks",
+            "smblks",
+            "hblks",
+            "hblkhd",
+            "usmblks",
+            "fsmblks",
+            "uordblks",
+            "fordblks",
+            "keepcost",
+        ]
+    ]
+
+
+def malloc_summary() -> str:
+    """glibc's view: bytes in use vs free inside the heap (free = fragmentation or slack)."""
+    libc = ctypes.CDLL("libc.so.6")
+    libc.mallinfo2.restype = _Mallinfo2
+    mi = libc.mallinfo2()
+    mib = 1 / 2**20
+    return (
+        f"{mi.uordblks * mib:.1f} MiB in use, {mi.fordblks * mib:.1f} MiB free in the "
+        f"arenas ({mi.arena * mib:.1f} MiB), {mi.hblkhd * mib:.1f} MiB in mmapped blocks"
+    )
+
+
+def malloc_trim() -> str:
+    """Hands free heap pages back to the kernel; what RSS drops by is what was slack."""
+    return "returned memory" if ctypes.CDLL("libc.so.6").malloc_trim(0) else "nothing to return"
 
 
 def kivy_cache_summary() -> str:
