@@ -143,3 +143,21 @@ def tcp_printer():
 @pytest.fixture
 def server_env(shared_refserver, tmp_path, tcp_printer) -> ServerEnv:
     return build_server_env(shared_refserver, tmp_path, tcp_printer)
+
+
+# -- the offscreen window (tests that use these skip when Kivy cannot open one) -------------
+
+
+@pytest.fixture
+def host(memory_env):
+    """The staff screens in the offscreen window, driven by memory_env's flow."""
+    kivy_host = pytest.importorskip("tests.staff.uihost")
+    h = kivy_host.Host(memory_env.flow)
+    yield h
+    h.close()
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    """Where screenshots go: $STAFF_SHOTS to keep them for a person to look at."""
+    return Path(os.environ.get("STAFF_SHOTS") or tmp_path / "shots")

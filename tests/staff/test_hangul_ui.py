@@ -5,9 +5,6 @@ Screenshots go to $STAFF_SHOTS (default: the test's tmp folder) so a person can 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from PIL import Image
 
@@ -16,33 +13,11 @@ pytestmark = pytest.mark.ui
 from kiosk.input_methods.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT, to_keys  # noqa: E402
 from tests.staff.fakes import PIN  # noqa: E402
 
-kivy_host = pytest.importorskip("tests.staff.uihost")
+pytest.importorskip("tests.staff.uihost")  # the offscreen window, before Kivy widgets
 from kiosk.ui.widgets.keyboard import HANGUL_KEY  # noqa: E402
 from kiosk.ui.widgets.staff_kit import font_for  # noqa: E402
 
 SHIFTED_ONLY = set("".join(DUBEOLSIK_SHIFT)) - set("".join(DUBEOLSIK))  # ㅃㅉㄸㄲㅆㅒㅖ
-
-
-@pytest.fixture
-def host(memory_env):
-    h = kivy_host.Host(memory_env.flow)
-    yield h
-    h.close()
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    return Path(os.environ.get("STAFF_SHOTS") or tmp_path / "shots")
-
-
-def open_form_by_touch(host, lang: str) -> None:
-    host.set_lang(lang)
-    host.flow.begin_unlock()
-    for d in PIN:
-        host.tap(host.screen.keypad.keys[d])
-    host.tap(host.screen.ok)
-    host.tap(host.screen.buttons["open_issue"])
-    assert host.sm.current == "staff_issue_form"
 
 
 def type_hangul(host, text: str) -> None:
@@ -55,7 +30,7 @@ def type_hangul(host, text: str) -> None:
 
 
 def test_korean_screen_opens_on_hangul_and_types_by_touch(host, memory_env, shots):
-    open_form_by_touch(host, "ko")
+    host.open_issue_form("ko", PIN)
     kb = host.screen.keyboard
     assert kb.mode == "hangul" and not kb.shift
     assert all(ch in kb.keys for ch in "".join(DUBEOLSIK))
@@ -89,7 +64,7 @@ def test_korean_screen_opens_on_hangul_and_types_by_touch(host, memory_env, shot
 
 
 def test_english_screen_switches_to_hangul_and_back(host, memory_env, shots):
-    open_form_by_touch(host, "en")
+    host.open_issue_form("en", PIN)
     kb = host.screen.keyboard
     assert kb.mode == "letters" and "Q" in kb.keys  # Latin first, Shift on for a capital
     host.tap(host.screen.fields["title"])

@@ -5,9 +5,6 @@ Screenshots go to $STAFF_SHOTS (default: the test's tmp folder) so a person can 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from PIL import Image
 
@@ -15,31 +12,9 @@ pytestmark = pytest.mark.ui
 
 from tests.staff.fakes import PIN  # noqa: E402
 
-kivy_host = pytest.importorskip("tests.staff.uihost")
+pytest.importorskip("tests.staff.uihost")  # the offscreen window, before Kivy widgets
 from kiosk.ui.widgets.keyboard import PINYIN_KEY  # noqa: E402
 from kiosk.ui.widgets.staff_kit import font_for  # noqa: E402
-
-
-@pytest.fixture
-def host(memory_env):
-    h = kivy_host.Host(memory_env.flow)
-    yield h
-    h.close()
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    return Path(os.environ.get("STAFF_SHOTS") or tmp_path / "shots")
-
-
-def open_form_by_touch(host, lang: str) -> None:
-    host.set_lang(lang)
-    host.flow.begin_unlock()
-    for d in PIN:
-        host.tap(host.screen.keypad.keys[d])
-    host.tap(host.screen.ok)
-    host.tap(host.screen.buttons["open_issue"])
-    assert host.sm.current == "staff_issue_form"
 
 
 def tap_letters(host, letters: str) -> None:
@@ -65,7 +40,7 @@ def digits_shown(kb) -> bool:
 
 
 def test_chinese_screen_opens_on_pinyin_and_types_a_title_by_touch(host, memory_env, shots):
-    open_form_by_touch(host, "zh")
+    host.open_issue_form("zh", PIN)
     kb = host.screen.keyboard
     assert kb.mode == "pinyin" and not kb.shift and "q" in kb.keys
     host.tap(host.screen.fields["title"])
@@ -101,7 +76,7 @@ def test_chinese_screen_opens_on_pinyin_and_types_a_title_by_touch(host, memory_
 
 
 def test_a_word_found_on_a_later_page_and_backspace(host, memory_env, shots):
-    open_form_by_touch(host, "zh")
+    host.open_issue_form("zh", PIN)
     kb = host.screen.keyboard
     host.tap(host.screen.fields["title"])
     tap_letters(host, "quan")
@@ -119,7 +94,7 @@ def test_a_word_found_on_a_later_page_and_backspace(host, memory_env, shots):
 
 
 def test_english_screen_switches_to_pinyin_and_back(host, memory_env, shots):
-    open_form_by_touch(host, "en")
+    host.open_issue_form("en", PIN)
     kb = host.screen.keyboard
     assert kb.mode == "letters"
     host.tap(host.screen.fields["title"])

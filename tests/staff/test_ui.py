@@ -6,7 +6,6 @@ them; the tests check that each is a real, non-blank picture of the intended scr
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,6 @@ pytestmark = pytest.mark.ui
 from tests.staff.fakes import PIN, TOKEN  # noqa: E402
 
 kivy_host = pytest.importorskip("tests.staff.uihost")
-
-
-@pytest.fixture
-def host(memory_env):
-    h = kivy_host.Host(memory_env.flow)
-    yield h
-    h.close()
-
-
-@pytest.fixture
-def shots(tmp_path) -> Path:
-    return Path(os.environ.get("STAFF_SHOTS") or tmp_path / "shots")
 
 
 def key(host, label):

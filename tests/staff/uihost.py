@@ -93,6 +93,16 @@ class Host:
         touch.touch_up()
         self.sync(1)
 
+    def open_issue_form(self, lang: str, pin: str) -> None:
+        """In `lang`: the PIN typed on the pad, OK, then Issue voucher, all by touch."""
+        self.set_lang(lang)
+        self.flow.begin_unlock()
+        for digit in pin:
+            self.tap(self.screen.keypad.keys[digit])
+        self.tap(self.screen.ok)
+        self.tap(self.screen.buttons["open_issue"])
+        assert self.sm.current == "staff_issue_form"
+
     def shot(self, folder: Path, name: str) -> Path:
         self.sync(2)
         folder.mkdir(parents=True, exist_ok=True)
