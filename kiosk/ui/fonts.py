@@ -17,12 +17,17 @@ Text that holds Hangul or Han keeps the CJK font (text_font decides, label by la
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-FONT_DIRS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts/truetype/noto"))
+FONT_DIRS = (
+    Path("/usr/share/fonts/opentype/noto"),  # Debian, Raspberry Pi OS
+    Path("/usr/share/fonts/truetype/noto"),
+    Path("/usr/share/fonts/noto-cjk"),  # Arch
+)
 FONT_NAME = "KioskSans"
 LATIN_FONT = "KioskLatin"  # Kivy's own Roboto, registered under a name nobody overrides
 _registered_latin = False
@@ -75,6 +80,7 @@ def cjk_font() -> str:
     return DEFAULT_FONT
 
 
+@functools.cache  # asked on every label's text change: fonts do not appear at run time
 def find_font(weight: str = "Regular") -> Path | None:
     for folder in FONT_DIRS:
         for name in (f"NotoSansCJKsc-{weight}.otf", f"NotoSansCJK-{weight}.ttc"):

@@ -11,7 +11,6 @@ use Noto Sans CJK when the system has it (fonts-noto-cjk, installed by bootstrap
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from kivy.app import App
@@ -26,13 +25,8 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import tr
-from kiosk.ui.fonts import has_cjk, latin_font
+from kiosk.ui.fonts import find_font, has_cjk, latin_font
 
-CJK_FONTS = (
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.otf"),
-)
 BG = (0.11, 0.12, 0.14, 1)
 PANEL = (0.17, 0.18, 0.21, 1)
 ACCENT = (0.95, 0.55, 0.15, 1)  # staff mode is orange: never mistaken for the customer screens
@@ -65,11 +59,8 @@ def px(value: float) -> float:
 
 def font_for(lang: str) -> str:
     """The font that has this language's glyphs (Roboto for Latin, Noto CJK for ko/zh)."""
-    if lang in ("ko", "zh"):
-        for path in CJK_FONTS:
-            if path.exists():
-                return str(path)
-    return latin_font()  # not "Roboto": the app registers Noto CJK under that name
+    cjk = find_font() if lang in ("ko", "zh") else None
+    return str(cjk) if cjk else latin_font()  # not "Roboto": the app gave Noto CJK that name
 
 
 def font_for_text(text: str, lang: str) -> str:
