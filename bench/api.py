@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.api import LoyaltyClient, new_idempotency_key  # noqa: E402
-from tests.support.refserver import RefServer  # noqa: E402
+from kiosk.api import LoyaltyClient, new_idempotency_key
+from tests.support.refserver import RefServer
 
 
 def pct(samples: list[float], p: float) -> float:

@@ -21,11 +21,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from devices.scanner.corpus import SIZES, corpus  # noqa: E402
-from devices.scanner.pipeline import DecodePipeline  # noqa: E402
-from devices.scanner.sources import VideoFileSource  # noqa: E402
-from devices.scanner.synth import SYMBOLOGIES, TIERS, render_phone_frame  # noqa: E402
-from devices.scanner.worker import CameraWorker  # noqa: E402
+from devices.scanner.corpus import SIZES, corpus
+from devices.scanner.pipeline import DecodePipeline
+from devices.scanner.sources import VideoFileSource
+from devices.scanner.synth import SYMBOLOGIES, TIERS, render_phone_frame
+from devices.scanner.worker import CameraWorker
 
 ALL = ("qr", "pdf417", "aztec", "code128", "ean13")
 

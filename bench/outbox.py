@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kiosk.config import Settings  # noqa: E402
-from kiosk.outbox import OpKind, Outbox, card_lane  # noqa: E402
-from kiosk.stamping import open_services  # noqa: E402
-from tests.support.refserver import RefServer  # noqa: E402
+from kiosk.config import Settings
+from kiosk.outbox import OpKind, Outbox, card_lane
+from kiosk.stamping import open_services
+from tests.support.refserver import RefServer
 
 
 def rss_mib() -> float:
@@ -114,7 +114,7 @@ def bench_drain(directory: Path, stamps: int, cards: int, concurrency: int) -> N
             for i in range(stamps)
             for c in [made[i % cards]]
         ]
-        with svc.outbox._tx() as conn:  # noqa: SLF001
+        with svc.outbox._tx() as conn:
             conn.executemany(
                 "INSERT INTO ops(kind, lane, idem_key, card_token, occurred_at, created_at) "
                 "VALUES ('stamp', ?, ?, ?, ?, ?)",

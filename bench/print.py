@@ -16,14 +16,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from devices.printer.escpos_render import render_escpos  # noqa: E402
-from devices.printer.layout import layout_coupon  # noqa: E402
-from devices.printer.preview import render_layout  # noqa: E402
-from devices.printer.profile import PrinterProfile  # noqa: E402
-from devices.printer.service import PrinterService  # noqa: E402
-from kiosk.config import PrinterSection  # noqa: E402
-from tests.printer.conftest import COUPONS  # noqa: E402
-from tests.printer.emulator import TcpPrinter  # noqa: E402
+from devices.printer.escpos_render import render_escpos
+from devices.printer.layout import layout_coupon
+from devices.printer.preview import render_layout
+from devices.printer.profile import PrinterProfile
+from devices.printer.service import PrinterService
+from kiosk.config import PrinterSection
+from tests.printer.conftest import COUPONS
+from tests.printer.emulator import TcpPrinter
 
 CASES = [
     ("Latin, native QR, 80 mm TM-T20II", "en", "TM-T20II", 80, 20.0),

@@ -355,7 +355,7 @@ class SyncWorker:
     def _send_now_thread(self, op: Op) -> None:
         try:
             state = self.process_lane(op.lane)
-        except Exception:
+        except Exception:  # the waiting customer gets "storage", never a hang
             log.exception("outbox: sending #%d failed unexpectedly", op.id)
             state = "storage"
         with self._lock:
@@ -416,7 +416,7 @@ class SyncWorker:
                     return
                 try:
                     self.process_lane(lane)
-                except Exception:
+                except Exception:  # one lane's bug must not stop the other lanes
                     log.exception("outbox: lane failed unexpectedly")
 
         threads = [
@@ -519,7 +519,7 @@ class SyncWorker:
         while not self._stop.is_set():
             try:
                 self.drain_pass()
-            except Exception:
+            except Exception:  # the sync thread must outlive a bad pass: rows stay kept
                 log.exception("outbox: sync pass failed")
             due = self.next_due_in()
             wait = self.poll_s if due is None else min(self.poll_s, max(0.05, due))

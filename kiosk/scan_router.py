@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import logging
 import re
 import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
+
+log = logging.getLogger(__name__)
 
 PAIRING_CODE = re.compile(r"[A-Za-z0-9-]{4,64}")
 STAFF_BODY = re.compile(r"[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_-]{4,128}")
@@ -110,6 +113,7 @@ def classify(text: Any, settings: Any) -> ClassifiedScan:
     try:
         return _classify(text, settings)
     except Exception as exc:  # last line of defence: a bug here must not crash a scan
+        log.exception("scan router failed")
         return _unknown(f"router error: {type(exc).__name__}")
 
 

@@ -58,7 +58,7 @@ _root_handlers = list(logging.root.handlers)
 _real_mkdtemp = tempfile.mkdtemp
 tempfile.mkdtemp = lambda *a, **k: os.environ[ENV]  # type: ignore[assignment]
 try:
-    from escpos.capabilities import get_profile  # noqa: E402
+    from escpos.capabilities import get_profile
 finally:
     tempfile.mkdtemp = _real_mkdtemp
     for _h in logging.root.handlers[:]:

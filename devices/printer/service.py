@@ -91,7 +91,7 @@ class PrinterService:
             self.store.put(job)  # a crash from here on leaves it 'printing' -> interrupted
             try:
                 self._print(job)
-            except Exception as exc:  # noqa: BLE001 - a job must always get an outcome
+            except Exception as exc:  # a job must always get an outcome
                 log.exception("print job %s failed unexpectedly", job.id)
                 job.state, job.reason = FAILED, f"internal error: {exc}"
             self.store.put(job)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import socket
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from devices.printer._escpos import DeviceNotFoundError, escpos_printer
+
+log = logging.getLogger(__name__)
 
 CHUNK = 4096
 TRANSIENT_ERRNOS = {
@@ -134,7 +137,7 @@ class Transport:
             chunk = data[i : i + CHUNK]
             try:
                 self._write(chunk)
-            except Exception as exc:  # noqa: BLE001 - any failure mid-job ends the job
+            except Exception as exc:  # any failure mid-job ends the job
                 raise TransportError(
                     f"{self.uri}: {_why(exc)} after {self.sent} of {len(data)} bytes",
                     sent=self.sent,
@@ -258,7 +261,7 @@ class UsbTransport(Transport):
         try:
             self._p = escpos_printer.Usb(self.uri.vid, self.uri.pid, timeout=ms)
             self._p.open()
-        except Exception as exc:  # noqa: BLE001 - pyusb raises many kinds
+        except Exception as exc:  # pyusb raises many kinds
             raise TransportError(
                 f"printer offline: cannot open {self.uri} ({_why(exc)})", transient=_transient(exc)
             ) from exc
@@ -271,7 +274,8 @@ class UsbTransport(Transport):
         try:
             self._p._raw(command)
             got = self._p.device.read(self._p.in_ep, 16, ms)
-        except Exception:  # noqa: BLE001 - a USB timeout is "no answer"
+        except Exception:  # a USB timeout is "no answer"
+            log.debug("no status answer from %s", self.uri, exc_info=True)
             return None
         return got[-1] if len(got) else None
 
@@ -310,7 +314,7 @@ class FileTransport(Transport):
 class DummyTransport(Transport):
     """Keeps every job's bytes in memory (bench, demo without a printer)."""
 
-    jobs: list[bytes] = []  # noqa: RUF012 - shared on purpose: survives a transport per job
+    jobs: list[bytes] = []  # shared on purpose: survives a transport per job
 
     def open(self) -> None:
         self.buf = bytearray()

@@ -65,7 +65,7 @@ class SerialScanner(ReaderThread):
             finally:
                 port.close()
 
-    def _read_until_error(self, port) -> None:  # noqa: ANN001 - a pyserial port
+    def _read_until_error(self, port) -> None:  # a pyserial port
         while not self._stop.is_set():
             data = port.read(256)
             for line in self.framer.feed(data, time.monotonic()):

@@ -168,6 +168,7 @@ class LoyaltyClient:
                     )
                     break
         except Exception as exc:  # urllib3 protocol errors, read timeouts, resets
+            log.debug("reading the answer broke off", exc_info=True)
             failure = errors.Offline(f"answer from {self.base_url} broke off: {type(exc).__name__}")
         if failure is not None:
             raise failure

@@ -85,6 +85,7 @@ class Heartbeat:
                 else:
                     body[key] = value
         except Exception as exc:  # a broken status source must not stop heartbeats
+            log.debug("heartbeat status source failed", exc_info=True)
             details["status_error"] = type(exc).__name__
         body["details"] = details
         return body
@@ -93,7 +94,7 @@ class Heartbeat:
         """Send one heartbeat. Never raises; returns True when the server accepted it."""
         try:
             self.client.heartbeat(self.payload())
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - logged below; a heartbeat never raises, it retries
             failures = self.state.failures_in_a_row + 1
             reason = getattr(exc, "code", None) or type(exc).__name__
             (log.warning if failures == 1 else log.debug)(

@@ -119,7 +119,7 @@ class RecentLines(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             self.lines.append(self.format(record).splitlines()[0])
-        except Exception:  # logging must never raise into the app
+        except Exception:  # noqa: BLE001 - logging must never raise into the app; handleError reports it
             self.handleError(record)
 
     def tail(self, n: int = 20) -> list[str]:

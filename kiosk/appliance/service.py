@@ -103,6 +103,7 @@ class ApplianceService:
         try:
             status = dict(self.status_source())
         except Exception as exc:  # the status line must never take the UI loop down
+            log.debug("status source failed", exc_info=True)
             status = {"status": f"unknown ({type(exc).__name__})"}
         if self.memory.throttled:
             status["memory"] = f"throttled {self.memory.throttled}x above MemoryHigh"

@@ -225,6 +225,7 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         try:
             return (self.lang_source() if self.lang_source else "") or "en"
         except Exception:  # the language is a nicety: English when unknown
+            log.debug("language source failed", exc_info=True)
             return "en"
 
     # -- PIN -----------------------------------------------------------------------------------
@@ -460,12 +461,14 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         try:
             return str(self.deps.repairer.current_shop())
         except Exception:  # a label, never a failure
+            log.debug("current shop unknown", exc_info=True)
             return "?"
 
     def _logs(self) -> tuple[str, ...]:
         try:
             return tuple(self.deps.log_tail())
         except Exception:  # the log panel is a convenience, never a failure
+            log.debug("log tail failed", exc_info=True)
             return ()
 
     @staticmethod
@@ -474,6 +477,7 @@ class TechnicianFlow(StateMachine[TechnicianView]):
             try:
                 return job()
             except Exception as exc:  # shown as a message, never a crash of the UI
+                log.warning("technician job failed", exc_info=True)
                 return exc
 
         return run

@@ -59,7 +59,8 @@ def _fresh_install(path, exc):
         return None
     try:
         settings = load_settings(path, must_exist=False)
-    except Exception:  # noqa: BLE001 - e.g. a bad KIOSK__ env value: the usual report
+    except Exception:  # e.g. a bad KIOSK__ env value: the usual report
+        log.debug("settings not loaded before the pairing check", exc_info=True)
         return None
     unpaired = not settings.device.token_path.exists()
     if unpaired or settings.server_source.startswith("paired by scan"):
@@ -124,7 +125,7 @@ def _build(settings, bad_config: str, config_path=None):
             log.warning("not paired (%s): waiting for the pairing QR at the camera", exc)
             return _Unpaired(settings), f"not paired: {exc}"
         except Exception as exc:  # unreadable state dir, ...: say it on screen
-            log.error("cannot start the kiosk: %s", exc)
+            log.error("cannot start the kiosk: %s", exc, exc_info=True)
             bad_config = f"{type(exc).__name__}: {exc}"
     return _OutOfService(KioskController(settings, _NoServices())), bad_config
 
@@ -258,6 +259,7 @@ def _heartbeat_status(parts, reason: str) -> dict:
         try:
             st = printer.status()
             out["printer"] = st.error or ("ready" if st.ready else "not ready")
-        except Exception as exc:  # noqa: BLE001 - reported, never raised
+        except Exception as exc:  # reported, never raised
+            log.debug("printer status failed", exc_info=True)
             out["printer"] = f"unknown ({type(exc).__name__})"
     return out

@@ -230,7 +230,8 @@ class PoolRunner:
         def task() -> None:
             try:
                 result = job()
-            except Exception as exc:  # noqa: BLE001 - the flow turns it into a message
+            except Exception as exc:  # the flow turns it into a message
+                log.debug("job failed; handed to the flow", exc_info=True)
                 done(None, exc)
                 return
             done(result, None)
@@ -320,7 +321,7 @@ class KioskController:
         self.scans += 1
         try:
             scan = self._classify(text, self.settings.scanner)
-        except Exception:  # noqa: BLE001 - a bad payload is a message, never a crash
+        except Exception:  # a bad payload is a message, never a crash
             log.exception("classify failed")
             scan = ClassifiedScan(ScanKind.UNKNOWN, reason="classifier error")
         self.route(scan)
@@ -329,8 +330,10 @@ class KioskController:
         staff = self.staff
         if staff is not None and (scan.kind is ScanKind.STAFF_BADGE or self.staff_active):
             handled = False
-            with contextlib.suppress(Exception):
+            try:
                 handled = bool(staff.on_scan(scan))
+            except Exception:  # a staff-mode bug must not stop customer scans; say it loudly
+                log.exception("staff flow failed on a scan")
             was_active = self.staff_active
             self._changed()
             if handled or was_active:
@@ -346,11 +349,13 @@ class KioskController:
 
     def tick(self) -> None:
         if self.staff is not None:
-            with contextlib.suppress(Exception):
-                was = self.staff_active
+            was = self.staff_active
+            try:
                 self.staff.tick()
-                if was != self.staff_active:
-                    self._changed()
+            except Exception:  # a staff-mode bug must not stop the customer's clock
+                log.exception("staff flow tick failed")
+            if was != self.staff_active:
+                self._changed()
         self.customer.tick()
 
     def out_of_service(self, reason: str) -> None:

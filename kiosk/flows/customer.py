@@ -74,7 +74,8 @@ def run_inline(job: Callable[[], Any], done: Done) -> None:
     """A Runner that runs the job at once in the caller's thread (tests, scripts)."""
     try:
         result = job()
-    except Exception as exc:  # noqa: BLE001 - handed to the flow, which decides
+    except Exception as exc:  # handed to the flow, which decides
+        log.debug("job failed; handed to the flow", exc_info=True)
         done(None, exc)
         return
     done(result, None)

@@ -55,7 +55,8 @@ def run_in_thread(job: Callable[[], Any], done: Done) -> None:
     def work() -> None:
         try:
             result = job()
-        except BaseException as exc:  # noqa: BLE001 - handed to done, never lost
+        except BaseException as exc:  # handed to done, never lost
+            log.debug("job failed; handed to the flow", exc_info=True)
             done(None, exc)
             return
         done(result, None)
@@ -66,7 +67,8 @@ def run_in_thread(job: Callable[[], Any], done: Done) -> None:
 def run_inline(job: Callable[[], Any], done: Done) -> None:
     try:
         result = job()
-    except BaseException as exc:  # noqa: BLE001
+    except BaseException as exc:  # handed to done, never lost
+        log.debug("job failed; handed to the flow", exc_info=True)
         done(None, exc)
         return
     done(result, None)
@@ -126,7 +128,7 @@ class PairingFlow(StateMachine[PairingState]):
     def on_scan_text(self, text: str) -> None:
         try:
             scan = self._classify(text, self.settings.scanner)
-        except Exception:  # noqa: BLE001 - a bad payload is a message, never a crash
+        except Exception:  # a bad payload is a message, never a crash
             log.exception("classify failed")
             scan = ClassifiedScan(ScanKind.UNKNOWN, reason="classifier error")
         self.route(scan)

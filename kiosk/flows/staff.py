@@ -150,7 +150,8 @@ class StaffFlow(StateMachine[ViewState]):
         self._touched()
         try:
             self.lang = self.lang_source() or self.settings.ui.language
-        except Exception:  # noqa: BLE001 - a language lookup must never block staff login
+        except Exception:  # a language lookup must never block staff login
+            log.debug("language source failed", exc_info=True)
             self.lang = self.settings.ui.language
 
     @property
@@ -725,7 +726,8 @@ class StaffRunner:
         def task() -> None:
             try:
                 result = job()
-            except Exception as exc:  # noqa: BLE001 - the flow turns it into words
+            except Exception as exc:  # the flow turns it into words
+                log.debug("job failed; handed to the flow", exc_info=True)
                 done(None, exc)
                 return
             done(result, None)

@@ -250,7 +250,7 @@ class KioskApp(App):
     def _tick(self, _dt: float) -> None:
         try:
             self.controller.tick()
-        except Exception:
+        except Exception:  # one bad tick must not stop the Kivy clock
             log.exception("controller tick failed")
         if self._on_tick:
             self._on_tick()

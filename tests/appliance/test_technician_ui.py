@@ -73,10 +73,10 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
         assert flow.state.error == "wrong PIN"
         for d in PIN[:3]:
             tap(screen.keys[d])
-        SHOTS = Path(os.environ.get("APPLIANCE_SHOTS") or tmp_path / "shots")
-        SHOTS.mkdir(parents=True, exist_ok=True)
+        shots = Path(os.environ.get("APPLIANCE_SHOTS") or tmp_path / "shots")
+        shots.mkdir(parents=True, exist_ok=True)
         pump(5)
-        pin_shot = Path(window.screenshot(name=str(SHOTS / "technician-pin.png")))
+        pin_shot = Path(window.screenshot(name=str(shots / "technician-pin.png")))
         tap(screen.keys[PIN[3]])
         tap(screen.keys["OK"])
         assert flow.state.page == "home"
@@ -96,7 +96,7 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
         assert live.texture is first_texture  # one texture reused, never one per frame
         assert tuple(live.texture.size) == (gray.shape[1], gray.shape[0])
         pump(5)
-        home_shot = Path(window.screenshot(name=str(SHOTS / "technician-home.png")))
+        home_shot = Path(window.screenshot(name=str(shots / "technician-home.png")))
         assert pin_shot.stat().st_size > 5000 and home_shot.stat().st_size > 5000
         texts = [w.text for w in screen.walk() if hasattr(w, "text")]
         assert any("FAIL" in t and "token" in t and "not paired" in t for t in texts)

@@ -17,7 +17,7 @@ class _Counting(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     applied = 0
 
-    def do_POST(self):  # noqa: N802 - http.server's naming
+    def do_POST(self):  # http.server's naming
         n = int(self.headers.get("Content-Length", 0))
         self.rfile.read(n)
         type(self).applied += 1

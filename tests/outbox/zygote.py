@@ -17,8 +17,8 @@ import json
 import os
 import sys
 
-import kiosk.cli.stamp  # noqa: F401 - imported before fork: children start instantly
-import kiosk.cli.sync  # noqa: F401
+import kiosk.cli.stamp  # imported before fork: children start instantly
+import kiosk.cli.sync
 import kiosk.stamping  # noqa: F401
 from kiosk.cli import main
 

@@ -16,14 +16,14 @@ if "kivy.core.window" not in sys.modules:
     Config.set("graphics", "width", "1280")
     Config.set("graphics", "height", "800")
 
-from kivy.base import EventLoop  # noqa: E402
-from kivy.core.window import Window  # noqa: E402
-from kivy.tests.common import UnitTestTouch  # noqa: E402
-from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager  # noqa: E402
-from kivy.uix.widget import Widget  # noqa: E402
+from kivy.base import EventLoop
+from kivy.core.window import Window
+from kivy.tests.common import UnitTestTouch
+from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
+from kivy.uix.widget import Widget
 
-import kiosk.ui.screens as screens_pkg  # noqa: E402
-from kiosk.flows.staff_states import CLOSED_SCREEN  # noqa: E402
+import kiosk.ui.screens as screens_pkg
+from kiosk.flows.staff_states import CLOSED_SCREEN
 
 
 def staff_screen_classes() -> dict[str, type]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from refserver.process import ServerProcess, free_port  # noqa: F401 - re-exported for tests
+from refserver.process import ServerProcess, free_port  # re-exported for tests
 
 
 @dataclass

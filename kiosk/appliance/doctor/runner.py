@@ -8,6 +8,7 @@ after its time limit, and the run goes on.
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 import threading
 import time
@@ -18,6 +19,8 @@ from typing import Any
 
 from kiosk.appliance.doctor import checks as checks_pkg
 from kiosk.appliance.doctor.base import CheckResult, DoctorContext, red, yellow
+
+log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT_S = 15.0
 
@@ -79,6 +82,7 @@ def _run_one(mod: ModuleType, ctx: DoctorContext, timeout_s: float) -> CheckResu
         try:
             box["result"] = mod.check(ctx)
         except Exception as exc:  # one broken check must not hide the others
+            log.debug("doctor check %s raised", mod.__name__, exc_info=True)
             box["result"] = red(
                 f"the check itself failed: {type(exc).__name__}: {exc}",
                 "report this with the output of 'kiosk doctor --json'",

@@ -7,12 +7,15 @@ technician screen (5 fps) and `kiosk scan-test --preview` (~20 fps).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from kivy.uix.image import Image
+
+log = logging.getLogger(__name__)
 
 Box = tuple[int, int, int, int]
 
@@ -40,6 +43,7 @@ class LivePreview(Image):
         try:
             frame = self.frame_source()
         except Exception:  # a preview must never take its screen down
+            log.debug("no preview frame", exc_info=True)
             return
         self.show(frame)
 
