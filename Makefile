@@ -13,13 +13,14 @@ demo: setup
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(VENV)/kiosk demo; \
 	else $(VENV)/kiosk demo --headless --record $(DEMO_OUT); fi
 
-test: setup
-	$(VENV)/ruff check .
+# The house rules first (lint, layer contracts), each failing the run on a violation.
+test: setup lint
 	$(VENV)/python -m pytest -q
 
 lint: setup
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
+	$(VENV)/lint-imports --no-cache
 
 format: setup
 	$(VENV)/ruff format .

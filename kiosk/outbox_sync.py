@@ -38,7 +38,7 @@ from kiosk.api.client import LoyaltyClient
 from kiosk.api.models import Card, StampResult, Voucher
 from kiosk.backoff import Backoff, retry_after_of
 from kiosk.card_cache import CardCache, to_jsonable
-from kiosk.flows.base import Clock, SystemClock
+from kiosk.clock import Clock, SystemClock
 from kiosk.outbox import LIVE_OWNERS, ClaimBusy, Op, OpKind, OpState, Outbox, OutboxError
 
 log = logging.getLogger(__name__)

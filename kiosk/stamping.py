@@ -29,12 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.api import errors
-from kiosk.api.client import LoyaltyClient, new_idempotency_key
+from kiosk.api.client import LoyaltyClient
+from kiosk.api.keys import new_idempotency_key
 from kiosk.api.models import Card, StampResult, Voucher
 from kiosk.backoff import Backoff
 from kiosk.card_cache import CardCache, to_jsonable
+from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
-from kiosk.flows.base import Clock, SystemClock
 from kiosk.outbox import (
     OpKind,
     OpState,

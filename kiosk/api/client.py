@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -42,11 +41,6 @@ _SECRET_SEGMENTS = re.compile(r"/(by-token|by-code)/[^/?]+")
 def _redact(path: str) -> str:
     """A path fit for a log line: the card token or redeem code in it replaced by ***."""
     return _SECRET_SEGMENTS.sub(r"/\1/***", path)
-
-
-def new_idempotency_key() -> str:
-    """A fresh key for one customer action (taken at the moment of the scan)."""
-    return str(uuid.uuid4())
 
 
 def _seg(value: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.appliance.toml_edit import write_atomic
+from kiosk.files.atomic import write_atomic
 
 REPO = Path(__file__).resolve().parents[2]  # the install is a git checkout (docs/technician.md)
 SYSTEMD_SRC = REPO / "systemd"

@@ -24,7 +24,8 @@ from kiosk import __version__
 from kiosk.api import errors
 from kiosk.api.client import LoyaltyClient
 from kiosk.appliance.token_store import TokenStore
-from kiosk.appliance.toml_edit import set_keys, write_atomic
+from kiosk.files.atomic import write_atomic
+from kiosk.files.toml_edit import set_keys
 
 CONFIG_NAME = "kiosk.toml"
 TOKEN_NAME = "device.token"  # noqa: S105 - a file name, not a secret
@@ -233,16 +234,7 @@ def pair_by_scan(
 
 def _write_private(path: Path, text: str) -> None:
     """Atomic, 0600 from the first byte (it names the server and the device)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, text.encode("utf-8"))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    write_atomic(path, text, 0o600)
 
 
 def _default_client(server: str) -> LoyaltyClient:

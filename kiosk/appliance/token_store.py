@@ -8,12 +8,11 @@ fsynced, renamed over the old one, and the folder is fsynced so the rename survi
 
 from __future__ import annotations
 
-import contextlib
-import os
 import stat
 from pathlib import Path
 
 from kiosk.appliance.logging_setup import register_secret
+from kiosk.files.atomic import fsync_dir, write_atomic
 
 TOKEN_MODE = 0o600
 
@@ -38,20 +37,7 @@ class TokenStore:
         if not token or "\n" in token:
             raise ValueError("a device token is one non-empty line")
         register_secret(token)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, TOKEN_MODE)
-        try:
-            os.fchmod(fd, TOKEN_MODE)  # umask cannot widen it, but be explicit
-            os.write(fd, (token + "\n").encode("utf-8"))
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            tmp.unlink(missing_ok=True)
-            raise
-        os.close(fd)
-        os.replace(tmp, self.path)
-        _fsync_dir(self.path.parent)
+        write_atomic(self.path, token + "\n", TOKEN_MODE)
 
     def remove(self) -> bool:
         """Delete the token; True when there was one."""
@@ -59,7 +45,7 @@ class TokenStore:
             self.path.unlink()
         except FileNotFoundError:
             return False
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         return True
 
     def mode(self) -> int | None:
@@ -68,12 +54,3 @@ class TokenStore:
             return stat.S_IMODE(self.path.stat().st_mode)
         except FileNotFoundError:
             return None
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # some filesystems refuse O_RDONLY dir fsync
-        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

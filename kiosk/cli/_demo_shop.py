@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.api.admin import AdminClient
-from kiosk.api.client import LoyaltyClient, new_idempotency_key
+from kiosk.api.client import LoyaltyClient
+from kiosk.api.keys import new_idempotency_key
 from kiosk.appliance.token_store import TokenStore
 from refserver.process import ServerProcess, free_port
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
-from kiosk.flows.base import Clock, SystemClock
 from kiosk.flows.controller import ClientServices, KioskController, load_staff_flow_class
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ class KioskParts:
     printer: Any = None
     scanner: Any = None
     closers: list[Any] = field(default_factory=list)
-    technician: Any = None  # kiosk.appliance.technician.TechnicianFlow, opened from staff mode
+    technician: Any = None  # kiosk.flows.technician.TechnicianFlow, opened from staff mode
 
     scanner_factory: Any = None  # builds the scanner at start(): cv2 loads after the first frame
 
@@ -41,9 +41,9 @@ class KioskParts:
         if self.scanner is not None:
             self.scanner.start()
             if self.technician is not None:  # the live camera view on the technician screen
-                from kiosk.appliance.technician import _camera_frame
+                from kiosk.cli._technician_parts import camera_frame
 
-                self.technician.deps.camera_frame = _camera_frame(self.scanner)
+                self.technician.deps.camera_frame = camera_frame(self.scanner)
         if self.stamp_path is not None:
             threading.Thread(
                 target=self.load_cloud_settings, name="device-settings", daemon=True
@@ -154,7 +154,7 @@ def _technician(settings: Settings, config_path: Path | None, printer: Any, cloc
     if not settings.technician.pin_sha256:
         return None
     try:
-        from kiosk.appliance.technician import build_technician
+        from kiosk.cli._technician_parts import build_technician
 
         return build_technician(settings, config_path=config_path, printer=printer, clock=clock)
     except Exception as exc:  # noqa: BLE001 - customers are served without it
@@ -190,7 +190,7 @@ def _staff(
         return None
     if tech is None:
         return staff
-    from kiosk.appliance.technician import WithTechnician
+    from kiosk.flows.technician import WithTechnician
 
     return WithTechnician(staff, tech)
 

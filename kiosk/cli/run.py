@@ -160,10 +160,11 @@ class _Unpaired:
     """
 
     def __init__(self, settings) -> None:
+        from kiosk.appliance.provisioning import pair_by_scan
         from kiosk.flows.pairing import PairingFlow
 
         self.settings = settings
-        self.controller = PairingFlow(settings)
+        self.controller = PairingFlow(settings, pair=pair_by_scan)
         self.scanner = None
 
     def start(self) -> None:

@@ -1,48 +1,17 @@
-"""What every flow shares: an injectable clock and publish/subscribe of immutable states.
-
-Why an injected clock: idle timeouts, cooldown messages and staff lockouts are all about
-time; tests drive a FakeClock instead of sleeping.
-"""
+"""What every flow shares: an injected clock (kiosk.clock) and publish/subscribe of
+immutable states. Idle timeouts, cooldown messages and staff lockouts are all about time;
+tests drive a FakeClock instead of sleeping."""
 
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
+from kiosk.clock import Clock, FakeClock, SystemClock
 
-class Clock(Protocol):
-    def monotonic(self) -> float: ...
-    def now(self) -> datetime: ...
-
-
-class SystemClock:
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-class FakeClock:
-    """A clock that moves only when told to (tests)."""
-
-    def __init__(self, start: datetime | None = None) -> None:
-        self._mono = 1000.0
-        self._wall = start or datetime(2026, 11, 29, 14, 5, tzinfo=UTC)
-
-    def monotonic(self) -> float:
-        return self._mono
-
-    def now(self) -> datetime:
-        return self._wall
-
-    def advance(self, seconds: float) -> None:
-        self._mono += seconds
-        self._wall += timedelta(seconds=seconds)
+__all__ = ["Clock", "FakeClock", "StateMachine", "SystemClock", "ViewState"]
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,11 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from kiosk.api import errors
-from kiosk.api.client import LoyaltyClient, new_idempotency_key
-from kiosk.api.models import Card, Voucher
+from kiosk.api.keys import new_idempotency_key
+from kiosk.api.models import Card, StampResult, Voucher
 from kiosk.flows.base import Clock, SystemClock, ViewState
 from kiosk.flows.customer import (
     CustomerFlow,
@@ -110,12 +110,26 @@ def _voucher_from_redeem(outcome: Any) -> Voucher:
     raise _REDEEM_ERRORS.get(name, errors.ApiError)(str(getattr(outcome, "reason", "") or name))
 
 
+class CustomerApi(Protocol):
+    """What the customer flow needs of kiosk.api.client.LoyaltyClient (no stamp path)."""
+
+    def card_by_token(self, token: str) -> Card: ...
+    def add_stamp(
+        self, card_id: str, *, idempotency_key: str, occurred_at: datetime
+    ) -> StampResult: ...
+    def voucher_by_code(self, code: str) -> Voucher: ...
+    def voucher(self, voucher_id: str) -> Voucher: ...
+    def redeem(
+        self, voucher_id: str, *, idempotency_key: str, occurred_at: datetime
+    ) -> Voucher: ...
+
+
 class ClientServices:
     """The customer flow's services on the real client, stamp path and printer."""
 
     def __init__(
         self,
-        client: LoyaltyClient,
+        client: CustomerApi,
         *,
         stamp_service: Any = None,
         redeem_service: Any = None,

@@ -15,10 +15,11 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
 
 from kiosk.api import errors
-from kiosk.appliance.provisioning import ProvisionError, ScanPairResult, pair_by_scan
 from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 
@@ -27,6 +28,47 @@ log = logging.getLogger(__name__)
 Done = Callable[[Any, BaseException | None], None]
 MESSAGE_S = 8.0  # a refusal stays this long, then the "show the code" words come back
 RESTART_AFTER_S = 4.0  # "paired with X" stays this long before the kiosk restarts
+
+
+class PairResult(Protocol):
+    """What a successful exchange tells (kiosk.appliance.provisioning.ScanPairResult)."""
+
+    @property
+    def server_url(self) -> str: ...
+    @property
+    def location_name(self) -> str: ...
+
+
+class PairByScan(Protocol):
+    """The exchange itself (kiosk.appliance.provisioning.pair_by_scan), wired by `kiosk run`:
+    it talks HTTP and writes the token, which a flow never does itself."""
+
+    def __call__(
+        self,
+        server: str,
+        code: str,
+        *,
+        device_name: str,
+        token_path: Path,
+        state_dir: Path,
+        now: datetime | None = None,
+    ) -> PairResult: ...
+
+
+@runtime_checkable
+class Explained(Protocol):
+    """A failure that carries a technician's words (kiosk.appliance.provisioning's
+    ProvisionError): what happened and what to do. Its __cause__ is the API error."""
+
+    message: str
+    fix: str
+
+
+def failure_detail(exc: BaseException) -> str:
+    """English words for the technician line: the reason and, when known, the fix."""
+    if isinstance(exc, Explained):
+        return f"{exc.message}. Fix: {exc.fix}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 class Phase:
@@ -76,7 +118,7 @@ def run_inline(job: Callable[[], Any], done: Done) -> None:
 
 def message_for(exc: BaseException) -> str:
     """The i18n key for a failed exchange: what the person at the kiosk can do about it."""
-    cause = exc.__cause__ if isinstance(exc, ProvisionError) else exc
+    cause = exc.__cause__ if isinstance(exc, Explained) else exc
     if isinstance(cause, errors.PairingCodeInvalid):
         return "pair.invalid"
     if isinstance(cause, errors.PairingCodeExpired):
@@ -99,7 +141,7 @@ class PairingFlow(StateMachine[PairingState]):
         clock: Clock | None = None,
         runner: Callable[[Callable[[], Any], Done], None] = run_in_thread,
         classify: Callable[[str, Any], ClassifiedScan] | None = None,
-        pair: Callable[..., ScanPairResult] = pair_by_scan,
+        pair: PairByScan,
         on_restart: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(PairingState(lang=settings.ui.language), clock or SystemClock())
@@ -111,7 +153,7 @@ class PairingFlow(StateMachine[PairingState]):
         self._mutex = threading.RLock()
         self._since = self.clock.monotonic()
         self._reason = ""
-        self.result: ScanPairResult | None = None
+        self.result: PairResult | None = None
         self._last_failed: ClassifiedScan | None = None
         self._current: ClassifiedScan | None = None
         self.restart_requested = False
@@ -155,7 +197,7 @@ class PairingFlow(StateMachine[PairingState]):
             self._show(Phase.WORKING, "pair.working", f"pairing with {scan.server}")
             self._run(lambda: self._exchange(scan), self._answered)
 
-    def _exchange(self, scan: ClassifiedScan) -> ScanPairResult:
+    def _exchange(self, scan: ClassifiedScan) -> PairResult:
         device = self.settings.device
         return self._pair(
             scan.server,
@@ -166,14 +208,10 @@ class PairingFlow(StateMachine[PairingState]):
             now=self.clock.now(),
         )
 
-    def _answered(self, result: ScanPairResult | None, exc: BaseException | None) -> None:
+    def _answered(self, result: PairResult | None, exc: BaseException | None) -> None:
         with self._mutex:
             if exc is not None or result is None:
-                detail = (
-                    f"{exc.message}. Fix: {exc.fix}"
-                    if isinstance(exc, ProvisionError)
-                    else f"{type(exc).__name__}: {exc}"
-                )
+                detail = failure_detail(exc) if exc is not None else "no answer"
                 log.warning("pairing by scan failed: %s", detail)
                 self._last_failed = self._current
                 self._show(Phase.FAILED, message_for(exc) if exc else "pair.error", detail)

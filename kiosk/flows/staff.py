@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from kiosk.api import errors
-from kiosk.api.client import new_idempotency_key
+from kiosk.api.keys import new_idempotency_key
 from kiosk.api.models import StaffSession, Voucher
 from kiosk.config import LANGUAGES, Settings
 from kiosk.day_summary import DayLog

@@ -18,7 +18,7 @@ import logging
 import time
 from pathlib import Path
 
-from kiosk.appliance.toml_edit import write_atomic  # a general temp-file + rename writer
+from kiosk.files.atomic import write_atomic
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.appliance.doctor.base import DoctorContext
-from kiosk.appliance.toml_edit import set_keys
 from kiosk.cli import main
 from kiosk.config import load_settings
+from kiosk.files.toml_edit import set_keys
 from tests.support.refserver import free_port
 
 

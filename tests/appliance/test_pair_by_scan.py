@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.api.client import LoyaltyClient
+from kiosk.appliance.provisioning import pair_by_scan
 from kiosk.config import PAIRED_FILE, load_settings
 from kiosk.flows.base import FakeClock
 from kiosk.flows.pairing import MESSAGE_S, RESTART_AFTER_S, PairingFlow, Phase, run_inline
@@ -40,6 +41,7 @@ def new_code(refserver, location: str = "Cafe Mari") -> str:
 
 
 def flow_for(cfg: Path, clock: FakeClock | None = None, **kw) -> PairingFlow:
+    kw.setdefault("pair", pair_by_scan)
     return PairingFlow(
         load_settings(cfg, environ={}), clock=clock or FakeClock(), runner=run_inline, **kw
     )

@@ -7,10 +7,10 @@ import hashlib
 from kiosk.api.client import LoyaltyClient
 from kiosk.appliance.doctor.base import DoctorContext
 from kiosk.appliance.doctor.runner import run_checks
-from kiosk.appliance.technician import LOCKOUT_S, TechnicianDeps, TechnicianFlow, WithTechnician
 from kiosk.config import Settings, load_settings
 from kiosk.flows.base import FakeClock
 from kiosk.flows.staff import StaffFlow
+from kiosk.flows.technician import LOCKOUT_S, TechnicianDeps, TechnicianFlow, WithTechnician
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 from tests.appliance.helpers import closed_port_url, write_config
 
@@ -143,7 +143,8 @@ def test_with_staff_flow_the_technician_takes_screen_scans_and_touches(tmp_path)
 
 def test_built_with_real_doctor_and_printer_emulator(tmp_path):
     from devices.printer.service import PrinterService
-    from kiosk.appliance.technician import _inline, build_technician
+    from kiosk.cli._technician_parts import build_technician
+    from kiosk.flows.technician import _inline
     from tests.printer.emulator import TcpPrinter
 
     printer_emu = TcpPrinter()

@@ -15,21 +15,22 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.api.client import LoyaltyClient, new_idempotency_key
+from kiosk.api.client import LoyaltyClient
+from kiosk.api.keys import new_idempotency_key
 from kiosk.appliance.doctor.base import DoctorContext
 from kiosk.appliance.doctor.runner import run_checks
 from kiosk.appliance.provisioning import pair_by_scan
 from kiosk.appliance.repair import RePairer
-from kiosk.appliance.technician import (
+from kiosk.card_cache import CardCache
+from kiosk.config import PAIRED_FILE, load_settings
+from kiosk.flows.base import FakeClock
+from kiosk.flows.controller import load_classifier
+from kiosk.flows.technician import (
     REPAIR_WAIT_S,
     RESTART_AFTER_S,
     TechnicianDeps,
     TechnicianFlow,
 )
-from kiosk.card_cache import CardCache
-from kiosk.config import PAIRED_FILE, load_settings
-from kiosk.flows.base import FakeClock
-from kiosk.flows.controller import load_classifier
 from kiosk.outbox import OpKind, Outbox, card_lane
 from kiosk.stamping import StampKind, open_services
 from tests.support.refserver import free_port

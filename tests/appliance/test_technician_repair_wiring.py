@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 
 from kiosk.appliance.provisioning import pair_by_scan
-from kiosk.appliance.technician import RESTART_AFTER_S
 from kiosk.cli._kiosk_parts import build_kiosk
 from kiosk.config import load_settings
 from kiosk.flows.base import FakeClock
+from kiosk.flows.technician import RESTART_AFTER_S
 from kiosk.i18n import languages
 from kiosk.outbox import Outbox
 from tests.appliance.test_technician_repair import SHOP_A, SHOP_B, new_code, qr
@@ -113,7 +113,7 @@ import sys
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.uix.widget import Widget
-from kiosk.appliance.technician import stop_running_app
+from kiosk.cli._technician_parts import stop_running_app
 
 class Bare(App):
     def build(self):
@@ -172,7 +172,7 @@ def test_every_language_has_every_technician_key_and_placeholder():
 def test_every_key_the_flow_can_show_has_words():
     from kiosk.api import errors
     from kiosk.appliance.provisioning import ProvisionError
-    from kiosk.appliance.technician import _failure
+    from kiosk.flows.technician import _failure
 
     en = json.loads((I18N / "en" / "technician.json").read_text(encoding="utf-8"))
     causes = [
@@ -188,7 +188,7 @@ def test_every_key_the_flow_can_show_has_words():
         exc.__cause__ = cause
         keys.add(_failure(exc)[0])
     keys |= {_failure(OSError("disk"))[0], _failure(RuntimeError("x"))[0]}
-    source = (ROOT / "kiosk" / "appliance" / "technician.py").read_text()
+    source = (ROOT / "kiosk" / "flows" / "technician.py").read_text()
     source += (ROOT / "kiosk" / "appliance" / "repair.py").read_text()
     keys |= set(re.findall(r'"(tech\.repair\.\w+)"', source))
     ui = (ROOT / "kiosk" / "ui" / "screens" / "technician_repair.py").read_text()

@@ -27,7 +27,7 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
     from kivy.uix.screenmanager import NoTransition, ScreenManager
 
     from devices.scanner.synth import phone_image
-    from kiosk.appliance.technician import TechnicianDeps, TechnicianFlow
+    from kiosk.flows.technician import TechnicianDeps, TechnicianFlow
     from kiosk.ui.screens.technician import TechnicianScreen
     from tests.appliance.test_technician_flow import PIN, real_doctor
 

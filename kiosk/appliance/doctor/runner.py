@@ -82,7 +82,7 @@ def _run_one(mod: ModuleType, ctx: DoctorContext, timeout_s: float) -> CheckResu
         try:
             box["result"] = mod.check(ctx)
         except Exception as exc:  # one broken check must not hide the others
-            log.debug("doctor check %s raised", mod.__name__, exc_info=True)
+            log.debug("doctor check %s raised", mod.NAME, exc_info=True)
             box["result"] = red(
                 f"the check itself failed: {type(exc).__name__}: {exc}",
                 "report this with the output of 'kiosk doctor --json'",

@@ -1,6 +1,6 @@
 """technician: PIN pad, then every doctor check with its fix, version, last scan, log tail,
 and Refresh / Test print / Restart app / Pair with another shop. Renders
-kiosk.appliance.technician.TechnicianView.
+kiosk.flows.technician.TechnicianView.
 
 The diagnostics are English on purpose: the same words as `kiosk doctor` and
 docs/technician.md. The re-pairing pages (kiosk/ui/screens/technician_repair.py) speak the
@@ -16,7 +16,7 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
-from kiosk.appliance.technician import REPAIR_PAGES, SCREEN, TechnicianView
+from kiosk.flows.technician import REPAIR_PAGES, SCREEN, TechnicianView
 from kiosk.i18n import tr
 from kiosk.ui.widgets.live_preview import LivePreview
 from kiosk.ui.widgets.staff_kit import (

@@ -1,7 +1,7 @@
 """The technician screen's re-pairing pages: blocked (stamps wait), confirm, wait for the
 new shop's QR (live camera, countdown, cancel), working, failed, paired.
 
-Renders the repair_* pages of kiosk.appliance.technician.TechnicianView; the words are
+Renders the repair_* pages of kiosk.flows.technician.TechnicianView; the words are
 the technician catalog (kiosk/i18n/<lang>/technician.json) in the view's language, the
 small English line under them is the reason and the fix for the technician. Every
 button only reports a touch; nothing here decides anything.
@@ -15,7 +15,7 @@ from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
-from kiosk.appliance.technician import TechnicianView
+from kiosk.flows.technician import TechnicianView
 from kiosk.i18n import tr
 from kiosk.ui.widgets.live_preview import LivePreview
 from kiosk.ui.widgets.staff_kit import ERROR, MUTED, OK, TEXT, button, label

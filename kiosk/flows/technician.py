@@ -2,6 +2,9 @@
 
 Plain Python driven by an injected clock (like every flow); the Kivy screen
 (kiosk/ui/screens/technician.py) only renders `TechnicianView` and sends touches back.
+What it calls out to (the doctor, the log tail, the printer, the re-pairer, a restart)
+is behind the Protocols below and wired in kiosk/cli/_technician_parts.py, so this layer
+imports no CLI, no HTTP and no Kivy.
 Entry: the staff menu's "Diagnostics" (StaffFlow(open_diagnostics=tech.open)); the
 technician then types the technician PIN ([technician] pin_sha256; empty disables it).
 
@@ -16,7 +19,7 @@ buttons for refresh, test print, restart app and "Pair with another shop".
 
 Re-pairing (pages repair_*): blocked while this shop's stamps wait in the outbox (with
 "Send now"), else an explicit confirm, then it waits for the new shop's pairing QR (cancel,
-timeout), exchanges it through kiosk.appliance.repair.RePairer (the same pair_by_scan as
+timeout), exchanges it through the Repairer (kiosk.appliance.repair, the same pair_by_scan as
 first pairing; nothing is written until the server accepted), shows "paired with <shop>"
 and restarts the kiosk like first pairing does. Why and what is refused: repair.py.
 While it waits, every other scan (a customer's card) is shown as ignored and does nothing.
@@ -31,14 +34,15 @@ import hashlib
 import hmac
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from kiosk import __version__
-from kiosk.appliance.repair import RePairer
 from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
-from kiosk.scan_kinds import ScanKind
+from kiosk.flows.pairing import Explained, PairResult, failure_detail, message_for
+from kiosk.scan_kinds import ClassifiedScan, ScanKind
 
 log = logging.getLogger(__name__)
 
@@ -106,16 +110,70 @@ def mask(value: str) -> str:
     return value if len(value) <= 4 else value[:4] + "…" + f" ({len(value)} chars)"
 
 
+class DoctorCheck(Protocol):
+    """One line of `kiosk doctor` (kiosk.appliance.doctor.base.CheckResult)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def fix(self) -> str: ...
+
+
+class DoctorReport(Protocol):
+    @property
+    def checks(self) -> Sequence[DoctorCheck]: ...
+
+
+class Refusal(Protocol):
+    """Why re-pairing cannot start (kiosk.appliance.repair.Refusal)."""
+
+    @property
+    def message(self) -> str: ...  # i18n key, technician catalog
+    @property
+    def detail(self) -> str: ...  # English, for the technician
+    @property
+    def values(self) -> Mapping[str, str]: ...
+
+
+class SyncReport(Protocol):
+    """What "Send now" achieved (kiosk.appliance.repair.SyncReport)."""
+
+    @property
+    def sent(self) -> int: ...
+    @property
+    def remaining(self) -> int: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+class Repairer(Protocol):
+    """Checks and exchange of re-pairing (kiosk.appliance.repair.RePairer)."""
+
+    def pending_stamps(self) -> int: ...
+    def sync_now(self) -> SyncReport: ...
+    def preflight(self, scan: ClassifiedScan) -> Refusal | None: ...
+    def exchange(self, scan: ClassifiedScan, now: datetime | None = None) -> PairResult: ...
+    def current_shop(self) -> str: ...
+
+
+def _no_log_lines() -> list[str]:
+    return []
+
+
 @dataclass
 class TechnicianDeps:
     """What the flow calls out to; all injected so tests use the real thing or a stand-in."""
 
-    run_doctor: Callable[[], Any]  # -> object with .checks (CheckResult-like)
-    log_tail: Callable[[], list[str]] = field(default_factory=lambda: lambda: [])
+    run_doctor: Callable[[], DoctorReport]
+    log_tail: Callable[[], list[str]] = _no_log_lines
     test_print: Callable[[], str] | None = None  # -> a sentence for the technician
     restart: Callable[[], None] | None = None
-    camera_frame: Callable[[], Any] | None = None  # -> newest camera frame or None
-    repairer: Any = None  # kiosk.appliance.repair.RePairer; None: no "Pair with another shop"
+    camera_frame: Callable[[], Any] | None = None  # -> newest camera frame (BGR array) or None
+    repairer: Repairer | None = None  # None: no "Pair with another shop"
     restart_after_pairing: Callable[[], None] | None = None  # default: restart
 
 
@@ -146,6 +204,13 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         self._paired_at = 0.0
         self.restart_requested = False
         self.result: Any = None  # the ScanPairResult of a re-pairing
+
+    @property
+    def _repairer(self) -> Repairer:
+        """Reached only from the repair pages, which open only when a repairer is wired."""
+        if self.deps.repairer is None:
+            raise RuntimeError("re-pairing without a repairer")
+        return self.deps.repairer
 
     # -- the staff-flow-like interface --------------------------------------------------------
 
@@ -332,9 +397,8 @@ class TechnicianFlow(StateMachine[TechnicianView]):
             self._repair_gate()
 
     def _repair_gate(self, detail: str = "") -> None:
-        repairer = self.deps.repairer
         try:
-            waiting = repairer.pending_stamps()
+            waiting = self._repairer.pending_stamps()
         except OSError as exc:
             self._repair_page("repair_blocked", "tech.repair.outbox_unreadable", str(exc))
             return
@@ -361,7 +425,7 @@ class TechnicianFlow(StateMachine[TechnicianView]):
                 said = f"{report.sent} sent, {report.remaining} still waiting"
                 self._repair_gate(said + (f" ({report.error})" if report.error else ""))
 
-        self.runner(self._safe(self.deps.repairer.sync_now), done)
+        self.runner(self._safe(self._repairer.sync_now), done)
 
     def _on_repair_confirm(self, **_: Any) -> None:
         """The explicit yes: only now does the kiosk wait for the new shop's code."""
@@ -415,7 +479,7 @@ class TechnicianFlow(StateMachine[TechnicianView]):
             values = tuple(kv for kv in self.state.values if kv[0] != "ignored")
             self.publish(replace(self.state, last_scan=shown, values=(*values, ("ignored", shown))))
             return
-        refusal = self.deps.repairer.preflight(scan)
+        refusal = self._repairer.preflight(scan)
         if refusal is not None:
             log.warning("re-pairing refused before the exchange: %s", refusal.detail)
             page = "repair_blocked" if refusal.message == "tech.repair.blocked" else "repair_failed"
@@ -425,7 +489,7 @@ class TechnicianFlow(StateMachine[TechnicianView]):
         self._repair_page("repair_working", "tech.repair.working", f"pairing with {scan.server}")
         self._generation += 1
         gen = self._generation
-        job = self._safe(lambda: self.deps.repairer.exchange(scan, self.clock.now()))
+        job = self._safe(lambda: self._repairer.exchange(scan, self.clock.now()))
         self.runner(job, lambda result: self._exchanged(gen, result))
 
     def _exchanged(self, gen: int, result: Any) -> None:
@@ -459,7 +523,7 @@ class TechnicianFlow(StateMachine[TechnicianView]):
 
     def _shop(self) -> str:
         try:
-            return str(self.deps.repairer.current_shop())
+            return str(self._repairer.current_shop())
         except Exception:  # a label, never a failure
             log.debug("current shop unknown", exc_info=True)
             return "?"
@@ -485,13 +549,8 @@ class TechnicianFlow(StateMachine[TechnicianView]):
 
 def _failure(exc: BaseException) -> tuple[str, str]:
     """(i18n key, English detail) for a failed exchange; the words of first pairing."""
-    from kiosk.appliance.provisioning import ProvisionError
-    from kiosk.flows.pairing import message_for
-
-    if isinstance(exc, ProvisionError):
-        return "tech.repair." + message_for(exc).removeprefix(
-            "pair."
-        ), f"{exc.message}. Fix: {exc.fix}"
+    if isinstance(exc, Explained):
+        return "tech.repair." + message_for(exc).removeprefix("pair."), failure_detail(exc)
     if isinstance(exc, OSError):
         return "tech.repair.write_failed", f"{type(exc).__name__}: {exc}"
     return "tech.repair.error", f"{type(exc).__name__}: {exc}"
@@ -541,94 +600,3 @@ class WithTechnician:
         self.tech.tick()
         if self.staff is not None:
             self.staff.tick()
-
-
-def thread_runner(job: Callable[[], Any], done: Callable[[Any], None]) -> None:
-    """Run slow work (doctor, test print) off the UI thread; `done` publishes a state,
-    which the app already hops back onto Kivy's thread."""
-    import threading
-
-    threading.Thread(target=lambda: done(job()), name="technician", daemon=True).start()
-
-
-def build_technician(
-    settings: Any,
-    *,
-    config_path: Any = None,
-    printer: Any = None,
-    scanner: Any = None,
-    clock: Clock | None = None,
-    runner: Runner = thread_runner,
-) -> TechnicianFlow:
-    """The technician flow wired to the real doctor, log tail, printer and restart.
-
-    Restart = SIGTERM to ourselves: the app exits cleanly and systemd (Restart=always)
-    starts it again, which is exactly what a technician wants from "Restart app".
-    After a re-pairing the restart is the one first pairing uses (`stop_running_app`).
-    """
-    import os
-    import signal
-
-    from kiosk.appliance.logging_setup import RECENT
-
-    def run_doctor() -> Any:
-        from kiosk.cli.doctor import diagnose
-
-        return diagnose(config_path)
-
-    def test_print() -> str:
-        from devices.printer.coupon import Coupon
-
-        job = printer.submit(
-            Coupon(
-                title="Test coupon",
-                shop_name=settings.device.name,
-                description="Printed from the technician screen.",
-                redeem_code="TEST-1234",
-            )
-        )
-        return "test coupon printed" if job.state == "printed" else f"test print: {job.reason}"
-
-    return TechnicianFlow(
-        settings.technician.pin_sha256,
-        TechnicianDeps(
-            run_doctor=run_doctor,
-            log_tail=lambda: RECENT.tail(12),
-            test_print=test_print if printer is not None else None,
-            restart=lambda: os.kill(os.getpid(), signal.SIGTERM),
-            camera_frame=_camera_frame(scanner),
-            repairer=RePairer(settings),
-            restart_after_pairing=stop_running_app,
-        ),
-        clock=clock,
-        runner=runner,
-        session_timeout_s=max(60.0, settings.staff.session_timeout_s * 3),
-    )
-
-
-def stop_running_app() -> None:
-    """The restart after a re-pairing, the same as after first pairing: the Kivy app stops,
-    `kiosk run` closes its parts (outbox, scanner) and exits 0, systemd starts it again
-    and the new start reads the new token and paired.json.
-
-    Why through sys.modules: this layer never imports Kivy; a kiosk with a screen has it
-    loaded already, and tick() (which calls this) runs on Kivy's own thread. Without a
-    running app (a bench, a test), SIGTERM does what "Restart app" does.
-    """
-    import os
-    import signal
-    import sys
-
-    app_module = sys.modules.get("kivy.app")
-    app = app_module.App.get_running_app() if app_module is not None else None
-    if app is not None:
-        app.stop()
-    else:
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
-def _camera_frame(scanner: Any) -> Callable[[], Any] | None:
-    """ScannerManager's camera worker keeps its newest frame for exactly this preview."""
-    if scanner is None or getattr(scanner, "camera", None) is None:
-        return None
-    return lambda: getattr(scanner.camera, "last_frame", None)
