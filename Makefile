@@ -13,7 +13,7 @@ demo: setup
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(VENV)/kiosk demo; \
 	else $(VENV)/kiosk demo --headless --record $(DEMO_OUT); fi
 
-# The house rules first (lint, layer contracts), each failing the run on a violation.
+# The house rules first (ruff, layer contracts, pyright), each failing the run on a violation.
 test: setup lint
 	$(VENV)/python -m pytest -q
 
@@ -21,6 +21,7 @@ lint: setup
 	$(VENV)/ruff check .
 	$(VENV)/ruff format --check .
 	$(VENV)/lint-imports --no-cache
+	$(VENV)/pyright
 
 format: setup
 	$(VENV)/ruff format .

@@ -26,8 +26,10 @@ DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 ENV_PREFIX = "KIOSK__"
 EX_CONFIG = 78  # sysexits.h: configuration error; systemd won't restart-loop on it
 
-WALLET_FORMATS = ["qr", "pdf417", "aztec", "code128"]
-LANGUAGES = ["en", "ko", "zh", "et"]
+Symbology = Literal["qr", "pdf417", "aztec", "code128", "ean13", "datamatrix"]
+Language = Literal["en", "ko", "zh", "et"]
+WALLET_FORMATS: list[Symbology] = ["qr", "pdf417", "aztec", "code128"]
+LANGUAGES: list[Language] = ["en", "ko", "zh", "et"]
 PRINTER_SCHEMES = ("usb:", "serial:", "tcp://", "file:", "preview:", "dummy:")
 
 
@@ -39,17 +41,20 @@ class Section(BaseModel):
 
 class DeviceSection(Section):
     name: str = Field(
-        "kiosk", min_length=1, max_length=64, description="a short name, e.g. 'counter-1'"
+        default="kiosk", min_length=1, max_length=64, description="a short name, e.g. 'counter-1'"
     )
     state_dir: Path = Field(
-        Path("/var/lib/kiosk"), description="a writable folder (outbox, cache, token)"
+        default=Path("/var/lib/kiosk"), description="a writable folder (outbox, cache, token)"
     )
     token_file: Path | None = Field(
-        None, description="path of the device token; default <state_dir>/device.token"
+        default=None, description="path of the device token; default <state_dir>/device.token"
     )
 
     user: str = Field(
-        "kiosk", min_length=1, max_length=32, description="the system user the service runs as"
+        default="kiosk",
+        min_length=1,
+        max_length=32,
+        description="the system user the service runs as",
     )
 
     @property
@@ -59,12 +64,15 @@ class DeviceSection(Section):
 
 class ServerSection(Section):
     url: str = Field(
-        "http://127.0.0.1:8765", description="the loyalty server, e.g. https://loyalty.example.com"
+        default="http://127.0.0.1:8765",
+        description="the loyalty server, e.g. https://loyalty.example.com",
     )
-    connect_timeout_s: float = Field(3.0, gt=0, le=60, description="seconds, 0 < t <= 60")
-    read_timeout_s: float = Field(5.0, gt=0, le=120, description="seconds, 0 < t <= 120")
-    verify_tls: bool = Field(True, description="true (or a CA bundle path in ca_bundle)")
-    ca_bundle: Path | None = Field(None, description="optional CA bundle file for a private CA")
+    connect_timeout_s: float = Field(default=3.0, gt=0, le=60, description="seconds, 0 < t <= 60")
+    read_timeout_s: float = Field(default=5.0, gt=0, le=120, description="seconds, 0 < t <= 120")
+    verify_tls: bool = Field(default=True, description="true (or a CA bundle path in ca_bundle)")
+    ca_bundle: Path | None = Field(
+        default=None, description="optional CA bundle file for a private CA"
+    )
 
     @field_validator("url")
     @classmethod
@@ -76,92 +84,100 @@ class ServerSection(Section):
 
 class ScannerSection(Section):
     camera: int | str | None = Field(
-        0, description='camera index (0), a /dev/video path, or "" for none'
+        default=0, description='camera index (0), a /dev/video path, or "" for none'
     )
-    camera_width: int = Field(1280, ge=160, le=3840, description="pixels")
-    camera_height: int = Field(720, ge=120, le=2160, description="pixels")
-    camera_fps: int = Field(30, ge=1, le=120, description="frames per second")
+    camera_width: int = Field(default=1280, ge=160, le=3840, description="pixels")
+    camera_height: int = Field(default=720, ge=120, le=2160, description="pixels")
+    camera_fps: int = Field(default=30, ge=1, le=120, description="frames per second")
     video_file: Path | None = Field(
-        None, description="read frames from a video file instead of a camera"
+        default=None, description="read frames from a video file instead of a camera"
     )
     image_dir: Path | None = Field(
-        None, description="read frames from a folder of images (bench/test)"
+        default=None, description="read frames from a folder of images (bench/test)"
     )
     serial_port: str = Field(
-        "", description='serial scanner or NFC reader, e.g. /dev/ttyACM0; "" for none'
+        default="", description='serial scanner or NFC reader, e.g. /dev/ttyACM0; "" for none'
     )
-    serial_baudrate: int = Field(9600, description="9600, 19200, 38400, 57600 or 115200")
+    serial_baudrate: int = Field(default=9600, description="9600, 19200, 38400, 57600 or 115200")
     serial_terminator: str = Field(
-        "\r", description='the byte(s) ending a scan; "" to frame by idle gap'
+        default="\r", description='the byte(s) ending a scan; "" to frame by idle gap'
     )
     serial_idle_gap_ms: int = Field(
-        80, ge=5, le=5000, description="milliseconds of silence that end a scan"
+        default=80, ge=5, le=5000, description="milliseconds of silence that end a scan"
     )
     hid_device: str = Field(
-        "", description='keyboard-wedge scanner as VID:PID, e.g. 05e0:1200; "" for none'
+        default="", description='keyboard-wedge scanner as VID:PID, e.g. 05e0:1200; "" for none'
     )
     formats: list[Literal["qr", "pdf417", "aztec", "code128", "ean13", "datamatrix"]] = Field(
         default_factory=lambda: list(WALLET_FORMATS), description="symbologies to decode"
     )
     debounce_s: float = Field(
-        3.0, ge=0, le=60, description="the same payload within this window is one scan"
+        default=3.0, ge=0, le=60, description="the same payload within this window is one scan"
     )
-    max_payload_length: int = Field(512, ge=16, le=4096, description="longer payloads are rejected")
+    max_payload_length: int = Field(
+        default=512, ge=16, le=4096, description="longer payloads are rejected"
+    )
     card_url_pattern: str = Field(
-        r"^https?://[A-Za-z0-9.-]+(?::\d+)?/c/(?P<token>[A-Za-z0-9_-]{6,128})$",
+        default=r"^https?://[A-Za-z0-9.-]+(?::\d+)?/c/(?P<token>[A-Za-z0-9_-]{6,128})$",
         description="regex with a (?P<token>...) group for wallet-card URLs",
     )
     card_token_pattern: str = Field(
-        r"^[A-Za-z0-9_-]{16,128}$", description="regex for a bare card token"
+        default=r"^[A-Za-z0-9_-]{16,128}$", description="regex for a bare card token"
     )
     voucher_url_pattern: str = Field(
-        r"^https?://[A-Za-z0-9.-]+(?::\d+)?/v/(?P<voucher_id>[A-Za-z0-9_-]{4,64})$",
+        default=r"^https?://[A-Za-z0-9.-]+(?::\d+)?/v/(?P<voucher_id>[A-Za-z0-9_-]{4,64})$",
         description="regex with a (?P<voucher_id>...) group for voucher URLs",
     )
     redeem_code_pattern: str = Field(
-        r"^[A-Z0-9][A-Z0-9-]{3,31}$", description="regex for redeem codes"
+        default=r"^[A-Z0-9][A-Z0-9-]{3,31}$", description="regex for redeem codes"
     )
     staff_badge_prefix: str = Field(
-        "STAFF:", min_length=1, description="staff badges start with this"
+        default="STAFF:", min_length=1, description="staff badges start with this"
     )
     pairing_prefix: str = Field(
-        "KIOSK-PAIR:", min_length=1, description="pairing QR codes start with this"
+        default="KIOSK-PAIR:", min_length=1, description="pairing QR codes start with this"
     )
     camera_autofocus: bool = Field(
-        True, description="true to let the camera autofocus (where the driver supports it)"
+        default=True, description="true to let the camera autofocus (where the driver supports it)"
     )
     retry_budget_ms: float = Field(
-        60.0, ge=0, le=1000, description="milliseconds per frame the decoder may spend on retries"
+        default=60.0,
+        ge=0,
+        le=1000,
+        description="milliseconds per frame the decoder may spend on retries",
     )
     pyzbar_fallback: bool = Field(
-        True, description="true to try pyzbar on 1D codes zxing-cpp missed (needs libzbar0)"
+        default=True, description="true to try pyzbar on 1D codes zxing-cpp missed (needs libzbar0)"
     )
 
 
 class PrinterSection(Section):
     uri: str = Field(
-        "preview:/var/lib/kiosk/prints",
+        default="preview:/var/lib/kiosk/prints",
         description="usb:VID:PID, serial:/dev/ttyUSB0?baudrate=19200, tcp://host:9100, file:/path, preview:/dir",
     )
-    profile: str = Field("TM-T20II", description="a python-escpos printer profile name")
-    paper_width_mm: Literal[58, 80] = Field(80, description="58 or 80")
-    native_qr: bool | None = Field(None, description="true/false; default: what the profile says")
-    native_barcode: bool | None = Field(
-        None, description="true/false; default: what the profile says"
+    profile: str = Field(default="TM-T20II", description="a python-escpos printer profile name")
+    paper_width_mm: Literal[58, 80] = Field(default=80, description="58 or 80")
+    native_qr: bool | None = Field(
+        default=None, description="true/false; default: what the profile says"
     )
-    timeout_s: float = Field(5.0, gt=0, le=60, description="seconds for connect and write")
-    footer: str = Field("", max_length=200, description="a line printed under every coupon")
+    native_barcode: bool | None = Field(
+        default=None, description="true/false; default: what the profile says"
+    )
+    timeout_s: float = Field(default=5.0, gt=0, le=60, description="seconds for connect and write")
+    footer: str = Field(default="", max_length=200, description="a line printed under every coupon")
     codepage: str = Field(
-        "", description='code page for native text, e.g. "CP1252"; "" = best the profile has'
+        default="",
+        description='code page for native text, e.g. "CP1252"; "" = best the profile has',
     )
     retries: int = Field(
-        2,
+        default=2,
         ge=0,
         le=10,
         description="connect retries on transient errors (never after bytes went out)",
     )
     code128_with_qr: bool = Field(
-        True, description="also print a Code128 under a QR code, for 1D till scanners"
+        default=True, description="also print a Code128 under a QR code, for 1D till scanners"
     )
 
     @field_validator("uri")
@@ -173,83 +189,103 @@ class PrinterSection(Section):
 
 
 class UiSection(Section):
-    language: Literal["en", "ko", "zh", "et"] = Field("en", description="en, ko, zh or et")
+    language: Literal["en", "ko", "zh", "et"] = Field(default="en", description="en, ko, zh or et")
     languages: list[Literal["en", "ko", "zh", "et"]] = Field(
         default_factory=lambda: list(LANGUAGES), description="languages the customer may switch to"
     )
     idle_timeout_s: float = Field(
-        20.0, ge=3, le=600, description="seconds before going back to the start"
+        default=20.0, ge=3, le=600, description="seconds before going back to the start"
     )
     orientation: Literal["auto", "landscape", "portrait"] = Field(
-        "auto", description="auto, landscape or portrait"
+        default="auto", description="auto, landscape or portrait"
     )
-    fullscreen: bool = Field(True, description="true on the appliance, false on a desktop")
-    width: int = Field(1280, ge=320, le=3840, description="window width when not fullscreen")
-    height: int = Field(800, ge=240, le=3840, description="window height when not fullscreen")
-    show_camera_preview: bool = Field(False, description="show the live camera on the start screen")
+    fullscreen: bool = Field(default=True, description="true on the appliance, false on a desktop")
+    width: int = Field(
+        default=1280, ge=320, le=3840, description="window width when not fullscreen"
+    )
+    height: int = Field(
+        default=800, ge=240, le=3840, description="window height when not fullscreen"
+    )
+    show_camera_preview: bool = Field(
+        default=False, description="show the live camera on the start screen"
+    )
     screen_blank_after_s: float = Field(
-        0, ge=0, description="blank the screen after idle seconds; 0 = never"
+        default=0, ge=0, description="blank the screen after idle seconds; 0 = never"
     )
     staff_gesture: Literal["long_press_top_left", "long_press_top_right", "none"] = Field(
-        "long_press_top_left", description="hidden gesture that opens the staff PIN pad"
+        default="long_press_top_left", description="hidden gesture that opens the staff PIN pad"
     )
-    sound: bool = Field(True, description="beep on a successful read")
+    sound: bool = Field(default=True, description="beep on a successful read")
 
 
 class StaffSection(Section):
     session_timeout_s: float = Field(
-        60, ge=10, le=3600, description="inactivity seconds before staff mode ends"
+        default=60, ge=10, le=3600, description="inactivity seconds before staff mode ends"
     )
-    max_failures: int = Field(5, ge=1, le=20, description="wrong PINs before the lockout")
-    lockout_s: float = Field(300, ge=10, le=86400, description="seconds staff login stays locked")
+    max_failures: int = Field(default=5, ge=1, le=20, description="wrong PINs before the lockout")
+    lockout_s: float = Field(
+        default=300, ge=10, le=86400, description="seconds staff login stays locked"
+    )
     min_attempt_gap_s: float = Field(
-        1.0, ge=0, le=60, description="seconds the PIN pad waits between two login attempts"
+        default=1.0, ge=0, le=60, description="seconds the PIN pad waits between two login attempts"
     )
 
 
 class OfflineSection(Section):
     allow_offline_redeem: bool = Field(
-        False,
+        default=False,
         description="true lets self-redeem vouchers be redeemed offline (risk: double redemption)",
     )
     degraded_deadline_ms: int = Field(
-        1500, ge=100, le=30000, description="show 'saved' after this many ms"
+        default=1500, ge=100, le=30000, description="show 'saved' after this many ms"
     )
-    outbox_max_rows: int = Field(50000, ge=100, description="pending operations kept at most")
+    outbox_max_rows: int = Field(
+        default=50000, ge=100, description="pending operations kept at most"
+    )
     card_cache_size: int = Field(
-        500, ge=0, description="recently seen cards kept for offline display"
+        default=500, ge=0, description="recently seen cards kept for offline display"
     )
     retry_base_s: float = Field(
-        1.0, gt=0, le=60, description="seconds before the first retry of an unsent operation"
+        default=1.0,
+        gt=0,
+        le=60,
+        description="seconds before the first retry of an unsent operation",
     )
     retry_max_s: float = Field(
-        300.0, gt=0, le=3600, description="seconds between retries at most (backoff cap)"
+        default=300.0, gt=0, le=3600, description="seconds between retries at most (backoff cap)"
     )
     sync_concurrency: int = Field(
-        8, ge=1, le=16, description="cards synced in parallel (each card stays in order)"
+        default=8, ge=1, le=16, description="cards synced in parallel (each card stays in order)"
     )
     sync_poll_s: float = Field(
-        5.0, gt=0, le=300, description="seconds between checks for operations to send"
+        default=5.0, gt=0, le=300, description="seconds between checks for operations to send"
     )
     min_free_mb: float = Field(
-        4.0, ge=0, description="MiB of free disk kept for sending: below it no new stamp is taken"
+        default=4.0,
+        ge=0,
+        description="MiB of free disk kept for sending: below it no new stamp is taken",
     )
 
 
 class TechnicianSection(Section):
     pin_sha256: str = Field(
-        "", description='sha256 hex of the technician PIN; "" disables the screen'
+        default="", description='sha256 hex of the technician PIN; "" disables the screen'
     )
-    heartbeat_interval_s: float = Field(60, ge=5, le=3600, description="seconds between heartbeats")
+    heartbeat_interval_s: float = Field(
+        default=60, ge=5, le=3600, description="seconds between heartbeats"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
-        "INFO", description="DEBUG, INFO, WARNING or ERROR"
+        default="INFO", description="DEBUG, INFO, WARNING or ERROR"
     )
     doctor_skip: list[str] = Field(
         default_factory=list,
         description='doctor checks not run on this kiosk, e.g. ["line_scanner"]',
     )
     watchdog_ping_s: float = Field(
-        0, ge=0, le=60, description="seconds between watchdog pings; 0 = half of WatchdogSec"
+        default=0,
+        ge=0,
+        le=60,
+        description="seconds between watchdog pings; 0 = half of WatchdogSec",
     )
 
 
@@ -353,14 +389,14 @@ def _fix_for(loc: tuple[Any, ...], err_type: str) -> str:
 def _problems_from(exc: ValidationError, file: str) -> list[ConfigProblem]:
     problems = []
     for err in exc.errors():
-        loc = tuple(err["loc"])
+        loc: list[str | int] = list(err["loc"]) or ["(file)"]
         key = (f"[{loc[0]}] " + ".".join(str(p) for p in loc[1:])) if len(loc) > 1 else str(loc[0])
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
         elif "input" in err and not isinstance(err["input"], dict):
             msg = f"{msg} (got {err['input']!r})"
-        problems.append(ConfigProblem(file, key.strip(), msg, _fix_for(loc, err["type"])))
+        problems.append(ConfigProblem(file, key.strip(), msg, _fix_for(tuple(loc), err["type"])))
     return problems
 
 

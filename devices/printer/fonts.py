@@ -66,7 +66,7 @@ def _cjk_index(path: str, language: str) -> int:
     want = _CJK_FACE.get(language, "KR")
     for i in range(12):
         try:
-            name = ImageFont.truetype(path, 10, index=i).getname()[0]
+            name = ImageFont.truetype(path, 10, index=i).getname()[0] or ""
         except OSError:
             break
         if name.endswith(f" {want}"):

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import zxingcpp
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from devices.printer import fonts
 from devices.printer.coupon import Coupon
@@ -227,7 +227,10 @@ def raster_text(
     kind = "cjk" if fonts.needs_cjk(s) else "sans"
     font = fonts.load(kind + ("-bold" if bold else ""), RASTER_SIZE[double], lang)
     lines = wrap(s, dots - 4, font.getlength)
-    ascent, descent = font.getmetrics()
+    if isinstance(font, ImageFont.FreeTypeFont):
+        ascent, descent = font.getmetrics()
+    else:  # Pillow's built-in bitmap font (no system font found) has no metrics
+        ascent, descent = int(font.getbbox("Ag")[3]), 0
     line_h = ascent + descent + 4
     img = Image.new("1", (dots, line_h * len(lines) + 2), 1)
     draw = ImageDraw.Draw(img)
@@ -249,7 +252,9 @@ def _logo(path: str, profile: PrinterProfile) -> Image.Image | None:
     img = Image.alpha_composite(bg, img).convert("L")
     max_w = int(profile.dots * 0.6)
     if img.width > max_w:
-        img = img.resize((max_w, max(1, round(img.height * max_w / img.width))), Image.LANCZOS)
+        img = img.resize(
+            (max_w, max(1, round(img.height * max_w / img.width))), Image.Resampling.LANCZOS
+        )
     img.thumbnail((max_w, 240))
     page = Image.new("1", (profile.dots, img.height), 1)  # centred on paper-wide raster
     page.paste(img.convert("1"), ((profile.dots - img.width) // 2, 0))
@@ -332,7 +337,9 @@ def code_image(code: str, sym: str, scale: int, dots: int, height: int = 0) -> I
         base = base.crop((0, h // 2, w, h // 2 + 1))
     while scale > 1 and w * scale > dots:
         scale -= 1
-    img = base.resize((w * scale, height if one_d and height else h * scale), Image.NEAREST)
+    img = base.resize(
+        (w * scale, height if one_d and height else h * scale), Image.Resampling.NEAREST
+    )
     page = Image.new("1", (max(dots, img.width), img.height), 1)
     page.paste(img.convert("1"), ((page.width - img.width) // 2, 0))
     return page

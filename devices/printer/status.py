@@ -34,7 +34,9 @@ class PrinterStatus:
         return self.online is not False and not self.paper_out and not self.cover_open
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self) | {"ready": self.ready}
+        out: dict[str, object] = asdict(self)
+        out["ready"] = self.ready
+        return out
 
 
 def parse(answers: dict[str, int | None], transport: str) -> PrinterStatus:

@@ -17,6 +17,7 @@ import os
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from devices.printer._escpos import DeviceNotFoundError, escpos_printer
@@ -168,7 +169,10 @@ class TcpTransport(Transport):
                 f"printer offline: cannot connect to {self.uri} ({_why(exc)})",
                 transient=_transient(exc),
             ) from exc
-        self.sock: socket.socket = self._p.device
+        sock = self._p.device
+        if sock is None:
+            raise TransportError(f"printer offline: no connection to {self.uri}", transient=True)
+        self.sock: socket.socket = sock
 
     def _write(self, chunk: bytes) -> None:
         self.sock.sendall(chunk)
@@ -220,7 +224,10 @@ class SerialTransport(Transport):
             raise TransportError(
                 f"printer offline: cannot open {self.uri} ({_why(exc)})", transient=_transient(exc)
             ) from exc
-        self.dev = self._p.device
+        dev = self._p.device
+        if dev is None:
+            raise TransportError(f"printer offline: {self.uri} did not open", transient=True)
+        self.dev = dev
         self.dev.write_timeout = self.timeout_s  # escpos leaves writes unbounded
 
     def _write(self, chunk: bytes) -> None:
@@ -273,7 +280,8 @@ class UsbTransport(Transport):
         ms = max(1, int((timeout_s or self.timeout_s) * 1000))
         try:
             self._p._raw(command)
-            got = self._p.device.read(self._p.in_ep, 16, ms)
+            usb: Any = self._p.device  # pyusb's Device.read, untyped in its stubs
+            got = usb.read(self._p.in_ep, 16, ms)
         except Exception:  # a USB timeout is "no answer"
             log.debug("no status answer from %s", self.uri, exc_info=True)
             return None

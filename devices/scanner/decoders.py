@@ -7,8 +7,9 @@ reports whether it is usable, so `doctor` and the pipeline can say why one is mi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -36,7 +37,7 @@ class Decoder(Protocol):
     def decode(self, gray: np.ndarray, formats: tuple[str, ...], **opts: bool) -> list[Read]: ...
 
 
-def _box(points: list[tuple[float, float]]) -> tuple[int, int, int, int]:
+def _box(points: Sequence[tuple[float, float]]) -> tuple[int, int, int, int]:
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     return int(min(xs)), int(min(ys)), int(max(xs)) + 1, int(max(ys)) + 1
@@ -65,7 +66,7 @@ class ZxingDecoder:
             }
         except ImportError as exc:  # pragma: no cover - depends on the machine
             self._error = f"zxing-cpp not importable ({exc}); fix: pip install zxing-cpp"
-        self._formats_cache: dict[tuple[str, ...], object] = {}
+        self._formats_cache: dict[tuple[str, ...], Any] = {}  # zxingcpp format sets
 
     def usable(self) -> tuple[bool, str]:
         return (self._zx is not None, self._error)
@@ -73,7 +74,7 @@ class ZxingDecoder:
     def supports(self, symbology: str) -> bool:
         return symbology in FORMAT_NAMES
 
-    def _formats(self, formats: tuple[str, ...]) -> object:
+    def _formats(self, formats: tuple[str, ...]) -> Any:
         if formats not in self._formats_cache:
             self._formats_cache[formats] = tuple(self._fmt[f] for f in formats if f in self._fmt)
         return self._formats_cache[formats]
@@ -167,7 +168,7 @@ class PyzbarDecoder:
                 text = r.data.decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            sym = {v: k for k, v in self._SUPPORTED.items()}.get(r.type, r.type.lower())
+            sym = {v: k for k, v in self._SUPPORTED.items()}.get(r.type) or str(r.type).lower()
             x, y, w, h = r.rect
             out.append(Read(text, sym, (x, y, x + w, y + h)))
         return out

@@ -265,8 +265,9 @@ class DecodePipeline:
                 cv2.resize(crop, None, fx=f, fy=f), fmt, try_invert=True, try_rotate=True
             ),
         ]
-        if self.pz is not None and self.pz.supports(read.symbology):
-            variants.append(lambda: self.pz.decode(crop, fmt) or self.pz.decode(255 - crop, fmt))
+        pz = self.pz
+        if pz is not None and pz.supports(read.symbology):
+            variants.append(lambda: pz.decode(crop, fmt) or pz.decode(255 - crop, fmt))
         # unambiguous agreement: the second decode must see this text and no other one
         # (a degraded EAN-13 once gave the right and a wrong string from two rows)
         return any({a.text for a in v()} == {read.text} for v in variants)

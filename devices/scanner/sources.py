@@ -63,7 +63,7 @@ class CameraSource:
                 f"cannot open camera {self.device} (unplugged, or not in 'video' group?)"
             )
         # MJPG lets USB2 cameras deliver 720p at 30 fps; unsupported settings are ignored
-        cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter_fourcc(*"MJPG"))
+        cap.set(cv2.CAP_PROP_FOURCC, cv2.VideoWriter.fourcc(*"MJPG"))
         cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
         cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
         cap.set(cv2.CAP_PROP_FPS, self.fps)

@@ -129,10 +129,10 @@ def _place(
     angle = np.deg2rad(turn + rng.uniform(-d.rotation_deg, d.rotation_deg))
     cx = w / 2 + rng.uniform(-0.1, 0.1) * w
     cy = h / 2 + rng.uniform(-0.1, 0.1) * h
-    src = np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]])
-    pts = (src - [pw / 2, ph / 2]) * scale
+    src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], dtype=np.float32)
+    pts = (src - np.array([pw / 2, ph / 2])) * scale
     rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    pts = pts @ rot.T + [cx, cy]
+    pts = pts @ rot.T + np.array([cx, cy])
     pts += rng.uniform(-d.perspective, d.perspective, pts.shape) * frac * w
     return cv2.getPerspectiveTransform(src, pts.astype(np.float32)), pts
 
@@ -168,7 +168,8 @@ def distort(
     gray = np.clip(f, 0, 255).astype(np.uint8)
     bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
     ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, d.jpeg])
-    return cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else bgr
+    decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else None
+    return bgr if decoded is None else np.asarray(decoded)
 
 
 def render_phone_frame(

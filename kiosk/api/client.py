@@ -112,6 +112,7 @@ class LoyaltyClient:
     def _send_once(self, method, path, headers, json, params) -> Any:
         url = self.base_url + path
         failure: errors.ApiError | None = None
+        resp: requests.Response | None = None
         try:
             resp = self._http.request(
                 method,
@@ -127,8 +128,8 @@ class LoyaltyClient:
             failure = self._network_error(exc)
         # Raised outside the except block: the requests exception (whose text holds the
         # full URL, with a card token in it) is neither __cause__ nor __context__.
-        if failure is not None:
-            raise failure
+        if failure is not None or resp is None:
+            raise failure or errors.Offline(f"no answer from {self.base_url}")
         with resp:
             resp._content = self._read_body(resp)  # bounded read, see below
         return self._decode(resp)

@@ -102,6 +102,7 @@ class DemoShop:
             from kiosk.api.models import parse_time
 
             at = parse_time(now)
+            assert at is not None, f"the server's clock answered {now!r}"
             for lang in LANGS:
                 client.add_stamp(
                     self.cards[f"reward-{lang}"]["id"],

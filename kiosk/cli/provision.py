@@ -102,7 +102,7 @@ def _gather(args: argparse.Namespace, config_dir: Path) -> tuple[str, str, str] 
     ]
     if missing:
         return "missing " + ", ".join(missing) + " (stdin is not a terminal, so nothing was asked)"
-    return server, code, name
+    return str(server), str(code), str(name)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -34,8 +34,10 @@ from kiosk.flows.customer import (
     CustomerSettings,
     Done,
     PrintKind,
+    Runner,
     StampAnswer,
     StampKind,
+    run_inline,
 )
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 
@@ -280,11 +282,12 @@ class KioskController:
         self.settings = settings
         self.clock = clock or SystemClock()
         self._pool = None if runner else PoolRunner()
+        run: Runner = runner or self._pool or run_inline
         self.customer = CustomerFlow(
             services,
             CustomerSettings.from_ui(settings.ui, shop_name=shop_name),
             clock=self.clock,
-            runner=runner or self._pool,
+            runner=run,
         )
         self.staff = staff_flow
         self._classify = classify or load_classifier()

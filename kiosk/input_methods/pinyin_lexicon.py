@@ -102,7 +102,11 @@ class PinyinLexicon:
         end = bisect.bisect_left(self.keys, prefix + "{", start)  # "{" sorts after "z"
         end = min(end, start + COMPLETION_SCAN_LIMIT)
         best = heapq.nlargest(limit, range(start, end), key=self._top_freqs.__getitem__)
-        return [(*(self.top(self.keys[i]) or ("", 0)), self.keys[i]) for i in best]
+        out: list[tuple[str, int, str]] = []
+        for i in best:
+            word, freq = self.top(self.keys[i]) or ("", 0)
+            out.append((word, freq, self.keys[i]))
+        return out
 
 
 def _parse(fh) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
+from kiosk.ui.canvas import canvas
 from kiosk.ui.fonts import register_fonts
 from kiosk.ui.window import finish_offscreen_frames
 
@@ -131,7 +132,7 @@ class BlankOverlay(Widget):
         self._on_wake = on_wake
         from kivy.graphics import Color, Rectangle
 
-        with self.canvas:
+        with canvas(self):
             Color(0, 0, 0, 1)
             self._r = Rectangle()
         self.bind(pos=self._fit, size=self._fit)

@@ -32,10 +32,10 @@ def barcode_image(text: str, symbology: str = "code128", height: int = 120) -> I
     pil = Image.fromarray(__import__("numpy").asarray(img)).convert("RGB")
     if symbology in ("code128", "ean13"):
         scale = max(1, 600 // max(pil.width, 1))
-        pil = pil.resize((pil.width * scale, height), Image.NEAREST)
+        pil = pil.resize((pil.width * scale, height), Image.Resampling.NEAREST)
     else:
         scale = max(1, 360 // max(pil.width, 1))
-        pil = pil.resize((pil.width * scale, pil.height * scale), Image.NEAREST)
+        pil = pil.resize((pil.width * scale, pil.height * scale), Image.Resampling.NEAREST)
     return pil
 
 
@@ -47,7 +47,7 @@ def to_texture(img: Image.Image):
     """PIL RGB -> Kivy Texture (nearest filtering keeps modules crisp)."""
     from kivy.graphics.texture import Texture
 
-    img = img.convert("RGB").transpose(Image.FLIP_TOP_BOTTOM)
+    img = img.convert("RGB").transpose(Image.Transpose.FLIP_TOP_BOTTOM)
     tex = Texture.create(size=img.size, colorfmt="rgb")
     tex.mag_filter = "nearest"
     tex.min_filter = "nearest"

@@ -77,7 +77,7 @@ def cjk_font() -> str:
         return str(found)
     from kivy.core.text import DEFAULT_FONT
 
-    return DEFAULT_FONT
+    return DEFAULT_FONT or "Roboto"  # Kivy's own default, set when its text core loads
 
 
 @functools.cache  # asked on every label's text change: fonts do not appear at run time

@@ -27,6 +27,7 @@ from kivy.metrics import sp
 from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
+from kiosk.ui.canvas import canvas
 from kiosk.ui.widgets.live_preview import Box, LivePreview
 from kiosk.ui.window import finish_offscreen_frames
 
@@ -140,7 +141,7 @@ class PreviewRoot(FloatLayout):
         self.add_widget(self.live)
         self.caption = self._label(top=True, size=22, color=GREEN)
         self.footer = self._label(top=False, size=16, color=(0.9, 0.9, 0.9, 1))
-        with self.canvas.after:
+        with canvas(self).after:
             self._box_color = Color(*GREEN)
             self._box = Line(rectangle=(0, 0, 0, 0), width=3)
         self._event = Clock.schedule_interval(self.tick, 1 / FPS)
@@ -198,7 +199,7 @@ class ScanPreviewApp(App):
     title = "kiosk scan-test"
 
     def __init__(
-        self, feed: PreviewFeed, tick: Callable[[], None], shots: Path | None = None
+        self, feed: PreviewFeed, tick: Callable[[], object], shots: Path | None = None
     ) -> None:
         super().__init__()
         self.feed, self.tick, self.shots = feed, tick, shots
@@ -231,7 +232,7 @@ class ScanPreviewApp(App):
     def _shot(self, _dt: float) -> None:
         """Test hook: numbered screenshots and what the overlay said when each was taken."""
         root = self.root_widget
-        if root is None or self._shot_n >= 8:
+        if root is None or self.shots is None or self._shot_n >= 8:
             return
         path = self.shots / f"shot-{self._shot_n}.png"
         written = Window.screenshot(name=str(path.with_name(path.stem + "_.png")))
@@ -257,6 +258,6 @@ class ScanPreviewApp(App):
             self.root_widget.stop()
 
 
-def run_preview(feed: PreviewFeed, tick: Callable[[], None], shots: Path | None = None) -> None:
+def run_preview(feed: PreviewFeed, tick: Callable[[], object], shots: Path | None = None) -> None:
     """Blocks on the UI thread until Esc, the window is closed, or feed.finished."""
     ScanPreviewApp(feed, tick, shots).run()

@@ -132,17 +132,21 @@ class StaffIssueFormScreen(StaffScreen):
             for value, btn in buttons.items():
                 btn.background_color = SELECTED if chosen[group] == value else KEY
         self.image_button.text = form.image or self.t("staff.form.image_none")
-        if getattr(self, "date_label", None) is not None:
-            self.date_label.text = form.fixed_date.isoformat() if form.fixed_date else "----"
-        if getattr(self, "print_button", None) is not None:
+        date_label = getattr(self, "date_label", None)
+        if date_label is not None:
+            date_label.text = form.fixed_date.isoformat() if form.fixed_date else "----"
+        print_button = getattr(self, "print_button", None)
+        if print_button is not None:
             mark = "[x] " if form.print_copy else "[  ] "
-            self.print_button.text = mark + self.t("staff.form.print_copy")
-            self.print_button.background_color = SELECTED if form.print_copy else KEY
+            print_button.text = mark + self.t("staff.form.print_copy")
+            print_button.background_color = SELECTED if form.print_copy else KEY
         msg = state.message
         self.message.text = self.t(msg.key, **msg.kwargs()) if msg else ""
         self.message.color = ERROR if msg and msg.error else OK
-        self.generate.disabled = state.busy
-        self.keyboard.show_candidates(state.candidates)
+        if self.generate is not None:  # render() builds it before the first _update
+            self.generate.disabled = state.busy
+        if self.keyboard is not None:
+            self.keyboard.show_candidates(state.candidates)
 
     # -- pieces ---------------------------------------------------------------------------------
 

@@ -39,9 +39,10 @@ class VoucherScreen(KioskScreen):
         ids.hold.disabled = not self_redeem
         ids.hold.opacity = 1 if self_redeem else 0
         self.can_hold = self_redeem
-        show_code = not self_redeem and v.redeem_code is not None
-        if show_code:
-            ids.code.texture = to_texture(code_image(v.redeem_code.value, v.redeem_code.symbology))
+        code = None if self_redeem else v.redeem_code
+        show_code = code is not None
+        if code is not None:
+            ids.code.texture = to_texture(code_image(code.value, code.symbology))
         ids.code.opacity = 1 if show_code else 0
         self.has_code = show_code
         ids.back.text = self.t("common.back")

@@ -9,6 +9,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
 from kiosk.ui import theme
+from kiosk.ui.canvas import canvas
 from kiosk.ui.fonts import text_font
 
 
@@ -78,7 +79,7 @@ class KioskButton(ButtonBehavior, FitLabel):
         kw.setdefault("color", theme.ACCENT_TEXT)
         kw.setdefault("bold", True)
         super().__init__(**kw)
-        with self.canvas.before:
+        with canvas(self).before:
             self._col = Color(*self.bg)
             self._rect = RoundedRectangle(radius=[14])
         self.bind(pos=self._redraw, size=self._redraw, bg=self._redraw, state=self._redraw)

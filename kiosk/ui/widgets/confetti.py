@@ -8,6 +8,8 @@ from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle
 from kivy.uix.widget import Widget
 
+from kiosk.ui.canvas import canvas
+
 COLOURS = [(0.96, 0.65, 0.25, 1), (0.45, 0.80, 0.50, 1), (0.95, 0.45, 0.45, 1), (0.5, 0.7, 1, 1)]
 
 
@@ -32,12 +34,12 @@ class Confetti(Widget):
         if self._ev is not None:
             self._ev.cancel()
             self._ev = None
-        self.canvas.clear()
+        canvas(self).clear()
 
     def _step(self, dt: float) -> None:
-        self.canvas.clear()
+        canvas(self).clear()
         size = max(6.0, min(self.width, self.height) / 40)
-        with self.canvas:
+        with canvas(self):
             for p in self._pieces:
                 p[1] -= p[2] * dt
                 if p[1] < -0.05:

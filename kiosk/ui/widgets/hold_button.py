@@ -12,6 +12,7 @@ from kivy.graphics import Color, Rectangle, RoundedRectangle
 from kivy.properties import NumericProperty
 
 from kiosk.ui import theme
+from kiosk.ui.canvas import canvas
 from kiosk.ui.widgets.common import FitLabel
 
 
@@ -30,7 +31,7 @@ class HoldButton(FitLabel):
         self._touch = None
         self._started = 0.0
         self._ev = None
-        with self.canvas.before:
+        with canvas(self).before:
             Color(*theme.PANEL)
             self._bg = RoundedRectangle(radius=[16])
             Color(*theme.ACCENT)

@@ -13,6 +13,7 @@ from kivy.graphics import Color, Ellipse, Line
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
+from kiosk.ui.canvas import canvas
 from kiosk.ui.widgets.staff_kit import ACCENT, KEY, MUTED, button, px
 
 # (label or i18n key, action, data)
@@ -64,13 +65,13 @@ class PinDots(Widget):
             self._draw()
 
     def _draw(self, *_args) -> None:
-        self.canvas.clear()
+        canvas(self).clear()
         d = min(px(26), self.height * 0.8)
         gap = d * 0.8
         total = self.slots * d + (self.slots - 1) * gap
         x0 = self.center_x - total / 2
         y = self.center_y - d / 2
-        with self.canvas:
+        with canvas(self):
             for i in range(self.slots):
                 x = x0 + i * (d + gap)
                 if i < self.length:

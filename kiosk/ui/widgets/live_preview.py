@@ -15,6 +15,8 @@ from kivy.clock import Clock
 from kivy.graphics.texture import Texture
 from kivy.uix.image import Image
 
+from kiosk.ui.canvas import canvas
+
 log = logging.getLogger(__name__)
 
 Box = tuple[int, int, int, int]
@@ -53,14 +55,15 @@ class LivePreview(Image):
             return
         h, w = frame.shape[:2]
         fmt = "luminance" if frame.ndim == 2 else "bgr"
-        if self._texture is None or tuple(self._texture.size) != (w, h):
-            self._texture = Texture.create(size=(w, h), colorfmt=fmt)
-            self._texture.flip_vertical()  # camera rows run top-down, GL bottom-up
-            self.texture = self._texture
+        texture = self._texture
+        if texture is None or tuple(texture.size) != (w, h):
+            texture = self._texture = Texture.create(size=(w, h), colorfmt=fmt)
+            texture.flip_vertical()  # camera rows run top-down, GL bottom-up
+            self.texture = texture
             self.textures_created += 1
             self.color = (1, 1, 1, 1)
-        self._texture.blit_buffer(frame.tobytes(), colorfmt=fmt, bufferfmt="ubyte")
-        self.canvas.ask_update()
+        texture.blit_buffer(frame.tobytes(), colorfmt=fmt, bufferfmt="ubyte")
+        canvas(self).ask_update()
         self.frame = frame
         self.frames_shown += 1
 

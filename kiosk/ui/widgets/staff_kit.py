@@ -25,6 +25,7 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from kiosk.i18n import tr
+from kiosk.ui.canvas import canvas
 from kiosk.ui.fonts import find_font, has_cjk, latin_font
 
 BG = (0.11, 0.12, 0.14, 1)
@@ -72,7 +73,7 @@ def font_for_text(text: str, lang: str) -> str:
 
 def paint(widget: Widget, rgba: tuple[float, ...]) -> Widget:
     """Give a layout a solid background that follows its size."""
-    with widget.canvas.before:
+    with canvas(widget).before:
         Color(*rgba)
         rect = Rectangle(pos=widget.pos, size=widget.size)
     widget.bind(

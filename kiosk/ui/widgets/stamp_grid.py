@@ -14,6 +14,7 @@ from kivy.properties import ListProperty, NumericProperty
 from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
+from kiosk.ui.canvas import canvas
 
 MAX_CELLS = 30  # a goal of 1000 must not draw 1000 circles per frame (the text says the count)
 
@@ -63,9 +64,9 @@ class StampGrid(Widget):
         ]
 
     def _redraw(self, *_a) -> None:
-        self.canvas.clear()
+        canvas(self).clear()
         self.cells = self._layout()
-        with self.canvas:
+        with canvas(self):
             for i, (cx, cy, r) in enumerate(self.cells):
                 filled = i < self.stamps
                 milestone = (i + 1) in self.milestones

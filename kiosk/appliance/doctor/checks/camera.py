@@ -27,9 +27,10 @@ def check(ctx: DoctorContext) -> CheckResult:
     assert ctx.settings is not None
     sc = ctx.settings.scanner
     using_camera = not sc.video_file and not sc.image_dir
-    if using_camera and sc.camera in (None, ""):
+    if using_camera and (sc.camera is None or sc.camera == ""):
         return green("no camera configured (serial/HID scanner only)", required=False)
-    path = _device_path(ctx, sc.camera) if using_camera else None
+    camera = sc.camera
+    path = _device_path(ctx, camera) if using_camera and camera is not None else None
     if using_camera and path is not None and not path.exists():
         return red(
             f"camera {path} not found",
@@ -99,5 +100,5 @@ def _read_frames(source) -> CheckResult:
             f"{source.name} opened but delivered no frame",
             "replug the camera; check it works with another app (v4l2-ctl --stream-mmap)",
         )
-    h, w = shape[:2]
+    h, w = shape[:2] if shape is not None else (0, 0)
     return green(f"{source.name}: {frames} frames {w}x{h} in {ms} ms")

@@ -40,6 +40,7 @@ def _test_decode(ctx: DoctorContext) -> str | CheckResult:
     manager = load("devices.scanner.manager")
     if isinstance(synth, CheckResult) or isinstance(manager, CheckResult):
         return "test decode not available in this build"
+    assert ctx.settings is not None  # NEEDS_SETTINGS: the runner checks it first
     image = synth.phone_image(TEST_TEXT, "qr")
     reads = manager.pipeline_for(ctx.settings.scanner).decode(image)
     if not any(r.text == TEST_TEXT for r in reads):
