@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import requests
@@ -109,7 +109,14 @@ class LoyaltyClient:
                 time.sleep(self.backoff * (2**attempt))
         raise AssertionError("unreachable")
 
-    def _send_once(self, method, path, headers, json, params) -> Any:
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        json: Mapping[str, Any] | None,
+        params: Mapping[str, Any] | None,
+    ) -> Any:
         url = self.base_url + path
         failure: errors.ApiError | None = None
         resp: requests.Response | None = None
@@ -131,7 +138,7 @@ class LoyaltyClient:
         if failure is not None or resp is None:
             raise failure or errors.Offline(f"no answer from {self.base_url}")
         with resp:
-            resp._content = self._read_body(resp)  # bounded read, see below
+            resp._content = self._read_body(resp)  # pyright: ignore[reportPrivateUsage] - bounded read, see below
         return self._decode(resp)
 
     def _network_error(self, exc: Exception) -> errors.ApiError:
@@ -178,7 +185,7 @@ class LoyaltyClient:
         except ValueError:
             body = None
         if resp.status_code >= 400:
-            problem = body if isinstance(body, dict) else {}
+            problem = cast(dict[str, Any], body) if isinstance(body, dict) else {}
             raise errors.error_from_problem(resp.status_code, problem)
         if body is None and resp.status_code != 204:
             raise errors.BadResponse(f"HTTP {resp.status_code} with no JSON body")

@@ -36,13 +36,13 @@ class StateMachine(Generic[S]):
         self.clock: Clock = clock or SystemClock()
         self._state = initial
         self._lock = threading.RLock()
-        self._listeners: list[Listener] = []
+        self._listeners: list[Listener[S]] = []
 
     @property
     def state(self) -> S:
         return self._state
 
-    def subscribe(self, listener: Listener) -> Callable[[], None]:
+    def subscribe(self, listener: Listener[S]) -> Callable[[], None]:
         with self._lock:
             self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)

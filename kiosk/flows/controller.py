@@ -227,7 +227,7 @@ class ClientServices:
         state = str(getattr(job, "state", "printed")).lower()
         if state == "printed":
             return PrintKind.PRINTED
-        status = getattr(job, "status", None) or {}
+        status: dict[str, Any] = getattr(job, "status", None) or {}
         if status.get("paper_out") or "paper" in str(getattr(job, "reason", "")).lower():
             return PrintKind.PAPER_OUT
         return PrintKind.FAILED
@@ -294,9 +294,9 @@ class KioskController:
         self._listeners: list[Listener] = []
         self._lock = threading.RLock()
         self.scans = 0
-        self.customer.subscribe(lambda _s: self._changed())
+        self.customer.subscribe(self._changed_by)
         if self.staff is not None and hasattr(self.staff, "subscribe"):
-            self.staff.subscribe(lambda _s: self._changed())
+            self.staff.subscribe(self._changed_by)
 
     # -- state out -------------------------------------------------------------------------
 
@@ -317,6 +317,10 @@ class KioskController:
                 self._listeners.remove(listener)
 
         return unsubscribe
+
+    def _changed_by(self, _state: ViewState) -> None:
+        """A flow published: the controller's view may have changed with it."""
+        self._changed()
 
     def _changed(self) -> None:
         state = self.state

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from kiosk.api import errors
 from kiosk.api.keys import new_idempotency_key
-from kiosk.api.models import StaffSession, Voucher
+from kiosk.api.models import CardSummary, StaffSession, Voucher
 from kiosk.config import LANGUAGES, Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import Clock, StateMachine, SystemClock, ViewState
@@ -85,7 +85,7 @@ class LoyaltyApi(Protocol):
     def issue_voucher(
         self, staff: StaffSession, voucher: Any, *, idempotency_key: str
     ) -> Voucher: ...
-    def search_cards(self, query: str, *, staff: StaffSession) -> list: ...
+    def search_cards(self, query: str, *, staff: StaffSession) -> list[CardSummary]: ...
     def card_by_token(self, token: str) -> Any: ...
     def staff_logout(self, staff: StaffSession) -> None: ...
 

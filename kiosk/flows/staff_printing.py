@@ -10,8 +10,9 @@ log; nothing it logs or records holds a staff secret.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from devices.printer.coupon import Coupon
 from kiosk.api.models import Voucher
@@ -247,8 +248,9 @@ class PrintDesk:
 
 
 def status_to_lines(status: Any) -> tuple[str, ...]:
+    items: Iterable[tuple[str, Any]]
     if isinstance(status, dict):
-        items = status.items()
+        items = cast(dict[str, Any], status).items()
     elif hasattr(status, "__dataclass_fields__"):
         items = ((k, getattr(status, k)) for k in status.__dataclass_fields__)
     else:
