@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import sys
+from typing import NoReturn
 
 from kiosk.cli import EX_CONFIG, EX_OK
 
@@ -131,10 +132,12 @@ def _build(settings, bad_config: str, config_path=None):
 
 
 class _NoServices:
-    """Services of a kiosk that is out of service: nothing is ever called."""
+    """The CustomerServices of a kiosk that is out of service: nothing is ever called."""
 
-    def __getattr__(self, name: str):
+    def _refuse(self, *_args: object, **_kw: object) -> NoReturn:
         raise RuntimeError("out of service")
+
+    stamp = voucher_by_code = voucher_by_id = redeem = print_voucher = _refuse
 
 
 class _OutOfService:

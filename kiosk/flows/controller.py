@@ -28,9 +28,11 @@ from typing import Any, Protocol
 from kiosk.api import errors
 from kiosk.api.keys import new_idempotency_key
 from kiosk.api.models import Card, StampResult, Voucher
+from kiosk.config import Settings
 from kiosk.flows.base import Clock, SystemClock, ViewState
 from kiosk.flows.customer import (
     CustomerFlow,
+    CustomerServices,
     CustomerSettings,
     Done,
     PrintKind,
@@ -270,8 +272,8 @@ class KioskController:
 
     def __init__(
         self,
-        settings: Any,
-        services: Any,
+        settings: Settings,
+        services: CustomerServices,
         *,
         clock: Clock | None = None,
         staff_flow: Any = None,
