@@ -76,7 +76,7 @@ class ServerSection(Section):
 
 class ScannerSection(Section):
     camera: int | str | None = Field(
-        0, description='camera index (0), a /dev/video path, or "" for none'
+        0, description='camera index (0), a /dev/video path (V4L2 only), or "" for none'
     )
     camera_width: int = Field(1280, ge=160, le=3840, description="pixels")
     camera_height: int = Field(720, ge=120, le=2160, description="pixels")
@@ -135,6 +135,16 @@ class ScannerSection(Section):
     )
     pyzbar_fallback: bool = Field(
         True, description="true to try pyzbar on 1D codes zxing-cpp missed (needs libzbar0)"
+    )
+
+
+class CameraSection(Section):
+    """How the camera in [scanner] is read (its index, size and fps stay in [scanner])."""
+
+    source: Literal["v4l2", "rpicam", "auto"] = Field(
+        "auto",
+        description='"v4l2" (a USB camera through OpenCV), "rpicam" (the Pi Camera Module '
+        'through rpicam-vid) or "auto" (rpicam when rpicam-vid and a ribbon camera are there)',
     )
 
 
@@ -257,6 +267,7 @@ class Settings(Section):
     device: DeviceSection = Field(default_factory=DeviceSection)
     server: ServerSection = Field(default_factory=ServerSection)
     scanner: ScannerSection = Field(default_factory=ScannerSection)
+    camera: CameraSection = Field(default_factory=CameraSection)
     printer: PrinterSection = Field(default_factory=PrinterSection)
     ui: UiSection = Field(default_factory=UiSection)
     staff: StaffSection = Field(default_factory=StaffSection)

@@ -169,7 +169,11 @@ class _Unpaired:
         try:
             from devices.scanner.manager import ScannerManager
 
-            self.scanner = ScannerManager(self.settings.scanner, self.controller.on_scan_event)
+            self.scanner = ScannerManager(
+                self.settings.scanner,
+                self.controller.on_scan_event,
+                camera_source=self.settings.camera.source,
+            )
             self.scanner.start()
         except Exception as exc:  # noqa: BLE001 - the screen still says what to do
             log.warning("scanner not available, pairing by scan impossible: %s", exc)

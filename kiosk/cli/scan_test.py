@@ -35,6 +35,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     src.add_argument("--images", metavar="DIR", type=Path, help="a folder of images")
     src.add_argument("--serial", metavar="PORT", help="serial scanner / NFC reader port")
     src.add_argument("--hid", metavar="DEV", help="keyboard-wedge scanner as VID:PID or event path")
+    p.add_argument(
+        "--camera-source",
+        choices=("v4l2", "rpicam", "auto"),
+        default=None,
+        help="with --camera: how to read it (default: the config's [camera] source)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object a line")
     p.add_argument("--formats", help="comma-separated symbologies (default: the config's)")
     p.add_argument(
@@ -82,10 +88,12 @@ def _emit(
 
 def run(args: argparse.Namespace) -> int:
     try:
-        settings = load_settings(args.config, must_exist=args.config is not None).scanner
+        loaded = load_settings(args.config, must_exist=args.config is not None)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EX_CONFIG
+    settings = loaded.scanner
+    args.camera_source = args.camera_source or loaded.camera.source
     if args.formats:
         settings = settings.model_copy(
             update={"formats": [f.strip() for f in args.formats.split(",")]}
@@ -232,7 +240,7 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
         if args.count and count >= args.count:
             done.set()
 
-    manager = ScannerManager(settings, on_event)
+    manager = ScannerManager(settings, on_event, camera_source=args.camera_source)
     feed = None
     step_preview: Callable[[], None] | None = None
     if args.preview and manager.camera is not None:
