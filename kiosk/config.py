@@ -15,6 +15,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,8 @@ EX_CONFIG = 78  # sysexits.h: configuration error; systemd won't restart-loop on
 
 WALLET_FORMATS = ["qr", "pdf417", "aztec", "code128"]
 LANGUAGES = ["en", "ko", "zh", "et"]
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+SECRET_KEYS = {("technician", "pin_sha256")}  # never echoed in a problem (a PIN hash reverses)
 PRINTER_SCHEMES = ("usb:", "serial:", "tcp://", "file:", "preview:", "dummy:")
 
 
@@ -248,7 +251,9 @@ class OfflineSection(Section):
 
 class TechnicianSection(Section):
     pin_sha256: str = Field(
-        "", description='sha256 hex of the technician PIN; "" disables the screen'
+        "",
+        description="the 64 hex digits of sha256(PIN), made with 'kiosk hash-pin' (or: printf %s "
+        "PIN | sha256sum | cut -d' ' -f1); \"\" disables the screen",
     )
     heartbeat_interval_s: float = Field(60, ge=5, le=3600, description="seconds between heartbeats")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
@@ -261,6 +266,18 @@ class TechnicianSection(Section):
     watchdog_ping_s: float = Field(
         0, ge=0, le=60, description="seconds between watchdog pings; 0 = half of WatchdogSec"
     )
+
+    @field_validator("pin_sha256")
+    @classmethod
+    def _pin_sha256(cls, v: str) -> str:
+        """A value that is no digest can never match: the screen would refuse every PIN,
+        and nobody would know why. sha256sum's whole line ("<hash>  -") is the usual slip."""
+        v = v.strip().lower()
+        if not v or SHA256_HEX.fullmatch(v):
+            return v
+        if SHA256_HEX.fullmatch(v.split()[0]):
+            raise ValueError("this is sha256sum's whole line; keep only the 64 hex digits")
+        raise ValueError(f"not a SHA-256 hex digest (64 characters 0-9 a-f; got {len(v)})")
 
 
 class Settings(Section):
@@ -369,7 +386,7 @@ def _problems_from(exc: ValidationError, file: str) -> list[ConfigProblem]:
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
-        elif "input" in err and not isinstance(err["input"], dict):
+        elif "input" in err and not isinstance(err["input"], dict) and loc not in SECRET_KEYS:
             msg = f"{msg} (got {err['input']!r})"
         problems.append(ConfigProblem(file, key.strip(), msg, _fix_for(loc, err["type"])))
     return problems
