@@ -84,8 +84,11 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_HOME", _kivy_home(settings))
+    from kiosk.ui.display import choose_video_driver, drawing_offscreen
     from kiosk.ui.window import prepare_window
 
+    where = choose_video_driver()  # before Kivy: offscreen is said, never silent
+    log.log(logging.WARNING if drawing_offscreen() else logging.INFO, "%s", where)
     ui = settings.ui
     width, height = (ui.height, ui.width) if ui.orientation == "portrait" else (ui.width, ui.height)
     prepare_window(width, height, fullscreen=ui.fullscreen)

@@ -300,9 +300,10 @@ def _preview_wanted(args: argparse.Namespace) -> bool:
     if args.camera is None and args.video is None:
         print("scan-test: --preview works with --camera and --video only", file=sys.stderr)
         return False
+    from kiosk.ui.display import on_linux_console
     from kiosk.ui.window import headless
 
-    if headless() and not os.environ.get("SDL_VIDEODRIVER") and _on_linux_console():
+    if headless() and not os.environ.get("SDL_VIDEODRIVER") and on_linux_console():
         os.environ["SDL_VIDEODRIVER"] = "kmsdrm"  # a Pi's console, no desktop: draw on KMS
     if headless() and not os.environ.get("SDL_VIDEODRIVER"):
         print(
@@ -318,16 +319,3 @@ def _preview_wanted(args: argparse.Namespace) -> bool:
     os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")  # no INFO banner on import
     prepare_window(960, 640)
     return True
-
-
-def _on_linux_console() -> bool:
-    """Typed on a text console (/dev/ttyN) of a machine with a DRM card: the technician
-    sits at the Pi's own screen, so KMS can show the window (over ssh: a pts, no)."""
-    import glob
-    import re
-
-    try:
-        tty = os.ttyname(sys.stdin.fileno())
-    except (OSError, ValueError):
-        return False
-    return bool(re.fullmatch(r"/dev/tty\d+", tty)) and bool(glob.glob("/dev/dri/card*"))
