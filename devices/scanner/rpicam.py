@@ -32,6 +32,7 @@ CSI_RECEIVERS = ("unicam", "rp1-cfe")
 SOI, EOI = b"\xff\xd8", b"\xff\xd9"
 CHUNK = 1 << 16
 MAX_BUFFER = 8 << 20  # no JPEG end in 8 MiB: the stream is not MJPEG, start over
+FIRST_FRAME_S = 10.0  # libcamera's start-up (sensor probe, ISP tuning) before frame one
 
 
 def find_rpicam(which: Callable[[str], str | None] = shutil.which) -> str | None:
@@ -106,6 +107,7 @@ class RpicamSource:
         self._proc: subprocess.Popen[bytes] | None = None
         self._cutter = MjpegCutter()
         self._stderr: collections.deque[str] = collections.deque(maxlen=20)
+        self._started = False  # a frame came since open(): later reads get read_timeout_s
 
     def command(self, executable: str) -> list[str]:
         """The command line: endless (-t 0), no preview window, MJPEG to stdout."""
@@ -127,6 +129,7 @@ class RpicamSource:
             )
         self._stderr.clear()
         self._cutter = MjpegCutter()
+        self._started = False
         try:
             self._proc = subprocess.Popen(
                 self.command(exe),
@@ -145,13 +148,14 @@ class RpicamSource:
         proc = self._proc
         if proc is None or proc.stdout is None:
             raise SourceError("camera not open")
-        deadline = time.monotonic() + self.read_timeout_s
+        wait_s = self.read_timeout_s if self._started else max(self.read_timeout_s, FIRST_FRAME_S)
+        deadline = time.monotonic() + wait_s
         fd = proc.stdout.fileno()
         jpeg = None
         while jpeg is None or (_readable(fd, 0) and time.monotonic() < deadline):
             left = deadline - time.monotonic()
             if jpeg is None and (left <= 0 or not _readable(fd, left)):
-                raise SourceError(f"{self.name}: no frame for {self.read_timeout_s:g}s")
+                raise SourceError(f"{self.name}: no frame for {wait_s:g}s")
             data = os.read(fd, CHUNK)
             if not data:
                 raise SourceError(self._why_ended(proc))
@@ -159,6 +163,7 @@ class RpicamSource:
         frame = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR)
         if frame is None:
             raise SourceError(f"{self.name}: a frame was not a readable JPEG")
+        self._started = True
         return frame, self.name
 
     def close(self) -> None:

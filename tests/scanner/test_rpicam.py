@@ -131,11 +131,16 @@ def test_worker_restarts_a_dead_rpicam_with_backoff_and_then_reads(
     assert len(launches(tmp_path)) >= 2 and reads[0] == CARD
 
 
-def test_a_hung_rpicam_fails_the_read_instead_of_hanging(tmp_path):
+def test_a_hung_rpicam_fails_the_read_instead_of_hanging(fake_rpicam, tmp_path, monkeypatch):
+    """After its first frame a silent rpicam-vid fails a read within read_timeout_s (the
+    first frame alone may take FIRST_FRAME_S: libcamera's start-up)."""
+    import devices.scanner.rpicam as rpicam
+
+    monkeypatch.setattr(rpicam, "FIRST_FRAME_S", 0.5)
     exe = tmp_path / "silent-vid"
     exe.write_text("#!/bin/sh\nexec sleep 30\n")
     exe.chmod(0o755)
-    source = RpicamSource(0, executable=str(exe), read_timeout_s=0.5)
+    source = RpicamSource(0, executable=str(exe), read_timeout_s=0.2)
     source.open()
     t0 = time.monotonic()
     try:
@@ -144,6 +149,15 @@ def test_a_hung_rpicam_fails_the_read_instead_of_hanging(tmp_path):
     finally:
         source.close()
     assert time.monotonic() - t0 < 3
+    monkeypatch.setattr(rpicam, "FIRST_FRAME_S", 10.0)  # the stand-in's start-up (cv2 import)
+    source = RpicamSource(0, 160, 120, 2, read_timeout_s=0.2)  # 2 fps: 0.5 s between frames
+    source.open()
+    try:
+        source.read()
+        with pytest.raises(SourceError, match="no frame for 0.2s"):
+            source.read()
+    finally:
+        source.close()
 
 
 def test_missing_rpicam_says_what_to_install(monkeypatch, tmp_path):
