@@ -15,6 +15,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,8 @@ Symbology = Literal["qr", "pdf417", "aztec", "code128", "ean13", "datamatrix"]
 Language = Literal["en", "ko", "zh", "et"]
 WALLET_FORMATS: list[Symbology] = ["qr", "pdf417", "aztec", "code128"]
 LANGUAGES: list[Language] = ["en", "ko", "zh", "et"]
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+SECRET_KEYS = {("technician", "pin_sha256")}  # never echoed in a problem (a PIN hash reverses)
 PRINTER_SCHEMES = ("usb:", "serial:", "tcp://", "file:", "preview:", "dummy:")
 
 
@@ -84,7 +87,7 @@ class ServerSection(Section):
 
 class ScannerSection(Section):
     camera: int | str | None = Field(
-        default=0, description='camera index (0), a /dev/video path, or "" for none'
+        default=0, description='camera index (0), a /dev/video path (V4L2 only), or "" for none'
     )
     camera_width: int = Field(default=1280, ge=160, le=3840, description="pixels")
     camera_height: int = Field(default=720, ge=120, le=2160, description="pixels")
@@ -148,6 +151,16 @@ class ScannerSection(Section):
     )
     pyzbar_fallback: bool = Field(
         default=True, description="true to try pyzbar on 1D codes zxing-cpp missed (needs libzbar0)"
+    )
+
+
+class CameraSection(Section):
+    """How the camera in [scanner] is read (its index, size and fps stay in [scanner])."""
+
+    source: Literal["v4l2", "rpicam", "auto"] = Field(
+        default="auto",
+        description='"v4l2" (a USB camera through OpenCV), "rpicam" (the Pi Camera Module '
+        'through rpicam-vid) or "auto" (rpicam when rpicam-vid and a ribbon camera are there)',
     )
 
 
@@ -269,7 +282,9 @@ class OfflineSection(Section):
 
 class TechnicianSection(Section):
     pin_sha256: str = Field(
-        default="", description='sha256 hex of the technician PIN; "" disables the screen'
+        default="",
+        description="the 64 hex digits of sha256(PIN), made with 'kiosk hash-pin' (or: printf %s "
+        "PIN | sha256sum | cut -d' ' -f1); \"\" disables the screen",
     )
     heartbeat_interval_s: float = Field(
         default=60, ge=5, le=3600, description="seconds between heartbeats"
@@ -288,11 +303,24 @@ class TechnicianSection(Section):
         description="seconds between watchdog pings; 0 = half of WatchdogSec",
     )
 
+    @field_validator("pin_sha256")
+    @classmethod
+    def _pin_sha256(cls, v: str) -> str:
+        """A value that is no digest can never match: the screen would refuse every PIN,
+        and nobody would know why. sha256sum's whole line ("<hash>  -") is the usual slip."""
+        v = v.strip().lower()
+        if not v or SHA256_HEX.fullmatch(v):
+            return v
+        if SHA256_HEX.fullmatch(v.split()[0]):
+            raise ValueError("this is sha256sum's whole line; keep only the 64 hex digits")
+        raise ValueError(f"not a SHA-256 hex digest (64 characters 0-9 a-f; got {len(v)})")
+
 
 class Settings(Section):
     device: DeviceSection = Field(default_factory=DeviceSection)
     server: ServerSection = Field(default_factory=ServerSection)
     scanner: ScannerSection = Field(default_factory=ScannerSection)
+    camera: CameraSection = Field(default_factory=CameraSection)
     printer: PrinterSection = Field(default_factory=PrinterSection)
     ui: UiSection = Field(default_factory=UiSection)
     staff: StaffSection = Field(default_factory=StaffSection)
@@ -394,7 +422,7 @@ def _problems_from(exc: ValidationError, file: str) -> list[ConfigProblem]:
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
-        elif "input" in err and not isinstance(err["input"], dict):
+        elif "input" in err and not isinstance(err["input"], dict) and loc not in SECRET_KEYS:
             msg = f"{msg} (got {err['input']!r})"
         problems.append(ConfigProblem(file, key.strip(), msg, _fix_for(tuple(loc), err["type"])))
     return problems
