@@ -417,14 +417,15 @@ def _fix_for(loc: tuple[Any, ...], err_type: str) -> str:
 def _problems_from(exc: ValidationError, file: str) -> list[ConfigProblem]:
     problems = []
     for err in exc.errors():
-        loc: list[str | int] = list(err["loc"]) or ["(file)"]
-        key = (f"[{loc[0]}] " + ".".join(str(p) for p in loc[1:])) if len(loc) > 1 else str(loc[0])
+        loc: tuple[str | int, ...] = tuple(err["loc"]) or ("(file)",)
+        head, *rest = loc
+        key = (f"[{head}] " + ".".join(str(p) for p in rest)) if rest else str(head)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
         elif "input" in err and not isinstance(err["input"], dict) and loc not in SECRET_KEYS:
             msg = f"{msg} (got {err['input']!r})"
-        problems.append(ConfigProblem(file, key.strip(), msg, _fix_for(tuple(loc), err["type"])))
+        problems.append(ConfigProblem(file, key.strip(), msg, _fix_for(loc, err["type"])))
     return problems
 
 
