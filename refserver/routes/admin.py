@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
 from refserver import auth, shops
 from refserver.clock import iso
@@ -260,6 +261,17 @@ def list_devices(c: Ctx):
         for r in rows
     ]
     return ok({"devices": devices})
+
+
+@router.delete("/devices/{device_id}", status_code=204, responses=problems(404))
+def revoke_device(device_id: Annotated[str, Path(max_length=64)], c: Ctx) -> Response:
+    """Revoke a kiosk (stolen, replaced): its token and the staff sessions opened on it
+    stop working at once. Its stamps stay in the ledger."""
+    with c.db.tx(write=True) as conn:
+        if not conn.execute("DELETE FROM devices WHERE id=?", (device_id,)).rowcount:
+            raise Problem("not_found", "no device with this id")
+        conn.execute("DELETE FROM staff_sessions WHERE device_id=?", (device_id,))
+    return Response(status_code=204)
 
 
 @router.get("/clock", response_model=ClockOut, responses=problems())

@@ -220,3 +220,19 @@ def test_every_call_of_the_contract_is_tried_across_shops(world: World):
         check(world)
     check_devices(world)
     assert SEEN >= CLIENT_CALLS, CLIENT_CALLS - SEEN
+
+
+def test_a_revoked_kiosk_and_its_staff_sessions_stop_at_once(world: World):
+    """A stolen kiosk: the admin revokes it; its token and sessions opened on it are dead."""
+    w = world
+    device_id = call(w.a.server, w.a.device_token, "GET", "/device")[1]["device_id"]
+    r = requests.delete(
+        f"{w.a.server.url}/admin/devices/{device_id}",
+        headers={"X-Admin-Token": w.a.server.admin_token},
+        timeout=5,
+    )
+    assert r.status_code == 204
+    assert call(w.a.server, w.a.device_token, "GET", "/device")[0] == 401
+    assert call(w.a.server, w.a_staff, "GET", "/cards/search", q="Mari")[0] == 401
+    assert call(w.b.server, w.b.device_token, "GET", "/device")[0] == 200
+    assert w.a.card_admin()["stamps"] == 0  # its cards and ledger stay
