@@ -166,12 +166,11 @@ def _create_staff(body: StaffIn, c: Context):
     secrets = {"pin_hash": body.pin, "badge_hash": body.badge}
     hashes = {col: hash_secret(s, c.pin_pepper) if s else None for col, s in secrets.items()}
     checked: set[str] = set()
-    while True:  # hash outside the write lock; re-check anyone added meanwhile
-        _refuse_taken(c, shop_id, secrets, exclude=checked)
+    while True:  # hash outside the write lock; then check whoever was added meanwhile
+        checked |= _refuse_taken(c, shop_id, secrets, exclude=checked)
         with c.db.tx(write=True) as conn:
             ids = {r[0] for r in conn.execute("SELECT id FROM staff WHERE shop_id=?", (shop_id,))}
-            checked_now = ids - checked
-            if not checked_now:
+            if ids <= checked:
                 sid = new_id("stf")
                 conn.execute(
                     "INSERT INTO staff(id, name, pin_hash, badge_hash, permissions, created_at, "
@@ -187,19 +186,20 @@ def _create_staff(body: StaffIn, c: Context):
                     ),
                 )
                 return ok({"id": sid}, 201)
-        checked |= checked_now
 
 
-def _refuse_taken(c: Context, shop_id: str, secrets: dict[str, str | None], exclude: set[str]):
-    """422 if another person of the shop already has this PIN or badge."""
+def _refuse_taken(
+    c: Context, shop_id: str, secrets: dict[str, str | None], exclude: set[str]
+) -> set[str]:
+    """422 if another person of the shop already has this PIN or badge; else the ids checked."""
     with c.db.tx() as conn:
         rows = conn.execute("SELECT * FROM staff WHERE shop_id=?", (shop_id,)).fetchall()
+    rows = [row for row in rows if row["id"] not in exclude]
     for row in rows:
-        if row["id"] in exclude:
-            continue
         for column, secret in secrets.items():
             if secret and verify_secret(secret, row[column], c.pin_pepper):
                 raise Problem("validation_error", f"{column[:-5]}: already used by another person")
+    return {row["id"] for row in rows}
 
 
 @router.post(

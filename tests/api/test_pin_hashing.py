@@ -56,6 +56,13 @@ def test_every_secret_has_its_own_salt_and_a_memory_hard_hash(refserver):
     conn = sqlite3.connect(f"file:{refserver.db}?mode=ro", uri=True)
     assert conn.execute("SELECT count(*) FROM meta WHERE key='pin_salt'").fetchone()[0] == 0
     conn.close()
+    dup = requests.post(
+        refserver.url + "/admin/staff",
+        json={"name": "dup", "pin": PIN, "permissions": []},
+        headers={"X-Admin-Token": refserver.admin_token},
+        timeout=30,
+    )  # salted hashes cannot be compared, so the server tries the PIN against each member
+    assert dup.status_code == 422 and dup.json()["detail"] == "pin: already used by another person"
     start = time.perf_counter()
     assert verify_secret(PIN, rows[0]["pin_hash"])
     assert (time.perf_counter() - start) * 1000 >= 5  # one guess costs real time and memory
