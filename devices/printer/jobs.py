@@ -20,6 +20,10 @@ from devices.printer.coupon import Coupon
 
 MAX_JOBS = 200
 QUEUED, PRINTING, PRINTED, FAILED = "queued", "printing", "printed", "failed"
+# Every byte went out but the printer never confirmed it took them (a printer that accepts a
+# connection and then says nothing): maybe on paper, maybe not. Never "printed"; staff look.
+UNCONFIRMED = "unconfirmed"
+RETRYABLE = (FAILED, UNCONFIRMED)  # a person may ask for these to be sent again
 
 
 def _now() -> str:
@@ -30,7 +34,7 @@ def _now() -> str:
 class PrintJob:
     coupon: Coupon
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    state: str = QUEUED  # queued | printing | printed | failed
+    state: str = QUEUED  # queued | printing | printed | unconfirmed | failed
     reason: str = ""  # in words: why it failed, or what to know about it
     created_at: str = field(default_factory=_now)
     updated_at: str = field(default_factory=_now)
