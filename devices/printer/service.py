@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import threading
 import time
 from pathlib import Path
@@ -210,7 +211,10 @@ class PrinterService:
             folder.mkdir(parents=True, exist_ok=True)
             out = folder / f"coupon-{job.id}.png"
             tmp = out.with_suffix(".tmp")
-            tmp.write_bytes(png_bytes(render_layout(layout)))
+            # 0600 whatever the umask: the picture carries a redeem code, which is money
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(png_bytes(render_layout(layout)))
             tmp.replace(out)
         except OSError as exc:
             job.state, job.reason = FAILED, f"cannot write the preview: {exc}"
@@ -260,6 +264,4 @@ def _writable(folder: Path) -> bool:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return False
-    import os
-
     return os.access(folder, os.W_OK)
