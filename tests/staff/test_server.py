@@ -347,3 +347,27 @@ def test_two_staff_members_do_not_share_a_session(server_env):
     env.clock.advance(2)
     env.login(other_pin)
     assert env.flow.state.staff_name == "Ben" and env.flow.state.tools == ("printer",)
+
+
+def test_black_hole_printer_is_shown_as_not_confirmed_and_may_be_retried(
+    shared_refserver, tmp_path
+):
+    from tests.printer.emulator import BlackHolePrinter
+
+    hole = BlackHolePrinter()
+    try:
+        env = build_server_env(shared_refserver, tmp_path, hole)
+        env.printer.timeout_s = 0.3
+        open_form(env)
+        env.type("title", "Quiet printer")
+        env.touch("generate")
+        state = env.flow.state
+        assert state.print_state == "unconfirmed" and state.can_retry
+        assert words(state.message).startswith("The coupon was sent, but the printer never")
+        assert env.log.summary(env.clock.now().astimezone().date()).coupons_printed == 0
+        assert len(hole.connections) == 1  # nothing resent by itself
+        env.touch("retry_print")  # the barista asked
+        assert len(hole.connections) == 2
+        assert env.flow.state.print_state == "unconfirmed"
+    finally:
+        hole.close()
