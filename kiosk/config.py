@@ -21,7 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from kiosk.scan_patterns import GROUPS, pattern_problem
+from kiosk.server_url import has_credentials, url_problem, warn_if_insecure
 
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 ENV_PREFIX = "KIOSK__"
@@ -32,7 +43,8 @@ Language = Literal["en", "ko", "zh", "et"]
 WALLET_FORMATS: list[Symbology] = ["qr", "pdf417", "aztec", "code128"]
 LANGUAGES: list[Language] = ["en", "ko", "zh", "et"]
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
-SECRET_KEYS = {("technician", "pin_sha256")}  # never echoed in a problem (a PIN hash reverses)
+# never echoed in a problem: a PIN hash reverses, a server URL may hold a password
+SECRET_KEYS = {("technician", "pin_sha256"), ("server", "url")}
 PRINTER_SCHEMES = ("usb:", "serial:", "tcp://", "file:", "preview:", "dummy:")
 
 
@@ -76,12 +88,22 @@ class ServerSection(Section):
     ca_bundle: Path | None = Field(
         default=None, description="optional CA bundle file for a private CA"
     )
+    allow_insecure_http: bool = Field(
+        default=False,
+        description="true allows http:// to another machine (token and PINs in clear; "
+        "warned at every start)",
+    )
 
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
         if not (v.startswith("https://") or v.startswith("http://")):
             raise ValueError("must start with https:// (or http:// for a server on this machine)")
+        if has_credentials(v):
+            raise ValueError(
+                "holds a user name or password; remove the 'user:password@' part "
+                "(the kiosk authenticates with its device token)"
+            )
         return v.rstrip("/")
 
 
@@ -152,6 +174,14 @@ class ScannerSection(Section):
     pyzbar_fallback: bool = Field(
         default=True, description="true to try pyzbar on 1D codes zxing-cpp missed (needs libzbar0)"
     )
+
+    @field_validator(*GROUPS)
+    @classmethod
+    def _pattern(cls, v: str, info: ValidationInfo) -> str:
+        problem = pattern_problem(v, GROUPS[str(info.field_name)])
+        if problem:
+            raise ValueError(problem)
+        return v
 
 
 class CameraSection(Section):
@@ -474,7 +504,17 @@ def load_settings(
     except ValidationError as exc:
         raise ConfigError(_problems_from(exc, str(path))) from exc
     _choose_server(settings, data, overrides)
+    _check_server_url(settings, str(path))
     return settings
+
+
+def _check_server_url(settings: Settings, file: str) -> None:
+    """Refuse http:// to another machine unless allowed, and then warn (every start)."""
+    server = settings.server
+    problem = url_problem(server.url, allow_insecure_http=server.allow_insecure_http)
+    if problem:
+        raise ConfigError([ConfigProblem(file, "[server] url", *problem)])
+    warn_if_insecure(server.url, server.allow_insecure_http)
 
 
 # -- the server of a kiosk paired by scan ---------------------------------------------------

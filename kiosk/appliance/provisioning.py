@@ -27,6 +27,7 @@ from kiosk.appliance.token_store import TokenStore
 from kiosk.appliance.waiting import abandon, refusal_fix, waiting_in
 from kiosk.files.atomic import write_atomic
 from kiosk.files.toml_edit import set_keys
+from kiosk.server_url import safe_to_show, url_problem
 
 CONFIG_NAME = "kiosk.toml"
 TOKEN_NAME = "device.token"  # noqa: S105 - a file name, not a secret
@@ -85,13 +86,18 @@ def parse_pairing_payload(
 
 
 def validate_server_url(url: str) -> str:
+    """The address, or ProvisionError: the same rules as [server] url (kiosk/server_url.py),
+    because the pairing code, then the token, go to it. A refused URL is never echoed."""
     url = url.strip().rstrip("/")
     if not url.startswith(("https://", "http://")) or len(url) < 10:
         raise ProvisionError(
-            f"'{url}' is not a server address",
+            f"'{safe_to_show(url)}' is not a server address",
             "give the loyalty server's address, e.g. https://loyalty.example.com",
             2,
         )
+    problem = url_problem(url)
+    if problem:
+        raise ProvisionError(f"the server address is refused: {problem[0]}", problem[1], 2)
     return url
 
 

@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
 
     # before Kivy: Kivy wraps sys.stderr in a logger, and a root handler writing to that
     # wrapper would feed itself (RecursionError)
-    setup_logging(settings.technician.log_level)
+    setup_logging(settings.technician.log_level, badge_prefix=settings.scanner.staff_badge_prefix)
+    os.umask(os.umask(0o077) | 0o077)  # outside systemd too (UMask=0077): Kivy's files private
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_HOME", _kivy_home(settings))

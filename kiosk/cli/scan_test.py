@@ -52,6 +52,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="camera / video: a live window with the decode overlay (needs a display)",
     )
+    p.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="print staff badges in full (default: the badge's secret part is masked)",
+    )
     # tests: screenshots + overlay text into this folder while the preview runs
     p.add_argument("--preview-shots", type=Path, default=None, help=argparse.SUPPRESS)
 
@@ -68,6 +73,7 @@ def _emit(
     from kiosk.scan_router import classify
 
     kind = classify(text, settings).kind.value
+    text = _shown(args, text)
     if args.json:
         print(
             json.dumps(
@@ -86,6 +92,15 @@ def _emit(
         print(f"{source}: {symbology}: {text!r} ({kind}, {ms:.1f} ms)", flush=True)
 
 
+def _shown(args: argparse.Namespace, text: str) -> str:
+    """A staff badge is a login: its secret part is masked unless --show-secrets."""
+    if getattr(args, "show_secrets", False):
+        return text
+    from kiosk.appliance.logging_setup import redact_badges
+
+    return redact_badges(text)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         loaded = load_settings(args.config, must_exist=args.config is not None)
@@ -94,6 +109,9 @@ def run(args: argparse.Namespace) -> int:
         return EX_CONFIG
     settings = loaded.scanner
     args.camera_source = args.camera_source or loaded.camera.source
+    from kiosk.appliance.logging_setup import register_badge_prefix
+
+    register_badge_prefix(settings.staff_badge_prefix)
     if args.formats:
         settings = settings.model_copy(
             update={"formats": [f.strip() for f in args.formats.split(",")]}
@@ -147,7 +165,7 @@ def _video(args: argparse.Namespace, settings: Any) -> int:
         return EX_OK if _video_frames(args, settings, src) else EX_FAIL
     from kiosk.ui.scan_preview import PreviewFeed, run_preview
 
-    feed, stop, result = PreviewFeed(), threading.Event(), [0]
+    feed, stop, result = PreviewFeed(lambda t: _shown(args, t)), threading.Event(), [0]
     feed.status = f"video {args.video.name}"
 
     def play() -> None:
@@ -246,7 +264,7 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
     if args.preview and manager.camera is not None:
         from kiosk.ui.scan_preview import PreviewFeed
 
-        feed = PreviewFeed()
+        feed = PreviewFeed(lambda t: _shown(args, t))
         step_preview = _tap_preview(manager.camera, feed)
     manager.start()
     last_status: dict[str, str] = {}

@@ -67,7 +67,8 @@ def _describe(o: StampOutcome) -> str:
         unlocked = "".join(f"\n  unlocked: {v.title}" for v in o.unlocked)
         return f"stamp added. {progress}{unlocked}"
     if o.kind == StampKind.SAVED_PENDING:
-        known = f" Last known {progress} (+{o.pending} pending)." if card else ""
+        age = f", as of {_age(o.card_as_of)}" if o.card_as_of else ""
+        known = f" Last known {progress} (+{o.pending} pending{age})." if card else ""
         return (
             f"stamp saved; it will be added when the cloud answers ({explain(o.reason)}). "
             f"Pending for this card: {o.pending}.{known}"
@@ -114,6 +115,13 @@ def _not_a_card(args: argparse.Namespace) -> int | None:
         file=sys.stderr,
     )
     return EXIT[StampKind.INVALID]
+
+
+def _age(at: datetime) -> str:
+    """When the cloud last told us about the card, and how long ago (offline progress)."""
+    seconds = max(0, int((datetime.now(UTC) - at).total_seconds()))
+    ago = f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+    return f"{at.astimezone():%Y-%m-%d %H:%M}, {ago} ago"
 
 
 def run(args: argparse.Namespace) -> int:
