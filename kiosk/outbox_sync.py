@@ -257,10 +257,18 @@ class SyncWorker:
         with self._lock:
             return self._lane_locks.setdefault(lane, threading.Lock())
 
-    def process_lane(self, lane: str) -> str:
+    def process_lane(self, lane: str, *, only_if_due: bool = False) -> str:
         """Send a lane's rows in order until it is empty ('empty'), a row must wait
-        ('blocked'), another process holds its head ('busy') or the disk fails ('storage')."""
+        ('blocked'), another process holds its head ('busy') or the disk fails ('storage').
+
+        `only_if_due` (the background passes): the lane's backoff is checked again once its
+        lock is held. Why: a pass picks due lanes before taking their locks, and the
+        customer's own send may meanwhile get a 503 with Retry-After on the same lane;
+        without the second look the pass would send again at once, against the server's word.
+        """
         with self._lane_lock(lane):
+            if only_if_due and not self._is_due(lane):
+                return "blocked"
             try:
                 head = self.outbox.claim_head(lane, self.owner, self.lease_s)
             except OutboxError as exc:
@@ -273,6 +281,11 @@ class SyncWorker:
                 # Draining a backlog, only the card after its last stamp is worth caching.
                 if latest and self.cache is not None:
                     self.cache.put(*latest[-1])
+
+    def _is_due(self, lane: str) -> bool:
+        now = self.clock.monotonic()
+        with self._lock:
+            return self._host_due <= now and self._lane_due.get(lane, 0.0) <= now
 
     def _drain_lane(self, head: Op | ClaimBusy | None, latest: list[tuple[str, Card]]) -> str:
         while True:
@@ -401,7 +414,7 @@ class SyncWorker:
             return 0
         if self._host_failures and len(lanes) > 1:
             # The host failed last time: one lane probes before everyone piles on.
-            if self.process_lane(lanes[0]) != "empty":
+            if self.process_lane(lanes[0], only_if_due=not force) != "empty":
                 return 1
             lanes = lanes[1:]
         work: queue.SimpleQueue[str] = queue.SimpleQueue()
@@ -415,7 +428,7 @@ class SyncWorker:
                 except queue.Empty:
                     return
                 try:
-                    self.process_lane(lane)
+                    self.process_lane(lane, only_if_due=not force)
                 except Exception:  # one lane's bug must not stop the other lanes
                     log.exception("outbox: lane failed unexpectedly")
 
