@@ -1,6 +1,6 @@
 # Two commands for a fresh machine: `make demo` and `make test`.
 # Both set up what is missing first (scripts/bootstrap.sh).
-.PHONY: setup demo test lint format bench
+.PHONY: setup demo test lint format bench lock
 
 VENV := .venv/bin
 DEMO_OUT ?= demo-out
@@ -27,3 +27,7 @@ format: setup
 
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(VENV)/python $$b; done
+
+# Regenerate requirements.lock (runtime deps, sha256 of the cp311 x86_64 + aarch64 wheels).
+lock: setup
+	$(VENV)/python scripts/lock.py
