@@ -20,6 +20,7 @@ from typing import Any
 
 from kiosk.appliance.heartbeat import Heartbeat, HeartbeatClient
 from kiosk.appliance.logging_setup import setup_logging
+from kiosk.appliance.memory_pressure import PressureWatch
 from kiosk.appliance.systemd_notify import LoopWatchdog, Notifier
 from kiosk.config import Settings
 
@@ -43,6 +44,7 @@ class ApplianceService:
         *,
         log_level: str = "INFO",
         watchdog_ping_s: float | None = None,
+        memory: PressureWatch | None = None,
     ) -> None:
         self.notifier = notifier
         self.watchdog = LoopWatchdog(notifier, watchdog_ping_s or None)
@@ -50,6 +52,7 @@ class ApplianceService:
         self.status_source = status_source
         self.log_level = log_level
         self.is_ready = False
+        self.memory = memory or PressureWatch(None)
 
     @classmethod
     def from_settings(
@@ -68,6 +71,7 @@ class ApplianceService:
             status_source,
             log_level=tech.log_level,
             watchdog_ping_s=tech.watchdog_ping_s,
+            memory=PressureWatch.for_this_process(),
         )
 
     def start(self) -> None:
@@ -83,8 +87,10 @@ class ApplianceService:
             log.info("ready (first frame shown)")
 
     def tick(self, *_: object) -> None:
-        """From the UI loop's clock: watchdog ping (rate-limited) and STATUS when it changed."""
+        """From the UI loop's clock: watchdog ping (rate-limited), STATUS when it changed, and
+        a warning in the journal when the kiosk crossed MemoryHigh (rate-limited too)."""
         self.watchdog.tick()
+        self.memory.poll()
         if self.is_ready:
             self.watchdog.set_status(status_line(self._status()))
 
@@ -95,6 +101,9 @@ class ApplianceService:
 
     def _status(self) -> Mapping[str, Any]:
         try:
-            return self.status_source()
+            status = dict(self.status_source())
         except Exception as exc:  # the status line must never take the UI loop down
-            return {"status": f"unknown ({type(exc).__name__})"}
+            status = {"status": f"unknown ({type(exc).__name__})"}
+        if self.memory.throttled:
+            status["memory"] = f"throttled {self.memory.throttled}x above MemoryHigh"
+        return status

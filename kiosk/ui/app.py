@@ -26,6 +26,7 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui import theme
 from kiosk.ui.fonts import register_fonts
+from kiosk.ui.window import finish_offscreen_frames
 
 log = logging.getLogger(__name__)
 
@@ -219,6 +220,7 @@ class KioskApp(App):
 
     def build(self) -> Root:
         self.font_file = register_fonts()
+        finish_offscreen_frames(Window)
         Window.clearcolor = theme.BG
         self._resize(Window, *Window.size)
         Window.bind(size=lambda w, s: self._resize(w, *s))

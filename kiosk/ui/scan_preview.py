@@ -28,6 +28,7 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.label import Label
 
 from kiosk.ui.widgets.live_preview import Box, LivePreview
+from kiosk.ui.window import finish_offscreen_frames
 
 FPS = 20  # what a technician needs to aim a phone; the camera itself runs at 15-30
 STALE_S = 0.5  # no decoded frame for this long (a stuck decoder): show the camera, no box
@@ -206,6 +207,7 @@ class ScanPreviewApp(App):
 
     def build(self) -> PreviewRoot:
         self.tick()  # the status is there from the first frame on
+        finish_offscreen_frames(Window)
         self.root_widget = PreviewRoot(self.feed)
         self.root_widget.update_overlay()
         Window.bind(on_keyboard=self._on_key)
