@@ -33,6 +33,7 @@ WHEEL_ARCH = {"amd64": "x86_64", "arm64": "aarch64"}
 # repository file -> where the package puts it (the vendor locations; /etc stays the admin's)
 SYSTEM_FILES = {
     "systemd/kiosk.service": "lib/systemd/system/kiosk.service",
+    "systemd/kiosk-crash-guard.service": "lib/systemd/system/kiosk-crash-guard.service",
     "systemd/kiosk.sysusers.conf": "usr/lib/sysusers.d/kiosk.conf",
     "systemd/kiosk.tmpfiles.conf": "usr/lib/tmpfiles.d/kiosk.conf",
     "systemd/udev/70-kiosk-scanners.rules": "lib/udev/rules.d/70-kiosk-scanners.rules",
@@ -78,8 +79,8 @@ def wheelhouse(arch: str, work: Path) -> Path:
     return dest
 
 
-def own_wheel(work: Path) -> Path:
-    dest = work / "own"
+def own_wheel(work: Path, arch: str) -> Path:
+    dest = work / f"own-{arch}"  # per arch: two builds may run at once
     shutil.rmtree(dest, ignore_errors=True)
     pip("wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dest), str(ROOT))
     (whl,) = dest.glob("stamp_kiosk-*.whl")
@@ -159,7 +160,7 @@ def control(root: Path, arch: str, ver: str) -> None:
 
 def build(arch: str, ver: str, out: Path, work: Path) -> Path:
     wheels = wheelhouse(arch, work)
-    own = own_wheel(work)
+    own = own_wheel(work, arch)
     root = work / f"root-{arch}"
     shutil.rmtree(root, ignore_errors=True)
     skeleton(root)

@@ -32,19 +32,22 @@ sys.path[:0] = [str(HERE), str(REPO / "scripts"), str(REPO)]
 
 import build_deb  # noqa: E402
 import rootfs  # noqa: E402
+from crash_loop import crash_loop  # noqa: E402
 from machine import Machine  # noqa: E402
 
 from tests.support.refserver import RefServer  # noqa: E402
 
 WORK = Path("/var/tmp/stamp-kiosk-systest")
 DROPIN = "/etc/systemd/system/kiosk.service.d/50-systest-offscreen.conf"
-DROPIN_TEXT = "[Service]\n# system test only: no display here\nEnvironment=SDL_VIDEODRIVER=offscreen\n"
-# what apt, systemd and the journal change in any system; the rest must be as before
+DROPIN_TEXT = (
+    "[Service]\n# system test only: no display here\nEnvironment=SDL_VIDEODRIVER=offscreen\n"
+)
+# what apt, systemd and the journal change in any system, and root's home (a technician's
+# own `kiosk doctor` leaves Kivy's ~/.kivy there); the rest must be as before
 VOLATILE = re.compile(
-    r"^/(proc|sys|dev|run|tmp|\.oldroot|root/debs)(/|$)|^/var/(log|cache|lib/apt|lib/dpkg|"
+    r"^/(proc|sys|dev|run|tmp|\.oldroot|root)(/|$)|^/var/(log|cache|lib/apt|lib/dpkg|"
     r"lib/systemd|tmp|backups|lib/dbus)(/|$)|^/etc/(ld\.so\.cache|machine-id)$"
 )
-UNSENT_TOKEN = "Systest_Card_Token_0001"  # noqa: S105 - a card token the test makes up
 
 
 class Check:
@@ -58,7 +61,11 @@ class Check:
         self.n += 1
         start = time.monotonic()
         print(f"[{self.n:2}] {title} ...", flush=True)
-        detail = fn()
+        try:
+            detail = fn()
+        except Exception:
+            print(f"     FAILED: step {self.n}, {title}", flush=True)
+            raise
         print(f"     ok ({time.monotonic() - start:.1f} s){': ' + detail if detail else ''}",
               flush=True)  # fmt: skip
 
@@ -82,6 +89,16 @@ class Kiosk:
     def show(self, *props: str) -> dict[str, str]:
         out = self.m.run("systemctl", "show", "kiosk.service", *(f"-p{p}" for p in props))
         return dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+
+    def restart(self, what: str, timeout: float) -> float:
+        """Restart, then wait for a NEW main process to be active (not the old one still up)."""
+        old = self.main_pid()
+        self.m.run("systemctl", "restart", "--no-block", "kiosk.service")
+        return wait_until(what, lambda: self.main_pid() not in (0, old) and self.active(), timeout)
+
+    def tail(self, n: int = 40) -> str:
+        return self.m.run("journalctl", "-u", "kiosk.service", "-n", str(n), "--no-pager",
+                          check=False).stdout  # fmt: skip
 
     def active(self) -> bool:
         return self.show("ActiveState")["ActiveState"] == "active"
@@ -155,6 +172,7 @@ class SystemTest:
         dropin = self.machine.root / DROPIN.lstrip("/")
         dropin.parent.mkdir(parents=True)
         dropin.write_text(DROPIN_TEXT)
+        self.machine.prepare()
         self.before = self.snapshot()
         self.t["boot systemd"] = self.machine.boot()
 
@@ -172,7 +190,9 @@ class SystemTest:
 
     # -- steps ------------------------------------------------------------------------------
     def install(self) -> str:
-        self.t["apt install (previous package)"] = apt(self.machine, "install", f"/root/debs/{self.prev.name}")
+        self.t["apt install (previous package)"] = apt(
+            self.machine, "install", f"/root/debs/{self.prev.name}"
+        )
         m = self.machine
         version = m.run("kiosk", "--version").stdout.strip()
         assert version == f"kiosk {self.ver}~prev", version
@@ -180,21 +200,30 @@ class SystemTest:
         assert m.run("id", "kiosk").returncode == 0
         enabled = m.run("systemctl", "is-enabled", "kiosk.service", check=False).stdout.strip()
         assert enabled == "enabled", enabled
-        site = m.run("/opt/stamp-kiosk/venv/bin/python", "-c", "import sys, cv2, kivy, zxingcpp; print(sys.prefix)")
+        site = m.run(
+            "/opt/stamp-kiosk/venv/bin/python",
+            "-c",
+            "import sys, cv2, kivy, zxingcpp; print(sys.prefix)",
+        )
         assert site.stdout.strip() == "/opt/stamp-kiosk/venv", site.stdout
         return f"{self.t['apt install (previous package)']:.1f} s, no pip in the venv"
 
     def ready_after_first_frame(self) -> str:
         wait_until("kiosk.service active", self.k.active, 120 * self.slow)
         p = self.k.show("ExecMainStartTimestampMonotonic", "ActiveEnterTimestampMonotonic", "Type")
-        started, active = int(p["ExecMainStartTimestampMonotonic"]), int(p["ActiveEnterTimestampMonotonic"])
+        started, active = (
+            int(p["ExecMainStartTimestampMonotonic"]),
+            int(p["ActiveEnterTimestampMonotonic"]),
+        )
         assert p["Type"] == "notify"
         frames = [r for r in self.k.journal(started) if "first frame shown" in r.get("MESSAGE", "")]
         assert frames, "no 'ready (first frame shown)' in the journal"
         first = int(frames[0]["__MONOTONIC_TIMESTAMP"])
         assert started <= first <= active + 500_000, (started, first, active)  # log, then READY
         self.t["start -> READY (unpaired)"] = (active - started) / 1e6
-        return f"READY {self.t['start -> READY (unpaired)']:.1f} s after start, after the first frame"
+        return (
+            f"READY {self.t['start -> READY (unpaired)']:.1f} s after start, after the first frame"
+        )
 
     def hardening(self) -> str:
         k = self.k
@@ -218,15 +247,20 @@ class SystemTest:
 
     def provision(self) -> str:
         self.server.start()
-        code = self.server.admin("POST", "/admin/pairing-codes", {"location_name": "Systest"})["code"]
+        code = self.server.admin("POST", "/admin/pairing-codes", {"location_name": "Systest"})[
+            "code"
+        ]
         m = self.machine
         m.run("kiosk", "provision", "--server", self.server.url, "--pairing-code", code,
               "--name", "systest", timeout=120 * self.slow, check=False)  # fmt: skip
-        assert m.run("test", "-s", "/var/lib/kiosk/device.token", check=False).returncode == 0 or \
-            m.run("sh", "-c", "ls /etc/kiosk/*.token").returncode == 0  # fmt: skip
-        m.run("systemctl", "restart", "--no-block", "kiosk.service")
-        wait_until("paired kiosk active", self.k.active, 120 * self.slow)
+        assert "token" in self.pairing(), "provision wrote no token"
+        self.k.restart("paired kiosk active", 120 * self.slow)
         return f"paired with {self.server.url}"
+
+    def pairing(self) -> str:
+        """sha256 of everything provision wrote beside the config (token, paired state)."""
+        cmd = "find /etc/kiosk -type f ! -name kiosk.toml -exec sha256sum {} + | sort"
+        return self.machine.run("sh", "-c", cmd).stdout
 
     def watchdog(self) -> str:
         k = self.k
@@ -234,10 +268,16 @@ class SystemTest:
         wd = seconds(k.show("WatchdogUSec")["WatchdogUSec"])
         assert wd > 0, "the unit has no watchdog"
         restarts = int(k.show("NRestarts")["NRestarts"])
-        self.machine.run("systemctl", "kill", "--kill-who=main", "--signal=SIGSTOP", "kiosk.service")
+        self.machine.run(
+            "systemctl", "kill", "--kill-who=main", "--signal=SIGSTOP", "kiosk.service"
+        )
         start = time.monotonic()
         limit = wd + 5 + 60 * self.slow  # WatchdogSec + RestartSec + start-up margin
-        wait_until("a new kiosk process, active", lambda: k.main_pid() not in (0, old) and k.active(), limit)
+        wait_until(
+            "a new kiosk process, active",
+            lambda: k.main_pid() not in (0, old) and k.active(),
+            limit,
+        )
         took = time.monotonic() - start
         assert int(k.show("NRestarts")["NRestarts"]) == restarts + 1
         assert any("Watchdog timeout" in r.get("MESSAGE", "") for r in self.machine_journal()), \
@@ -253,19 +293,20 @@ class SystemTest:
         m, k = self.machine, self.k
         m.run("cp", "-a", "/etc/kiosk/kiosk.toml", "/root/kiosk.toml.good")
         m.run("sh", "-c", "printf '\\n[ui]\\nno_such_key = 1\\n' >> /etc/kiosk/kiosk.toml")
-        m.run("systemctl", "restart", "--no-block", "kiosk.service")
-        wait_until("out-of-service kiosk active", k.active, 120 * self.slow)
+        k.restart("out-of-service kiosk active", 120 * self.slow)
         restarts = int(k.show("NRestarts")["NRestarts"])
         status = k.show("StatusText")["StatusText"]
         time.sleep(10)
-        assert k.active() and int(k.show("NRestarts")["NRestarts"]) == restarts
+        assert k.active() and int(k.show("NRestarts")["NRestarts"]) == restarts, k.tail()
         # --strict: exit 78, and RestartPreventExitStatus=78 keeps it stopped (a test-only drop-in)
         m.run("sh", "-c", "mkdir -p /run/systemd/system/kiosk.service.d && printf '[Service]\\n"
               "ExecStart=\\nExecStart=/opt/stamp-kiosk/venv/bin/kiosk run --strict --config "
               "/etc/kiosk/kiosk.toml\\n' > /run/systemd/system/kiosk.service.d/strict.conf")  # fmt: skip
         m.run("systemctl", "daemon-reload")
         m.run("systemctl", "restart", "--no-block", "kiosk.service")
-        wait_until("exit 78", lambda: k.show("ExecMainStatus")["ExecMainStatus"] == "78", 60 * self.slow)
+        wait_until(
+            "exit 78", lambda: k.show("ExecMainStatus")["ExecMainStatus"] == "78", 60 * self.slow
+        )
         time.sleep(8)  # RestartSec=5: a restart would have happened by now
         p = k.show("ActiveState", "NRestarts", "ExecMainStatus")
         assert p["ActiveState"] in ("failed", "inactive") and p["ExecMainStatus"] == "78", p
@@ -280,30 +321,40 @@ class SystemTest:
     def upgrade(self) -> str:
         m, k = self.machine, self.k
         m.run("sh", "-c", "printf '# edited by the technician\\n' >> /etc/kiosk/kiosk.toml")
+        card = self.server.card(self.server.program(cooldown_seconds=0))["token"]
         self.server.stop()  # the stamps must wait in the outbox
         for _ in range(2):
-            res = m.run("runuser", "-u", "kiosk", "--", "kiosk", "stamp", UNSENT_TOKEN,
+            res = m.run("runuser", "-u", "kiosk", "--", "kiosk", "stamp", card,
                         check=False, timeout=60 * self.slow)  # fmt: skip
             assert res.returncode == 0, res.stdout + res.stderr
-        outbox = m.run("runuser", "-u", "kiosk", "--", "kiosk", "outbox", "list", "--json").stdout
-        token = m.run("sha256sum", "/var/lib/kiosk/device.token").stdout
+        outbox = self.outbox("pending")
+        assert len(outbox) == 2, outbox
+        token = self.pairing()
         config = m.run("cat", "/etc/kiosk/kiosk.toml").stdout
         self.t["apt upgrade (previous -> this)"] = apt(m, "install", f"/root/debs/{self.deb.name}")
         assert m.run("kiosk", "--version").stdout.strip() == f"kiosk {self.ver}"
-        assert m.run("sha256sum", "/var/lib/kiosk/device.token").stdout == token
+        assert self.pairing() == token
         assert m.run("cat", "/etc/kiosk/kiosk.toml").stdout == config
-        after = m.run("runuser", "-u", "kiosk", "--", "kiosk", "outbox", "list", "--json").stdout
-        pending = [r for r in json.loads(after) if r.get("state") == "pending"]
-        assert len(pending) >= 2 and after == outbox, (outbox, after)
+        assert self.outbox("pending") == outbox, "the outbox changed in the upgrade"
         wait_until("upgraded kiosk active", k.active, 120 * self.slow)
         self.server.start()
-        return f"{len(pending)} stamps still waiting, token and edited config kept"
+        sync = m.run("runuser", "-u", "kiosk", "--", "kiosk", "sync", check=False, timeout=120)
+        assert sync.returncode == 0 and not self.outbox("pending"), sync.stdout + sync.stderr
+        return "2 waiting stamps, token and edited config kept; stamps sent after the upgrade"
+
+    def outbox(self, state: str) -> list[tuple]:
+        """(id, kind, idempotency key) of the outbox rows in `state`, as the kiosk user sees them."""
+        out = self.machine.run("runuser", "-u", "kiosk", "--", "kiosk", "outbox", "list", "--json")
+        rows = json.loads(out.stdout)
+        return [(r["id"], r["kind"], r["idempotency_key"]) for r in rows if r["state"] == state]
 
     def purge(self) -> str:
         m = self.machine
         m.run("rm", "-f", "/root/kiosk.toml.good")
         self.t["apt purge"] = apt(m, "purge", "stamp-kiosk")
-        assert m.run("systemctl", "is-active", "kiosk.service", check=False).stdout.strip() != "active"
+        assert (
+            m.run("systemctl", "is-active", "kiosk.service", check=False).stdout.strip() != "active"
+        )
         assert m.run("getent", "passwd", "kiosk", check=False).returncode != 0
         left = sorted(self.snapshot() - self.before)
         assert not left, f"purge left: {left[:20]}"
@@ -316,17 +367,26 @@ class SystemTest:
         try:
             self.boot()
             c.step("apt install the previous package (no network, no PyPI)", self.install)
-            c.step("kiosk.service active: READY=1 after the first frame", self.ready_after_first_frame)
+            c.step(
+                "kiosk.service active: READY=1 after the first frame", self.ready_after_first_frame
+            )
             c.step("state writable under the hardening, the rest read-only", self.hardening)
             c.step("kiosk doctor --json inside", self.doctor)
             c.step("pair with the refserver on the host's 127.0.0.1", self.provision)
             c.step("SIGSTOP: the watchdog restarts the kiosk", self.watchdog)
-            c.step("bad config: out of service, no restart loop; --strict exits 78", self.bad_config)
+            c.step(
+                "bad config: out of service, no restart loop; --strict exits 78", self.bad_config
+            )
             c.step("upgrade keeps pairing, config edits and waiting stamps", self.upgrade)
             if reboot_policy:
                 c.step("crash loop: one reboot, then out of service (reboot simulated)",
                        lambda: reboot_policy(self))  # fmt: skip
             c.step("apt purge leaves nothing behind", self.purge)
+        except Exception:
+            if self.machine.pid1:
+                print("--- journal (last 60 lines, all units) ---\n" + self.machine.run(
+                    "journalctl", "-n", "60", "--no-pager", check=False).stdout, flush=True)  # fmt: skip
+            raise
         finally:
             self.server.stop()
             if self.keep:
@@ -349,7 +409,7 @@ def main() -> int:
         print("system test: needs root (unshare, mount, nsenter)", file=sys.stderr)
         return 2
     start = time.monotonic()
-    SystemTest(args.arch, args.keep).run(reboot_policy=None)
+    SystemTest(args.arch, args.keep).run(reboot_policy=crash_loop)
     print(f"  {'total':<38} {time.monotonic() - start:7.1f} s")
     return 0
 

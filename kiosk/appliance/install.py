@@ -25,6 +25,7 @@ REPO = Path(__file__).resolve().parents[2]  # a git checkout (or an editable ins
 SHARE = Path(sys.prefix) / "share" / "stamp-kiosk"
 SYSTEMD_SRC = REPO / "systemd"
 UNIT_NAME = "kiosk.service"
+GUARD_UNIT = "kiosk-crash-guard.service"  # kiosk.service's OnFailure=: one reboot, no loop
 DEFAULT_EXEC = "/opt/stamp-kiosk/venv/bin/kiosk"
 
 Runner = Callable[[list[str]], int]
@@ -43,6 +44,7 @@ FILES = [
     FileStep("systemd/udev/70-kiosk-scanners.rules", "/etc/udev/rules.d/70-kiosk-scanners.rules"),
     FileStep("config/udev/60-kiosk-printers.rules", "/etc/udev/rules.d/60-kiosk-printers.rules"),
     FileStep("systemd/journald-kiosk.conf", "/etc/systemd/journald.conf.d/kiosk.conf"),
+    FileStep(f"systemd/{GUARD_UNIT}", f"/etc/systemd/system/{GUARD_UNIT}"),
     FileStep(f"systemd/{UNIT_NAME}", f"/etc/systemd/system/{UNIT_NAME}"),
 ]
 
@@ -68,8 +70,9 @@ def source_root(candidates: tuple[Path, ...] = (REPO, SHARE)) -> Path:
 
 
 def render_unit(text: str, kiosk_exec: str) -> str:
-    """Point ExecStart= at this installation's `kiosk` script."""
-    return text.replace(DEFAULT_EXEC, kiosk_exec)
+    """Point ExecStart= at this installation's `kiosk` script (and the python beside it)."""
+    text = text.replace(DEFAULT_EXEC, kiosk_exec)
+    return text.replace(str(Path(DEFAULT_EXEC).parent) + "/", str(Path(kiosk_exec).parent) + "/")
 
 
 def _run(cmd: list[str]) -> int:
@@ -101,7 +104,7 @@ def install(
             plan.failed = True  # an install without its unit is no install, even in a dry run
             continue
         text = source.read_text(encoding="utf-8")
-        if step.src.endswith(UNIT_NAME):
+        if step.src.endswith(".service"):
             text = render_unit(text, kiosk_exec)
         target = root / step.dest.lstrip("/")
         if target.exists() and target.read_text(encoding="utf-8") == text:

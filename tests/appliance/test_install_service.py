@@ -44,7 +44,7 @@ def test_install_then_rerun_is_idempotent(tmp_path):
     second = kiosk("--root", str(tmp_path), "--kiosk-exec", "/opt/k/bin/kiosk")
     assert second.returncode == 0
     assert "wrote" not in second.stdout
-    assert second.stdout.count("unchanged") == 7  # 6 files + the command link
+    assert second.stdout.count("unchanged") == 8  # 7 files + the command link
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == snapshot
 
 
@@ -88,11 +88,11 @@ def test_now_always_restarts_so_an_update_takes_effect(tmp_path):
 
 
 def test_missing_files_fail_even_a_dry_run(tmp_path):
-    from kiosk.appliance.install import install
+    from kiosk.appliance.install import FILES, install
 
     plan = install(root=tmp_path, kiosk_exec="/opt/k/bin/kiosk", dry_run=True, src=tmp_path)
     assert plan.failed
-    assert sum("MISSING" in line for line in plan.lines) == 6
+    assert sum("MISSING" in line for line in plan.lines) == len(FILES) == 7
 
 
 def test_installed_share_is_used_when_there_is_no_checkout(tmp_path):
