@@ -384,8 +384,8 @@ class SystemTest:
             c.step("apt purge leaves nothing behind", self.purge)
         except Exception:
             if self.machine.pid1:
-                print("--- journal (last 60 lines, all units) ---\n" + self.machine.run(
-                    "journalctl", "-n", "60", "--no-pager", check=False).stdout, flush=True)  # fmt: skip
+                print("--- journal of kiosk*.service (last 60 lines) ---\n" + self.machine.run(
+                    "journalctl", "-u", "kiosk*", "-n", "60", "--no-pager", check=False).stdout, flush=True)  # fmt: skip
             raise
         finally:
             self.server.stop()

@@ -5,7 +5,7 @@ full disk), and a reboot is what shop staff would try by pulling the plug. But i
 did not help either, rebooting every few minutes forever only hides the kiosk from the
 technician: no `kiosk doctor`, no logs, no remote access. So:
 
-- kiosk.service fails with Result=start-limit-hit and OnFailure= runs kiosk-crash-guard.service,
+- kiosk.service hits its start limit and OnFailure= runs kiosk-crash-guard.service,
   which runs `python -m kiosk.appliance.crash_guard` as root;
 - no reboot since the kiosk last ran steadily: count it in the state dir, then reboot;
 - already one: write the reason in /run (gone at the next boot), start the kiosk again, and
@@ -13,7 +13,7 @@ technician: no `kiosk doctor`, no logs, no remote access. So:
 - if even that fails this boot, stay down: the machine stays up for the technician.
 - A kiosk that runs for STABLE_AFTER_S resets the count: the reboot helped.
 
-Any other failure (exit 78, a technician's stop) is not a crash loop and is left alone.
+Exit 78 (a bad config, not restarted on purpose) is not a crash loop and is left alone.
 """
 
 from __future__ import annotations
@@ -81,26 +81,36 @@ def reset_when_stable(state_dir: Path, after_s: float = STABLE_AFTER_S) -> threa
     return timer
 
 
-def decide(result: str, count: int, gave_up: bool) -> str:
-    """ "ignore", "reboot", "out-of-service" or "stay-down", from the unit's Result=."""
-    if result != "start-limit-hit":
+def decide(result: str, exit_status: str, count: int, gave_up: bool) -> str:
+    """What to do: "ignore", "reboot", "out-of-service" or "stay-down".
+
+    With Restart=always the unit only enters "failed" (and so runs OnFailure=) when its
+    start limit is hit (Result= then keeps the last crash's reason: signal, watchdog,
+    oom-kill, ...) or when exit 78 is kept from restarting (a bad config: not a crash loop).
+    """
+    if result in ("success", "") or exit_status == "78":
         return "ignore"
     if gave_up:
         return "stay-down"
     return "reboot" if count < MAX_REBOOTS else "out-of-service"
 
 
-def _unit_result() -> str:
+def _unit_result() -> tuple[str, str]:
+    """kiosk.service's Result= and ExecMainStatus=."""
     out = subprocess.run(
-        ["systemctl", "show", "-P", "Result", UNIT], capture_output=True, text=True, check=False
+        ["systemctl", "show", "-p", "Result", "-p", "ExecMainStatus", UNIT],
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    return out.stdout.strip()
+    props = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+    return props.get("Result", ""), props.get("ExecMainStatus", "")
 
 
 def guard(state_dir: Path = STATE_DIR, gave_up_path: Path = GAVE_UP) -> str:
     """What OnFailure= runs; returns the action taken."""
     count = reboots(state_dir)
-    action = decide(_unit_result(), count, gave_up_path.exists())
+    action = decide(*_unit_result(), count, gave_up_path.exists())
     if action == "reboot":
         _write_counter(state_dir, count + 1)
         log.warning("kiosk crash loop: rebooting once (reboot %d of %d)", count + 1, MAX_REBOOTS)

@@ -14,18 +14,19 @@ from kiosk.appliance import crash_guard as cg
 
 
 @pytest.mark.parametrize(
-    ("result", "count", "gave_up", "action"),
+    ("result", "status", "count", "gave_up", "action"),
     [
-        ("start-limit-hit", 0, False, "reboot"),
-        ("start-limit-hit", 1, False, "out-of-service"),
-        ("start-limit-hit", 3, False, "out-of-service"),
-        ("start-limit-hit", 1, True, "stay-down"),
-        ("exit-code", 0, False, "ignore"),  # exit 78, a bad config: never a reboot
-        ("success", 0, False, "ignore"),
+        ("signal", "9", 0, False, "reboot"),  # start limit hit after kills: Result= keeps "signal"
+        ("start-limit-hit", "0", 0, False, "reboot"),
+        ("watchdog", "6", 1, False, "out-of-service"),
+        ("oom-kill", "9", 3, False, "out-of-service"),
+        ("signal", "9", 1, True, "stay-down"),
+        ("exit-code", "78", 0, False, "ignore"),  # a bad config: never a reboot
+        ("success", "0", 0, False, "ignore"),
     ],
 )
-def test_decide(result, count, gave_up, action):
-    assert cg.decide(result, count, gave_up) == action
+def test_decide(result, status, count, gave_up, action):
+    assert cg.decide(result, status, count, gave_up) == action
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def machine(tmp_path, monkeypatch):
     script.write_text(f"#!/bin/sh\necho reboot >> {marks}\n")
     script.chmod(0o755)
     monkeypatch.setenv(cg.REBOOT_ENV, str(script))
-    monkeypatch.setattr(cg, "_unit_result", lambda: "start-limit-hit")
+    monkeypatch.setattr(cg, "_unit_result", lambda: ("signal", "9"))
     started: list[list[str]] = []
     real_run = cg.subprocess.run
 
