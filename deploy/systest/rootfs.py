@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -52,6 +53,13 @@ def ensure(arch: str) -> tuple[Path, float]:
     tar = tarball(arch)
     if tar.exists():
         return tar, 0.0
+    tools = ["mmdebstrap"] + (["update-binfmts", "qemu-aarch64-static"] if arch == "arm64" else [])
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        raise SystemExit(
+            f"rootfs: {', '.join(missing)} missing; apt-get install mmdebstrap arch-test "
+            "qemu-user-static binfmt-support"
+        )
     enable_emulation(arch)
     CACHE.mkdir(parents=True, exist_ok=True)
     for old in CACHE.glob(f"rootfs-{SUITE}-{arch}-*.tar"):
