@@ -5,7 +5,9 @@ card was seen yesterday. Showing "4 of 9 stamps + 1 pending" beats a bare "saved
 cache is only ever a display aid and a hint (token -> card id, the card's cooldown, its
 self-redeem vouchers): the cloud stays the authority, and the outbox (not this file) is
 what makes stamps safe. So this is best-effort: any failure here is logged and ignored,
-a corrupt file is moved aside and a fresh one started, and nothing waits on it.
+and nothing waits on it. Only real damage (SQLite says "malformed" / "not a database")
+moves the file aside, under a name of its own, and starts a fresh one; a full disk or an
+I/O error leaves the file where it is and the kiosk runs without a cache until restart.
 
 Storage: its own SQLite file (a broken cache must never touch the outbox), LRU-bounded to
 `offline.card_cache_size` cards. Only what the kiosk may show is kept (first name only).
@@ -17,7 +19,6 @@ import contextlib
 import dataclasses
 import json
 import logging
-import os
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.api.models import Card, Voucher
+from kiosk.outbox import classify
+from kiosk.state_files import move_aside, prepare_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -86,18 +89,18 @@ class CardCache:
 
     def _open(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = self._connect()
         except sqlite3.DatabaseError as exc:
+            reason = classify(exc, self.path.parent)
+            if reason != "corrupt":
+                # a full disk or an I/O error says nothing about the file: keep it, go on
+                # without a cache; the next start tries again
+                log.warning("card cache off for now (%s: %s); %s kept", reason, exc, self.path)
+                return
+            moved = move_aside(self.path, "corrupt", ("-wal", "-shm"))
             log.warning(
-                "card cache %s unreadable (%s): moved aside, starting empty", self.path, exc
+                "card cache %s is damaged (%s): moved to %s, starting empty", self.path, exc, moved
             )
-            with contextlib.suppress(OSError):
-                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-                for suffix in ("", "-wal", "-shm"):
-                    src = Path(str(self.path) + suffix)
-                    if src.exists():
-                        os.replace(src, Path(f"{self.path}.corrupt-{stamp}{suffix}"))
             try:
                 self._conn = self._connect()
             except (sqlite3.Error, OSError) as again:
@@ -106,13 +109,17 @@ class CardCache:
             log.warning("card cache disabled: %s", exc)
 
     def _connect(self) -> sqlite3.Connection:
+        prepare_sqlite(self.path)  # 0600 from the first byte, -wal and -shm alike
         conn = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last update is fine
-        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last update is fine
+            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                raise sqlite3.DatabaseError("database disk image is malformed")
+            conn.executescript(_SCHEMA)
+        except BaseException:
             conn.close()
-            raise sqlite3.DatabaseError("database disk image is malformed")
-        conn.executescript(_SCHEMA)
+            raise
         return conn
 
     def _run(self, fn, default=None):

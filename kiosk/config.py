@@ -15,12 +15,24 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
+
+from kiosk.scan_patterns import GROUPS, pattern_problem
+from kiosk.server_url import has_credentials, url_problem, warn_if_insecure
 
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 ENV_PREFIX = "KIOSK__"
@@ -28,6 +40,9 @@ EX_CONFIG = 78  # sysexits.h: configuration error; systemd won't restart-loop on
 
 WALLET_FORMATS = ["qr", "pdf417", "aztec", "code128"]
 LANGUAGES = ["en", "ko", "zh", "et"]
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+# never echoed in a problem: a PIN hash reverses, a server URL may hold a password
+SECRET_KEYS = {("technician", "pin_sha256"), ("server", "url")}
 PRINTER_SCHEMES = ("usb:", "serial:", "tcp://", "file:", "preview:", "dummy:")
 
 
@@ -65,18 +80,28 @@ class ServerSection(Section):
     read_timeout_s: float = Field(5.0, gt=0, le=120, description="seconds, 0 < t <= 120")
     verify_tls: bool = Field(True, description="true (or a CA bundle path in ca_bundle)")
     ca_bundle: Path | None = Field(None, description="optional CA bundle file for a private CA")
+    allow_insecure_http: bool = Field(
+        False,
+        description="true allows http:// to another machine (token and PINs in clear; "
+        "warned at every start)",
+    )
 
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
         if not (v.startswith("https://") or v.startswith("http://")):
             raise ValueError("must start with https:// (or http:// for a server on this machine)")
+        if has_credentials(v):
+            raise ValueError(
+                "holds a user name or password; remove the 'user:password@' part "
+                "(the kiosk authenticates with its device token)"
+            )
         return v.rstrip("/")
 
 
 class ScannerSection(Section):
     camera: int | str | None = Field(
-        0, description='camera index (0), a /dev/video path, or "" for none'
+        0, description='camera index (0), a /dev/video path (V4L2 only), or "" for none'
     )
     camera_width: int = Field(1280, ge=160, le=3840, description="pixels")
     camera_height: int = Field(720, ge=120, le=2160, description="pixels")
@@ -135,6 +160,24 @@ class ScannerSection(Section):
     )
     pyzbar_fallback: bool = Field(
         True, description="true to try pyzbar on 1D codes zxing-cpp missed (needs libzbar0)"
+    )
+
+    @field_validator(*GROUPS)
+    @classmethod
+    def _pattern(cls, v: str, info: ValidationInfo) -> str:
+        problem = pattern_problem(v, GROUPS[info.field_name])
+        if problem:
+            raise ValueError(problem)
+        return v
+
+
+class CameraSection(Section):
+    """How the camera in [scanner] is read (its index, size and fps stay in [scanner])."""
+
+    source: Literal["v4l2", "rpicam", "auto"] = Field(
+        "auto",
+        description='"v4l2" (a USB camera through OpenCV), "rpicam" (the Pi Camera Module '
+        'through rpicam-vid) or "auto" (rpicam when rpicam-vid and a ribbon camera are there)',
     )
 
 
@@ -238,7 +281,9 @@ class OfflineSection(Section):
 
 class TechnicianSection(Section):
     pin_sha256: str = Field(
-        "", description='sha256 hex of the technician PIN; "" disables the screen'
+        "",
+        description="the 64 hex digits of sha256(PIN), made with 'kiosk hash-pin' (or: printf %s "
+        "PIN | sha256sum | cut -d' ' -f1); \"\" disables the screen",
     )
     heartbeat_interval_s: float = Field(60, ge=5, le=3600, description="seconds between heartbeats")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
@@ -252,11 +297,24 @@ class TechnicianSection(Section):
         0, ge=0, le=60, description="seconds between watchdog pings; 0 = half of WatchdogSec"
     )
 
+    @field_validator("pin_sha256")
+    @classmethod
+    def _pin_sha256(cls, v: str) -> str:
+        """A value that is no digest can never match: the screen would refuse every PIN,
+        and nobody would know why. sha256sum's whole line ("<hash>  -") is the usual slip."""
+        v = v.strip().lower()
+        if not v or SHA256_HEX.fullmatch(v):
+            return v
+        if SHA256_HEX.fullmatch(v.split()[0]):
+            raise ValueError("this is sha256sum's whole line; keep only the 64 hex digits")
+        raise ValueError(f"not a SHA-256 hex digest (64 characters 0-9 a-f; got {len(v)})")
+
 
 class Settings(Section):
     device: DeviceSection = Field(default_factory=DeviceSection)
     server: ServerSection = Field(default_factory=ServerSection)
     scanner: ScannerSection = Field(default_factory=ScannerSection)
+    camera: CameraSection = Field(default_factory=CameraSection)
     printer: PrinterSection = Field(default_factory=PrinterSection)
     ui: UiSection = Field(default_factory=UiSection)
     staff: StaffSection = Field(default_factory=StaffSection)
@@ -358,7 +416,7 @@ def _problems_from(exc: ValidationError, file: str) -> list[ConfigProblem]:
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
-        elif "input" in err and not isinstance(err["input"], dict):
+        elif "input" in err and not isinstance(err["input"], dict) and loc not in SECRET_KEYS:
             msg = f"{msg} (got {err['input']!r})"
         problems.append(ConfigProblem(file, key.strip(), msg, _fix_for(loc, err["type"])))
     return problems
@@ -409,7 +467,17 @@ def load_settings(
     except ValidationError as exc:
         raise ConfigError(_problems_from(exc, str(path))) from exc
     _choose_server(settings, data, overrides)
+    _check_server_url(settings, str(path))
     return settings
+
+
+def _check_server_url(settings: Settings, file: str) -> None:
+    """Refuse http:// to another machine unless allowed, and then warn (every start)."""
+    server = settings.server
+    problem = url_problem(server.url, allow_insecure_http=server.allow_insecure_http)
+    if problem:
+        raise ConfigError([ConfigProblem(file, "[server] url", *problem)])
+    warn_if_insecure(server.url, server.allow_insecure_http)
 
 
 # -- the server of a kiosk paired by scan ---------------------------------------------------

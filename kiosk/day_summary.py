@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from kiosk.state_files import prepare_sqlite
+
 log = logging.getLogger(__name__)
 
 KINDS = ("stamp", "redemption", "voucher_issued", "coupon_printed")
@@ -56,6 +58,7 @@ class DayLog:
         self.path = state_dir / FILE_NAME
         self.outbox_path = state_dir / OUTBOX_FILE
         self._lock = threading.Lock()
+        prepare_sqlite(self.path)  # first names and voucher ids: 0600, -wal and -shm too
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(

@@ -37,6 +37,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from kiosk.state_files import move_aside, prepare_sqlite, write_private
+
 log = logging.getLogger(__name__)
 
 DB_NAME = "outbox.sqlite"
@@ -340,6 +342,7 @@ class Outbox:
             return self._conn
 
     def _connect(self, path: Path) -> sqlite3.Connection:
+        prepare_sqlite(path)  # 0600 from the first byte, and so its -wal and -shm
         conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout=10000")
@@ -380,21 +383,14 @@ class Outbox:
 
     def _move_aside(self, why: str) -> Path:
         """Keep the broken file (and its WAL) under a new name, say so loudly, flag it."""
-        stamp = _now().strftime("%Y%m%dT%H%M%SZ")
-        moved = self.path.with_name(f"{DB_NAME}.corrupt-{stamp}-{uuid.uuid4().hex[:6]}")
-        for suffix in ("", "-wal", "-shm"):
-            src = Path(str(self.path) + suffix)
-            if src.exists():
-                os.replace(src, Path(str(moved) + suffix))
+        moved = move_aside(self.path, "corrupt", ("-wal", "-shm"))
         flag = self.state_dir / CORRUPT_FLAG
         try:
             entries = json.loads(flag.read_text(encoding="utf-8")) if flag.exists() else []
         except (OSError, ValueError):
             entries = []
         entries.append({"moved_to": str(moved), "at": _iso(_now()), "error": why})
-        tmp = flag.with_suffix(".tmp")
-        tmp.write_text(json.dumps(entries, indent=2), encoding="utf-8")
-        os.replace(tmp, flag)
+        write_private(flag, json.dumps(entries, indent=2).encode("utf-8"))
         log.critical(
             "OUTBOX CORRUPT: %s (%s). Moved aside to %s (kept, not deleted); started a fresh "
             "outbox. Pending rows that could still be read are carried over. Run 'kiosk doctor'.",

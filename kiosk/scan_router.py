@@ -21,13 +21,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
+from kiosk.server_url import is_loopback
 
 PAIRING_CODE = re.compile(r"[A-Za-z0-9-]{4,64}")
 STAFF_BODY = re.compile(r"[A-Za-z0-9_-]{1,64}:[A-Za-z0-9_-]{4,128}")
 HOST = re.compile(
     r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
 )
-LOOPBACK_NAMES = ("localhost",)
 
 
 def _unknown(reason: str) -> ClassifiedScan:
@@ -47,15 +47,6 @@ def _match(pattern: str, text: str) -> re.Match[str] | None:
     return rx.fullmatch(text) if rx is not None else None
 
 
-def _is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def valid_server_url(url: str) -> str | None:
     """The URL normalised (no trailing slash) when it is a plain https URL, or http on loopback."""
     try:
@@ -70,7 +61,7 @@ def valid_server_url(url: str) -> str | None:
         return None
     if not (HOST.fullmatch(host) or _is_ip(host)):
         return None
-    if parts.scheme == "http" and not _is_loopback(host):
+    if parts.scheme == "http" and not is_loopback(host):
         return None
     if parts.path and not re.fullmatch(r"(/[A-Za-z0-9._~-]+)*/?", parts.path):
         return None

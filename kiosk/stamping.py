@@ -73,6 +73,7 @@ class StampOutcome:
     pending: int = 0  # this card's stamps saved but not yet acknowledged (this one included)
     next_stamp_at: datetime | None = None
     reason: str | None = None  # SAVED_PENDING: offline|server_error|slow; NOT_SAVED: disk_full...
+    card_as_of: datetime | None = None  # SAVED_PENDING: when the cloud last told us `card`
 
     @property
     def acknowledged(self) -> bool:
@@ -91,6 +92,7 @@ class StampOutcome:
             "pending": self.pending,
             "next_stamp_at": self.next_stamp_at.isoformat() if self.next_stamp_at else None,
             "reason": self.reason,
+            "card_as_of": self.card_as_of.isoformat() if self.card_as_of else None,
         }
 
 
@@ -192,6 +194,7 @@ class StampService:
 
     def _from_attempt(self, a: Attempt, op_id: int, key: str, token: str) -> StampOutcome:
         if a.outcome == Outcome.DONE and isinstance(a.result, StampResult):
+            self._remember(token, a.result.card)
             return StampOutcome(
                 StampKind.ADDED,
                 key=key,
@@ -222,6 +225,14 @@ class StampService:
         reason = "offline" if isinstance(a.error, errors.Offline) else "server_error"
         return self._pending(op_id, key, token, reason)
 
+    def _remember(self, token: str, card: Card) -> None:
+        """The card as the cloud just answered, into the cache NOW: the sync worker caches
+        it too, but only after telling us, and `kiosk stamp` may exit in between (the cache
+        then showed progress from before this stamp). Only when no later stamp of this card
+        waits: then the worker's own write, after the last one, is the newer one."""
+        if self.cache is not None and self._pending_count(token) == 0:
+            self.cache.put(token, card)
+
     def _pending_count(self, token: str) -> int:
         try:
             return self.outbox.pending_count(card_lane(token))
@@ -229,13 +240,15 @@ class StampService:
             return 0
 
     def _pending(self, op_id: int, key: str, token: str, reason: str) -> StampOutcome:
+        known = self.cache.get(token) if self.cache else None
         return StampOutcome(
             StampKind.SAVED_PENDING,
             key=key,
             op_id=op_id,
-            card=self.cache.card(token) if self.cache else None,
+            card=known[0] if known else None,
             pending=max(1, self._pending_count(token)),
             reason=reason,
+            card_as_of=known[1] if known else None,
         )
 
 

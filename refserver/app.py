@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -11,20 +10,12 @@ from refserver import problems
 from refserver.clock import Clock
 from refserver.context import Context
 from refserver.db import Database
+from refserver.lockout import Policy
 from refserver.middleware import AccessLog, BodyLimit
 from refserver.routes import admin, cards, devices, staff, vouchers
+from refserver.shops import ensure_default_shop
 
 DEFAULT_MAX_BODY = 64 * 1024
-
-
-def _pin_salt(db: Database) -> bytes:
-    """Per-server salt for PIN/badge hashes, made once and kept in the database."""
-    salt = db.get_meta("pin_salt")
-    if salt is None:
-        db.set_meta("pin_salt", secrets.token_hex(16))
-        salt = db.get_meta("pin_salt")
-    assert salt is not None
-    return bytes.fromhex(salt)
 
 
 def create_app(
@@ -35,6 +26,7 @@ def create_app(
     clock: Clock | None = None,
     staff_session_seconds: int = 900,
     staff_lockout_seconds: int = 300,
+    pin_pepper: bytes = b"",
 ) -> FastAPI:
     db = Database(db_path)
     if clock is None:
@@ -49,9 +41,10 @@ def create_app(
         db=db,
         clock=clock,
         admin_token=admin_token,
-        pin_salt=_pin_salt(db),
+        default_shop_id=ensure_default_shop(db, clock),
+        pin_pepper=pin_pepper,
         staff_session_seconds=staff_session_seconds,
-        staff_lockout_seconds=staff_lockout_seconds,
+        lockout=Policy(kiosk_window_seconds=staff_lockout_seconds),
     )
     problems.install(app)
     for module in (devices, cards, vouchers, staff, admin):

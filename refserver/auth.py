@@ -3,13 +3,15 @@
 Device calls carry `Authorization: Bearer <device token>`; staff tools carry the staff
 session token the same way. A missing or unknown token is 401; a valid token of the
 wrong kind (a device token on a staff-only call) is 403. Tokens are looked up by their
-SHA-256 only and never logged.
+SHA-256 only and never logged. Every principal carries its shop: routes look rows up
+inside that shop only, so another shop's card or voucher is simply "not found".
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -36,6 +38,7 @@ GRANTS: dict[str, set[str]] = {
 class Principal:
     kind: str  # "device" | "staff"
     id: str
+    shop_id: str
     device_id: str | None = None
     name: str = ""
     permissions: tuple[str, ...] = field(default=())
@@ -48,11 +51,15 @@ class Principal:
 def _lookup(c: Context, token: str) -> Principal | None:
     h = token_hash(token)
     with c.db.tx() as conn:
-        row = conn.execute("SELECT id, name FROM devices WHERE token_hash=?", (h,)).fetchone()
-        if row:
-            return Principal("device", row["id"], device_id=row["id"], name=row["name"])
         row = conn.execute(
-            "SELECT s.id, s.name, s.permissions, ss.device_id, ss.expires_at "
+            "SELECT id, name, shop_id FROM devices WHERE token_hash=?", (h,)
+        ).fetchone()
+        if row:
+            return Principal(
+                "device", row["id"], row["shop_id"], device_id=row["id"], name=row["name"]
+            )
+        row = conn.execute(
+            "SELECT s.id, s.name, s.shop_id, s.permissions, ss.device_id, ss.expires_at "
             "FROM staff_sessions ss JOIN staff s ON s.id = ss.staff_id WHERE ss.token_hash=?",
             (h,),
         ).fetchone()
@@ -60,6 +67,7 @@ def _lookup(c: Context, token: str) -> Principal | None:
         return Principal(
             "staff",
             row["id"],
+            row["shop_id"],
             device_id=row["device_id"],
             name=row["name"],
             permissions=tuple(json.loads(row["permissions"])),
@@ -68,8 +76,7 @@ def _lookup(c: Context, token: str) -> Principal | None:
 
 
 def any_principal(
-    request: Request,
-    cred: HTTPAuthorizationCredentials | None = Security(_bearer),  # noqa: B008
+    request: Request, cred: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 ) -> Principal:
     if cred is None or not cred.credentials:
         raise Problem("unauthorized", "send Authorization: Bearer <token>")
@@ -79,7 +86,7 @@ def any_principal(
     return who
 
 
-async def device(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
+async def device(who: Annotated[Principal, Depends(any_principal)]) -> Principal:
     if who.kind != "device":
         raise Problem("forbidden", "this call needs a device token")
     return who
@@ -88,7 +95,7 @@ async def device(who: Principal = Depends(any_principal)) -> Principal:  # noqa:
 def staff(permission: str):
     """Dependency factory: a staff session holding `permission`."""
 
-    async def check(who: Principal = Depends(any_principal)) -> Principal:  # noqa: B008
+    async def check(who: Annotated[Principal, Depends(any_principal)]) -> Principal:
         if who.kind != "staff":
             raise Problem("forbidden", "this call needs a staff session token")
         if not who.may(permission):
@@ -98,6 +105,11 @@ def staff(permission: str):
     return check
 
 
-async def admin(request: Request, token: str | None = Security(_admin)) -> None:
+async def admin(request: Request, token: Annotated[str | None, Security(_admin)]) -> None:
     if not token or not same(token, context_of(request).admin_token):
         raise Problem("unauthorized", "send the X-Admin-Token header")
+
+
+# What routes declare: `who: auth.Anyone`, `who: auth.Device`.
+Anyone = Annotated[Principal, Depends(any_principal)]
+Device = Annotated[Principal, Depends(device)]

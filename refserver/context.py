@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from refserver.clock import Clock
 from refserver.db import Database
+from refserver.lockout import Policy
 
 
 @dataclass
@@ -15,10 +17,10 @@ class Context:
     db: Database
     clock: Clock
     admin_token: str
-    pin_salt: bytes
+    default_shop_id: str
+    pin_pepper: bytes = b""  # from server config, never stored in the database
     staff_session_seconds: int = 900
-    staff_max_failures: int = 5
-    staff_lockout_seconds: int = 300
+    lockout: Policy = field(default_factory=Policy)
 
 
 async def ctx(request: Request) -> Context:
@@ -28,3 +30,6 @@ async def ctx(request: Request) -> Context:
 
 def context_of(request: Request) -> Context:
     return request.app.state.ctx
+
+
+Ctx = Annotated[Context, Depends(ctx)]

@@ -20,9 +20,14 @@ SCHEMA = """
 -- session tokens) are stored hashed only.
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
+-- A shop owns programs (and through them cards and vouchers), locations, devices, staff
+-- and pairing codes. A device or staff token reaches its own shop's rows only.
+CREATE TABLE IF NOT EXISTS shops (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+
 CREATE TABLE IF NOT EXISTS programs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, goal INTEGER NOT NULL,
-  cooldown_seconds INTEGER NOT NULL, created_at TEXT NOT NULL);
+  cooldown_seconds INTEGER NOT NULL, created_at TEXT NOT NULL, shop_id TEXT,
+  max_stamps_per_scan INTEGER NOT NULL DEFAULT 1);
 
 CREATE TABLE IF NOT EXISTS milestones (
   program_id TEXT NOT NULL REFERENCES programs(id), stamps INTEGER NOT NULL,
@@ -30,7 +35,8 @@ CREATE TABLE IF NOT EXISTS milestones (
   validity TEXT NOT NULL DEFAULT 'unlimited', PRIMARY KEY (program_id, stamps));
 
 CREATE TABLE IF NOT EXISTS locations (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, program_id TEXT, created_at TEXT NOT NULL);
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, program_id TEXT, created_at TEXT NOT NULL,
+  shop_id TEXT);
 
 CREATE TABLE IF NOT EXISTS cards (
   id TEXT PRIMARY KEY, program_id TEXT NOT NULL REFERENCES programs(id),
@@ -41,7 +47,7 @@ CREATE TABLE IF NOT EXISTS cards (
 CREATE TABLE IF NOT EXISTS stamps (
   id TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id), count INTEGER NOT NULL,
   occurred_at TEXT NOT NULL, received_at TEXT NOT NULL, channel TEXT NOT NULL,
-  device_id TEXT, round INTEGER NOT NULL);
+  device_id TEXT, round INTEGER NOT NULL, staff_id TEXT);
 CREATE INDEX IF NOT EXISTS stamps_card ON stamps(card_id);
 
 CREATE TABLE IF NOT EXISTS vouchers (
@@ -49,7 +55,7 @@ CREATE TABLE IF NOT EXISTS vouchers (
   title TEXT NOT NULL, description TEXT NOT NULL DEFAULT '', image_url TEXT,
   redemption TEXT NOT NULL, code_value TEXT, code_symbology TEXT,
   valid_from TEXT NOT NULL, valid_until TEXT, redeemed_at TEXT, redeemed_by TEXT,
-  source TEXT NOT NULL, issued_by TEXT, created_at TEXT NOT NULL,
+  source TEXT NOT NULL, issued_by TEXT, created_at TEXT NOT NULL, shop_id TEXT,
   UNIQUE (program_key, code_value));
 CREATE INDEX IF NOT EXISTS vouchers_card ON vouchers(card_id);
 CREATE INDEX IF NOT EXISTS vouchers_code ON vouchers(code_value);
@@ -57,20 +63,28 @@ CREATE INDEX IF NOT EXISTS vouchers_code ON vouchers(code_value);
 CREATE TABLE IF NOT EXISTS devices (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,
   location_id TEXT NOT NULL REFERENCES locations(id), hardware TEXT NOT NULL,
-  created_at TEXT NOT NULL, last_heartbeat_at TEXT, heartbeat TEXT,
-  failed_staff_logins INTEGER NOT NULL DEFAULT 0, staff_locked_until TEXT);
+  created_at TEXT NOT NULL, last_heartbeat_at TEXT, heartbeat TEXT, shop_id TEXT);
 
 CREATE TABLE IF NOT EXISTS pairing_codes (
   code TEXT PRIMARY KEY, location_id TEXT NOT NULL, expires_at TEXT NOT NULL,
-  used_at TEXT, device_id TEXT);
+  used_at TEXT, device_id TEXT, shop_id TEXT);
 
+-- pin_hash / badge_hash: "scrypt$n$r$p$salt$hash", a salt of its own per secret.
 CREATE TABLE IF NOT EXISTS staff (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, pin_hash TEXT UNIQUE, badge_hash TEXT UNIQUE,
-  permissions TEXT NOT NULL, created_at TEXT NOT NULL);
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, pin_hash TEXT, badge_hash TEXT,
+  permissions TEXT NOT NULL, created_at TEXT NOT NULL, shop_id TEXT);
 
 CREATE TABLE IF NOT EXISTS staff_sessions (
   token_hash TEXT PRIMARY KEY, staff_id TEXT NOT NULL REFERENCES staff(id),
   device_id TEXT, expires_at TEXT NOT NULL);
+
+-- Every staff login attempt: 'pending' while its hash is computed, then 'ok' or 'failed'.
+-- Lockouts are counted from here in sliding windows; a success never deletes a failure.
+CREATE TABLE IF NOT EXISTS staff_login_attempts (
+  id INTEGER PRIMARY KEY, shop_id TEXT NOT NULL, device_id TEXT NOT NULL,
+  kind TEXT NOT NULL, at TEXT NOT NULL, outcome TEXT NOT NULL, staff_id TEXT);
+CREATE INDEX IF NOT EXISTS attempts_device ON staff_login_attempts(device_id, at);
+CREATE INDEX IF NOT EXISTS attempts_shop ON staff_login_attempts(shop_id, kind, at);
 
 CREATE TABLE IF NOT EXISTS idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
@@ -79,11 +93,35 @@ CREATE TABLE IF NOT EXISTS idempotency (
 """
 
 
+# Columns added after the first release: a database file from before gets them at start.
+ADDED_COLUMNS = {
+    "programs": ("shop_id TEXT", "max_stamps_per_scan INTEGER NOT NULL DEFAULT 1"),
+    "locations": ("shop_id TEXT",),
+    "stamps": ("staff_id TEXT",),
+    "vouchers": ("shop_id TEXT",),
+    "devices": ("shop_id TEXT",),
+    "pairing_codes": ("shop_id TEXT",),
+    "staff": ("shop_id TEXT",),
+}
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, columns in ADDED_COLUMNS.items():
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+        if not have:
+            continue  # a new database: the schema script creates the table whole
+        for column in columns:
+            if column.split()[0] not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+
 class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._local = threading.local()
-        self._conn().executescript(SCHEMA)
+        conn = self._conn()
+        _add_missing_columns(conn)  # before the script: its indexes may need new columns
+        conn.executescript(SCHEMA)
 
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)

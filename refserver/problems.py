@@ -9,6 +9,7 @@ bare 500 with a traceback.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,6 +31,7 @@ CODES: dict[str, tuple[int, str]] = {
     "card_not_found": (404, "No such card"),
     "voucher_not_found": (404, "No such voucher"),
     "program_not_found": (404, "No such program"),
+    "shop_not_found": (404, "No such shop"),
     "method_not_allowed": (405, "Method not allowed"),
     "cooldown_active": (409, "This card was stamped moments ago"),
     "voucher_already_redeemed": (409, "This voucher was already redeemed"),
@@ -107,11 +109,31 @@ async def _on_validation(_: Request, exc: RequestValidationError) -> JSONRespons
     return problem_response(problem_body("validation_error", where, errors=errors))
 
 
-async def _on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+def _allowed_methods(request: Request) -> str:
+    """Every method the published contract has at this path (Starlette names only the
+    first matching route's, and /admin/clock has a GET and a POST route)."""
+    app = request.app
+    table = getattr(app.state, "allow_table", None)
+    if table is None:
+        table = [
+            (re.compile("^" + re.sub(r"\{[^}/]+\}", "[^/]+", path) + "$"), ops)
+            for path, ops in app.openapi()["paths"].items()
+        ]
+        app.state.allow_table = table
+    path = request.url.path
+    methods = {m.upper() for rx, ops in table if rx.match(path) for m in ops}
+    return ", ".join(sorted(methods))
+
+
+async def _on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Keeps the exception's headers; a 405 says which methods exist (`Allow`, RFC 9110)."""
     code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code)
     if code is None:
         code = "validation_error" if exc.status_code < 500 else "internal_error"
-    return problem_response(problem_body(code, status=exc.status_code))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return problem_response(problem_body(code, status=exc.status_code), headers)
 
 
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:

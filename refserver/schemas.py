@@ -11,7 +11,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 Redemption = Literal["self_redeem", "staff_scan", "redeem_code"]
 Symbology = Literal["qr", "code128", "pdf417", "aztec", "ean13"]
@@ -22,7 +32,31 @@ VALIDITY_PATTERN = (
 )
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{3,31}$"  # the kiosk router and staff form use the same rule
 
+
+def _whole_number(value: Any) -> Any:
+    """JSON Schema calls 108309.0 an integer, so the server must too (but never `true`)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def Int(ge: int, le: int) -> Any:  # noqa: N802 - used like a type
+    """A strict integer in [ge, le] that also takes a whole float: what the schema promises."""
+    return Annotated[StrictInt, Field(ge=ge, le=le), BeforeValidator(_whole_number)]
+
+
+def Number(ge: float, le: float | None = None) -> Any:  # noqa: N802 - used like a type
+    """A JSON number (int or float), never a bool or a numeric string."""
+    return Annotated[StrictFloat, Field(ge=ge, le=le)]
+
+
 Name = Annotated[StrictStr, Field(min_length=1, max_length=80)]
+Pin = Annotated[StrictStr, Field(pattern=r"^[0-9]{4,12}$")]
+Badge = Annotated[StrictStr, Field(min_length=4, max_length=256)]
+ShopId = Annotated[StrictStr, Field(min_length=1, max_length=64)]
+# "pin or badge": written into the schema, so a schema-valid body is one the server takes.
+ONE_OF_PIN_BADGE = {"oneOf": [{"required": ["pin"]}, {"required": ["badge"]}]}
+ANY_OF_PIN_BADGE = {"anyOf": [{"required": ["pin"]}, {"required": ["badge"]}]}
 Text = Annotated[StrictStr, Field(max_length=500)]
 Validity = Annotated[StrictStr, Field(pattern=VALIDITY_PATTERN)]
 
@@ -48,9 +82,9 @@ class HeartbeatIn(In):
     """Everything optional: a kiosk reports what it knows. `details` takes anything else."""
 
     app_version: Annotated[StrictStr, Field(max_length=40)] | None = None
-    uptime_s: Annotated[float, Field(ge=0)] | None = None
-    queue_depth: Annotated[StrictInt, Field(ge=0)] | None = None
-    oldest_queued_s: Annotated[float, Field(ge=0)] | None = None
+    uptime_s: Number(0) | None = None
+    queue_depth: Int(0, 10**9) | None = None
+    oldest_queued_s: Number(0) | None = None
     camera: Annotated[StrictStr, Field(max_length=200)] | None = None
     printer: Annotated[StrictStr, Field(max_length=200)] | None = None
     scanner: Annotated[StrictStr, Field(max_length=200)] | None = None
@@ -59,7 +93,7 @@ class HeartbeatIn(In):
 
 
 class StampIn(In):
-    count: Annotated[StrictInt, Field(ge=1, le=10)] = 1
+    count: Int(1, 10) = 1
     occurred_at: AwareDatetime
     channel: Channel = "kiosk"
 
@@ -70,8 +104,11 @@ class RedeemIn(In):
 
 
 class StaffLoginIn(In):
-    pin: Annotated[StrictStr, Field(pattern=r"^[0-9]{4,12}$")] | None = None
-    badge: Annotated[StrictStr, Field(min_length=4, max_length=256)] | None = None
+    """Exactly one of `pin` or `badge` (never null: leave the other one out)."""
+
+    model_config = ConfigDict(json_schema_extra=ONE_OF_PIN_BADGE)
+    pin: Pin = None  # type: ignore[assignment] - absent, not null (see the schema)
+    badge: Badge = None  # type: ignore[assignment]
 
 
 class RedeemCodeIn(In):
@@ -96,18 +133,24 @@ class VoucherIn(In):
 
 
 class MilestoneIn(In):
-    stamps: Annotated[StrictInt, Field(ge=1, le=1000)]
+    stamps: Int(1, 1000)
     title: Annotated[StrictStr, Field(min_length=1, max_length=80)]
     redemption: Redemption = "self_redeem"
     description: Text = ""
     validity: Validity = "unlimited"
 
 
+class ShopIn(In):
+    name: Name
+
+
 class ProgramIn(In):
     name: Name
-    goal: Annotated[StrictInt, Field(ge=1, le=1000)]
+    goal: Int(1, 1000)
     milestones: list[MilestoneIn] = Field(default_factory=list, max_length=50)
-    cooldown_seconds: Annotated[StrictInt, Field(ge=0, le=86400 * 30)] = 0
+    cooldown_seconds: Int(0, 86400 * 30) = 0
+    max_stamps_per_scan: Int(1, 10) = 1
+    shop_id: ShopId | None = None
 
 
 class CardIn(In):
@@ -116,12 +159,17 @@ class CardIn(In):
     last_name: Annotated[StrictStr, Field(max_length=80)] = ""
     email: Annotated[StrictStr, Field(max_length=200)] | None = None
     phone: Annotated[StrictStr, Field(max_length=40)] | None = None
+    shop_id: ShopId | None = None
 
 
 class StaffIn(In):
+    """A pin, a badge, or both (never null: leave one out)."""
+
+    model_config = ConfigDict(json_schema_extra=ANY_OF_PIN_BADGE)
     name: Name
-    pin: Annotated[StrictStr, Field(pattern=r"^[0-9]{4,12}$")] | None = None
-    badge: Annotated[StrictStr, Field(min_length=4, max_length=256)] | None = None
+    pin: Pin = None  # type: ignore[assignment] - absent, not null (see the schema)
+    badge: Badge = None  # type: ignore[assignment]
+    shop_id: ShopId | None = None
     permissions: list[Annotated[StrictStr, Field(min_length=1, max_length=40)]] = Field(
         default_factory=list, max_length=50
     )
@@ -130,12 +178,13 @@ class StaffIn(In):
 class PairingCodeIn(In):
     location_name: Name | None = None
     program_id: Annotated[StrictStr, Field(max_length=64)] | None = None
-    ttl_seconds: Annotated[StrictInt, Field(ge=1, le=86400 * 30)] = 600
+    ttl_seconds: Int(1, 86400 * 30) = 600
+    shop_id: ShopId | None = None
 
 
 class ClockIn(In):
-    offset_seconds: Annotated[float, Field(ge=-3e9, le=3e9)] | None = None
-    advance_seconds: Annotated[float, Field(ge=-3e9, le=3e9)] | None = None
+    offset_seconds: Number(-3e9, 3e9) | None = None
+    advance_seconds: Number(-3e9, 3e9) | None = None
 
 
 # -- responses -------------------------------------------------------------------------
@@ -250,12 +299,14 @@ class LedgerEntryOut(Out):
     received_at: str
     channel: str
     device_id: str | None
+    staff_id: str | None
     round: int
 
 
 class AdminCardOut(CardOut):
     token: str
     program_id: str
+    shop_id: str
     first_name: str
     last_name: str
     email: str | None
@@ -269,12 +320,14 @@ class PairingCodeOut(Out):
     code: str
     expires_at: str = Field(json_schema_extra={"format": "date-time"})
     location_id: str
+    shop_id: str
 
 
 class DeviceAdminOut(Out):
     id: str
     name: str
     location_id: str
+    shop_id: str
     created_at: str
     last_heartbeat_at: str | None
     heartbeat: dict[str, Any] | None

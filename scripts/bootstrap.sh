@@ -4,6 +4,9 @@
 # Idempotent: a second run only checks, so `make demo` and `make test` can always call it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# every BOOTSTRAP_TICK_S seconds: which step is still running, and for how long
+source scripts/heartbeat.sh
+heartbeat_start
 
 # System libraries: libzbar0 for pyzbar, EGL/GL/GBM for Kivy's SDL2 (offscreen or KMS),
 # libmtdev1 for Kivy's touch input, fonts-noto-cjk so Korean and Chinese text renders.

@@ -79,3 +79,48 @@ def test_check_config_cli_exit_codes(tmp_path):
         text=True,
     )
     assert missing.returncode == 78 and "not found" in missing.stderr
+
+
+def test_technician_pin_must_be_a_sha256_hex_digest_and_the_documented_recipes_work(tmp_path):
+    """sha256sum's whole line ('<hash>  -') used to pass and then refuse every PIN."""
+    import hashlib
+
+    cfg = tmp_path / "kiosk.toml"
+    digest = hashlib.sha256(b"482915").hexdigest()
+    for bad, words in (
+        (f"{digest}  -", "whole line"),
+        ("482915", "not a SHA-256 hex digest"),
+        (digest[:-1] + "g", "not a SHA-256 hex digest"),
+    ):
+        cfg.write_text(f'[technician]\npin_sha256 = "{bad}"\n')
+        res = subprocess.run(
+            [sys.executable, "-m", "kiosk", "check-config", str(cfg)],
+            capture_output=True,
+            text=True,
+        )
+        assert res.returncode == 78, bad
+        assert "[technician] pin_sha256" in res.stderr and words in res.stderr
+        assert "kiosk hash-pin" in res.stderr  # the fix names a recipe that works
+        assert "482915" not in res.stderr  # neither the PIN nor its hash is echoed
+    # the recipe the docs give, run by a real shell, gives a value check-config accepts
+    shell = subprocess.run(
+        ["sh", "-c", "printf %s 482915 | sha256sum | cut -d' ' -f1"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    hashed = subprocess.run(
+        [sys.executable, "-m", "kiosk", "hash-pin", "--bare"],
+        input="482915\n",
+        capture_output=True,
+        text=True,
+    )
+    assert shell.stdout.strip() == hashed.stdout.strip() == digest
+    cfg.write_text(f'[technician]\npin_sha256 = "{shell.stdout.strip().upper()}"\n')
+    assert load_settings(cfg, environ={}).technician.pin_sha256 == digest
+    short = subprocess.run(
+        [sys.executable, "-m", "kiosk", "hash-pin"], input="12a4\n", capture_output=True, text=True
+    )
+    assert short.returncode == 2 and short.stdout == ""
+    docs = (ROOT / "docs" / "technician.md").read_text() + EXAMPLE.read_text()
+    assert "| sha256sum`" not in docs  # the recipe that printed "<hash>  -"

@@ -8,6 +8,7 @@ staff later. Written atomically (temp file + rename); the last MAX_JOBS are kept
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 import uuid
@@ -18,8 +19,13 @@ from typing import Any
 
 from devices.printer.coupon import Coupon
 
+log = logging.getLogger(__name__)
 MAX_JOBS = 200
 QUEUED, PRINTING, PRINTED, FAILED = "queued", "printing", "printed", "failed"
+# Every byte went out but the printer never confirmed it took them (a printer that accepts a
+# connection and then says nothing): maybe on paper, maybe not. Never "printed"; staff look.
+UNCONFIRMED = "unconfirmed"
+RETRYABLE = (FAILED, UNCONFIRMED)  # a person may ask for these to be sent again
 
 
 def _now() -> str:
@@ -30,7 +36,7 @@ def _now() -> str:
 class PrintJob:
     coupon: Coupon
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    state: str = QUEUED  # queued | printing | printed | failed
+    state: str = QUEUED  # queued | printing | printed | unconfirmed | failed
     reason: str = ""  # in words: why it failed, or what to know about it
     created_at: str = field(default_factory=_now)
     updated_at: str = field(default_factory=_now)
@@ -73,9 +79,16 @@ class JobStore:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return
-        except (OSError, ValueError):
-            # a damaged record must not stop printing: keep it aside for a human
-            self.path.replace(self.path.with_suffix(".damaged"))
+        except OSError as exc:  # an I/O error is not damage: leave the file alone
+            log.error("print job record %s unreadable (%s); starting without it", self.path, exc)
+            return
+        except ValueError:
+            # a damaged record must not stop printing: keep it aside for a human, under a
+            # name of its own (link refuses to replace an earlier one)
+            aside = self.path.with_name(f"{self.path.name}.damaged-{uuid.uuid4().hex[:8]}")
+            os.link(self.path, aside)
+            self.path.unlink()
+            log.error("print job record %s damaged: kept as %s", self.path, aside)
             return
         for item in raw:
             try:
@@ -120,10 +133,10 @@ class JobStore:
             jobs = list(self._jobs.values())[-MAX_JOBS:]
             self._jobs = {j.id: j for j in jobs}
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
+            tmp = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex[:8]}.tmp")
             body = json.dumps([j.to_dict() for j in jobs], ensure_ascii=False, indent=1)
             # 0600: the record holds redeem codes, which are worth money
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(body)
                 fh.flush()

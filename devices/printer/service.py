@@ -6,19 +6,32 @@ marked REPRINT). Only failures before the first byte (cannot connect, device bus
 retried automatically. Status is read before the job (paper out -> nothing is sent) and
 after it, on the same connection, as a barrier: the printer answers only after it has
 taken every byte, so "printed" means the printer confirmed, not that a socket buffer filled.
+A printer that takes the connection but never answers (switched to another mode, hung,
+a black hole) gets "unconfirmed": the bytes left the kiosk, nobody knows if they reached
+paper. Staff check the paper and may retry; nothing is resent by itself.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import threading
 import time
 from pathlib import Path
 
 from devices.printer.coupon import Coupon
 from devices.printer.escpos_render import render_escpos
-from devices.printer.jobs import FAILED, MAX_JOBS, PRINTED, PRINTING, JobStore, PrintJob
+from devices.printer.jobs import (
+    FAILED,
+    MAX_JOBS,
+    PRINTED,
+    PRINTING,
+    RETRYABLE,
+    UNCONFIRMED,
+    JobStore,
+    PrintJob,
+)
 from devices.printer.layout import Layout, layout_coupon
 from devices.printer.preview import png_bytes, render_layout
 from devices.printer.profile import PrinterProfile
@@ -69,10 +82,12 @@ class PrinterService:
         return self._run(PrintJob(coupon=coupon))
 
     def retry(self, job_id: str) -> PrintJob:
-        """Run a failed job again: an explicit staff decision, never automatic."""
+        """Run a failed or unconfirmed job again: an explicit staff decision, never automatic."""
         job = self.store.get(job_id)
-        if job.state != FAILED:
-            raise ValueError(f"job {job_id} is {job.state}; only a failed job can be retried")
+        if job.state not in RETRYABLE:
+            raise ValueError(
+                f"job {job_id} is {job.state}; only a failed or unconfirmed job can be retried"
+            )
         return self._run(job)
 
     def reprint(self, job_id: str) -> PrintJob:
@@ -134,12 +149,17 @@ class PrinterService:
             )
             return
         job.bytes_sent = t.sent
-        spoke_before = before is not None and before.online is not None
-        if not spoke_before:
+        if before is None:  # file:, dummy: the transport itself cannot ask the printer
             job.state = PRINTED
             job.reason = "sent; this printer does not report status, check the paper"
             return
-        wait = self.timeout_s + len(data) / BARRIER_BYTES_PER_S
+        self._confirm(job, t, before, len(data))
+
+    def _confirm(self, job: PrintJob, t: Transport, before: PrinterStatus, size: int) -> None:
+        """The barrier after the bytes: only a printer's own answer makes a job 'printed'."""
+        spoke_before = before.online is not None
+        # a printer that never answered before will hardly answer now: do not wait long
+        wait = self.timeout_s + (size / BARRIER_BYTES_PER_S if spoke_before else 0)
         try:
             after = self._query(t, wait)
         except TransportError as exc:
@@ -147,10 +167,10 @@ class PrinterService:
             return
         job.status = after.to_dict()
         if after.online is None:
-            job.state = FAILED
+            job.state = UNCONFIRMED
             job.reason = (
-                f"the printer did not confirm within {wait:.1f} s (slow, jammed or switched off); "
-                "check the paper, then retry or reprint"
+                f"sent, not confirmed: the printer did not answer within {wait:.1f} s "
+                "(hung, busy, or not an ESC/POS printer); check the paper, then retry or reprint"
             )
         elif not after.ready:
             job.state = FAILED
@@ -175,8 +195,14 @@ class PrinterService:
         return last
 
     def _query(self, t: Transport, timeout_s: float) -> PrinterStatus:
+        """Ask DLE EOT 1, 2, 4; a printer silent on the first is not asked twice more
+        (each unanswered question costs a whole timeout)."""
         t.drain()
-        answers = {k: t.query(cmd, timeout_s) for k, cmd in DLE_EOT.items()}
+        answers: dict[str, int | None] = {}
+        for key, cmd in DLE_EOT.items():
+            answers[key] = t.query(cmd, timeout_s)
+            if answers[key] is None:
+                break
         return parse(answers, str(self.uri))
 
     def _preview(self, job: PrintJob, layout: Layout) -> None:
@@ -185,7 +211,10 @@ class PrinterService:
             folder.mkdir(parents=True, exist_ok=True)
             out = folder / f"coupon-{job.id}.png"
             tmp = out.with_suffix(".tmp")
-            tmp.write_bytes(png_bytes(render_layout(layout)))
+            # 0600 whatever the umask: the picture carries a redeem code, which is money
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(png_bytes(render_layout(layout)))
             tmp.replace(out)
         except OSError as exc:
             job.state, job.reason = FAILED, f"cannot write the preview: {exc}"
@@ -235,6 +264,4 @@ def _writable(folder: Path) -> bool:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return False
-    import os
-
     return os.access(folder, os.W_OK)

@@ -14,11 +14,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from devices.scanner.camera_choice import CameraChoice, choose_camera
 from devices.scanner.debounce import Debouncer
 from devices.scanner.decoders import Read
 from devices.scanner.events import ScanEvent
 from devices.scanner.hid import HidScanner
 from devices.scanner.pipeline import DecodePipeline
+from devices.scanner.rpicam import RpicamSource
 from devices.scanner.serial_scanner import SerialScanner
 from devices.scanner.sources import CameraSource, FrameSource, ImageFolderSource, VideoFileSource
 from devices.scanner.text import clean_line
@@ -27,8 +29,12 @@ from devices.scanner.worker import CameraWorker
 log = logging.getLogger(__name__)
 
 
-def frame_source_for(settings: Any) -> FrameSource | None:
-    """The frame source the [scanner] section names: video file, image folder, camera or none."""
+def frame_source_for(
+    settings: Any, camera_source: str | CameraChoice = "v4l2"
+) -> FrameSource | None:
+    """The frame source the [scanner] section names: video file, image folder, camera or
+    none; `camera_source` is [camera] source (v4l2, rpicam or auto: camera_choice.py), or
+    a choice already made (doctor makes it with its own PATH and /sys)."""
     if settings.video_file:
         return VideoFileSource(settings.video_file, loop=True, realtime=True)
     if settings.image_dir:
@@ -37,13 +43,16 @@ def frame_source_for(settings: Any) -> FrameSource | None:
         )
     if settings.camera is None or settings.camera == "":
         return None
-    return CameraSource(
-        settings.camera,
-        settings.camera_width,
-        settings.camera_height,
-        settings.camera_fps,
-        autofocus=getattr(settings, "camera_autofocus", True),
+    choice = (
+        camera_source
+        if isinstance(camera_source, CameraChoice)
+        else choose_camera(camera_source, settings.camera)
     )
+    args = (settings.camera, settings.camera_width, settings.camera_height, settings.camera_fps)
+    autofocus = getattr(settings, "camera_autofocus", True)
+    if choice.source == "rpicam":
+        return RpicamSource(*args, autofocus=autofocus, executable=choice.executable)
+    return CameraSource(*args, autofocus=autofocus)
 
 
 def pipeline_for(settings: Any, *, idle_retry_every: int = 3) -> DecodePipeline:
@@ -65,15 +74,19 @@ class ScannerManager:
         *,
         frame_source: FrameSource | None = None,
         use_config_sources: bool = True,
+        camera_source: str | CameraChoice = "v4l2",
     ) -> None:
-        """`frame_source` replaces the configured camera (the demo's simulated camera)."""
+        """`frame_source` replaces the configured camera (the demo's simulated camera);
+        `camera_source` is [camera] source (how a configured camera is read)."""
         self.settings = settings
         self.on_event = on_event
         self.debouncer = Debouncer(settings.debounce_s)
         self.max_length = settings.max_payload_length
         self.camera: CameraWorker | None = None
         self.lines: list[SerialScanner | HidScanner] = []
-        source = frame_source or (frame_source_for(settings) if use_config_sources else None)
+        source = frame_source or (
+            frame_source_for(settings, camera_source) if use_config_sources else None
+        )
         if source is not None:
             self.camera = CameraWorker(
                 source, pipeline_for(settings), self._on_read, stop_at_end=False

@@ -25,6 +25,8 @@ from kiosk.api import errors
 from kiosk.api.client import LoyaltyClient
 from kiosk.appliance.token_store import TokenStore
 from kiosk.appliance.toml_edit import set_keys, write_atomic
+from kiosk.appliance.waiting import abandon, refusal_fix, waiting_in
+from kiosk.server_url import safe_to_show, url_problem
 
 CONFIG_NAME = "kiosk.toml"
 TOKEN_NAME = "device.token"  # noqa: S105 - a file name, not a secret
@@ -51,6 +53,7 @@ class ProvisionRequest:
     state_dir: Path | None = None
     token_file: Path | None = None
     owner: str | None = None  # chown token to this user (root installs for the service user)
+    force: bool = False  # abandon operations still waiting in the outbox (waiting.py)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class ProvisionResult:
     device_id: str
     location_name: str
     replaced_token: bool
+    abandoned: int = 0  # waiting operations dropped because of force
 
 
 def parse_pairing_payload(
@@ -81,13 +85,18 @@ def parse_pairing_payload(
 
 
 def validate_server_url(url: str) -> str:
+    """The address, or ProvisionError: the same rules as [server] url (kiosk/server_url.py),
+    because the pairing code, then the token, go to it. A refused URL is never echoed."""
     url = url.strip().rstrip("/")
     if not url.startswith(("https://", "http://")) or len(url) < 10:
         raise ProvisionError(
-            f"'{url}' is not a server address",
+            f"'{safe_to_show(url)}' is not a server address",
             "give the loyalty server's address, e.g. https://loyalty.example.com",
             2,
         )
+    problem = url_problem(url)
+    if problem:
+        raise ProvisionError(f"the server address is refused: {problem[0]}", problem[1], 2)
     return url
 
 
@@ -157,13 +166,24 @@ def provision(
     code = req.pairing_code.strip()
     if not code:
         raise ProvisionError("no pairing code given", "pass --pairing-code CODE", 2)
+    config_dir = Path(req.config_dir)
+    token_path = Path(req.token_file) if req.token_file else config_dir / TOKEN_NAME
+    # everything that could make a spent code useless is checked BEFORE the code is sent
+    outbox_dir = _outbox_dir(config_dir, req.state_dir)
+    waiting = waiting_in(outbox_dir)
+    if waiting.blocks and not req.force:
+        raise ProvisionError(
+            f"{waiting.describe()} ({outbox_dir}); pairing now would send them to the new "
+            "shop. Nothing was changed and the pairing code was not used",
+            refusal_fix("kiosk provision"),
+            1,
+        )
+    check_writable([config_dir / CONFIG_NAME, token_path], req.owner)
     client = (client_factory or _default_client)(server)
     try:
         pairing = client.pair(code, req.device_name, hardware_info())
     except errors.ApiError as exc:
         raise _explain(exc, server) from exc
-    config_dir = Path(req.config_dir)
-    token_path = Path(req.token_file) if req.token_file else config_dir / TOKEN_NAME
     store = TokenStore(token_path)
     had_token = store.read() is not None
     store.write(pairing.device_token)
@@ -171,13 +191,77 @@ def provision(
         _chown(token_path, req.owner)
     config_path = config_dir / CONFIG_NAME
     _write_config(config_path, server, req.device_name, token_path, req.state_dir)
+    abandoned = (
+        abandon(outbox_dir, "abandoned: kiosk re-paired (provision --force)")
+        if waiting.blocks
+        else 0
+    )
     return ProvisionResult(
         config_path=config_path,
         token_path=token_path,
         device_id=pairing.device_id,
         location_name=pairing.location.name if pairing.location else "",
         replaced_token=had_token,
+        abandoned=abandoned,
     )
+
+
+def _outbox_dir(config_dir: Path, state_dir: Path | None) -> Path:
+    """The state folder whose outbox belongs to the current pairing: the one the existing
+    kiosk.toml names, else --state-dir, else the default."""
+    from kiosk.config import ConfigError, DeviceSection, load_settings
+
+    try:
+        return load_settings(config_dir / CONFIG_NAME, environ={}).device.state_dir
+    except ConfigError:
+        return Path(state_dir) if state_dir else DeviceSection().state_dir
+
+
+def check_writable(paths: list[Path], owner: str | None = None) -> None:
+    """Raise ProvisionError (78) unless every file can be written (atomically: a temp file
+    beside it, then a rename) and, with `owner`, given to that user. By trying: a temp
+    file is created and removed in each folder, or in its nearest existing parent."""
+    for path in paths:
+        folder = _nearest_existing(Path(path).parent)
+        probe = folder / f".kiosk-provision-probe.{os.getpid()}"
+        try:
+            if not folder.is_dir():
+                raise NotADirectoryError(f"{folder} is not a folder")
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            os.unlink(probe)
+        except OSError as exc:
+            raise ProvisionError(
+                f"cannot write {path} ({exc.strerror or exc}); nothing was changed and the "
+                "pairing code was not used",
+                "run it with sudo, or choose --config-dir / --token-file you can write",
+                78,
+            ) from exc
+    if owner:
+        _check_owner(owner)
+
+
+def _check_owner(owner: str) -> None:
+    try:
+        uid = pwd.getpwnam(owner).pw_uid
+    except KeyError as exc:
+        raise ProvisionError(
+            f"user '{owner}' does not exist, so it could not be given the token",
+            "run 'sudo kiosk install-service' first (it creates the user), then provision again",
+            78,
+        ) from exc
+    if os.geteuid() not in (0, uid):
+        raise ProvisionError(
+            f"only root can give the token to user '{owner}'; the pairing code was not used",
+            "run it with sudo",
+            78,
+        )
+
+
+def _nearest_existing(folder: Path) -> Path:
+    folder = folder.absolute()
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
 
 
 @dataclass(frozen=True)
@@ -260,14 +344,7 @@ def _write_config(
 
 
 def _chown(path: Path, user: str) -> None:
-    try:
-        pw = pwd.getpwnam(user)
-    except KeyError as exc:
-        raise ProvisionError(
-            f"user '{user}' does not exist, so it could not be given the token",
-            "run 'sudo kiosk install-service' first (it creates the user), then provision again",
-            78,
-        ) from exc
+    pw = pwd.getpwnam(user)  # checked before the code was sent (check_writable)
     os.chown(path, pw.pw_uid, pw.pw_gid)
 
 

@@ -15,6 +15,7 @@ returning e.g. {"camera": "ok", "printer": "paper out", "cloud": "online",
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -84,7 +85,8 @@ class ApplianceService:
         if not self.is_ready:
             self.is_ready = True
             self.watchdog.ready(status_line(self._status()))
-            log.info("ready (first frame shown)")
+            offscreen = os.environ.get("SDL_VIDEODRIVER") in ("offscreen", "dummy")
+            log.info("ready (first frame %s)", "drawn offscreen" if offscreen else "shown")
 
     def tick(self, *_: object) -> None:
         """From the UI loop's clock: watchdog ping (rate-limited), STATUS when it changed, and

@@ -204,6 +204,7 @@ def _scanner(settings: Settings, controller: KioskController, source: Any, confi
             controller.on_scan_event,
             frame_source=source,
             use_config_sources=config,
+            camera_source=settings.camera.source,
         )
     except Exception as exc:  # noqa: BLE001 - shown on the technician screen / doctor
         log.warning("scanner not available: %s", exc)

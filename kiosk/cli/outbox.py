@@ -4,7 +4,10 @@
 replay is safe); of a rejected or dropped row it queues it again with a NEW key (the cloud
 said no, nothing applied). `drop` asks for confirmation unless --yes: a dropped stamp is
 never sent (the row is kept as 'dropped' for the record).
-Exit codes: 0 done; 1 refused or not confirmed; 2 no such row / bad use; 75 storage error.
+`status` only reads: it never moves a damaged outbox aside (the kiosk does that on its own
+start) and says "corrupt" or "unreadable" rather than a depth it does not know.
+Exit codes: 0 done; 1 refused or not confirmed; 2 no such row / bad use; 75 storage error
+(for `status`: the outbox is corrupt or unreadable).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from pathlib import Path
 
 from kiosk.cli import EX_FAIL, EX_OK, EX_TEMPFAIL, EX_USAGE
 from kiosk.cli._queue_common import explain, load
-from kiosk.outbox import Op, Outbox, OutboxError
+from kiosk.config import Settings
+from kiosk.outbox import Op, Outbox, OutboxError, OutboxStatus, read_status
 
 NAME = "outbox"
 HELP = "list, retry or drop queued operations"
@@ -58,10 +62,14 @@ def _list(ob: Outbox, args: argparse.Namespace) -> int:
     return EX_OK
 
 
-def _status(ob: Outbox, args: argparse.Namespace) -> int:
-    st = ob.status()
+def _status(settings: Settings, args: argparse.Namespace) -> int:
+    """Read-only (beside a running kiosk too): never opens the outbox for writing, so it
+    never moves a damaged file aside; a queue it cannot read is never "depth 0"."""
+    st = read_status(Path(settings.device.state_dir), settings.offline.outbox_max_rows)
+    if st.unavailable:
+        return _unreadable(st, args)
     if args.json:
-        print(json.dumps(st.as_json()))
+        print(json.dumps(st.as_json() | {"state": "ok"}))
         return EX_OK
     last = st.last_sync_at.isoformat() if st.last_sync_at else "never"
     print(f"queue depth {st.pending} of {st.max_rows}{' (FULL)' if st.full else ''}")
@@ -71,6 +79,16 @@ def _status(ob: Outbox, args: argparse.Namespace) -> int:
     for f in st.corrupt_files:
         print(f"WARNING: a corrupt outbox was moved aside to {f} (kept; see kiosk doctor)")
     return EX_OK
+
+
+def _unreadable(st: OutboxStatus, args: argparse.Namespace) -> int:
+    state = "corrupt" if st.unavailable == "corrupt" else "unreadable"
+    if args.json:
+        print(json.dumps(st.as_json() | {"state": state, "queue_depth": None}))
+    else:
+        print(f"queue depth UNKNOWN: the outbox is {state} ({explain(st.unavailable)})")
+        print("nothing was changed; run 'kiosk doctor'")
+    return EX_TEMPFAIL
 
 
 def _confirm(op: Op, args: argparse.Namespace) -> bool:
@@ -116,6 +134,8 @@ def run(args: argparse.Namespace) -> int:
     settings = load(args)
     if isinstance(settings, int):
         return settings
+    if args.action == "status":
+        return _status(settings, args)
     ob = Outbox(
         Path(settings.device.state_dir),
         max_rows=settings.offline.outbox_max_rows,
@@ -124,8 +144,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.action == "list":
             return _list(ob, args)
-        if args.action == "status":
-            return _status(ob, args)
         return _act(ob, args)
     except OutboxError as exc:
         print(f"kiosk outbox: {explain(exc.reason)}", file=sys.stderr)

@@ -7,7 +7,7 @@
 
 Exit codes: 0 printed (or previewed), 1 the job failed part-way (check the paper),
 2 bad coupon file, 69 printer not reachable, 75 printer not ready (paper out, cover open,
-no confirmation: fix it and try again), 78 bad configuration.
+sent but not confirmed by the printer: fix it and try again), 78 bad configuration.
 """
 
 from __future__ import annotations
@@ -144,6 +144,8 @@ def _state_dir(wanted: Path) -> Path:
 def _exit_code(job) -> int:
     if job.state == "printed":
         return EX_OK
+    if job.state == "unconfirmed":  # sent, but the printer never said it printed
+        return EX_TEMPFAIL
     if job.bytes_sent == 0 and job.reason.startswith("printer offline: cannot"):
         return EX_UNAVAILABLE
     if (

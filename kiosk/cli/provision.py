@@ -6,8 +6,12 @@ a terminal; the pairing code prompt also accepts the admin's QR scanned with a
 keyboard-wedge scanner (KIOSK-PAIR:<server>#<code>), which fills in the server too.
 Re-provisioning is safe: nothing is replaced unless the server accepted the new code.
 
-Exit: 0 paired; 1 code refused (wrong, expired, used); 2 usage; 75 server unreachable
-(try again); 78 cannot write the files.
+Before the one-time code is sent, it checks that every file can be written and that no
+stamps of the current pairing wait in the outbox (they would go to the new shop; --force
+abandons them and says how many), so a refusal leaves the code unused.
+
+Exit: 0 paired; 1 code refused (wrong, expired, used) or stamps waiting; 2 usage; 75
+server unreachable (try again); 78 cannot write the files.
 """
 
 from __future__ import annotations
@@ -50,6 +54,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--owner", default=None, help="give the token file to this user (default as root: kiosk)"
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="re-pair even with stamps still waiting to be sent (they are abandoned)",
     )
     p.add_argument("--no-doctor", action="store_true", help="do not run doctor afterwards")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -129,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
         state_dir=args.state_dir,
         token_file=args.token_file,
         owner=args.owner or _default_owner(),
+        force=args.force,
     )
     try:
         result = provision(req)
@@ -156,6 +166,7 @@ def _report(args: argparse.Namespace, result, name: str) -> int:
         "config": str(result.config_path),
         "token_file": str(result.token_path),
         "replaced_previous_pairing": result.replaced_token,
+        "abandoned": result.abandoned,
     }
     doctor = None
     if not args.no_doctor:
@@ -169,6 +180,11 @@ def _report(args: argparse.Namespace, result, name: str) -> int:
     where = f" at '{result.location_name}'" if result.location_name else ""
     print(f"paired: '{name}'{where} (device {result.device_id})")
     print(f"config: {result.config_path}\ntoken:  {result.token_path} (mode 0600)")
+    if result.abandoned:
+        print(
+            f"abandoned: {result.abandoned} stamp(s)/redemption(s) of the previous shop that "
+            "were not sent (kept as 'dropped' in 'kiosk outbox list --state all')"
+        )
     if doctor is not None:
         print("\nkiosk doctor:")
         print_human(doctor)

@@ -86,12 +86,16 @@ def run(args: argparse.Namespace) -> int:
 
     # before Kivy: Kivy wraps sys.stderr in a logger, and a root handler writing to that
     # wrapper would feed itself (RecursionError)
-    setup_logging(settings.technician.log_level)
+    setup_logging(settings.technician.log_level, badge_prefix=settings.scanner.staff_badge_prefix)
+    os.umask(os.umask(0o077) | 0o077)  # outside systemd too (UMask=0077): Kivy's files private
     os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
     os.environ.setdefault("KIVY_NO_FILELOG", "1")
     os.environ.setdefault("KIVY_HOME", _kivy_home(settings))
+    from kiosk.ui.display import choose_video_driver, drawing_offscreen
     from kiosk.ui.window import prepare_window
 
+    where = choose_video_driver()  # before Kivy: offscreen is said, never silent
+    log.log(logging.WARNING if drawing_offscreen() else logging.INFO, "%s", where)
     ui = settings.ui
     width, height = (ui.height, ui.width) if ui.orientation == "portrait" else (ui.width, ui.height)
     prepare_window(width, height, fullscreen=ui.fullscreen)
@@ -175,7 +179,11 @@ class _Unpaired:
         try:
             from devices.scanner.manager import ScannerManager
 
-            self.scanner = ScannerManager(self.settings.scanner, self.controller.on_scan_event)
+            self.scanner = ScannerManager(
+                self.settings.scanner,
+                self.controller.on_scan_event,
+                camera_source=self.settings.camera.source,
+            )
             self.scanner.start()
         except Exception as exc:  # noqa: BLE001 - the screen still says what to do
             log.warning("scanner not available, pairing by scan impossible: %s", exc)

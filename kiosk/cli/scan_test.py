@@ -35,6 +35,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     src.add_argument("--images", metavar="DIR", type=Path, help="a folder of images")
     src.add_argument("--serial", metavar="PORT", help="serial scanner / NFC reader port")
     src.add_argument("--hid", metavar="DEV", help="keyboard-wedge scanner as VID:PID or event path")
+    p.add_argument(
+        "--camera-source",
+        choices=("v4l2", "rpicam", "auto"),
+        default=None,
+        help="with --camera: how to read it (default: the config's [camera] source)",
+    )
     p.add_argument("--json", action="store_true", help="one JSON object a line")
     p.add_argument("--formats", help="comma-separated symbologies (default: the config's)")
     p.add_argument(
@@ -45,6 +51,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--preview",
         action="store_true",
         help="camera / video: a live window with the decode overlay (needs a display)",
+    )
+    p.add_argument(
+        "--show-secrets",
+        action="store_true",
+        help="print staff badges in full (default: the badge's secret part is masked)",
     )
     # tests: screenshots + overlay text into this folder while the preview runs
     p.add_argument("--preview-shots", type=Path, default=None, help=argparse.SUPPRESS)
@@ -62,6 +73,7 @@ def _emit(
     from kiosk.scan_router import classify
 
     kind = classify(text, settings).kind.value
+    text = _shown(args, text)
     if args.json:
         print(
             json.dumps(
@@ -80,12 +92,26 @@ def _emit(
         print(f"{source}: {symbology}: {text!r} ({kind}, {ms:.1f} ms)", flush=True)
 
 
+def _shown(args: argparse.Namespace, text: str) -> str:
+    """A staff badge is a login: its secret part is masked unless --show-secrets."""
+    if getattr(args, "show_secrets", False):
+        return text
+    from kiosk.appliance.logging_setup import redact_badges
+
+    return redact_badges(text)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
-        settings = load_settings(args.config, must_exist=args.config is not None).scanner
+        loaded = load_settings(args.config, must_exist=args.config is not None)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return EX_CONFIG
+    settings = loaded.scanner
+    args.camera_source = args.camera_source or loaded.camera.source
+    from kiosk.appliance.logging_setup import register_badge_prefix
+
+    register_badge_prefix(settings.staff_badge_prefix)
     if args.formats:
         settings = settings.model_copy(
             update={"formats": [f.strip() for f in args.formats.split(",")]}
@@ -139,7 +165,7 @@ def _video(args: argparse.Namespace, settings: Any) -> int:
         return EX_OK if _video_frames(args, settings, src) else EX_FAIL
     from kiosk.ui.scan_preview import PreviewFeed, run_preview
 
-    feed, stop, result = PreviewFeed(), threading.Event(), [0]
+    feed, stop, result = PreviewFeed(lambda t: _shown(args, t)), threading.Event(), [0]
     feed.status = f"video {args.video.name}"
 
     def play() -> None:
@@ -232,13 +258,13 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
         if args.count and count >= args.count:
             done.set()
 
-    manager = ScannerManager(settings, on_event)
+    manager = ScannerManager(settings, on_event, camera_source=args.camera_source)
     feed = None
     step_preview: Callable[[], None] | None = None
     if args.preview and manager.camera is not None:
         from kiosk.ui.scan_preview import PreviewFeed
 
-        feed = PreviewFeed()
+        feed = PreviewFeed(lambda t: _shown(args, t))
         step_preview = _tap_preview(manager.camera, feed)
     manager.start()
     last_status: dict[str, str] = {}
@@ -292,9 +318,10 @@ def _preview_wanted(args: argparse.Namespace) -> bool:
     if args.camera is None and args.video is None:
         print("scan-test: --preview works with --camera and --video only", file=sys.stderr)
         return False
+    from kiosk.ui.display import on_linux_console
     from kiosk.ui.window import headless
 
-    if headless() and not os.environ.get("SDL_VIDEODRIVER") and _on_linux_console():
+    if headless() and not os.environ.get("SDL_VIDEODRIVER") and on_linux_console():
         os.environ["SDL_VIDEODRIVER"] = "kmsdrm"  # a Pi's console, no desktop: draw on KMS
     if headless() and not os.environ.get("SDL_VIDEODRIVER"):
         print(
@@ -310,16 +337,3 @@ def _preview_wanted(args: argparse.Namespace) -> bool:
     os.environ.setdefault("KCFG_KIVY_LOG_LEVEL", "warning")  # no INFO banner on import
     prepare_window(960, 640)
     return True
-
-
-def _on_linux_console() -> bool:
-    """Typed on a text console (/dev/ttyN) of a machine with a DRM card: the technician
-    sits at the Pi's own screen, so KMS can show the window (over ssh: a pts, no)."""
-    import glob
-    import re
-
-    try:
-        tty = os.ttyname(sys.stdin.fileno())
-    except (OSError, ValueError):
-        return False
-    return bool(re.fullmatch(r"/dev/tty\d+", tty)) and bool(glob.glob("/dev/dri/card*"))

@@ -3,6 +3,8 @@
 `kiosk server --port P --db FILE --admin-token T`. The admin token defaults to
 $REFSERVER_ADMIN_TOKEN, else one is generated and printed once at start (the only time a
 token is ever printed). Request logs show route templates only, never tokens.
+`--pin-pepper-file FILE` (or $REFSERVER_PIN_PEPPER_FILE) names a file whose contents are
+mixed into every staff PIN and badge hash; keep it outside the database's backups.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import secrets
 import sys
 from pathlib import Path
 
-from kiosk.cli import EX_USAGE
+from kiosk.cli import EX_CONFIG, EX_USAGE
 
 NAME = "server"
 HELP = "the reference loyalty server"
 ENV_ADMIN_TOKEN = "REFSERVER_ADMIN_TOKEN"  # noqa: S105 - a variable name, not a secret
+ENV_PEPPER_FILE = "REFSERVER_PIN_PEPPER_FILE"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -29,6 +32,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--admin-token",
         default=None,
         help=f"X-Admin-Token for the admin API (default ${ENV_ADMIN_TOKEN}, else generated)",
+    )
+    p.add_argument(
+        "--pin-pepper-file",
+        type=Path,
+        default=None,
+        help=f"a secret mixed into staff PIN hashes (default ${ENV_PEPPER_FILE}; none if unset)",
     )
     p.add_argument("--max-body-bytes", type=int, default=64 * 1024, help="request body limit")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
@@ -42,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         print("kiosk server: --port must be 1..65535", file=sys.stderr)
         return EX_USAGE
+    pepper = _read_pepper(args.pin_pepper_file or os.environ.get(ENV_PEPPER_FILE))
+    if pepper is None:
+        return EX_CONFIG
     token = args.admin_token or os.environ.get(ENV_ADMIN_TOKEN)
     if not token:
         token = secrets.token_urlsafe(24)
@@ -50,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     args.db.parent.mkdir(parents=True, exist_ok=True)
-    app = create_app(args.db, token, max_body_bytes=args.max_body_bytes)
+    app = create_app(args.db, token, max_body_bytes=args.max_body_bytes, pin_pepper=pepper)
     print(f"kiosk server: http://{args.host}:{args.port} (db {args.db})", flush=True)
     uvicorn.run(
         app,
@@ -61,3 +73,22 @@ def run(args: argparse.Namespace) -> int:
         server_header=False,
     )
     return 0
+
+
+def _read_pepper(path: Path | str | None) -> bytes | None:
+    """The pepper's bytes (b"" when none is configured); None, after saying why, if unusable."""
+    if not path:
+        return b""
+    try:
+        pepper = Path(path).read_bytes().strip()
+    except OSError as exc:
+        print(f"kiosk server: --pin-pepper-file {path}: {exc.strerror}", file=sys.stderr)
+        return None
+    if len(pepper) < 16:
+        print(
+            f"kiosk server: --pin-pepper-file {path}: use at least 16 random bytes "
+            "(e.g. `head -c 32 /dev/urandom | base64 > FILE`)",
+            file=sys.stderr,
+        )
+        return None
+    return pepper

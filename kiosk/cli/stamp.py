@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from kiosk.cli import EX_CONFIG, EX_FAIL, EX_OK, EX_TEMPFAIL, EX_USAGE
 from kiosk.cli._queue_common import explain, load
+from kiosk.config import ConfigError, ScannerSection, load_settings
 from kiosk.stamping import NotPaired, StampKind, StampOutcome, open_services
 
 NAME = "stamp"
@@ -59,11 +60,6 @@ def _dash_tokens_are_positional(p: argparse.ArgumentParser) -> None:
     p._parse_optional = parse_optional  # type: ignore[method-assign]
 
 
-def _token(raw: str, pattern: str) -> str:
-    m = re.match(pattern, raw.strip())
-    return m.group("token") if m else raw.strip()
-
-
 def _describe(o: StampOutcome) -> str:
     card = o.card
     progress = f"{card.display_name or 'card'}: {card.stamps} of {card.goal} stamps" if card else ""
@@ -71,7 +67,8 @@ def _describe(o: StampOutcome) -> str:
         unlocked = "".join(f"\n  unlocked: {v.title}" for v in o.unlocked)
         return f"stamp added. {progress}{unlocked}"
     if o.kind == StampKind.SAVED_PENDING:
-        known = f" Last known {progress} (+{o.pending} pending)." if card else ""
+        age = f", as of {_age(o.card_as_of)}" if o.card_as_of else ""
+        known = f" Last known {progress} (+{o.pending} pending{age})." if card else ""
         return (
             f"stamp saved; it will be added when the cloud answers ({explain(o.reason)}). "
             f"Pending for this card: {o.pending}.{known}"
@@ -88,7 +85,48 @@ def _describe(o: StampOutcome) -> str:
     return f"not added: the cloud refused ({o.reason})"
 
 
+def card_token(raw: str, scanner: ScannerSection) -> str | None:
+    """The token of a card URL or a bare card token ([scanner] patterns), else None. Not
+    the scan router: the technician says it is a card, so a token that also looks like a
+    redeem code is still a card here."""
+    text = raw.strip()
+    m = re.match(scanner.card_url_pattern, text)
+    if m and m.groupdict().get("token"):
+        return m.group("token")
+    return text if re.match(scanner.card_token_pattern, text) else None
+
+
+def _not_a_card(args: argparse.Namespace) -> int | None:
+    """EX_USAGE when the argument is no card token or card URL, checked before anything
+    else (config, pairing, cloud): `kiosk stamp x` is a usage error on every kiosk. The
+    config's patterns decide when it loads, the defaults otherwise."""
+    try:
+        scanner = load_settings(args.config).scanner
+    except ConfigError:
+        scanner = ScannerSection()
+    if card_token(args.token, scanner) is not None:
+        return None
+    outcome = StampOutcome(StampKind.INVALID, reason="not_a_card_token")
+    if args.json:
+        print(json.dumps(outcome.as_json()), flush=True)
+    print(
+        f"kiosk stamp: {_describe(outcome)} (expected a card URL or a card token matching "
+        f"[scanner] card_token_pattern {scanner.card_token_pattern})",
+        file=sys.stderr,
+    )
+    return EXIT[StampKind.INVALID]
+
+
+def _age(at: datetime) -> str:
+    """When the cloud last told us about the card, and how long ago (offline progress)."""
+    seconds = max(0, int((datetime.now(UTC) - at).total_seconds()))
+    ago = f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+    return f"{at.astimezone():%Y-%m-%d %H:%M}, {ago} ago"
+
+
 def run(args: argparse.Namespace) -> int:
+    if (usage := _not_a_card(args)) is not None:
+        return usage
     settings = load(args)
     if isinstance(settings, int):
         return settings
@@ -104,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     except NotPaired as exc:
         print(f"kiosk stamp: {exc}", file=sys.stderr)
         return EX_CONFIG
-    token = _token(args.token, settings.scanner.card_url_pattern)
+    token = card_token(args.token, settings.scanner) or ""
     outcome = services.stamps.stamp(token, scanned_at=at, key=args.key)
     if args.json:
         print(json.dumps(outcome.as_json()), flush=True)

@@ -211,6 +211,8 @@ class ClientServices:
         state = str(getattr(job, "state", "printed")).lower()
         if state == "printed":
             return PrintKind.PRINTED
+        if state == "unconfirmed":
+            return PrintKind.UNCONFIRMED
         status = getattr(job, "status", None) or {}
         if status.get("paper_out") or "paper" in str(getattr(job, "reason", "")).lower():
             return PrintKind.PAPER_OUT

@@ -52,6 +52,7 @@ class StampAnswer:
 
 class PrintKind(StrEnum):
     PRINTED = "printed"
+    UNCONFIRMED = "unconfirmed"  # sent, the printer never said it printed: maybe in the tray
     PAPER_OUT = "paper_out"
     FAILED = "failed"
 
@@ -456,8 +457,8 @@ class CustomerFlow(StateMachine[CustomerState]):
     def _touch_print(self, state: CustomerState) -> None:
         if not isinstance(state, RedeemedState) or state.voucher is None:
             return
-        if state.print_status in ("printing", "printed"):
-            return  # never print twice from one tap-happy customer
+        if state.print_status in ("printing", "printed", "unconfirmed"):
+            return  # never print twice from one tap-happy customer (unconfirmed: staff look)
         printing = replace(state, print_status="printing")
         self.publish(printing)
         voucher, lang = state.voucher, self.lang

@@ -37,6 +37,21 @@ def job_failed(job: Any) -> bool:
     return str(getattr(job, "state", "failed")) != "printed"
 
 
+def job_message(job: Any) -> Message:
+    """What went wrong, in words for the person at the counter (not the service's reason).
+
+    Why three: "unconfirmed" (sent, the printer never answered) may well be on paper, so
+    staff look before retrying; bytes that stopped halfway leave a torn coupon to remove;
+    a job that sent nothing can simply be tried again once the printer is fixed."""
+    state = str(getattr(job, "state", "failed"))
+    if state == "unconfirmed":
+        return Message.of("staff.print.unconfirmed", error=True)
+    if int(getattr(job, "bytes_sent", 0) or 0) > 0:
+        return Message.of("staff.print.partial", error=True)
+    reason = str(getattr(job, "reason", "") or "")
+    return Message.of("staff.print.failed", error=True, reason=reason)
+
+
 class PrintDesk:
     def __init__(
         self,
@@ -129,10 +144,11 @@ class PrintDesk:
             return replace(state, print_state="failed", can_retry=False, message=msg)
         failed = job_failed(job)
         reason = str(getattr(job, "reason", "") or "")
-        msg = Message.of("staff.print.failed", error=True, reason=reason) if failed else None
+        msg = job_message(job) if failed else None
+        shown = "unconfirmed" if str(getattr(job, "state", "")) == "unconfirmed" else "failed"
         return replace(
             state,
-            print_state="failed" if failed else "printed",
+            print_state=shown if failed else "printed",
             print_reason=reason,
             can_print=False,
             can_retry=failed,
@@ -183,8 +199,7 @@ class PrintDesk:
             log.warning("reprint failed: %s", type(exc).__name__)
             return Message.of("staff.print.failed", error=True, reason=type(exc).__name__)
         if job_failed(job):
-            reason = str(getattr(job, "reason", "") or "")
-            return Message.of("staff.print.failed", error=True, reason=reason)
+            return job_message(job)
         return Message.of("staff.tools.reprinted")
 
     def test_print(self) -> Message:
@@ -229,8 +244,7 @@ class PrintDesk:
         except Exception as exc:  # noqa: BLE001
             return Message.of("staff.print.failed", error=True, reason=type(exc).__name__)
         if job_failed(job):
-            reason = str(getattr(job, "reason", "") or "")
-            return Message.of("staff.print.failed", error=True, reason=reason)
+            return job_message(job)
         return Message.of(ok_key)
 
     def status_lines(self) -> tuple[str, ...]:

@@ -93,7 +93,7 @@ class StaffIssued(StaffView):
     customer_name: str = ""  # "" = a free voucher (printed as a coupon)
     redeem_code: str = ""
     valid_until: str = ""  # ISO date or "" for unlimited
-    print_state: str = ""  # "", "printed", "failed"
+    print_state: str = ""  # "", "printed", "unconfirmed" (sent, no answer), "failed"
     print_reason: str = ""
     preview_png: bytes = field(default=b"", repr=False)
     can_print: bool = False  # a customer voucher not printed yet

@@ -68,8 +68,10 @@ class Framed:
 class PreviewFeed:
     """Where decode threads leave the newest frame and read; the window takes them."""
 
-    def __init__(self) -> None:
+    def __init__(self, mask: Callable[[str], str] | None = None) -> None:
         self._lock = threading.Lock()
+        # how a payload is shown (scan-test masks staff badge secrets unless asked not to)
+        self.mask: Callable[[str], str] = mask or (lambda text: text)
         self.framed: Framed | None = None  # what the window shows next
         self.read: Shown | None = None  # the newest read, for the caption
         self.recent: deque[Shown] = deque(maxlen=8)  # video: reads reported before their frame
@@ -89,7 +91,7 @@ class PreviewFeed:
     ) -> None:
         """A read in `frame` (the video path reports reads, then the frame: on_frame)."""
         with self._lock:
-            self.read = Shown(text, symbology, ms, box, time.monotonic(), frame)
+            self.read = Shown(self.mask(text), symbology, ms, box, time.monotonic(), frame)
             self.recent.append(self.read)
             self.reads += 1
 
@@ -102,7 +104,7 @@ class PreviewFeed:
     def on_decoded(self, frame: Any, reads: list[Any], ms: float) -> None:
         """The live camera's decode thread: a frame and everything read in it, at once."""
         now = time.monotonic()
-        shown = tuple(Shown(r.text, r.symbology, ms, r.box, now, frame) for r in reads)
+        shown = tuple(Shown(self.mask(r.text), r.symbology, ms, r.box, now, frame) for r in reads)
         with self._lock:
             if shown:
                 self.read = shown[-1]

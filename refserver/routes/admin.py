@@ -1,5 +1,9 @@
-"""The shop admin's API (X-Admin-Token): how the demo, the tests and outside checks seed
-programs, cards, staff and pairing codes, inspect cards and devices, and move the clock."""
+"""The admin API (X-Admin-Token): how the demo, the tests and outside checks seed shops,
+programs, cards, staff and pairing codes, inspect cards and devices, and move the clock.
+
+The admin token is the operator's: it reaches every shop. Rows are created in the shop
+named by `shop_id`, else in the default shop (so callers from before shops still work).
+"""
 
 from __future__ import annotations
 
@@ -8,13 +12,15 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
 
-from refserver import auth
+from refserver import auth, shops
 from refserver.clock import iso
-from refserver.context import Context, ctx
-from refserver.crypto import new_card_token, new_code, new_id, secret_hash
+from refserver.context import Context, Ctx
+from refserver.crypto import hash_secret, new_card_token, new_code, new_id, verify_secret
 from refserver.problems import Problem
-from refserver.routes.common import card_row, ok, problems, program_row
+from refserver.routes.common import any_card_row, ok, problems, program_row
 from refserver.schemas import (
     AdminCardOut,
     CardCreatedOut,
@@ -26,6 +32,7 @@ from refserver.schemas import (
     PairingCodeIn,
     PairingCodeOut,
     ProgramIn,
+    ShopIn,
     StaffIn,
 )
 from refserver.validity import valid_until
@@ -34,8 +41,20 @@ from refserver.views import card_json
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(auth.admin)])
 
 
-@router.post("/programs", response_model=IdOut, status_code=201, responses=problems())
-def create_program(body: ProgramIn, c: Context = Depends(ctx)):  # noqa: B008
+@router.post("/shops", response_model=IdOut, status_code=201, responses=problems())
+def create_shop(body: ShopIn, c: Ctx):
+    """A shop of its own: its kiosks and staff never see another shop's cards or vouchers."""
+    sid = new_id("shp")
+    with c.db.tx(write=True) as conn:
+        conn.execute(
+            "INSERT INTO shops(id, name, created_at) VALUES (?,?,?)",
+            (sid, body.name, iso(c.clock.now())),
+        )
+    return ok({"id": sid}, 201)
+
+
+@router.post("/programs", response_model=IdOut, status_code=201, responses=problems(404))
+def create_program(body: ProgramIn, c: Ctx):
     stamps = [m.stamps for m in body.milestones]
     if len(set(stamps)) != len(stamps):
         raise Problem("validation_error", "milestones: two milestones at the same stamp count")
@@ -46,9 +65,19 @@ def create_program(body: ProgramIn, c: Context = Depends(ctx)):  # noqa: B008
         valid_until(m.validity, now, now)  # rejects a fixed date in the past
     pid = new_id("prg")
     with c.db.tx(write=True) as conn:
+        shop_id = shops.resolve(conn, body.shop_id, c.default_shop_id)
         conn.execute(
-            "INSERT INTO programs(id, name, goal, cooldown_seconds, created_at) VALUES (?,?,?,?,?)",
-            (pid, body.name, body.goal, body.cooldown_seconds, iso(now)),
+            "INSERT INTO programs(id, name, goal, cooldown_seconds, created_at, shop_id, "
+            "max_stamps_per_scan) VALUES (?,?,?,?,?,?,?)",
+            (
+                pid,
+                body.name,
+                body.goal,
+                body.cooldown_seconds,
+                iso(now),
+                shop_id,
+                body.max_stamps_per_scan,
+            ),
         )
         conn.executemany(
             "INSERT INTO milestones(program_id, stamps, title, description, redemption, validity)"
@@ -62,11 +91,12 @@ def create_program(body: ProgramIn, c: Context = Depends(ctx)):  # noqa: B008
 
 
 @router.post("/cards", response_model=CardCreatedOut, status_code=201, responses=problems(404))
-def create_card(body: CardIn, c: Context = Depends(ctx)):  # noqa: B008
-    """-> {id, token}: the token is what the customer's wallet pass carries."""
+def create_card(body: CardIn, c: Ctx):
+    """-> {id, token}: the token is what the customer's wallet pass carries. The card
+    belongs to its program's shop; a `shop_id` that is not the program's is a 404."""
     cid, token = new_id("crd"), new_card_token()
     with c.db.tx(write=True) as conn:
-        program_row(conn, body.program_id)
+        program_row(conn, body.program_id, body.shop_id)
         conn.execute(
             "INSERT INTO cards(id, program_id, token, first_name, last_name, email, phone, "
             "created_at) VALUES (?,?,?,?,?,?,?,?)",
@@ -85,13 +115,11 @@ def create_card(body: CardIn, c: Context = Depends(ctx)):  # noqa: B008
 
 
 @router.get("/cards/{card_id}", response_model=AdminCardOut, responses=problems(404))
-def get_card(
-    card_id: Annotated[str, Path(max_length=64)],
-    c: Context = Depends(ctx),  # noqa: B008
-):
+def get_card(card_id: Annotated[str, Path(max_length=64)], c: Ctx):
     """The card with its stamp ledger and vouchers (admin view: contact details included)."""
     with c.db.tx() as conn:
-        card = card_row(conn, card_id)
+        card = any_card_row(conn, card_id)
+        shop_id = program_row(conn, card["program_id"])["shop_id"]
         body = card_json(conn, card, c.clock.now())
         ledger = conn.execute(
             "SELECT * FROM stamps WHERE card_id=? ORDER BY received_at, id", (card_id,)
@@ -99,6 +127,7 @@ def get_card(
     body.update(
         token=card["token"],
         program_id=card["program_id"],
+        shop_id=shop_id,
         first_name=card["first_name"],
         last_name=card["last_name"],
         email=card["email"],
@@ -113,6 +142,7 @@ def get_card(
                 "received_at": r["received_at"],
                 "channel": r["channel"],
                 "device_id": r["device_id"],
+                "staff_id": r["staff_id"],
                 "round": r["round"],
             }
             for r in ledger
@@ -121,44 +151,79 @@ def get_card(
     return ok(body)
 
 
-@router.post("/staff", response_model=IdOut, status_code=201, responses=problems(409))
-def create_staff(body: StaffIn, c: Context = Depends(ctx)):  # noqa: B008
-    """PIN and badge are stored as PBKDF2 hashes; each must be unique (it identifies the person)."""
+@router.post("/staff", response_model=IdOut, status_code=201, responses=problems(404))
+async def create_staff(body: StaffIn, c: Ctx):
+    """PIN and badge are stored as salted scrypt hashes; each must be unique in its shop
+    (it identifies the person). Async, so the slow hashes run in the thread pool."""
     if body.pin is None and body.badge is None:
         raise Problem("validation_error", "give a pin, a badge, or both")
-    pin_h = secret_hash(body.pin, c.pin_salt) if body.pin else None
-    badge_h = secret_hash(body.badge, c.pin_salt) if body.badge else None
-    sid = new_id("stf")
-    with c.db.tx(write=True) as conn:
-        for column, h in (("pin_hash", pin_h), ("badge_hash", badge_h)):
-            if h and conn.execute(f"SELECT 1 FROM staff WHERE {column}=?", (h,)).fetchone():  # noqa: S608
+    return await run_in_threadpool(_create_staff, body, c)
+
+
+def _create_staff(body: StaffIn, c: Context):
+    with c.db.tx() as conn:
+        shop_id = shops.resolve(conn, body.shop_id, c.default_shop_id)
+    secrets = {"pin_hash": body.pin, "badge_hash": body.badge}
+    hashes = {col: hash_secret(s, c.pin_pepper) if s else None for col, s in secrets.items()}
+    checked: set[str] = set()
+    while True:  # hash outside the write lock; then check whoever was added meanwhile
+        checked |= _refuse_taken(c, shop_id, secrets, exclude=checked)
+        with c.db.tx(write=True) as conn:
+            ids = {r[0] for r in conn.execute("SELECT id FROM staff WHERE shop_id=?", (shop_id,))}
+            if ids <= checked:
+                sid = new_id("stf")
+                conn.execute(
+                    "INSERT INTO staff(id, name, pin_hash, badge_hash, permissions, created_at, "
+                    "shop_id) VALUES (?,?,?,?,?,?,?)",
+                    (
+                        sid,
+                        body.name,
+                        hashes["pin_hash"],
+                        hashes["badge_hash"],
+                        json.dumps(body.permissions),
+                        iso(c.clock.now()),
+                        shop_id,
+                    ),
+                )
+                return ok({"id": sid}, 201)
+
+
+def _refuse_taken(
+    c: Context, shop_id: str, secrets: dict[str, str | None], exclude: set[str]
+) -> set[str]:
+    """422 if another person of the shop already has this PIN or badge; else the ids checked."""
+    with c.db.tx() as conn:
+        rows = conn.execute("SELECT * FROM staff WHERE shop_id=?", (shop_id,)).fetchall()
+    rows = [row for row in rows if row["id"] not in exclude]
+    for row in rows:
+        for column, secret in secrets.items():
+            if secret and verify_secret(secret, row[column], c.pin_pepper):
                 raise Problem("validation_error", f"{column[:-5]}: already used by another person")
-        conn.execute(
-            "INSERT INTO staff(id, name, pin_hash, badge_hash, permissions, created_at) "
-            "VALUES (?,?,?,?,?,?)",
-            (sid, body.name, pin_h, badge_h, json.dumps(body.permissions), iso(c.clock.now())),
-        )
-    return ok({"id": sid}, 201)
+    return {row["id"] for row in rows}
 
 
 @router.post(
     "/pairing-codes", response_model=PairingCodeOut, status_code=201, responses=problems(404)
 )
-def create_pairing_code(body: PairingCodeIn, c: Context = Depends(ctx)):  # noqa: B008
-    """A one-time code (8 chars, expires after ttl_seconds, default 10 min) for one kiosk."""
+def create_pairing_code(body: PairingCodeIn, c: Ctx):
+    """A one-time code (8 chars, expires after ttl_seconds, default 10 min) for one kiosk
+    of the shop; the kiosk paired with it belongs to that shop."""
     now = c.clock.now()
     name = body.location_name or "Shop"
     with c.db.tx(write=True) as conn:
+        shop_id = shops.resolve(conn, body.shop_id, c.default_shop_id)
         if body.program_id:
-            program_row(conn, body.program_id)
+            program_row(conn, body.program_id, shop_id)
         loc = conn.execute(
-            "SELECT * FROM locations WHERE name=? ORDER BY created_at LIMIT 1", (name,)
+            "SELECT * FROM locations WHERE name=? AND shop_id=? ORDER BY created_at LIMIT 1",
+            (name, shop_id),
         ).fetchone()
         if loc is None:
             loc_id = new_id("loc")
             conn.execute(
-                "INSERT INTO locations(id, name, program_id, created_at) VALUES (?,?,?,?)",
-                (loc_id, name, body.program_id, iso(now)),
+                "INSERT INTO locations(id, name, program_id, created_at, shop_id) "
+                "VALUES (?,?,?,?,?)",
+                (loc_id, name, body.program_id, iso(now), shop_id),
             )
         else:
             loc_id = loc["id"]
@@ -171,14 +236,15 @@ def create_pairing_code(body: PairingCodeIn, c: Context = Depends(ctx)):  # noqa
             code = new_code(8)
         expires = now + timedelta(seconds=body.ttl_seconds)
         conn.execute(
-            "INSERT INTO pairing_codes(code, location_id, expires_at) VALUES (?,?,?)",
-            (code, loc_id, iso(expires)),
+            "INSERT INTO pairing_codes(code, location_id, expires_at, shop_id) VALUES (?,?,?,?)",
+            (code, loc_id, iso(expires), shop_id),
         )
-    return ok({"code": code, "expires_at": iso(expires), "location_id": loc_id}, 201)
+    body_out = {"code": code, "expires_at": iso(expires), "location_id": loc_id}
+    return ok({**body_out, "shop_id": shop_id}, 201)
 
 
 @router.get("/devices", response_model=DeviceListOut, responses=problems())
-def list_devices(c: Context = Depends(ctx)):  # noqa: B008
+def list_devices(c: Ctx):
     """Paired kiosks with their last heartbeat."""
     with c.db.tx() as conn:
         rows = conn.execute("SELECT * FROM devices ORDER BY created_at, id").fetchall()
@@ -187,6 +253,7 @@ def list_devices(c: Context = Depends(ctx)):  # noqa: B008
             "id": r["id"],
             "name": r["name"],
             "location_id": r["location_id"],
+            "shop_id": r["shop_id"],
             "created_at": r["created_at"],
             "last_heartbeat_at": r["last_heartbeat_at"],
             "heartbeat": json.loads(r["heartbeat"]) if r["heartbeat"] else None,
@@ -196,13 +263,24 @@ def list_devices(c: Context = Depends(ctx)):  # noqa: B008
     return ok({"devices": devices})
 
 
+@router.delete("/devices/{device_id}", status_code=204, responses=problems(404))
+def revoke_device(device_id: Annotated[str, Path(max_length=64)], c: Ctx) -> Response:
+    """Revoke a kiosk (stolen, replaced): its token and the staff sessions opened on it
+    stop working at once. Its stamps stay in the ledger."""
+    with c.db.tx(write=True) as conn:
+        if not conn.execute("DELETE FROM devices WHERE id=?", (device_id,)).rowcount:
+            raise Problem("not_found", "no device with this id")
+        conn.execute("DELETE FROM staff_sessions WHERE device_id=?", (device_id,))
+    return Response(status_code=204)
+
+
 @router.get("/clock", response_model=ClockOut, responses=problems())
-def get_clock(c: Context = Depends(ctx)):  # noqa: B008
+def get_clock(c: Ctx):
     return ok({"now": iso(c.clock.now()), "offset_seconds": c.clock.offset_seconds})
 
 
 @router.post("/clock", response_model=ClockOut, responses=problems())
-def set_clock(body: ClockIn, c: Context = Depends(ctx)):  # noqa: B008
+def set_clock(body: ClockIn, c: Ctx):
     """Test clock: `{offset_seconds}` sets the shift from real time, `{advance_seconds}` adds to it."""
     offset = c.clock.offset_seconds
     if body.offset_seconds is not None:

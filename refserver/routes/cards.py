@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from refserver import auth
 from refserver.clock import iso, parse_iso
-from refserver.context import Context, ctx
+from refserver.context import Context, Ctx
 from refserver.crypto import new_id
 from refserver.idempotency import KeyHeader, request_hash, run_once
 from refserver.problems import Problem
@@ -27,23 +27,24 @@ CardId = Annotated[str, Path(min_length=1, max_length=64)]
 @router.get("/cards/search", response_model=CardSearchOut, responses=problems(403))
 def search(
     q: Annotated[str, Query(min_length=2, max_length=100)],
-    who: auth.Principal = Depends(auth.staff("cards:search")),  # noqa: B008
-    c: Context = Depends(ctx),  # noqa: B008
+    who: Annotated[auth.Principal, Depends(auth.staff("cards:search"))],
+    c: Ctx,
 ):
-    """Staff lookup by first/last name, email, phone (digits) or exact card token."""
+    """Staff lookup by first/last name, email, phone (digits) or exact card token, inside
+    the staff member's own shop only."""
     like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     digits = "".join(ch for ch in q if ch.isdigit())
     with c.db.tx() as conn:
         rows = conn.execute(
             "SELECT c.*, p.name AS program_name, p.goal FROM cards c "
             "JOIN programs p ON p.id = c.program_id "
-            "WHERE c.token = ? OR c.first_name LIKE ? ESCAPE '\\' "
+            "WHERE p.shop_id = ? AND (c.token = ? OR c.first_name LIKE ? ESCAPE '\\' "
             "OR c.last_name LIKE ? ESCAPE '\\' OR (c.first_name || ' ' || c.last_name) "
             "LIKE ? ESCAPE '\\' OR c.email LIKE ? ESCAPE '\\' "
             "OR (? != '' AND length(?) >= 3 AND replace(replace(replace(c.phone, ' ', ''), "
-            "'-', ''), '+', '') LIKE '%' || ? || '%') "
+            "'-', ''), '+', '') LIKE '%' || ? || '%')) "
             "ORDER BY c.first_name, c.id LIMIT 20",
-            (q, like, like, like, like, digits, digits, digits),
+            (who.shop_id, q, like, like, like, like, digits, digits, digits),
         ).fetchall()
     cards = [
         {
@@ -60,27 +61,23 @@ def search(
 
 
 @router.get("/cards/by-token/{token}", response_model=CardOut, responses=problems(403, 404))
-def by_token(
-    token: Annotated[str, Path(min_length=1, max_length=256)],
-    who: auth.Principal = Depends(auth.any_principal),  # noqa: B008
-    c: Context = Depends(ctx),  # noqa: B008
-):
-    """The card a scanned wallet pass points to."""
+def by_token(token: Annotated[str, Path(min_length=1, max_length=256)], who: auth.Anyone, c: Ctx):
+    """The card a scanned wallet pass points to (a pass of another shop is unknown here)."""
     with c.db.tx() as conn:
-        row = conn.execute("SELECT * FROM cards WHERE token=?", (token,)).fetchone()
+        row = conn.execute(
+            "SELECT c.* FROM cards c JOIN programs p ON p.id = c.program_id "
+            "WHERE c.token=? AND p.shop_id=?",
+            (token, who.shop_id),
+        ).fetchone()
         if row is None:
             raise Problem("card_not_found", "no card carries this token")
         return ok(card_json(conn, row, c.clock.now()))
 
 
 @router.get("/cards/{card_id}/vouchers", response_model=VoucherListOut, responses=problems(404))
-def vouchers(
-    card_id: CardId,
-    who: auth.Principal = Depends(auth.any_principal),  # noqa: B008
-    c: Context = Depends(ctx),  # noqa: B008
-):
+def vouchers(card_id: CardId, who: auth.Anyone, c: Ctx):
     with c.db.tx() as conn:
-        card_row(conn, card_id)
+        card_row(conn, card_id, who.shop_id)
         return ok({"vouchers": card_vouchers(conn, card_id, c.clock.now())})
 
 
@@ -93,17 +90,29 @@ def vouchers(
 def add_stamp(
     card_id: CardId,
     body: StampIn,
-    who: auth.Principal = Depends(auth.any_principal),  # noqa: B008
+    who: auth.Anyone,
+    c: Ctx,
     key: str | None = KeyHeader,
-    c: Context = Depends(ctx),  # noqa: B008
 ):
-    """Add stamps (cooldown-checked); reaching a milestone issues its voucher."""
+    """Add stamps (cooldown-checked); reaching a milestone issues its voucher. A device
+    may add at most the program's `max_stamps_per_scan` at once; staff may add more, and
+    their stamps are recorded with the staff member."""
     fingerprint = request_hash("POST", f"/cards/{card_id}/stamps", body.model_dump(mode="json"))
 
     def op(conn: sqlite3.Connection) -> tuple[int, dict[str, Any]]:
         return 201, _stamp(conn, c, who, card_id, body)
 
     return run_once(c, scope=f"{who.kind}:{who.id}", key=key, fingerprint=fingerprint, op=op)
+
+
+def _check_count(who: auth.Principal, count: int, limit: int) -> None:
+    """One scan is one stamp (unless the program says more): a kiosk cannot add ten."""
+    if who.kind == "device" and count > limit:
+        raise Problem(
+            "validation_error",
+            f"count: this program takes at most {limit} stamp(s) per scan from a kiosk",
+            max_stamps_per_scan=limit,
+        )
 
 
 def _check_cooldown(card: sqlite3.Row, cooldown: int, now: datetime) -> None:
@@ -125,8 +134,9 @@ def _stamp(
 ) -> dict[str, Any]:
     """Check, then write. The cooldown counts from the server's receipt time (see docs)."""
     now = c.clock.now()
-    card = card_row(conn, card_id)
+    card = card_row(conn, card_id, who.shop_id)
     prog = conn.execute("SELECT * FROM programs WHERE id=?", (card["program_id"],)).fetchone()
+    _check_count(who, body.count, prog["max_stamps_per_scan"])
     _check_cooldown(card, prog["cooldown_seconds"], now)
     milestones = {
         m["stamps"]: m
@@ -139,11 +149,11 @@ def _stamp(
         stamps += 1
         m = milestones.get(stamps)
         if m is not None:
-            unlocked.append(_milestone_voucher(conn, c, card, m, now))
+            unlocked.append(_milestone_voucher(conn, prog["shop_id"], card, m, now))
     stamp_id = new_id("stp")
     conn.execute(
         "INSERT INTO stamps(id, card_id, count, occurred_at, received_at, channel, device_id, "
-        "round) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "round, staff_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             stamp_id,
             card_id,
@@ -153,13 +163,14 @@ def _stamp(
             body.channel,
             who.device_id,
             rnd,
+            who.id if who.kind == "staff" else None,
         ),
     )
     conn.execute(
         "UPDATE cards SET stamps=?, round=?, last_stamp_at=? WHERE id=?",
         (stamps, rnd, iso(now), card_id),
     )
-    updated = card_row(conn, card_id)
+    updated = card_row(conn, card_id, who.shop_id)
     return {
         "stamp_id": stamp_id,
         "card": card_json(conn, updated, now),
@@ -168,12 +179,13 @@ def _stamp(
 
 
 def _milestone_voucher(
-    conn: sqlite3.Connection, c: Context, card: sqlite3.Row, m: sqlite3.Row, now: datetime
+    conn: sqlite3.Connection, shop_id: str, card: sqlite3.Row, m: sqlite3.Row, now: datetime
 ) -> sqlite3.Row:
     """Milestone vouchers always get a generated QR code, so any of them can be printed."""
     return issue_voucher(
         conn,
         now,
+        shop_id=shop_id,
         card_id=card["id"],
         program_key=card["program_id"],
         title=m["title"],

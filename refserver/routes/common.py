@@ -30,22 +30,40 @@ def ok(body: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(body, status_code=status)
 
 
-def card_row(conn: sqlite3.Connection, card_id: str) -> sqlite3.Row:
+def card_row(conn: sqlite3.Connection, card_id: str, shop_id: str) -> sqlite3.Row:
+    """A card of this shop; another shop's card is answered exactly like a missing one."""
+    row = conn.execute(
+        "SELECT c.* FROM cards c JOIN programs p ON p.id = c.program_id "
+        "WHERE c.id=? AND p.shop_id=?",
+        (card_id, shop_id),
+    ).fetchone()
+    if row is None:
+        raise Problem("card_not_found", "no card with this id")
+    return row
+
+
+def any_card_row(conn: sqlite3.Connection, card_id: str) -> sqlite3.Row:
+    """A card of any shop: for the admin API only."""
     row = conn.execute("SELECT * FROM cards WHERE id=?", (card_id,)).fetchone()
     if row is None:
         raise Problem("card_not_found", "no card with this id")
     return row
 
 
-def voucher_row(conn: sqlite3.Connection, voucher_id: str) -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM vouchers WHERE id=?", (voucher_id,)).fetchone()
+def voucher_row(conn: sqlite3.Connection, voucher_id: str, shop_id: str) -> sqlite3.Row:
+    row = conn.execute(
+        "SELECT * FROM vouchers WHERE id=? AND shop_id=?", (voucher_id, shop_id)
+    ).fetchone()
     if row is None:
         raise Problem("voucher_not_found", "no voucher with this id")
     return row
 
 
-def program_row(conn: sqlite3.Connection, program_id: str) -> sqlite3.Row:
+def program_row(
+    conn: sqlite3.Connection, program_id: str, shop_id: str | None = None
+) -> sqlite3.Row:
+    """A program (of `shop_id` when given: a program of another shop is "not found")."""
     row = conn.execute("SELECT * FROM programs WHERE id=?", (program_id,)).fetchone()
-    if row is None:
+    if row is None or (shop_id is not None and row["shop_id"] != shop_id):
         raise Problem("program_not_found", "no program with this id")
     return row

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from refserver import auth
 from refserver.clock import iso
-from refserver.context import Context, ctx
+from refserver.context import Ctx
 from refserver.crypto import new_id, new_token, token_hash
 from refserver.problems import Problem
 from refserver.routes.common import ok, problems
@@ -29,8 +29,9 @@ def normalize_code(code: str) -> str:
     status_code=201,
     responses=problems(404, 409, 410, auth=False),
 )
-def pair(body: PairIn, c: Context = Depends(ctx)):  # noqa: B008
-    """Exchange a one-time pairing code for a device token (shown once, stored hashed)."""
+def pair(body: PairIn, c: Ctx):
+    """Exchange a one-time pairing code for a device token (shown once, stored hashed).
+    The device belongs to the shop of its pairing code, for good."""
     now = c.clock.now()
     code = normalize_code(body.pairing_code)
     with c.db.tx(write=True) as conn:
@@ -43,8 +44,8 @@ def pair(body: PairIn, c: Context = Depends(ctx)):  # noqa: B008
             raise Problem("pairing_code_expired", "this code has expired; ask for a new one")
         token, device_id = new_token(), new_id("dev")
         conn.execute(
-            "INSERT INTO devices(id, name, token_hash, location_id, hardware, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO devices(id, name, token_hash, location_id, hardware, created_at, "
+            "shop_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 device_id,
                 body.device_name,
@@ -52,6 +53,7 @@ def pair(body: PairIn, c: Context = Depends(ctx)):  # noqa: B008
                 row["location_id"],
                 json.dumps(body.hardware),
                 iso(now),
+                row["shop_id"],
             ),
         )
         conn.execute(
@@ -64,19 +66,21 @@ def pair(body: PairIn, c: Context = Depends(ctx)):  # noqa: B008
 
 
 @router.get("/device", response_model=DeviceOut, responses=problems(403))
-def get_device(who: auth.Principal = Depends(auth.device), c: Context = Depends(ctx)):  # noqa: B008
-    """The kiosk's settings from the cloud (location, branding, languages, stamp rule)."""
+def get_device(who: auth.Device, c: Ctx):
+    """The kiosk's settings from the cloud (location, branding, languages, stamp rule):
+    the location's program, else the shop's newest one."""
     with c.db.tx() as conn:
         dev = conn.execute("SELECT * FROM devices WHERE id=?", (who.id,)).fetchone()
         loc = conn.execute("SELECT * FROM locations WHERE id=?", (dev["location_id"],)).fetchone()
         prog = None
         if loc["program_id"]:
             prog = conn.execute(
-                "SELECT * FROM programs WHERE id=?", (loc["program_id"],)
+                "SELECT * FROM programs WHERE id=? AND shop_id=?", (loc["program_id"], who.shop_id)
             ).fetchone()
         if prog is None:
             prog = conn.execute(
-                "SELECT * FROM programs ORDER BY created_at DESC, id LIMIT 1"
+                "SELECT * FROM programs WHERE shop_id=? ORDER BY created_at DESC, id LIMIT 1",
+                (who.shop_id,),
             ).fetchone()
     return ok(
         {
@@ -86,17 +90,17 @@ def get_device(who: auth.Principal = Depends(auth.device), c: Context = Depends(
             "branding": {"shop_name": loc["name"]},
             "languages": LANGUAGES,
             "cooldown_seconds": prog["cooldown_seconds"] if prog else 0,
-            "stamp_rule": {"count": 1, "program_id": prog["id"] if prog else None},
+            "stamp_rule": {
+                "count": 1,
+                "program_id": prog["id"] if prog else None,
+                "max_stamps_per_scan": prog["max_stamps_per_scan"] if prog else 1,
+            },
         }
     )
 
 
 @router.post("/device/heartbeat", response_model=HeartbeatOut, responses=problems(403))
-def heartbeat(
-    body: HeartbeatIn,
-    who: auth.Principal = Depends(auth.device),  # noqa: B008
-    c: Context = Depends(ctx),  # noqa: B008
-):
+def heartbeat(body: HeartbeatIn, who: auth.Device, c: Ctx):
     """Store the kiosk's health report; answer with the server time (for clock checks)."""
     now = iso(c.clock.now())
     with c.db.tx(write=True) as conn:

@@ -23,6 +23,7 @@ def issue_voucher(
     conn: sqlite3.Connection,
     now: datetime,
     *,
+    shop_id: str,
     card_id: str | None,
     program_key: str,
     title: str,
@@ -53,7 +54,7 @@ def issue_voucher(
     conn.execute(
         "INSERT INTO vouchers(id, card_id, program_key, title, description, image_url, "
         "redemption, code_value, code_symbology, valid_from, valid_until, source, issued_by, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "created_at, shop_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             voucher_id,
             card_id,
@@ -69,6 +70,7 @@ def issue_voucher(
             source,
             issued_by,
             iso(now),
+            shop_id,
         ),
     )
     return conn.execute("SELECT * FROM vouchers WHERE id=?", (voucher_id,)).fetchone()

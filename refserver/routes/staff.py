@@ -1,23 +1,22 @@
-"""Staff sessions by PIN or badge, with a per-kiosk lockout after repeated failures.
+"""Staff sessions by PIN or badge, throttled per kiosk and per staff member (lockout.py).
 
-Why per kiosk: a login sends only the PIN (no user name), so failures cannot be counted
-per staff member; counting them per device stops brute force at the kiosk where it
-happens without letting one kiosk lock out the whole shop.
+A login sends only the secret, so the server tries it against each staff member of the
+kiosk's own shop (staff of another shop never match there). The hashes are computed
+between two short write transactions, never while holding the write lock.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from datetime import timedelta
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from refserver import auth
-from refserver.clock import iso, parse_iso
-from refserver.context import Context, ctx
-from refserver.crypto import new_token, secret_hash, token_hash
+from refserver import auth, lockout
+from refserver.clock import iso
+from refserver.context import Context, Ctx
+from refserver.crypto import new_token, token_hash, verify_secret
 from refserver.problems import Problem
 from refserver.routes.common import ok, problems
 from refserver.schemas import StaffLoginIn, StaffSessionOut
@@ -31,53 +30,23 @@ router = APIRouter(prefix="/api/v1", tags=["staff"])
     status_code=201,
     responses=problems(403, 429),
 )
-def login(
-    body: StaffLoginIn,
-    who: auth.Principal = Depends(auth.device),  # noqa: B008
-    c: Context = Depends(ctx),  # noqa: B008
-):
+def login(body: StaffLoginIn, who: auth.Device, c: Ctx):
     """`{pin}` or `{badge}` -> a short-lived staff token with the staff member's permissions."""
     if (body.pin is None) == (body.badge is None):
         raise Problem("validation_error", "send exactly one of pin or badge")
-    now = c.clock.now()
-    secret = body.pin if body.pin is not None else body.badge
-    assert secret is not None
-    column = "pin_hash" if body.pin is not None else "badge_hash"
-    h = secret_hash(secret, c.pin_salt)  # slow hash outside the write lock
+    kind, secret = ("pin", body.pin) if body.pin is not None else ("badge", body.badge)
+    assert secret is not None and who.device_id is not None
+    now, policy = c.clock.now(), c.lockout
+    where = {"shop_id": who.shop_id, "kind": kind}
+    attempt = lockout.begin(c.db, policy, now, device_id=who.device_id, **where)
+    staff = lockout.candidates(c.db, policy, now, attempt=attempt, **where)
+    member = next((m for m in staff if verify_secret(secret, m["secret_hash"], c.pin_pepper)), None)
     with c.db.tx(write=True) as conn:
-        dev = conn.execute("SELECT * FROM devices WHERE id=?", (who.id,)).fetchone()
-        locked_until = parse_iso(dev["staff_locked_until"])
-        if locked_until and now < locked_until:
-            failure = Problem(
-                "staff_locked_out",
-                "too many failed logins on this kiosk",
-                retry_after=max(1, math.ceil((locked_until - now).total_seconds())),
-            )
-        else:
-            member = conn.execute(f"SELECT * FROM staff WHERE {column}=?", (h,)).fetchone()  # noqa: S608
-            if member is not None:
-                conn.execute(
-                    "UPDATE devices SET failed_staff_logins=0, staff_locked_until=NULL WHERE id=?",
-                    (who.id,),
-                )
-                return ok(_session(conn, c, member, who.id), 201)
-            failure = _count_failure(conn, c, dev)
-    raise failure  # after COMMIT: the failure count must persist
-
-
-def _count_failure(conn, c: Context, dev) -> Problem:
-    fails = dev["failed_staff_logins"] + 1
-    if fails >= c.staff_max_failures:
-        until = c.clock.now() + timedelta(seconds=c.staff_lockout_seconds)
-        conn.execute(
-            "UPDATE devices SET failed_staff_logins=0, staff_locked_until=? WHERE id=?",
-            (iso(until), dev["id"]),
-        )
-        return Problem(
-            "unauthorized", "wrong PIN or badge; staff login is now locked", attempts_left=0
-        )
-    conn.execute("UPDATE devices SET failed_staff_logins=? WHERE id=?", (fails, dev["id"]))
-    return Problem("unauthorized", "wrong PIN or badge", attempts_left=c.staff_max_failures - fails)
+        lockout.finish(conn, attempt, member["id"] if member else None)
+        if member is not None:
+            return ok(_session(conn, c, member, who.device_id), 201)
+        failure = lockout.failure(conn, policy, now, who.device_id)
+    raise failure  # after COMMIT: the failure must persist
 
 
 def _session(conn, c: Context, member, device_id: str) -> dict:
@@ -97,10 +66,7 @@ def _session(conn, c: Context, member, device_id: str) -> dict:
 
 
 @router.delete("/staff/sessions/current", status_code=204, responses=problems(403))
-def logout(
-    who: auth.Principal = Depends(auth.any_principal),  # noqa: B008
-    c: Context = Depends(ctx),  # noqa: B008
-) -> Response:
+def logout(who: auth.Anyone, c: Ctx) -> Response:
     """End the calling staff session now (the kiosk's Exit button)."""
     if who.kind != "staff":
         raise Problem("forbidden", "this call needs a staff session token")

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends, Path
 
 from refserver import auth
 from refserver.clock import iso, parse_iso
-from refserver.context import Context, ctx
+from refserver.context import Context, Ctx
 from refserver.idempotency import KeyHeader, request_hash, run_once
 from refserver.problems import Problem
 from refserver.routes.common import card_row, ok, problems, voucher_row
 from refserver.routes.issue import issue_voucher
 from refserver.schemas import RedeemIn, VoucherIn, VoucherOut
+from refserver.shops import free_voucher_key
 from refserver.validity import state
 from refserver.views import voucher_json
 
@@ -23,16 +24,13 @@ VoucherId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
 @router.get("/vouchers/by-code/{code}", response_model=VoucherOut, responses=problems(404))
-def by_code(
-    code: Annotated[str, Path(min_length=1, max_length=64)],
-    who: auth.Principal = Depends(auth.any_principal),  # noqa: B008
-    c: Context = Depends(ctx),  # noqa: B008
-):
-    """A voucher from a scanned redeem code (codes are matched without regard to case)."""
+def by_code(code: Annotated[str, Path(min_length=1, max_length=64)], who: auth.Anyone, c: Ctx):
+    """A voucher of this shop from a scanned redeem code (matched without regard to case)."""
     with c.db.tx() as conn:
         row = conn.execute(
-            "SELECT * FROM vouchers WHERE code_value=? ORDER BY created_at DESC LIMIT 1",
-            (code.upper(),),
+            "SELECT * FROM vouchers WHERE code_value=? AND shop_id=? "
+            "ORDER BY created_at DESC LIMIT 1",
+            (code.upper(), who.shop_id),
         ).fetchone()
         if row is None:
             raise Problem("voucher_not_found", "no voucher has this code")
@@ -40,13 +38,9 @@ def by_code(
 
 
 @router.get("/vouchers/{voucher_id}", response_model=VoucherOut, responses=problems(404))
-def get_voucher(
-    voucher_id: VoucherId,
-    who: auth.Principal = Depends(auth.any_principal),  # noqa: B008
-    c: Context = Depends(ctx),  # noqa: B008
-):
+def get_voucher(voucher_id: VoucherId, who: auth.Anyone, c: Ctx):
     with c.db.tx() as conn:
-        return ok(voucher_json(voucher_row(conn, voucher_id), c.clock.now()))
+        return ok(voucher_json(voucher_row(conn, voucher_id, who.shop_id), c.clock.now()))
 
 
 @router.post(
@@ -57,9 +51,9 @@ def get_voucher(
 def redeem(
     voucher_id: VoucherId,
     body: RedeemIn,
-    who: auth.Principal = Depends(auth.any_principal),  # noqa: B008
+    who: auth.Anyone,
+    c: Ctx,
     key: str | None = KeyHeader,
-    c: Context = Depends(ctx),  # noqa: B008
 ):
     """Redeem once. A device may redeem only self_redeem vouchers; staff with the
     `vouchers:redeem` permission may redeem any kind (the staff scanner's path)."""
@@ -77,7 +71,7 @@ def _redeem(
     conn: sqlite3.Connection, c: Context, who: auth.Principal, voucher_id: str
 ) -> dict[str, Any]:
     now = c.clock.now()
-    row = voucher_row(conn, voucher_id)
+    row = voucher_row(conn, voucher_id, who.shop_id)
     valid_from = parse_iso(row["valid_from"])
     assert valid_from is not None
     st = state(valid_from, parse_iso(row["valid_until"]), row["redeemed_at"] is not None, now)
@@ -99,7 +93,7 @@ def _redeem(
     )
     if cur.rowcount != 1:
         raise Problem("voucher_already_redeemed", "redeemed by another request")
-    return voucher_json(voucher_row(conn, voucher_id), now)
+    return voucher_json(voucher_row(conn, voucher_id, who.shop_id), now)
 
 
 @router.post(
@@ -107,9 +101,9 @@ def _redeem(
 )
 def create_voucher(
     body: VoucherIn,
-    who: auth.Principal = Depends(auth.staff("vouchers:issue")),  # noqa: B008
+    who: Annotated[auth.Principal, Depends(auth.staff("vouchers:issue"))],
+    c: Ctx,
     key: str | None = KeyHeader,
-    c: Context = Depends(ctx),  # noqa: B008
 ):
     """Staff issue a one-time voucher, tied to a card or free (a free one always has a code).
 
@@ -126,7 +120,10 @@ def create_voucher(
 
 def _issue(conn: sqlite3.Connection, c: Context, who: auth.Principal, body: VoucherIn) -> dict:
     now = c.clock.now()
-    program_key = card_row(conn, body.card_id)["program_id"] if body.card_id else ""
+    if body.card_id:  # a card of another shop is "not found", as if it did not exist
+        program_key = card_row(conn, body.card_id, who.shop_id)["program_id"]
+    else:
+        program_key = free_voucher_key(who.shop_id)
     rc = body.redeem_code
     if isinstance(rc, str) or rc is None:
         value, generate = rc, False
@@ -146,6 +143,7 @@ def _issue(conn: sqlite3.Connection, c: Context, who: auth.Principal, body: Vouc
     row = issue_voucher(
         conn,
         now,
+        shop_id=who.shop_id,
         card_id=body.card_id,
         program_key=program_key,
         title=body.title,

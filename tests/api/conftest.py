@@ -1,8 +1,10 @@
 """Fixtures for the API tests: a shop on a running reference server, and the client to it.
 
-`shop` uses the session-wide server (each test makes its own program, card and device, so
-tests do not see each other's data); `fresh_shop` gets a server of its own, for tests
-that move the server's clock or count rows.
+`shop` uses the session-wide server (each test makes a shop of its own with its program,
+card, device and staff, so tests do not see each other's data); `fresh_shop` gets a
+server of its own, for tests that move the server's clock or count rows. The programs
+take up to 10 stamps per scan, so tests can reach a milestone in one call; the default
+of one is tested in test_stamp_rules.py.
 """
 
 from __future__ import annotations
@@ -35,12 +37,13 @@ class Shop:
     card_token: str
     device_token: str
     client: LoyaltyClient
+    shop_id: str
 
     def new_card(self, first_name: str = "Mari", **extra) -> dict:
         return self.server.card(self.program_id, first_name, **extra)
 
     def new_client(self, **kw) -> LoyaltyClient:
-        return LoyaltyClient(self.server.url, self.server.pair_device(), **kw)
+        return LoyaltyClient(self.server.url, self.server.pair_device(shop_id=self.shop_id), **kw)
 
     def staff(self, permissions: list[str], **extra) -> str:
         """A staff member with a fresh random PIN (PINs are unique per server); returns it."""
@@ -48,7 +51,13 @@ class Shop:
         self.server.admin(
             "POST",
             "/admin/staff",
-            {"name": extra.pop("name", "Anna"), "pin": pin, "permissions": permissions, **extra},
+            {
+                "name": extra.pop("name", "Anna"),
+                "pin": pin,
+                "permissions": permissions,
+                "shop_id": self.shop_id,
+                **extra,
+            },
         )
         return pin
 
@@ -60,12 +69,20 @@ class Shop:
         return self.server.admin("GET", f"/admin/cards/{card_id or self.card_id}")
 
 
-def make_shop(server: RefServer, cooldown_seconds: int = 0) -> Shop:
-    pid = server.program(goal=9, milestones=MILESTONES, cooldown_seconds=cooldown_seconds)
+def make_shop(server: RefServer, cooldown_seconds: int = 0, **program: object) -> Shop:
+    shop_id = server.shop()
+    program = {"max_stamps_per_scan": 10, **program}
+    pid = server.program(
+        goal=9,
+        milestones=MILESTONES,
+        cooldown_seconds=cooldown_seconds,
+        shop_id=shop_id,
+        **program,
+    )
     card = server.card(pid, "Mari", last_name="Tamm", email="mari@example.com")
-    token = server.pair_device()
+    token = server.pair_device(shop_id=shop_id)
     client = LoyaltyClient(server.url, token, retries=0)
-    return Shop(server, pid, card["id"], card["token"], token, client)
+    return Shop(server, pid, card["id"], card["token"], token, client, shop_id)
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ class Recorder:
 
 def journey(shop: Shop, rec: Recorder) -> None:
     """Every client call, with the error answers a kiosk meets in a day."""
-    code = shop.server.admin("POST", "/admin/pairing-codes", {})["code"]
+    code = shop.server.admin("POST", "/admin/pairing-codes", {"shop_id": shop.shop_id})["code"]
     pairing = LoyaltyClient(shop.server.url, session=rec.session).pair(code, "rec", {"os": "x"})
     c = LoyaltyClient(shop.server.url, pairing.device_token, session=rec.session, retries=0)
     c.device()

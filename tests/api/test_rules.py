@@ -1,5 +1,6 @@
 """The loyalty rules with the server's clock moved, never slept: cooldown, milestones,
-voucher validity at its boundary, pairing codes, staff lockout and session expiry."""
+voucher validity at its boundary, pairing codes and staff session expiry (the lockout:
+test_staff_lockout.py)."""
 
 from __future__ import annotations
 
@@ -152,27 +153,6 @@ def test_pairing_code_expires(refserver):
     with pytest.raises(errors.PairingCodeExpired) as exc:
         LoyaltyClient(refserver.url).pair(code, "late", {})
     assert exc.value.status == 410
-
-
-def test_staff_lockout_after_five_failures_then_recovers(refserver):
-    shop = make_shop(refserver)
-    pin = shop.staff(["search_cards"], pin="4711")
-    for left in (4, 3, 2, 1, 0):
-        with pytest.raises(errors.Unauthorized) as exc:
-            shop.client.staff_login(pin="0000")
-        assert exc.value.problem["attempts_left"] == left
-    with pytest.raises(errors.StaffLockedOut) as locked:
-        shop.client.staff_login(pin=pin)  # even the right PIN while locked
-    assert locked.value.status == 429 and 290 <= locked.value.retry_after <= 300
-    # another kiosk is not locked by this one's failures
-    assert shop.new_client().staff_login(pin=pin).staff_name == "Anna"
-    shop.advance(locked.value.retry_after + 1)
-    assert shop.client.staff_login(pin=pin).staff_name == "Anna"
-    # a success resets the count: four more failures do not lock
-    for _ in range(4):
-        with pytest.raises(errors.Unauthorized):
-            shop.client.staff_login(pin="0000")
-    assert shop.client.staff_login(pin=pin)
 
 
 def test_staff_session_expires(refserver):

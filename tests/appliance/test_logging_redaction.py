@@ -93,3 +93,42 @@ def test_recent_lines_for_the_technician_screen_are_redacted_too():
     logging.getLogger("kiosk.printer").warning("paper out; token recent-secret-abcdef")
     logging.getLogger().removeHandler(handler)
     assert RECENT.tail(1) and RECENT.tail(1)[0].endswith(f"paper out; token {REDACTED}")
+
+
+def test_staff_badges_and_bare_card_tokens_are_redacted():
+    cases = {
+        "badge login STAFF:7:s3cretBadge99 refused": "s3cretBadge99",
+        "scan STAFF:anna-1:abcdefgh": "abcdefgh",
+        "stamp for AbCdEf123456789xyz_-Q queued": "AbCdEf123456789xyz_-Q",
+        "card abcdefghijklmnop1234 unknown": "abcdefghijklmnop1234",
+        "token Zy_AbcdefGhijkLmnoP seen": "Zy_AbcdefGhijkLmnoP",  # no digit, still random
+    }
+    for line, secret in cases.items():
+        cleaned = redact(line)
+        assert secret not in cleaned and REDACTED in cleaned, cleaned
+    assert redact("badge login STAFF:7:s3cretBadge99").startswith("badge login STAFF:7:")
+
+
+def test_a_configured_badge_prefix_is_redacted_too():
+    from kiosk.appliance.logging_setup import register_badge_prefix
+
+    assert "EMP/4:zz9secretzz" in redact("EMP/4:zz9secretzz")
+    register_badge_prefix("EMP/")
+    assert redact("EMP/4:zz9secretzz") == f"EMP/4:{REDACTED}"
+
+
+def test_ordinary_words_and_small_numbers_are_never_blanked():
+    for line in [
+        "device token: run 'kiosk provision' first",
+        "pin attempts: 3",
+        "pin: 3 wrong, 2 left",
+        "spin=3",
+        "token: missing",
+        "password: none",
+        "secret=run",
+        "OutboxUnavailable: internationalization of read_timeout_s",
+        "idempotency key 3f2b8c1e-1d2a-4b3c-9d8e-7f6a5b4c3d2e replayed",
+        "moved to /var/lib/kiosk/outbox.sqlite.corrupt-20261203T131440Z-1a2b3c4d",
+        "printer usb:04b8:0202 ready, KIOSK__SERVER__URL unset",
+    ]:
+        assert redact(line) == line

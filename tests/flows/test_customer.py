@@ -235,6 +235,18 @@ def test_print_problems_keep_the_code_reachable(answer, kind):
     assert st.print_status in ("paper_out", "failed")
 
 
+def test_unconfirmed_print_is_not_printed_again_by_another_tap():
+    services = ScriptedServices(print_answer=PrintKind.UNCONFIRMED)
+    flow, _, _ = _open_voucher(services)
+    flow.touch("redeem", voucher_id="v1")
+    flow.touch("print")
+    assert flow.state.kind == MessageKind.PRINT_FAILED  # "show this screen to our staff"
+    flow.touch("back")
+    assert flow.state.print_status == "unconfirmed"
+    flow.touch("print")  # the coupon may be in the tray: no second copy from a tap
+    assert [c for c in services.calls if c[0] == "print"] == [("print", "v1")]
+
+
 def test_idle_timeout_returns_to_attract_and_resets_language():
     flow, clock, _ = make(language="et")
     flow.touch("language", lang="zh")

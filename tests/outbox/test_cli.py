@@ -87,6 +87,17 @@ def test_stamp_outcomes_and_codes(clean_shop, capsys, tmp_path):
     assert code == 78
 
 
+def test_stamp_x_is_a_usage_error_before_config_pairing_or_cloud(clean_shop, capsys, tmp_path):
+    """`kiosk stamp x` exits 2 as its help says: on a paired kiosk ('x' would otherwise go to
+    the cloud and come back 'unknown card', 1) and without any config (78 otherwise)."""
+    cfg = str(clean_shop.config(clean_shop.state_dir()))
+    code, out, err = run(capsys, "stamp", "x", "--config", cfg, "--json")
+    assert code == 2 and json.loads(out)["outcome"] == "invalid"
+    assert "card_token_pattern" in err
+    code, _, err = run(capsys, "stamp", "x", "--config", str(tmp_path / "missing.toml"))
+    assert code == 2 and "not a card token" in err
+
+
 def test_stamp_not_saved_is_75_and_says_so(clean_shop, capsys):
     shop = clean_shop
     state = shop.state_dir()

@@ -66,9 +66,10 @@ class _Feeder:
                     self.reply(ans)
 
 
-class TcpPrinter:
+class _TcpListener:
+    """A port on 127.0.0.1 that accepts connections in a thread and keeps what each got."""
+
     def __init__(self) -> None:
-        self.state = PrinterState()
         self.connections: list[bytearray] = []
         self._stop = threading.Event()
         self._srv = socket.create_server(("127.0.0.1", 0))
@@ -79,6 +80,23 @@ class TcpPrinter:
     @property
     def uri(self) -> str:
         return f"tcp://127.0.0.1:{self.port}"
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self._srv.accept()
+            except OSError:
+                return
+            self._on_connect(conn)
+
+    def _on_connect(self, conn: socket.socket) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+class TcpPrinter(_TcpListener):
+    def __init__(self) -> None:
+        self.state = PrinterState()
+        super().__init__()
 
     def refuse(self) -> None:
         """Switch the printer off: the port stops listening (connection refused)."""
@@ -102,13 +120,8 @@ class TcpPrinter:
                 out.append(bytes(c))
         return out
 
-    def _accept(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._srv.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+    def _on_connect(self, conn: socket.socket) -> None:
+        threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
         st = self.state
@@ -146,6 +159,41 @@ class TcpPrinter:
                     return
                 if st.slow_bytes_per_s:
                     time.sleep(len(data) / st.slow_bytes_per_s)
+
+
+class BlackHolePrinter(_TcpListener):
+    """A TCP port that accepts and then never answers: with `read_limit=None` it reads
+    nothing at all (bytes pile up in the kernel's buffers, as with a hung printer); with
+    `read_limit=N` it takes N bytes of each connection, silently, then closes it (a printer
+    that dies halfway). Every connection's received bytes are kept for the test."""
+
+    def __init__(self, read_limit: int | None = None) -> None:
+        self.read_limit = read_limit
+        self._held: list[socket.socket] = []
+        super().__init__()
+
+    def _on_connect(self, conn: socket.socket) -> None:
+        rec = bytearray()
+        self.connections.append(rec)
+        self._held.append(conn)  # never closed by us while the test runs: a black hole
+        if self.read_limit is not None:
+            threading.Thread(target=self._take, args=(conn, rec), daemon=True).start()
+
+    def _take(self, conn: socket.socket, rec: bytearray) -> None:
+        assert self.read_limit is not None
+        with contextlib.suppress(OSError):
+            while len(rec) < self.read_limit:
+                data = conn.recv(min(4096, self.read_limit - len(rec)))
+                if not data:
+                    break
+                rec += data
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        for conn in [self._srv, *self._held]:
+            with contextlib.suppress(OSError):
+                conn.close()
 
 
 class PtyPrinter:

@@ -110,7 +110,7 @@ def test_stalled_printer_times_out_with_a_clear_reason(tcp_printer, tmp_path):
     t0 = time.monotonic()
     job = svc.submit(COUPONS["en"])
     assert time.monotonic() - t0 < 5
-    assert job.state == "failed" and "did not confirm" in job.reason
+    assert job.state == "unconfirmed" and "not confirmed" in job.reason
     assert job.bytes_sent > 0
 
 
@@ -123,12 +123,13 @@ def test_paper_near_end_prints_with_a_warning(tcp_printer, tmp_path):
     assert job.state == "printed" and job.status["paper_near_end"] is True
 
 
-def test_silent_printer_is_sent_with_an_advisory(tcp_printer, tmp_path):
+def test_silent_printer_is_sent_but_never_reported_printed(tcp_printer, tmp_path):
     tcp_printer.state.silent = True
     svc = service(tcp_printer, tmp_path, timeout_s=0.3)
     assert svc.status().online is None
     job = svc.submit(COUPONS["en"])
-    assert job.state == "printed" and "does not report status" in job.reason
+    assert job.state == "unconfirmed" and "not confirmed" in job.reason
+    assert len(tcp_printer.jobs()) == 1 and cuts(tcp_printer) == 1
 
 
 def test_reprint_is_a_new_marked_job(tcp_printer, tmp_path):
@@ -141,7 +142,7 @@ def test_reprint_is_a_new_marked_job(tcp_printer, tmp_path):
     try:
         svc.retry(first.id)
     except ValueError as exc:
-        assert "only a failed job" in str(exc)
+        assert "only a failed or unconfirmed job" in str(exc)
     else:
         raise AssertionError("a printed job must not be retried")
     assert cuts(tcp_printer) == 2

@@ -103,10 +103,15 @@ def test_patterns_are_configurable() -> None:
 
 
 def test_a_broken_pattern_in_the_config_gives_unknown_not_a_crash() -> None:
-    broken = ScannerSection(card_url_pattern="(unclosed", card_token_pattern="[")
+    # the config refuses these (tests/test_config_trust.py); the router still must not
+    # crash if one slips past, so build the settings without validation
+    defaults = ScannerSection().model_dump()
+    broken = ScannerSection.model_construct(
+        **defaults | {"card_url_pattern": "(unclosed", "card_token_pattern": "["}
+    )
     assert classify(f"https://loyalty.example.com/c/{TOKEN}", broken).kind == ScanKind.UNKNOWN
     # a pattern without the named group is no match either
-    nogroup = ScannerSection(card_url_pattern=r"^https://.*$")
+    nogroup = ScannerSection.model_construct(**defaults | {"card_url_pattern": r"^https://.*$"})
     assert classify("https://loyalty.example.com/v/abcd", nogroup).kind == ScanKind.VOUCHER
 
 

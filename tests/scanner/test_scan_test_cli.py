@@ -96,9 +96,22 @@ def test_serial_live_source(tmp_path: Path) -> None:
         os.close(slave)
     assert proc.returncode == 0, err
     row = json.loads(out.splitlines()[0])
-    assert row["text"] == "STAFF:9:badge-secret" and row["kind"] == "staff_badge"
+    assert row["text"] == "STAFF:9:[REDACTED]" and row["kind"] == "staff_badge"
+    assert "badge-secret" not in out + err  # a badge is a login: masked by default
     assert row["source"] == f"serial:{name}"
     assert "status: serial:" in err
+
+
+def test_badge_secrets_are_masked_unless_the_technician_asks(tmp_path: Path) -> None:
+    badge = "STAFF:12:Xq7-badge-secret-99"
+    cv2.imwrite(str(tmp_path / "badge.png"), render_phone_frame(badge, "qr", (640, 480), seed=3))
+    for extra in ((), ("--json",)):
+        proc = kiosk("scan-test", "--images", str(tmp_path), *extra)
+        assert proc.returncode == 0, proc.stderr
+        assert "Xq7-badge-secret-99" not in proc.stdout + proc.stderr
+        assert "STAFF:12:" in proc.stdout  # the staff id still tells badges apart
+    shown = kiosk("scan-test", "--images", str(tmp_path), "--json", "--show-secrets")
+    assert json.loads(shown.stdout)["text"] == badge
 
 
 def test_a_missing_live_device_exits_69_after_its_time(tmp_path: Path) -> None:

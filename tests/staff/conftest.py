@@ -79,9 +79,10 @@ class ServerEnv(Env):
     staff_pin: str = ""
     badge: str = ""
     tcp: object = None
+    shop_id: str | None = None
 
 
-def add_staff(server, permissions, *, name="Anna") -> tuple[str, str]:
+def add_staff(server, permissions, *, name="Anna", shop_id=None) -> tuple[str, str]:
     """A staff member with a unique PIN and badge (the server refuses duplicates)."""
     n = next(_counter)
     pin = f"{7000 + n:04d}{os.getpid() % 100:02d}"
@@ -89,7 +90,7 @@ def add_staff(server, permissions, *, name="Anna") -> tuple[str, str]:
     server.admin(
         "POST",
         "/admin/staff",
-        {"name": name, "pin": pin, "badge": badge, "permissions": permissions},
+        {"name": name, "pin": pin, "badge": badge, "permissions": permissions, "shop_id": shop_id},
     )
     return pin, badge
 
@@ -100,11 +101,12 @@ def build_server_env(
     from devices.printer.service import PrinterService
     from kiosk.api.client import LoyaltyClient
 
-    program = server.program(goal=9, name="Coffee")
+    shop_id = server.shop()  # a shop per test: one test's wrong PINs never lock another's staff
+    program = server.program(goal=9, name="Coffee", shop_id=shop_id)
     email = f"mari.tamm{next(_counter)}@example.com"
     card = server.card(program, "Mari", email=email, phone="+3725551234")
     card = {**card, "email": email}
-    token = server.pair_device(f"kiosk-{next(_counter)}")
+    token = server.pair_device(f"kiosk-{next(_counter)}", shop_id=shop_id)
     client = LoyaltyClient(api_url or server.url, token=token, retries=0, backoff=0.0)
     settings = make_settings(tmp_path, **staff_cfg)
     settings = settings.model_copy(
@@ -115,7 +117,7 @@ def build_server_env(
     clock = FakeClock(start=datetime.now(UTC))
     log = DayLog(state_dir)
     flow = StaffFlow(client, printer, settings, clock, log, runner=run_inline)
-    pin, badge = add_staff(server, list(permissions))
+    pin, badge = add_staff(server, list(permissions), shop_id=shop_id)
     return ServerEnv(
         flow,
         clock,
@@ -128,6 +130,7 @@ def build_server_env(
         staff_pin=pin,
         badge=badge,
         tcp=tcp,
+        shop_id=shop_id,
     )
 
 

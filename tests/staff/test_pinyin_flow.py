@@ -254,7 +254,7 @@ def test_the_dictionary_is_preloaded_in_the_background():
 
 def test_a_chinese_customer_found_by_a_name_typed_in_pinyin(server_env):
     env = server_env
-    program = env.server.program(goal=9, name="咖啡")
+    program = env.server.program(goal=9, name="咖啡", shop_id=env.shop_id)  # the staff's shop
     card = env.server.card(program, "王芳", email="wang.fang@example.com")
     env.login(env.staff_pin)
     env.touch("open_issue")

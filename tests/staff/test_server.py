@@ -60,12 +60,15 @@ def test_badge_scan_logs_in(server_env):
     assert isinstance(env.flow.state, StaffMenu)
 
 
-def test_brute_force_is_locked_here_and_on_the_server(server_env):
-    env, flow = server_env, server_env.flow
+def test_brute_force_is_locked_here_and_on_the_server(refserver, tmp_path, tcp_printer):
+    """A server of its own: its clock moves past the server's slow-down between tries."""
+    env = build_server_env(refserver, tmp_path, tcp_printer)
+    flow = env.flow
     flow.begin_unlock()
     for i in range(5):
         env.pin("111111")
         env.clock.advance(1.5)
+        refserver.advance_clock(10)  # the server makes a kiosk wait 2, 4, 8 s after failures
         if i < 4:
             assert words(flow.state.message).startswith("Wrong PIN.")
     assert isinstance(flow.state, StaffLocked)
@@ -338,9 +341,33 @@ def test_no_secret_in_logs_or_the_state_directory(server_env, caplog):
 
 def test_two_staff_members_do_not_share_a_session(server_env):
     env = server_env
-    other_pin, _ = add_staff(env.server, ["printer"], name="Ben")
+    other_pin, _ = add_staff(env.server, ["printer"], name="Ben", shop_id=env.shop_id)
     env.login(env.staff_pin)
     env.touch("exit")
     env.clock.advance(2)
     env.login(other_pin)
     assert env.flow.state.staff_name == "Ben" and env.flow.state.tools == ("printer",)
+
+
+def test_black_hole_printer_is_shown_as_not_confirmed_and_may_be_retried(
+    shared_refserver, tmp_path
+):
+    from tests.printer.emulator import BlackHolePrinter
+
+    hole = BlackHolePrinter()
+    try:
+        env = build_server_env(shared_refserver, tmp_path, hole)
+        env.printer.timeout_s = 0.3
+        open_form(env)
+        env.type("title", "Quiet printer")
+        env.touch("generate")
+        state = env.flow.state
+        assert state.print_state == "unconfirmed" and state.can_retry
+        assert words(state.message).startswith("The coupon was sent, but the printer never")
+        assert env.log.summary(env.clock.now().astimezone().date()).coupons_printed == 0
+        assert len(hole.connections) == 1  # nothing resent by itself
+        env.touch("retry_print")  # the barista asked
+        assert len(hole.connections) == 2
+        assert env.flow.state.print_state == "unconfirmed"
+    finally:
+        hole.close()

@@ -59,7 +59,9 @@ class RefServer:
         milestones: list[dict] | None = None,
         cooldown_seconds: int = 0,
         name: str = "Coffee",
+        **extra: Any,
     ) -> str:
+        """A program; `extra` takes shop_id, max_stamps_per_scan, ..."""
         ms = (
             milestones
             if milestones is not None
@@ -72,7 +74,13 @@ class RefServer:
         return self.admin(
             "POST",
             "/admin/programs",
-            {"name": name, "goal": goal, "milestones": ms, "cooldown_seconds": cooldown_seconds},
+            {
+                "name": name,
+                "goal": goal,
+                "milestones": ms,
+                "cooldown_seconds": cooldown_seconds,
+                **extra,
+            },
         )["id"]
 
     def card(self, program_id: str, first_name: str = "Mari", **extra: Any) -> dict:
@@ -88,9 +96,14 @@ class RefServer:
         """
         return self.admin("POST", "/admin/clock", {"advance_seconds": seconds})["now"]
 
-    def pair_device(self, name: str = "test-kiosk") -> str:
-        """A device token, got through the real pairing call."""
-        code = self.admin("POST", "/admin/pairing-codes", {"location_name": "Test shop"})["code"]
+    def shop(self, name: str = "Test shop") -> str:
+        """A new shop (POST /admin/shops); its id."""
+        return self.admin("POST", "/admin/shops", {"name": name})["id"]
+
+    def pair_device(self, name: str = "test-kiosk", shop_id: str | None = None) -> str:
+        """A device token, got through the real pairing call (default shop unless named)."""
+        body = {"location_name": "Test shop", **({"shop_id": shop_id} if shop_id else {})}
+        code = self.admin("POST", "/admin/pairing-codes", body)["code"]
         r = requests.post(
             self.url + "/api/v1/devices/pair",
             timeout=5,

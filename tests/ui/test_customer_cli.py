@@ -44,11 +44,14 @@ def test_run_strict_exits_78_naming_the_key(tmp_path):
 
 @pytest.mark.ui
 def test_run_bad_config_out_of_service_keeps_pinging_the_watchdog(tmp_path):
+    """Also: started by hand with no display (no DISPLAY, no SDL_VIDEODRIVER, stdin not a
+    text console) it says plainly that it draws offscreen, and never 'first frame shown'."""
     sock_path = tmp_path / "notify.sock"
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(str(sock_path))
     sock.settimeout(0.2)
     env = {**_env(tmp_path), "NOTIFY_SOCKET": str(sock_path), "WATCHDOG_USEC": "1000000"}
+    env.pop("SDL_VIDEODRIVER", None)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -62,6 +65,7 @@ def test_run_bad_config_out_of_service_keeps_pinging_the_watchdog(tmp_path):
         ],
         cwd=ROOT,
         env=env,
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -80,6 +84,8 @@ def test_run_bad_config_out_of_service_keeps_pinging_the_watchdog(tmp_path):
     assert "READY=1" in joined
     assert "out of service" in joined
     assert sum("WATCHDOG=1" in m for m in messages) >= 3  # every 0.5 s from the UI loop
+    assert "drawing offscreen: nothing is shown on any screen" in out
+    assert "first frame drawn offscreen" in out and "first frame shown" not in out
 
 
 @pytest.mark.ui

@@ -11,7 +11,7 @@ import importlib
 import pkgutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
@@ -52,19 +52,30 @@ def check_names() -> list[str]:
     return [m.NAME for m in discover()]
 
 
+def unknown_names(names: Iterable[str]) -> list[str]:
+    """The names that are no check ('camra'): a typo in --only must not pass as 'all fine'."""
+    known = set(check_names())
+    return [n for n in names if n not in known]
+
+
 def run_checks(
     ctx: DoctorContext,
     *,
     only: Iterable[str] = (),
     skip: Iterable[str] = (),
     timeout_s: float = DEFAULT_TIMEOUT_S,
+    on_result: Callable[[CheckResult], None] | None = None,
 ) -> Report:
+    """Run the checks in ORDER; `on_result` gets each one as it finishes (a slow camera
+    or network check then does not leave the screen blank for half a minute)."""
     only, skip = set(only), set(skip)
     results = []
     for mod in discover():
         if (only and mod.NAME not in only) or mod.NAME in skip:
             continue
         results.append(_run_one(mod, ctx, timeout_s))
+        if on_result is not None:
+            on_result(results[-1])
     return Report(results)
 
 

@@ -41,7 +41,7 @@ class RedeemedScreen(KioskScreen):
         ids.code_text.text = state.code
         ids.status.text = self.t(f"redeemed.{state.print_status}") if state.print_status else ""
         ids.print.text = self.t("redeemed.print")
-        ids.print.disabled = state.print_status in ("printing", "printed")
+        ids.print.disabled = state.print_status in ("printing", "printed", "unconfirmed")
         ids.done.text = self.t("common.done")
         self._tick()
         if self._clock_ev is None:

@@ -1,10 +1,18 @@
-"""The camera (or the configured video file / image folder) opens and delivers frames."""
+"""The camera (or the configured video file / image folder) opens and delivers frames.
+
+The message starts with the camera source that was chosen ([camera] source: v4l2, rpicam,
+or auto and why), so a technician sees at once which path the kiosk takes.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import time
+from dataclasses import replace
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from kiosk.appliance.doctor.base import CheckResult, DoctorContext, green, red, yellow
 from kiosk.appliance.doctor.base_optional import load
@@ -29,27 +37,79 @@ def check(ctx: DoctorContext) -> CheckResult:
     using_camera = not sc.video_file and not sc.image_dir
     if using_camera and sc.camera in (None, ""):
         return green("no camera configured (serial/HID scanner only)", required=False)
-    path = _device_path(ctx, sc.camera) if using_camera else None
-    if using_camera and path is not None and not path.exists():
-        return red(
-            f"camera {path} not found",
-            "plug the camera in (USB) or enable the CSI camera; list them: ls /dev/video*; "
-            "then set [scanner] camera",
-        )
     manager = load("devices.scanner.manager")
     if isinstance(manager, CheckResult):
         return manager
-    result = _read_frames(manager.frame_source_for(sc))
-    if result.status == "red" and using_camera and path is not None:
+    if not using_camera:
+        return _read_frames(manager.frame_source_for(sc))
+    choice = manager.choose_camera(
+        ctx.settings.camera.source,
+        sc.camera,
+        which=lambda name: shutil.which(name, path=ctx.environ.get("PATH")),
+        sys_root=ctx.sys_dir,
+    )
+    read = _rpicam if choice.source == "rpicam" else _v4l2
+    result = read(ctx, manager, choice)
+    return replace(result, message=f"{choice.describe()}: {result.message}")
+
+
+def _v4l2(ctx: DoctorContext, manager: ModuleType, choice: Any) -> CheckResult:
+    assert ctx.settings is not None
+    sc = ctx.settings.scanner
+    path = _device_path(ctx, sc.camera)
+    if path is not None and not path.exists():
+        return red(
+            f"camera {path} not found",
+            "plug the USB camera in; list them: ls /dev/video*; then set [scanner] camera. "
+            'A Pi Camera Module (ribbon cable) needs [camera] source = "rpicam"',
+        )
+    result = _read_frames(manager.frame_source_for(sc, choice))
+    if result.status == "red" and path is not None:
         holder = holder_of(path)
         if holder is not None:  # `sudo kiosk doctor` while the kiosk itself streams
-            return yellow(
-                f"{path} is in use by process {holder[0]} ({holder[1]}), so it cannot be "
-                "tested now",
-                "that is normally the running kiosk (fine); to test anyway: "
-                "sudo systemctl stop kiosk, run doctor, then start it again",
-            )
+            return _in_use(f"{path} is in use by process {holder[0]} ({holder[1]})")
     return result
+
+
+def _rpicam(ctx: DoctorContext, manager: ModuleType, choice: Any) -> CheckResult:
+    assert ctx.settings is not None
+    if choice.executable is None:
+        return red(
+            "rpicam-vid (or libcamera-vid) is not installed",
+            'sudo apt install rpicam-apps-lite; or, for a USB camera, [camera] source = "v4l2"',
+        )
+    result = _read_frames(manager.frame_source_for(ctx.settings.scanner, choice))
+    if result.status == "red":
+        holder = camera_app_running()
+        if holder is not None:
+            return _in_use(f"the Pi camera is in use by process {holder[0]} ({holder[1]})")
+        return replace(
+            result,
+            fix="check the ribbon cable and camera_auto_detect=1 in /boot/firmware/config.txt; "
+            "'rpicam-hello --list-cameras' must list the camera",
+        )
+    return result
+
+
+def _in_use(what: str) -> CheckResult:
+    return yellow(
+        f"{what}, so it cannot be tested now",
+        "that is normally the running kiosk (fine); to test anyway: "
+        "sudo systemctl stop kiosk, run doctor, then start it again",
+    )
+
+
+def camera_app_running(proc: Path = Path("/proc")) -> tuple[int, str] | None:
+    """(pid, name) of a running rpicam-vid / libcamera-vid: libcamera lets one process
+    have the camera, so that is normally the kiosk's own."""
+    for comm in proc.glob("[0-9]*/comm"):
+        try:
+            name = comm.read_text().strip()
+        except OSError:
+            continue
+        if name in ("rpicam-vid", "libcamera-vid"):
+            return int(comm.parent.name), name
+    return None
 
 
 def holder_of(device: Path, proc: Path = Path("/proc")) -> tuple[int, str] | None:
@@ -97,7 +157,8 @@ def _read_frames(source) -> CheckResult:
     if frames == 0:
         return red(
             f"{source.name} opened but delivered no frame",
-            "replug the camera; check it works with another app (v4l2-ctl --stream-mmap)",
+            "replug the camera; check it works with another app (v4l2-ctl --stream-mmap, "
+            "or rpicam-hello for the Pi camera)",
         )
     h, w = shape[:2]
     return green(f"{source.name}: {frames} frames {w}x{h} in {ms} ms")
