@@ -1,8 +1,9 @@
 """The no-reboot-loop policy under booted systemd (issue 20): kill the kiosk until its start
 limit is hit, twice, with a simulated reboot in between.
 
-The reboot is never performed: a drop-in on kiosk-crash-guard.service points the guard's
-reboot command at a script that only appends to /var/lib/systest-reboots. The test then
+The reboot is never performed: from before the first boot, a drop-in on
+kiosk-crash-guard.service points the guard's reboot command at a script that only appends
+to /var/lib/systest-reboots (so no step of the test can reboot the namespace either). The test then
 "reboots" the way a machine does: PID 1 dies and systemd boots the same root again, with a
 fresh /run and the state dir as it was.
 """
@@ -10,6 +11,7 @@ fresh /run and the state dir as it was.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -19,6 +21,17 @@ MARKS = "/var/lib/systest-reboots"
 SCRIPT = "/usr/local/sbin/systest-reboot"
 DROPIN = "/etc/systemd/system/kiosk-crash-guard.service.d/50-systest-reboot.conf"
 GAVE_UP = "/run/kiosk-crash-guard/out-of-service"
+
+
+def simulate_reboots(root: Path) -> None:
+    """Before boot: the guard's reboot becomes a marker script (a drop-in on its unit)."""
+    script = root / SCRIPT.lstrip("/")
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(f'#!/bin/sh\necho "reboot requested $(date +%s)" >> {MARKS}\n')
+    script.chmod(0o755)
+    dropin = root / DROPIN.lstrip("/")
+    dropin.parent.mkdir(parents=True, exist_ok=True)
+    dropin.write_text(f"[Service]\nEnvironment=KIOSK_REBOOT_COMMAND={SCRIPT}\n")
 
 
 def reboots_requested(t: SystemTest) -> int:
@@ -49,10 +62,6 @@ def crash_loop(t: SystemTest) -> str:
     from system_test import wait_until
 
     m, k = t.machine, t.k
-    m.run("sh", "-c", f"printf '#!/bin/sh\\necho \"reboot requested $(date +%s)\" >> {MARKS}\\n'"
-          f" > {SCRIPT} && chmod 755 {SCRIPT} && mkdir -p {DROPIN.rsplit('/', 1)[0]} && "
-          f"printf '[Service]\\nEnvironment=KIOSK_REBOOT_COMMAND={SCRIPT}\\n' > {DROPIN}")  # fmt: skip
-    m.run("systemctl", "daemon-reload")
     m.run("systemctl", "reset-failed", "kiosk.service")  # a fresh start-limit window
     start = time.monotonic()
     kills = kill_until(t, "first crash loop -> one reboot", lambda: reboots_requested(t) == 1)
@@ -78,7 +87,6 @@ def crash_loop(t: SystemTest) -> str:
     assert reboots_requested(t) == 1, "a second reboot was requested"
     doctor = m.run("kiosk", "doctor", "--json", check=False, timeout=120 * t.slow)
     assert doctor.stdout.lstrip().startswith("{"), doctor.stdout + doctor.stderr
-    m.run("rm", "-rf", DROPIN.rsplit("/", 1)[0], SCRIPT, MARKS)
-    m.run("systemctl", "daemon-reload")
+    m.run("rm", "-f", MARKS)
     return (f"{kills} kills -> 1 reboot requested; after it the next loop -> out of service, "
             "steady, doctor works, no second reboot")  # fmt: skip

@@ -32,7 +32,7 @@ sys.path[:0] = [str(HERE), str(REPO / "scripts"), str(REPO)]
 
 import build_deb  # noqa: E402
 import rootfs  # noqa: E402
-from crash_loop import crash_loop  # noqa: E402
+from crash_loop import crash_loop, simulate_reboots  # noqa: E402
 from machine import Machine  # noqa: E402
 
 from tests.support.refserver import RefServer  # noqa: E402
@@ -172,6 +172,7 @@ class SystemTest:
         dropin = self.machine.root / DROPIN.lstrip("/")
         dropin.parent.mkdir(parents=True)
         dropin.write_text(DROPIN_TEXT)
+        simulate_reboots(self.machine.root)  # never a real reboot, from the first install on
         self.machine.prepare()
         self.before = self.snapshot()
         self.t["boot systemd"] = self.machine.boot()
