@@ -127,7 +127,7 @@ def stamp_version(root: Path, ver: str) -> None:
     """A package built with another --version (the system test's "previous" one) says so in
     `kiosk --version` too: the staged kiosk/__init__.py gets that version."""
     init = root / SITE / "kiosk" / "__init__.py"
-    text = re.sub(r'(?m)^__version__ = ".*"$', f'__version__ = "{ver}"', init.read_text())
+    text = re.sub(r'(?m)^__version__ = "[^"]*"', f'__version__ = "{ver}"', init.read_text())
     init.write_text(text)
     for pyc in (init.parent / "__pycache__").glob("__init__.*.pyc"):
         pyc.unlink()
