@@ -1,6 +1,6 @@
 # Two commands for a fresh machine: `make demo` and `make test`.
 # Both set up what is missing first (scripts/bootstrap.sh).
-.PHONY: setup demo test lint format bench
+.PHONY: setup demo test lint format bench lock deb system-test pi-check
 
 VENV := .venv/bin
 DEMO_OUT ?= demo-out
@@ -29,3 +29,20 @@ format: setup
 
 bench: setup
 	@for b in bench/*.py; do echo "== $$b"; $(VENV)/python $$b; done
+
+# Regenerate requirements.lock (runtime deps, sha256 of the cp311 x86_64 + aarch64 wheels).
+lock: setup
+	$(VENV)/python scripts/lock.py
+
+# dist/stamp-kiosk_<version>_<arch>.deb from the locked wheels (ARCH=arm64 works on x86 too).
+ARCH ?= $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+deb: setup
+	$(VENV)/python scripts/build_deb.py --arch $(ARCH)
+
+# The .deb in a fresh bookworm root under booted systemd (root; see deploy/systest/).
+system-test: setup
+	$(VENV)/python deploy/systest/system_test.py --arch amd64
+
+# The same for arm64 under qemu-user-static (slow: not in CI).
+pi-check: setup
+	$(VENV)/python deploy/systest/system_test.py --arch arm64

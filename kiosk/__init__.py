@@ -5,4 +5,4 @@ API client (kiosk.api) and the durable outbox (kiosk.outbox) beside the flows.
 Nothing below kiosk.ui imports Kivy; only kiosk.api speaks HTTP.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the one place: pyproject, the .deb and `kiosk --version` read it

@@ -34,11 +34,20 @@ if [[ ! -x .venv/bin/python ]]; then
   echo "bootstrap: creating .venv with $($PY --version)"
   "$PY" -m venv .venv
 fi
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+stamp=.venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)
 if [[ ! -f $stamp ]]; then
-  echo "bootstrap: installing the kiosk and its dependencies into .venv"
+  echo "bootstrap: upgrading pip in .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[dev]'
+  # The runtime dependencies exactly as a kiosk gets them: the wheels of requirements.lock.
+  case $(uname -m) in
+    x86_64 | aarch64)
+      echo "bootstrap: installing the locked runtime dependencies (requirements.lock, ~1 min)"
+      .venv/bin/python -m pip install -q --only-binary=:all: --require-hashes --no-deps \
+        -r requirements.lock ;;
+    *) echo "bootstrap: requirements.lock has no wheels for $(uname -m); resolving from pyproject" ;;
+  esac
+  echo "bootstrap: installing the kiosk (editable) with its [server] and [dev] extras"
+  .venv/bin/python -m pip install -q -e '.[server,dev]'
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

@@ -1,4 +1,4 @@
-"""A keyboard-wedge scanner (or NFC reader in keyboard mode) read through evdev.
+"""A keyboard-wedge scanner (or NFC reader in keyboard mode) read from its evdev device.
 
 Why an exclusive grab of one device found by VID:PID: a wedge scanner types into whatever
 has focus; grabbed, its keystrokes reach only us, and every other keyboard (a technician's)
@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from devices.scanner.backoff import Backoff, retry_status
+from devices.scanner.evdev_reader import DeviceNotFound, EventDevice, find_event_device
 from devices.scanner.keymap import KeyDecoder
 from devices.scanner.reader_thread import ReaderThread
 
@@ -36,10 +37,6 @@ class InputDeviceLike(Protocol):
     def close(self) -> None: ...
 
 
-class DeviceNotFound(Exception):
-    pass
-
-
 def parse_vid_pid(value: str) -> tuple[int, int]:
     vid, _, pid = value.partition(":")
     try:
@@ -52,22 +49,9 @@ def parse_vid_pid(value: str) -> tuple[int, int]:
 
 def find_evdev(vid_pid: str) -> InputDeviceLike:
     """The input device with that VID:PID (or a /dev/input/eventN path), opened."""
-    import evdev
-
     if vid_pid.startswith("/dev/"):
-        return evdev.InputDevice(vid_pid)
-    vid, pid = parse_vid_pid(vid_pid)
-    for path in evdev.list_devices():
-        try:
-            dev = evdev.InputDevice(path)
-        except OSError:
-            continue
-        keys = dev.capabilities().get(evdev.ecodes.EV_KEY, [])
-        # the keyboard interface (scanners also expose e.g. consumer-control interfaces)
-        if dev.info.vendor == vid and dev.info.product == pid and evdev.ecodes.KEY_ENTER in keys:
-            return dev
-        dev.close()
-    raise DeviceNotFound(f"no input device {vid_pid} (unplugged, or user not in 'input' group?)")
+        return EventDevice(vid_pid)
+    return find_event_device(*parse_vid_pid(vid_pid))
 
 
 class HidScanner(ReaderThread):

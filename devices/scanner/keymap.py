@@ -8,8 +8,7 @@ reach the UI), so nobody else turns its key codes into characters. Pure logic: f
 
 from __future__ import annotations
 
-from evdev import ecodes as e
-
+from devices.scanner import keycodes as e
 from devices.scanner.text import clean_line
 
 _PLAIN: dict[int, tuple[str, str]] = {}
@@ -17,9 +16,9 @@ _PLAIN: dict[int, tuple[str, str]] = {}
 
 def _build() -> None:
     for ch in "abcdefghijklmnopqrstuvwxyz":
-        _PLAIN[getattr(e, f"KEY_{ch.upper()}")] = (ch, ch.upper())
+        _PLAIN[e.code(ch.upper())] = (ch, ch.upper())
     for d, shifted in zip("1234567890", "!@#$%^&*()", strict=True):
-        _PLAIN[getattr(e, f"KEY_{d}")] = (d, shifted)
+        _PLAIN[e.code(d)] = (d, shifted)
     pairs = {
         "MINUS": ("-", "_"),
         "EQUAL": ("=", "+"),
@@ -40,9 +39,9 @@ def _build() -> None:
         "KPDOT": (".", "."),
     }
     for name, chars in pairs.items():
-        _PLAIN[getattr(e, f"KEY_{name}")] = chars
+        _PLAIN[e.code(name)] = chars
     for d in "0123456789":
-        _PLAIN[getattr(e, f"KEY_KP{d}")] = (d, d)
+        _PLAIN[e.code(f"KP{d}")] = (d, d)
 
 
 _build()

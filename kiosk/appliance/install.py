@@ -12,15 +12,20 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.files.atomic import write_atomic
 
-REPO = Path(__file__).resolve().parents[2]  # the install is a git checkout (docs/technician.md)
+REPO = Path(__file__).resolve().parents[2]  # a git checkout (or an editable install of one)
+# Installed from the wheel or the .deb, the same files come as data files (pyproject
+# [tool.setuptools.data-files]) under the environment's prefix, e.g. /opt/stamp-kiosk/venv.
+SHARE = Path(sys.prefix) / "share" / "stamp-kiosk"
 SYSTEMD_SRC = REPO / "systemd"
 UNIT_NAME = "kiosk.service"
+GUARD_UNIT = "kiosk-crash-guard.service"  # kiosk.service's OnFailure=: one reboot, no loop
 DEFAULT_EXEC = "/opt/stamp-kiosk/venv/bin/kiosk"
 
 Runner = Callable[[list[str]], int]
@@ -39,6 +44,7 @@ FILES = [
     FileStep("systemd/udev/70-kiosk-scanners.rules", "/etc/udev/rules.d/70-kiosk-scanners.rules"),
     FileStep("config/udev/60-kiosk-printers.rules", "/etc/udev/rules.d/60-kiosk-printers.rules"),
     FileStep("systemd/journald-kiosk.conf", "/etc/systemd/journald.conf.d/kiosk.conf"),
+    FileStep(f"systemd/{GUARD_UNIT}", f"/etc/systemd/system/{GUARD_UNIT}"),
     FileStep(f"systemd/{UNIT_NAME}", f"/etc/systemd/system/{UNIT_NAME}"),
 ]
 
@@ -55,9 +61,18 @@ class Plan:
         self.lines.append(text)
 
 
+def source_root(candidates: tuple[Path, ...] = (REPO, SHARE)) -> Path:
+    """Where the unit and its companions are: the checkout first, else the installed share/."""
+    for root in candidates:
+        if (root / FILES[-1].src).is_file():
+            return root
+    return candidates[-1]
+
+
 def render_unit(text: str, kiosk_exec: str) -> str:
-    """Point ExecStart= at this installation's `kiosk` script."""
-    return text.replace(DEFAULT_EXEC, kiosk_exec)
+    """Point ExecStart= at this installation's `kiosk` script (and the python beside it)."""
+    text = text.replace(DEFAULT_EXEC, kiosk_exec)
+    return text.replace(str(Path(DEFAULT_EXEC).parent) + "/", str(Path(kiosk_exec).parent) + "/")
 
 
 def _run(cmd: list[str]) -> int:
@@ -71,10 +86,11 @@ def install(
     dry_run: bool = False,
     enable: bool = True,
     start: bool = False,
-    src: Path = REPO,
+    src: Path | None = None,
     runner: Runner = _run,
 ) -> Plan:
     plan = Plan()
+    src = src or source_root()
     if kiosk_exec.startswith(("/home/", "/root/")):
         plan.say(
             f"WARNING    {kiosk_exec} is under /home or /root, which ProtectHome=yes hides "
@@ -84,10 +100,11 @@ def install(
     for step in FILES:
         source = src / step.src
         if not source.is_file():
-            plan.say(f"missing    {step.src} in {src} (skipped)")
+            plan.say(f"MISSING    {step.src} in {src}: reinstall the kiosk package")
+            plan.failed = True  # an install without its unit is no install, even in a dry run
             continue
         text = source.read_text(encoding="utf-8")
-        if step.src.endswith(UNIT_NAME):
+        if step.src.endswith(".service"):
             text = render_unit(text, kiosk_exec)
         target = root / step.dest.lstrip("/")
         if target.exists() and target.read_text(encoding="utf-8") == text:

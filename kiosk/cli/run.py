@@ -75,7 +75,13 @@ def _fresh_install(path, exc):
 
 
 def run(args: argparse.Namespace) -> int:
+    from kiosk.appliance import crash_guard
+
     settings, bad_config = _load(args)
+    # a crash loop that one reboot did not fix: out of service, never another reboot
+    bad_config = bad_config or crash_guard.gave_up_reason()
+    if not bad_config:
+        crash_guard.reset_when_stable(settings.device.state_dir)
     if bad_config and args.strict:
         return EX_CONFIG
     from kiosk.appliance.logging_setup import setup_logging

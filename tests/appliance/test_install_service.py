@@ -44,7 +44,7 @@ def test_install_then_rerun_is_idempotent(tmp_path):
     second = kiosk("--root", str(tmp_path), "--kiosk-exec", "/opt/k/bin/kiosk")
     assert second.returncode == 0
     assert "wrote" not in second.stdout
-    assert second.stdout.count("unchanged") == 7  # 6 files + the command link
+    assert second.stdout.count("unchanged") == 8  # 7 files + the command link
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == snapshot
 
 
@@ -85,3 +85,41 @@ def test_now_always_restarts_so_an_update_takes_effect(tmp_path):
     cmds = [c for c, _ in _commands(Path("/"), set(), enable=True, start=True)]
     assert ["systemctl", "restart", "kiosk.service"] in cmds  # nothing changed, still restart
     assert ["systemctl", "daemon-reload"] not in cmds  # but no reload without a changed file
+
+
+def test_missing_files_fail_even_a_dry_run(tmp_path):
+    from kiosk.appliance.install import FILES, install
+
+    plan = install(root=tmp_path, kiosk_exec="/opt/k/bin/kiosk", dry_run=True, src=tmp_path)
+    assert plan.failed
+    assert sum("MISSING" in line for line in plan.lines) == len(FILES) == 7
+
+
+def test_installed_share_is_used_when_there_is_no_checkout(tmp_path):
+    from kiosk.appliance.install import FILES, REPO, source_root
+
+    assert source_root((tmp_path / "no-checkout", REPO)) == REPO
+    assert source_root((REPO, tmp_path)) == REPO
+    assert source_root((tmp_path / "no-checkout", tmp_path)) == tmp_path  # (then: MISSING)
+    assert {f.src.split("/")[0] for f in FILES} == {"systemd", "config"}
+
+
+def test_the_wheel_carries_install_service_files_and_the_one_version(tmp_path):
+    """Installed from the wheel (or the .deb made from it), install-service finds its files
+    under <prefix>/share/stamp-kiosk; the version is kiosk.__version__."""
+    import zipfile
+
+    from kiosk import __version__
+    from kiosk.appliance.install import FILES, REPO
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
+         "-w", str(tmp_path), str(REPO)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    (wheel,) = tmp_path.glob("stamp_kiosk-*.whl")
+    assert wheel.name.startswith(f"stamp_kiosk-{__version__}-")
+    names = zipfile.ZipFile(wheel).namelist()
+    data = f"stamp_kiosk-{__version__}.data/data/share/stamp-kiosk/"
+    for step in FILES:
+        assert data + step.src in names, step.src

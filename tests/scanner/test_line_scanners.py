@@ -10,8 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from evdev import ecodes as e
-
+from devices.scanner import keycodes as e
 from devices.scanner.backoff import Backoff
 from devices.scanner.framing import LineFramer
 from devices.scanner.hid import EVENT, HidScanner, parse_vid_pid
