@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from lock import clean_pip_env, wheel_args  # noqa: E402
+from lock import clean_pip_env, wheel_args
 
 ROOT = Path(__file__).resolve().parent.parent
 DEB = ROOT / "deploy" / "deb"
