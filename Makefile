@@ -1,6 +1,6 @@
 # Two commands for a fresh machine: `make demo` and `make test`.
 # Both set up what is missing first (scripts/bootstrap.sh).
-.PHONY: setup demo test lint format bench lock deb system-test pi-check
+.PHONY: setup demo test lint format bench lock deb system-test system-soak pi-check
 
 VENV := .venv/bin
 DEMO_OUT ?= demo-out
@@ -42,6 +42,11 @@ deb: setup
 # The .deb in a fresh bookworm root under booted systemd (root; see deploy/systest/).
 system-test: setup
 	$(VENV)/python deploy/systest/system_test.py --arch amd64
+
+# The system test plus 10 minutes of a paired kiosk under its own memory limits (issue 20;
+# ~15 min: not in CI).
+system-soak: setup
+	$(VENV)/python deploy/systest/system_test.py --arch amd64 --stay-up-min 10
 
 # The same for arm64 under qemu-user-static (slow: not in CI).
 pi-check: setup

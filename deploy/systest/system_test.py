@@ -276,6 +276,26 @@ class SystemTest:
         cmd = "find /etc/kiosk -type f ! -name kiosk.toml -exec sha256sum {} + | sort"
         return self.machine.run("sh", "-c", cmd).stdout
 
+    def stay_up(self, minutes: float) -> str:
+        """The paired kiosk, idle on its animated attract screen, stays up under the unit's
+        own MemoryHigh/MemoryMax (issue 20): same main PID, no restart, memory sampled."""
+        k = self.k
+        limits = k.show("MemoryHigh", "MemoryMax")
+        assert limits == {"MemoryHigh": str(450 << 20), "MemoryMax": str(600 << 20)}, limits
+        pid, restarts = k.main_pid(), int(k.show("NRestarts")["NRestarts"])
+        samples: list[float] = []
+        end = time.monotonic() + minutes * 60
+        while time.monotonic() < end:
+            time.sleep(30)
+            assert k.active() and k.main_pid() == pid, f"the kiosk did not stay up:\n{k.tail()}"
+            current = k.show("MemoryCurrent")["MemoryCurrent"]
+            if current.isdigit():
+                samples.append(int(current) / (1 << 20))
+        assert int(k.show("NRestarts")["NRestarts"]) == restarts
+        self.t[f"stayed up (min {minutes:g})"] = minutes * 60
+        mem = f"cgroup memory {samples[0]:.0f} -> {samples[-1]:.0f} MiB" if samples else ""
+        return f"same PID {pid} for {minutes:g} min, no restart, limits 450M/600M; {mem}"
+
     def watchdog(self) -> str:
         k = self.k
         old = k.main_pid()
@@ -375,7 +395,9 @@ class SystemTest:
         return "no file, folder, unit link or user left"
 
     # -- the run ----------------------------------------------------------------------------
-    def run(self, reboot_policy: Callable[[SystemTest], str] | None) -> None:
+    def run(
+        self, reboot_policy: Callable[[SystemTest], str] | None, stay_up_min: float = 0
+    ) -> None:
         c = self.check
         self.build()
         try:
@@ -387,6 +409,9 @@ class SystemTest:
             c.step("state writable under the hardening, the rest read-only", self.hardening)
             c.step("kiosk doctor --json inside", self.doctor)
             c.step("pair with the refserver on the host's 127.0.0.1", self.provision)
+            if stay_up_min:
+                c.step(f"the paired kiosk stays up {stay_up_min:g} min under its memory limits",
+                       lambda: self.stay_up(stay_up_min))  # fmt: skip
             c.step("SIGSTOP: the watchdog restarts the kiosk", self.watchdog)
             c.step(
                 "bad config: out of service, no restart loop; --strict exits 78", self.bad_config
@@ -418,12 +443,15 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--arch", default="amd64", choices=["amd64", "arm64"])
     ap.add_argument("--keep", action="store_true", help="keep the root file system afterwards")
+    ap.add_argument(
+        "--stay-up-min", type=float, default=0, help="after pairing, watch the kiosk this long"
+    )
     args = ap.parse_args()
     if os.geteuid() != 0:
         print("system test: needs root (unshare, mount, nsenter)", file=sys.stderr)
         return 2
     start = time.monotonic()
-    SystemTest(args.arch, args.keep).run(reboot_policy=crash_loop)
+    SystemTest(args.arch, args.keep).run(reboot_policy=crash_loop, stay_up_min=args.stay_up_min)
     print(f"  {'total':<38} {time.monotonic() - start:7.1f} s")
     return 0
 
