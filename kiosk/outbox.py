@@ -37,7 +37,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kiosk.state_files import move_aside, prepare_sqlite, write_private
+from kiosk.files.atomic import write_atomic
+from kiosk.state_files import PRIVATE, move_aside, prepare_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -390,7 +391,7 @@ class Outbox:
         except (OSError, ValueError):
             entries = []
         entries.append({"moved_to": str(moved), "at": _iso(_now()), "error": why})
-        write_private(flag, json.dumps(entries, indent=2).encode("utf-8"))
+        write_atomic(flag, json.dumps(entries, indent=2), PRIVATE)
         log.critical(
             "OUTBOX CORRUPT: %s (%s). Moved aside to %s (kept, not deleted); started a fresh "
             "outbox. Pending rows that could still be read are carried over. Run 'kiosk doctor'.",

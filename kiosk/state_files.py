@@ -53,23 +53,6 @@ def prepare_sqlite(path: Path) -> None:
         tighten(Path(f"{path}{suffix}"))
 
 
-def write_private(path: Path, data: bytes) -> None:
-    """Replace `path` atomically with `data`, the new file 0600 from its first byte."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, PRIVATE)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-
-
 def _link_away(src: Path, dst: Path) -> None:
     """Move without ever replacing: link fails if `dst` exists, then drop the old name."""
     try:
