@@ -1,0 +1,44 @@
+"""Effects: what a flow asks the world to do, as frozen dataclasses.
+
+A flow never calls the API, the printer or the doctor: it returns effects, and the host
+hands each to the handler registered for its type (wired in the composition root,
+kiosk/cli/_kiosk_parts.py). The handler's result comes back as `Answered(effect, ...)`.
+
+`blocking = True` (the default): the handler may wait on the network or a device, so the
+host runs it on its worker pool. `blocking = False`: it is quick and runs in the host's
+thread right after the step (logging a line, asking for a restart).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from kiosk.flows.runtime.events import Event
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Base of every effect."""
+
+    blocking: ClassVar[bool] = True
+    answered: ClassVar[bool] = True  # False: the flow does not want the result back
+
+
+@dataclass(frozen=True)
+class OpenMode(Effect):
+    """Push the named mode (staff, technician) on the stack; the host does it itself."""
+
+    blocking: ClassVar[bool] = False
+    answered: ClassVar[bool] = False
+    mode: str = ""
+    reason: Event | None = None  # handed to the new mode as Entered(reason)
+
+
+@dataclass(frozen=True)
+class CloseMode(Effect):
+    """Pop the mode that returned this effect (it is done); the one below shows again."""
+
+    blocking: ClassVar[bool] = False
+    answered: ClassVar[bool] = False
