@@ -180,6 +180,10 @@ def report(mode: str, samples: list[Sample]) -> None:
             f"UI loop gaps p50 {pct(gaps, 50):.0f} ms, p99 {pct(gaps, 99):.0f} ms, "
             f"max {max(gaps, default=float('nan')):.0f} ms (one UI tick is 250 ms; the excess is frame lateness)"
         )
+        # SQLite's page caches (outbox, card cache: 2 MiB each by default) fill with the
+        # first few thousand operations and then stay: the second half shows the plateau.
+        second_half = steady[len(steady) // 2 :]
+        print(f"  {phase}: second half only {slope_mib_per_hour(second_half):+.2f} MiB/hour")
     whole = [s for s in samples if s.t >= samples[0].t + WARM_UP_S] if samples else []
     print(f"  whole run after warm-up: {slope_mib_per_hour(whole):+.2f} MiB/hour")
 

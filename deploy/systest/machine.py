@@ -180,6 +180,42 @@ class Machine:
             )
         return res
 
+    def host_pid(self, inner_pid: int) -> int:
+        """The PID this machine's process `inner_pid` has on the host.
+
+        Why: to enter a service's own namespaces the host's nsenter must do it. Inside an
+        arm64 machine nsenter runs under qemu-user, which is multi-threaded, and the kernel
+        refuses setns(CLONE_NEWNS) to a multi-threaded caller (EINVAL).
+        """
+        pid_ns = os.readlink(f"/proc/{self.pid1}/ns/pid")
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if os.readlink(entry / "ns/pid") != pid_ns:
+                    continue
+                status = (entry / "status").read_text()
+            except OSError:  # gone meanwhile, or not ours to read
+                continue
+            nspid = next(
+                (ln.split()[1:] for ln in status.splitlines() if ln.startswith("NSpid:")), []
+            )
+            if nspid and int(nspid[-1]) == inner_pid:
+                return int(entry.name)
+        raise LookupError(f"no host process for PID {inner_pid} of the machine")
+
+    def run_in(
+        self, inner_pid: int, *cmd: str, timeout: float = 120.0
+    ) -> subprocess.CompletedProcess:
+        """A command in all namespaces of one of the machine's processes (e.g. a service)."""
+        return subprocess.run(
+            ["nsenter", "-t", str(self.host_pid(inner_pid)), "-a", *cmd],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8", "TERM": "dumb"},
+        )
+
     def shutdown(self) -> None:
         """Kill PID 1 (every process of the namespace goes with it), then our cgroups."""
         if self.pid1:

@@ -122,10 +122,14 @@ class Kiosk:
     def as_service(self, *cmd: str) -> int:
         """Exit code of cmd run as the kiosk user inside the service's own mount namespace."""
         pid = str(self.main_pid())
-        return self.m.run(
-            "nsenter", "-t", pid, "-m", "setpriv", "--reuid=kiosk", "--regid=kiosk",
-            "--init-groups", *cmd, check=False,
-        ).returncode  # fmt: skip
+        res = self.m.run_in(
+            int(pid), "setpriv", "--reuid=kiosk", "--regid=kiosk", "--init-groups", *cmd
+        )
+        if res.returncode != 0:
+            print(
+                f"     ({' '.join(cmd)} as the service: exit {res.returncode} {res.stderr.strip()})"
+            )
+        return res.returncode
 
 
 def seconds(span: str) -> float:
