@@ -20,23 +20,8 @@ from typing import Any, Protocol
 from kiosk.clock import Clock
 from kiosk.flows.pairing import Outcome, PairResult
 from kiosk.flows.runtime import FlowHost, Handlers
-from kiosk.flows.technician import (
-    CheckOutbox,
-    DoctorReport,
-    OutboxGate,
-    Preflight,
-    Refusal,
-    RepairExchange,
-    RestartKiosk,
-    RunDoctor,
-    SyncNow,
-    SyncReport,
-    TailLogs,
-    TechnicianFace,
-    TechnicianFlow,
-    TechnicianSettings,
-    TestPrint,
-)
+from kiosk.flows.technician import TechnicianFace, TechnicianFlow, TechnicianSettings
+from kiosk.flows.technician import effects as fx
 from kiosk.scan_kinds import ClassifiedScan
 
 log = logging.getLogger(__name__)
@@ -46,8 +31,8 @@ class Repairer(Protocol):
     """Checks and exchange of re-pairing (kiosk.appliance.repair.RePairer)."""
 
     def pending_stamps(self) -> int: ...
-    def sync_now(self) -> SyncReport: ...
-    def preflight(self, scan: ClassifiedScan) -> Refusal | None: ...
+    def sync_now(self) -> fx.SyncReport: ...
+    def preflight(self, scan: ClassifiedScan) -> fx.Refusal | None: ...
     def exchange(self, scan: ClassifiedScan, now: datetime | None = None) -> PairResult: ...
     def current_shop(self) -> str: ...
 
@@ -60,7 +45,7 @@ def _no_log_lines() -> list[str]:
 class TechnicianDeps:
     """What the handlers call; read at call time, so a test (or start()) may swap one."""
 
-    run_doctor: Callable[[], DoctorReport]
+    run_doctor: Callable[[], fx.DoctorReport]
     log_tail: Callable[[], list[str]] = _no_log_lines
     test_print: Callable[[], str] | None = None  # -> a sentence for the technician
     restart: Callable[[], None] | None = None
@@ -77,12 +62,12 @@ def technician_handlers(deps: TechnicianDeps, outcome: Outcome) -> Handlers:
             raise RuntimeError("re-pairing without a repairer")
         return deps.repairer
 
-    def test_print(_e: TestPrint) -> str:
+    def test_print(_e: fx.TestPrint) -> str:
         if deps.test_print is None:
             raise RuntimeError("no printer")
         return deps.test_print()
 
-    def restart(effect: RestartKiosk) -> None:
+    def restart(effect: fx.RestartKiosk) -> None:
         if effect.after_pairing:
             outcome.restart_requested = True
         chosen = deps.restart_after_pairing if effect.after_pairing else None
@@ -90,30 +75,30 @@ def technician_handlers(deps: TechnicianDeps, outcome: Outcome) -> Handlers:
         if chosen is not None:
             chosen()
 
-    def gate(effect: CheckOutbox) -> OutboxGate:
+    def gate(effect: fx.CheckOutbox) -> fx.OutboxGate:
         waiting = repairer().pending_stamps()  # OSError: the page says "unreadable"
         try:
             shop = str(repairer().current_shop())
         except Exception:  # a label, never a failure
             log.debug("current shop unknown", exc_info=True)
             shop = "?"
-        return OutboxGate(waiting, shop)
+        return fx.OutboxGate(waiting, shop)
 
-    def exchange(effect: RepairExchange) -> PairResult:
+    def exchange(effect: fx.RepairExchange) -> PairResult:
         result = repairer().exchange(effect.scan, effect.at)
         outcome.result = result
         return result
 
     return (
         Handlers()
-        .on(RunDoctor, lambda _e: deps.run_doctor())
-        .on(TailLogs, lambda _e: tuple(deps.log_tail()))
-        .on(TestPrint, test_print)
-        .on(RestartKiosk, restart)
-        .on(CheckOutbox, gate)
-        .on(SyncNow, lambda _e: repairer().sync_now())
-        .on(Preflight, lambda e: repairer().preflight(e.scan))
-        .on(RepairExchange, exchange)
+        .on(fx.RunDoctor, lambda _e: deps.run_doctor())
+        .on(fx.TailLogs, lambda _e: tuple(deps.log_tail()))
+        .on(fx.TestPrint, test_print)
+        .on(fx.RestartKiosk, restart)
+        .on(fx.CheckOutbox, gate)
+        .on(fx.SyncNow, lambda _e: repairer().sync_now())
+        .on(fx.Preflight, lambda e: repairer().preflight(e.scan))
+        .on(fx.RepairExchange, exchange)
     )
 
 
@@ -167,7 +152,7 @@ def build_technician(
     from kiosk.appliance.logging_setup import RECENT
     from kiosk.appliance.repair import RePairer
 
-    def run_doctor() -> DoctorReport:
+    def run_doctor() -> fx.DoctorReport:
         from kiosk.cli.doctor import diagnose
 
         return diagnose(config_path)

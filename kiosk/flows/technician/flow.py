@@ -34,35 +34,16 @@ from typing import cast
 from kiosk.flows.base import ViewState
 from kiosk.flows.pairing import PairResult
 from kiosk.flows.runtime import Answered, Event, Intent, Now, Scanned, Step, Ticked
+from kiosk.flows.technician import effects as fx
 from kiosk.flows.technician import intents as i
-from kiosk.flows.technician.effects import (
-    CheckOutbox,
-    DoctorReport,
-    OutboxGate,
-    Preflight,
-    Refusal,
-    RepairExchange,
-    RestartKiosk,
-    RunDoctor,
-    SyncNow,
-    SyncReport,
-    TailLogs,
-    TestPrint,
-)
+from kiosk.flows.technician import model as m
 from kiosk.flows.technician.model import (
-    LOCKOUT_S,
-    MAX_FAILURES,
-    MAX_PIN,
-    REPAIR_PAGES,
-    REPAIR_WAIT_S,
-    RESTART_AFTER_S,
     SCREEN,
     CheckLine,
     Frame,
     Page,
     TechnicianModel,
     TechnicianView,
-    mask,
 )
 from kiosk.flows.technician.words import failure_words
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
@@ -142,9 +123,9 @@ class TechnicianFlow:
             case _ if page is Page.HOME:
                 return self._home_touched(model, intent)
             case i.SendNow() if page is Page.REPAIR_BLOCKED and not model.view.busy:
-                return Step(replace(model, view=replace(model.view, busy=True)), (SyncNow(),))
+                return Step(replace(model, view=replace(model.view, busy=True)), (fx.SyncNow(),))
             case i.ConfirmRepair() | i.RetryRepair() if page in _CONFIRMABLE:
-                return Step(model, (CheckOutbox(then_wait=True),))  # the count again first
+                return Step(model, (fx.CheckOutbox(then_wait=True),))  # the count again first
             case i.CancelRepair() if page in CANCELLABLE:
                 log.info("re-pairing cancelled by the technician; nothing changed")
                 return self._home(_next_epoch(model), note="tech.repair.cancelled")
@@ -158,10 +139,10 @@ class TechnicianFlow:
         if hmac.compare_digest(typed, self.pin_sha256):
             return self._home(replace(model, failures=0))
         failures = model.failures + 1
-        log.warning("technician PIN wrong (%d of %d)", failures, MAX_FAILURES)
-        if failures >= MAX_FAILURES:
+        log.warning("technician PIN wrong (%d of %d)", failures, m.MAX_FAILURES)
+        if failures >= m.MAX_FAILURES:
             locked = TechnicianView(SCREEN, page=Page.LOCKED, lang=lang)
-            until = now.mono + LOCKOUT_S
+            until = now.mono + m.LOCKOUT_S
             return Step(replace(model, failures=0, locked_until=until, view=locked))
         wrong = TechnicianView(SCREEN, page=Page.PIN, error="wrong PIN", lang=lang)
         return Step(replace(model, failures=failures, view=wrong))
@@ -181,22 +162,22 @@ class TechnicianFlow:
             running=True,
             message="checking…",
         )
-        return Step(replace(model, view=view), (TailLogs(), RunDoctor()))
+        return Step(replace(model, view=view), (fx.TailLogs(), fx.RunDoctor()))
 
     def _home_touched(self, model: TechnicianModel, intent: Intent) -> Out:
         s, view = self.settings, model.view
         match intent:
             case i.RunChecks() if not view.running:
                 checking = replace(view, running=True, message="checking…")
-                return Step(replace(model, view=checking), (RunDoctor(),))
+                return Step(replace(model, view=checking), (fx.RunDoctor(),))
             case i.PrintTest() if s.can_test_print:
                 printing = replace(view, message="printing a test coupon…")
-                return Step(replace(model, view=printing), (TestPrint(),))
+                return Step(replace(model, view=printing), (fx.TestPrint(),))
             case i.RestartApp() if s.can_restart:
                 log.warning("restart requested from the technician screen")
-                return Step(model, (RestartKiosk(),))
+                return Step(model, (fx.RestartKiosk(),))
             case i.StartRepair() if s.can_repair:
-                return Step(_next_epoch(model), (CheckOutbox(),))  # a doctor's answer is dropped
+                return Step(_next_epoch(model), (fx.CheckOutbox(),))  # a doctor's answer is dropped
             case _:
                 return Step(model)
 
@@ -205,14 +186,14 @@ class TechnicianFlow:
     def _scanned(self, model: TechnicianModel, scan: ClassifiedScan, now: Now) -> Out:
         """While open, every scan is a decode test: shown masked, never acted on; only the
         re-pair page waiting for a code takes a pairing QR."""
-        shown = f"{scan.kind.value}: {mask(scan.value)}"
+        shown = f"{scan.kind.value}: {m.mask(scan.value)}"
         if model.page is Page.REPAIR_WAIT:
             if scan.kind is ScanKind.PAIRING:
-                return Step(model, (Preflight(scan),))
+                return Step(model, (fx.Preflight(scan),))
             kept = tuple(kv for kv in model.view.values if kv[0] != "ignored")
             ignored = replace(model.view, last_scan=shown, values=(*kept, ("ignored", shown)))
             return Step(replace(model, view=ignored))
-        if model.page in REPAIR_PAGES:
+        if model.page in m.REPAIR_PAGES:
             return Step(model)  # working, result or confirm: a scan changes nothing
         seen = replace(model.view, last_scan=shown)
         return Step(replace(model, view=seen, last_touch=now.mono))
@@ -235,7 +216,7 @@ class TechnicianFlow:
         left = max(0, int(model.wait_until - now.mono + 0.999))
         if left == 0:
             log.info(
-                "re-pairing: no pairing code scanned in %.0f s; nothing changed", REPAIR_WAIT_S
+                "re-pairing: no pairing code scanned in %.0f s; nothing changed", m.REPAIR_WAIT_S
             )
             return self._home(model, note="tech.repair.timeout")
         if left != model.view.wait_left_s:
@@ -247,21 +228,21 @@ class TechnicianFlow:
     def _answered(self, model: TechnicianModel, answer: Answered, now: Now) -> Out:
         page, error = model.page, answer.error
         match answer.effect:
-            case RunDoctor() if page is Page.HOME:
+            case fx.RunDoctor() if page is Page.HOME:
                 return Step(*_doctor_done(model, answer))
-            case TailLogs() if page is Page.HOME and error is None:
+            case fx.TailLogs() if page is Page.HOME and error is None:
                 lines = tuple(str(x) for x in cast(Sequence[object], answer.result))
                 return Step(replace(model, view=replace(model.view, log_lines=lines)))
-            case TestPrint() if page is Page.HOME:
+            case fx.TestPrint() if page is Page.HOME:
                 said = f"test print failed: {error}" if error else str(answer.result)
                 return Step(replace(model, view=replace(model.view, message=said)))
-            case CheckOutbox() as gate if page is Page.HOME or page in REPAIR_PAGES:
+            case fx.CheckOutbox() as gate if page is Page.HOME or page in m.REPAIR_PAGES:
                 return Step(_gate(model, gate, answer, now))
-            case SyncNow() if page is Page.REPAIR_BLOCKED:
-                return Step(model, (CheckOutbox(detail=_sent(answer)),))
-            case Preflight(scan=scan) if page is Page.REPAIR_WAIT:
+            case fx.SyncNow() if page is Page.REPAIR_BLOCKED:
+                return Step(model, (fx.CheckOutbox(detail=_sent(answer)),))
+            case fx.Preflight(scan=scan) if page is Page.REPAIR_WAIT:
                 return _preflight_done(model, scan, answer, now)
-            case RepairExchange() if page is Page.REPAIR_WORKING:
+            case fx.RepairExchange() if page is Page.REPAIR_WORKING:
                 return Step(_exchanged(model, answer, now))
             case _:
                 return Step(model)
@@ -283,7 +264,7 @@ def _closed(model: TechnicianModel) -> TechnicianModel:
 
 
 def _digit(model: TechnicianModel, digit: str) -> TechnicianModel:
-    if not digit.isdigit() or len(model.pin) >= MAX_PIN:
+    if not digit.isdigit() or len(model.pin) >= m.MAX_PIN:
         return model
     pin = model.pin + digit[:1]
     return replace(model, pin=pin, view=replace(model.view, pin_length=len(pin), error=""))
@@ -293,10 +274,10 @@ def _doctor_done(model: TechnicianModel, answer: Answered) -> Out:
     if answer.error is not None:
         failed = replace(model.view, running=False, message=f"doctor failed: {answer.error}")
         return Step(replace(model, view=failed))
-    report = cast(DoctorReport, answer.result)
+    report = cast(fx.DoctorReport, answer.result)
     lines = tuple(CheckLine(c.name, c.status, c.message, c.fix) for c in report.checks)
     done = replace(model.view, running=False, checks=lines, message="")
-    return Step(replace(model, view=done), (TailLogs(),))
+    return Step(replace(model, view=done), (fx.TailLogs(),))
 
 
 def _repair_page(
@@ -311,26 +292,28 @@ def _repair_page(
         detail=detail[:400],
         busy=False,
         running=False,
-        wait_left_s=int(REPAIR_WAIT_S) if waiting else 0,
+        wait_left_s=int(m.REPAIR_WAIT_S) if waiting else 0,
         # the live camera to aim the QR with (the camera starts after the first frame)
         preview=model.camera if waiting else model.view.preview,
     )
     return replace(model, view=view)
 
 
-def _gate(model: TechnicianModel, gate: CheckOutbox, answer: Answered, now: Now) -> TechnicianModel:
+def _gate(
+    model: TechnicianModel, gate: fx.CheckOutbox, answer: Answered, now: Now
+) -> TechnicianModel:
     """The outbox gate's answer: blocked while stamps wait, else the confirm or the wait."""
     if answer.error is not None:
         detail = str(answer.error)
         return _repair_page(model, Page.REPAIR_BLOCKED, "tech.repair.outbox_unreadable", detail)
-    found = cast(OutboxGate, answer.result)
+    found = cast(fx.OutboxGate, answer.result)
     if found.waiting:
         count = str(found.waiting)
         return _repair_page(
             model, Page.REPAIR_BLOCKED, "tech.repair.blocked", gate.detail, count=count
         )
     if gate.then_wait:
-        waiting = replace(model, wait_until=now.mono + REPAIR_WAIT_S)
+        waiting = replace(model, wait_until=now.mono + m.REPAIR_WAIT_S)
         return _repair_page(waiting, Page.REPAIR_WAIT, "tech.repair.wait", "", shop=found.shop)
     return _repair_page(
         model, Page.REPAIR_CONFIRM, "tech.repair.confirm", gate.detail, shop=found.shop
@@ -341,7 +324,7 @@ def _sent(answer: Answered) -> str:
     """What "Send now" achieved, for the page the gate shows next."""
     if answer.error is not None:
         return f"sending failed: {answer.error}"
-    report = cast(SyncReport, answer.result)
+    report = cast(fx.SyncReport, answer.result)
     said = f"{report.sent} sent, {report.remaining} still waiting"
     return said + (f" ({report.error})" if report.error else "")
 
@@ -352,7 +335,7 @@ def _preflight_done(
     if answer.error is not None:
         key, detail = failure_words(answer.error)
         return Step(_repair_page(model, Page.REPAIR_FAILED, key, detail))
-    refusal = cast(Refusal | None, answer.result)
+    refusal = cast(fx.Refusal | None, answer.result)
     if refusal is not None:
         log.warning("re-pairing refused before the exchange: %s", refusal.detail)
         blocked = refusal.message == "tech.repair.blocked"
@@ -361,7 +344,7 @@ def _preflight_done(
     log.info("re-pairing: exchanging a pairing code with %s", scan.server)
     detail = f"pairing with {scan.server}"
     working = _repair_page(model, Page.REPAIR_WORKING, "tech.repair.working", detail)
-    return Step(working, (RepairExchange(scan, now.wall),))
+    return Step(working, (fx.RepairExchange(scan, now.wall),))
 
 
 def _exchanged(model: TechnicianModel, answer: Answered, now: Now) -> TechnicianModel:
@@ -379,6 +362,6 @@ def _exchanged(model: TechnicianModel, answer: Answered, now: Now) -> Technician
 
 
 def _restart_tick(model: TechnicianModel, now: Now) -> Out:
-    if now.mono - model.paired_at >= RESTART_AFTER_S and not model.restart_requested:
-        return Step(replace(model, restart_requested=True), (RestartKiosk(after_pairing=True),))
+    if now.mono - model.paired_at >= m.RESTART_AFTER_S and not model.restart_requested:
+        return Step(replace(model, restart_requested=True), (fx.RestartKiosk(after_pairing=True),))
     return Step(model)
