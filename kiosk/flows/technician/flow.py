@@ -52,6 +52,7 @@ log = logging.getLogger(__name__)
 
 Out = Step[TechnicianModel]
 UNCLOSABLE = (Page.REPAIR_WORKING, Page.REPAIR_PAIRED)  # a code on its way, or the restart
+CONFIRMABLE = (Page.REPAIR_CONFIRM, Page.REPAIR_FAILED)  # "yes" or "scan again"
 CANCELLABLE = (Page.REPAIR_BLOCKED, Page.REPAIR_CONFIRM, Page.REPAIR_WAIT, Page.REPAIR_FAILED)
 
 
@@ -124,7 +125,7 @@ class TechnicianFlow:
                 return self._home_touched(model, intent)
             case i.SendNow() if page is Page.REPAIR_BLOCKED and not model.view.busy:
                 return Step(replace(model, view=replace(model.view, busy=True)), (fx.SyncNow(),))
-            case i.ConfirmRepair() | i.RetryRepair() if page in _CONFIRMABLE:
+            case i.ConfirmRepair() | i.RetryRepair() if page in CONFIRMABLE:
                 return Step(model, (fx.CheckOutbox(then_wait=True),))  # the count again first
             case i.CancelRepair() if page in CANCELLABLE:
                 log.info("re-pairing cancelled by the technician; nothing changed")
@@ -246,9 +247,6 @@ class TechnicianFlow:
                 return Step(_exchanged(model, answer, now))
             case _:
                 return Step(model)
-
-
-_CONFIRMABLE = (Page.REPAIR_CONFIRM, Page.REPAIR_FAILED)
 
 
 def _next_epoch(model: TechnicianModel) -> TechnicianModel:
