@@ -6,7 +6,7 @@ is the part without screens: what must be true before the one-time code is spent
 exchange itself (the very `pair_by_scan` that first pairing uses, so the token and
 paired.json are written the same way: token 0600 through TokenStore, paired.json 0600 with
 the token's fingerprint), and putting the old pairing back if the writing fails half-way.
-The pages (confirm, wait for the scan, result) are in kiosk/flows/technician.py.
+The pages (confirm, wait for the scan, result) are in kiosk/flows/technician/flow.py.
 After a successful exchange the card cache (the old shop's customers, for offline
 display) is emptied: see forget_old_cards.
 

@@ -28,7 +28,7 @@ class KioskParts:
     printer: Any = None
     scanner: Any = None
     closers: list[Any] = field(default_factory=list)
-    technician: Any = None  # kiosk.flows.technician.TechnicianFlow, opened from staff mode
+    technician: Any = None  # kiosk.flows.technician.TechnicianFace, opened from staff mode
 
     scanner_factory: Any = None  # builds the scanner at start(): cv2 loads after the first frame
 
@@ -43,7 +43,7 @@ class KioskParts:
             if self.technician is not None:  # the live camera view on the technician screen
                 from kiosk.cli._technician_parts import camera_frame
 
-                self.technician.deps.camera_frame = camera_frame(self.scanner)
+                self.technician.attach_camera(camera_frame(self.scanner))
         if self.stamp_path is not None:
             threading.Thread(
                 target=self.load_cloud_settings, name="device-settings", daemon=True
@@ -67,6 +67,8 @@ class KioskParts:
         if self.scanner is not None:
             self.scanner.stop()
         self.controller.shutdown()
+        if self.technician is not None:
+            self.technician.shutdown()
         if self.stamp_path is not None:
             self.stamp_path.close()
 

@@ -1,5 +1,5 @@
-"""The technician flow (kiosk/flows/technician.py) wired to the real doctor, log tail,
-printer, camera, re-pairer and restart: the I/O the flow only knows as Protocols.
+"""The technician mode (kiosk/flows/technician/) wired to the real doctor, log tail,
+printer, camera, re-pairer and restart: the handlers of its effects.
 
 Why here and not next to the flow: the doctor is a CLI command (kiosk.cli.doctor) and
 the restart after re-pairing stops the running Kivy app; the flows layer may import
@@ -8,20 +8,130 @@ neither, the composition root may.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
-import threading
 from collections.abc import Callable
-from typing import Any
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
 from kiosk.clock import Clock
-from kiosk.flows.technician import DoctorReport, Runner, TechnicianDeps, TechnicianFlow
+from kiosk.flows.pairing import Outcome, PairResult
+from kiosk.flows.runtime import FlowHost, Handlers
+from kiosk.flows.technician import TechnicianFace, TechnicianFlow, TechnicianSettings
+from kiosk.flows.technician import effects as fx
+from kiosk.scan_kinds import ClassifiedScan
+
+log = logging.getLogger(__name__)
 
 
-def thread_runner(job: Callable[[], Any], done: Callable[[Any], None]) -> None:
-    """Run slow work (doctor, test print) off the UI thread; `done` publishes a state,
-    which the app already hops back onto Kivy's thread."""
-    threading.Thread(target=lambda: done(job()), name="technician", daemon=True).start()
+class Repairer(Protocol):
+    """Checks and exchange of re-pairing (kiosk.appliance.repair.RePairer)."""
+
+    def pending_stamps(self) -> int: ...
+    def sync_now(self) -> fx.SyncReport: ...
+    def preflight(self, scan: ClassifiedScan) -> fx.Refusal | None: ...
+    def exchange(self, scan: ClassifiedScan, now: datetime | None = None) -> PairResult: ...
+    def current_shop(self) -> str: ...
+
+
+def _no_log_lines() -> list[str]:
+    return []
+
+
+@dataclass
+class TechnicianDeps:
+    """What the handlers call; read at call time, so a test (or start()) may swap one."""
+
+    run_doctor: Callable[[], fx.DoctorReport]
+    log_tail: Callable[[], list[str]] = _no_log_lines
+    test_print: Callable[[], str] | None = None  # -> a sentence for the technician
+    restart: Callable[[], None] | None = None
+    camera_frame: Callable[[], Any] | None = None  # -> newest camera frame (BGR array) or None
+    repairer: Repairer | None = None  # None: no "Pair with another shop"
+    restart_after_pairing: Callable[[], None] | None = None  # default: restart
+
+
+def technician_handlers(deps: TechnicianDeps, outcome: Outcome) -> Handlers:
+    """Every technician effect to the deps that carry it out (see effects.py for each)."""
+
+    def repairer() -> Repairer:
+        if deps.repairer is None:  # the flow offers re-pairing only with a repairer
+            raise RuntimeError("re-pairing without a repairer")
+        return deps.repairer
+
+    def test_print(_e: fx.TestPrint) -> str:
+        if deps.test_print is None:
+            raise RuntimeError("no printer")
+        return deps.test_print()
+
+    def restart(effect: fx.RestartKiosk) -> None:
+        if effect.after_pairing:
+            outcome.restart_requested = True
+        chosen = deps.restart_after_pairing if effect.after_pairing else None
+        chosen = chosen or deps.restart
+        if chosen is not None:
+            chosen()
+
+    def gate(effect: fx.CheckOutbox) -> fx.OutboxGate:
+        waiting = repairer().pending_stamps()  # OSError: the page says "unreadable"
+        try:
+            shop = str(repairer().current_shop())
+        except Exception:  # a label, never a failure
+            log.debug("current shop unknown", exc_info=True)
+            shop = "?"
+        return fx.OutboxGate(waiting, shop)
+
+    def exchange(effect: fx.RepairExchange) -> PairResult:
+        result = repairer().exchange(effect.scan, effect.at)
+        outcome.result = result
+        return result
+
+    return (
+        Handlers()
+        .on(fx.RunDoctor, lambda _e: deps.run_doctor())
+        .on(fx.TailLogs, lambda _e: tuple(deps.log_tail()))
+        .on(fx.TestPrint, test_print)
+        .on(fx.RestartKiosk, restart)
+        .on(fx.CheckOutbox, gate)
+        .on(fx.SyncNow, lambda _e: repairer().sync_now())
+        .on(fx.Preflight, lambda e: repairer().preflight(e.scan))
+        .on(fx.RepairExchange, exchange)
+    )
+
+
+def technician_face(
+    pin_sha256: str,
+    deps: TechnicianDeps,
+    *,
+    clock: Clock | None = None,
+    executor: Executor | None = None,
+    session_timeout_s: float = 300.0,
+    lang_source: Callable[[], str] | None = None,
+) -> TechnicianFace:
+    """The technician mode on its own host, as KioskController and the screens see it."""
+    flow = TechnicianFlow(
+        TechnicianSettings(
+            pin_sha256=pin_sha256,
+            session_timeout_s=session_timeout_s,
+            can_test_print=deps.test_print is not None,
+            can_restart=deps.restart is not None,
+            can_repair=deps.repairer is not None,
+            camera=deps.camera_frame,
+        )
+    )
+    outcome = Outcome()
+    handlers = technician_handlers(deps, outcome)
+    host = FlowHost({flow.name: flow}, flow.name, handlers, clock=clock, executor=executor)
+    return TechnicianFace(
+        host,
+        enabled=bool(pin_sha256.strip()),
+        lang_source=lang_source,
+        outcome=outcome,
+        deps=deps,
+    )
 
 
 def build_technician(
@@ -31,9 +141,9 @@ def build_technician(
     printer: Any = None,
     scanner: Any = None,
     clock: Clock | None = None,
-    runner: Runner = thread_runner,
-) -> TechnicianFlow:
-    """The technician flow wired to the real doctor, log tail, printer and restart.
+    executor: Executor | None = None,
+) -> TechnicianFace:
+    """The technician mode wired to the real doctor, log tail, printer and restart.
 
     Restart = SIGTERM to ourselves: the app exits cleanly and systemd (Restart=always)
     starts it again, which is exactly what a technician wants from "Restart app".
@@ -42,7 +152,7 @@ def build_technician(
     from kiosk.appliance.logging_setup import RECENT
     from kiosk.appliance.repair import RePairer
 
-    def run_doctor() -> DoctorReport:
+    def run_doctor() -> fx.DoctorReport:
         from kiosk.cli.doctor import diagnose
 
         return diagnose(config_path)
@@ -60,7 +170,7 @@ def build_technician(
         )
         return "test coupon printed" if job.state == "printed" else f"test print: {job.reason}"
 
-    return TechnicianFlow(
+    return technician_face(
         settings.technician.pin_sha256,
         TechnicianDeps(
             run_doctor=run_doctor,
@@ -72,7 +182,7 @@ def build_technician(
             restart_after_pairing=stop_running_app,
         ),
         clock=clock,
-        runner=runner,
+        executor=executor,
         session_timeout_s=max(60.0, settings.staff.session_timeout_s * 3),
     )
 
@@ -80,7 +190,7 @@ def build_technician(
 def stop_running_app() -> None:
     """The restart after a re-pairing, the same as after first pairing: the Kivy app stops,
     `kiosk run` closes its parts (outbox, scanner) and exits 0, systemd starts it again
-    and the new start reads the new token and paired.json. tick() (which calls this) runs
+    and the new start reads the new token and paired.json. The tick that asks for it runs
     on Kivy's own thread. Without a running app (a bench, a test), SIGTERM does what
     "Restart app" does.
     """

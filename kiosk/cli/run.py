@@ -174,10 +174,10 @@ class _Unpaired:
 
     def __init__(self, settings) -> None:
         from kiosk.appliance.provisioning import pair_by_scan
-        from kiosk.flows.pairing import PairingFlow
+        from kiosk.cli._pairing_parts import build_pairing
 
         self.settings = settings
-        self.controller = PairingFlow(settings, pair=pair_by_scan)
+        self.controller = build_pairing(settings, pair_by_scan)
         self.scanner = None
 
     def start(self) -> None:
@@ -197,6 +197,7 @@ class _Unpaired:
     def close(self) -> None:
         if self.scanner is not None:
             self.scanner.stop()
+        self.controller.shutdown()
 
 
 def _serve(parts, reason: str, settings, max_seconds: float) -> int:

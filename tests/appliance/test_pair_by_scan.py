@@ -19,9 +19,12 @@ import pytest
 
 from kiosk.api.client import LoyaltyClient
 from kiosk.appliance.provisioning import pair_by_scan
+from kiosk.cli._pairing_parts import build_pairing
 from kiosk.config import PAIRED_FILE, load_settings
 from kiosk.flows.base import FakeClock
-from kiosk.flows.pairing import MESSAGE_S, RESTART_AFTER_S, PairingFlow, Phase, run_inline
+from kiosk.flows.pairing import MESSAGE_S, RESTART_AFTER_S, PairingFace, Phase
+from kiosk.flows.runtime.host import InlineExecutor
+from tests.appliance.test_technician_wiring import wait_for
 from tests.support.refserver import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,11 +43,16 @@ def new_code(refserver, location: str = "Cafe Mari") -> str:
     return refserver.admin("POST", "/admin/pairing-codes", {"location_name": location})["code"]
 
 
-def flow_for(cfg: Path, clock: FakeClock | None = None, **kw) -> PairingFlow:
-    kw.setdefault("pair", pair_by_scan)
-    return PairingFlow(
-        load_settings(cfg, environ={}), clock=clock or FakeClock(), runner=run_inline, **kw
+def flow_for(cfg: Path, clock: FakeClock | None = None, *, pair=pair_by_scan, on_restart=None):
+    """The unpaired kiosk's controller as `kiosk run` builds it, its exchange run inline."""
+    face: PairingFace = build_pairing(
+        load_settings(cfg, environ={}),
+        pair,
+        clock=clock or FakeClock(),
+        executor=InlineExecutor(),
     )
+    face.on_restart = on_restart
+    return face
 
 
 def mode(path: Path) -> int:
@@ -186,11 +194,11 @@ def test_a_paired_kiosk_ignores_a_pairing_qr_from_customers(shared_refserver, tm
     cfg = config(tmp_path)
     unpaired, reason = _build(load_settings(cfg, environ={}), "")
     assert isinstance(unpaired, _Unpaired) and reason.startswith("not paired")
-    unpaired.controller._run = run_inline  # (kiosk run uses a thread)
     unpaired.controller.on_scan_text(
         f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}"
     )
-    assert unpaired.controller.state.phase == Phase.PAIRED
+    wait_for(lambda: unpaired.controller.state.phase == Phase.PAIRED)  # (on kiosk run's pool)
+    unpaired.close()
     token = (tmp_path / "state" / "device.token").read_text()
     paired_json = (tmp_path / "state" / PAIRED_FILE).read_text()
 
@@ -285,19 +293,20 @@ from kivy.clock import Clock
 from kivy.core.window import Window
 from kiosk.appliance.provisioning import ScanPairResult
 from kiosk.config import Settings
+from kiosk.cli._pairing_parts import build_pairing
 from kiosk.flows.base import FakeClock
-from kiosk.flows.pairing import PairingFlow, run_inline
+from kiosk.flows.runtime.host import InlineExecutor
 from kiosk.ui.app import KioskApp
 settings = Settings()
 settings.ui.language = lang
 done = ScanPairResult("https://loyalty.example.com", "Cafe Mari", "d1", Path("t"), Path("p"))
-flow = PairingFlow(settings, clock=FakeClock(), runner=run_inline, pair=lambda *a, **k: done)
+flow = build_pairing(settings, lambda *a, **k: done, clock=FakeClock(), executor=InlineExecutor())
 flow.out_of_service("not paired: no device token at /var/lib/kiosk/device.token")
 app = KioskApp(flow)
 steps = [
     ("waiting", lambda: None),
     ("refused", lambda: flow.on_scan_text("https://shop.example/c/AbCdEfGh12345678")),
-    ("paired", lambda: (flow.clock.advance(9), flow.tick(),
+    ("paired", lambda: (flow.host.clock.advance(9), flow.tick(),
                         flow.on_scan_text("KIOSK-PAIR:https://loyalty.example.com#ABCD1234"))),
 ]
 def step(i=0):

@@ -7,10 +7,12 @@ import hashlib
 from kiosk.api.client import LoyaltyClient
 from kiosk.appliance.doctor.base import DoctorContext
 from kiosk.appliance.doctor.runner import run_checks
+from kiosk.cli._technician_parts import TechnicianDeps, technician_face
 from kiosk.config import Settings, load_settings
 from kiosk.flows.base import FakeClock
+from kiosk.flows.runtime.host import InlineExecutor
 from kiosk.flows.staff import StaffFlow
-from kiosk.flows.technician import LOCKOUT_S, TechnicianDeps, TechnicianFlow, WithTechnician
+from kiosk.flows.technician import LOCKOUT_S, WithTechnician
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 from tests.appliance.helpers import closed_port_url, write_config
 
@@ -27,7 +29,7 @@ def real_doctor(tmp_path):
 def make(tmp_path, **deps):
     clock = FakeClock()
     calls = []
-    flow = TechnicianFlow(
+    flow = technician_face(
         PIN_HASH,
         TechnicianDeps(
             run_doctor=real_doctor(tmp_path),
@@ -37,6 +39,7 @@ def make(tmp_path, **deps):
             **deps,
         ),
         clock=clock,
+        executor=InlineExecutor(),
         session_timeout_s=60,
     )
     return flow, clock, calls
@@ -49,7 +52,7 @@ def type_pin(flow, pin):
 
 
 def test_disabled_without_a_pin_hash(tmp_path):
-    flow = TechnicianFlow("", TechnicianDeps(run_doctor=real_doctor(tmp_path)))
+    flow = technician_face("", TechnicianDeps(run_doctor=real_doctor(tmp_path)))
     assert flow.open() is False and not flow.active
 
 
@@ -108,8 +111,11 @@ def test_a_failing_doctor_or_printer_is_a_message_not_a_crash(tmp_path):
     def boom():
         raise RuntimeError("printer on fire")
 
-    flow = TechnicianFlow(
-        PIN_HASH, TechnicianDeps(run_doctor=boom, test_print=boom), clock=FakeClock()
+    flow = technician_face(
+        PIN_HASH,
+        TechnicianDeps(run_doctor=boom, test_print=boom),
+        clock=FakeClock(),
+        executor=InlineExecutor(),
     )
     flow.open()
     type_pin(flow, PIN)
@@ -144,7 +150,6 @@ def test_with_staff_flow_the_technician_takes_screen_scans_and_touches(tmp_path)
 def test_built_with_real_doctor_and_printer_emulator(tmp_path):
     from devices.printer.service import PrinterService
     from kiosk.cli._technician_parts import build_technician
-    from kiosk.flows.technician import _inline
     from tests.printer.emulator import TcpPrinter
 
     printer_emu = TcpPrinter()
@@ -157,7 +162,7 @@ def test_built_with_real_doctor_and_printer_emulator(tmp_path):
         settings = load_settings(cfg, environ={})
         printer = PrinterService(settings.printer, tmp_path / "state")
         tech = build_technician(
-            settings, config_path=cfg, printer=printer, clock=FakeClock(), runner=_inline
+            settings, config_path=cfg, printer=printer, clock=FakeClock(), executor=InlineExecutor()
         )
         tech.open()
         type_pin(tech, PIN)

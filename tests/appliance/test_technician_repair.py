@@ -22,15 +22,12 @@ from kiosk.appliance.doctor.runner import run_checks
 from kiosk.appliance.provisioning import pair_by_scan
 from kiosk.appliance.repair import RePairer
 from kiosk.card_cache import CardCache
+from kiosk.cli._technician_parts import TechnicianDeps, technician_face
 from kiosk.config import PAIRED_FILE, load_settings
 from kiosk.flows.base import FakeClock
 from kiosk.flows.controller import load_classifier
-from kiosk.flows.technician import (
-    REPAIR_WAIT_S,
-    RESTART_AFTER_S,
-    TechnicianDeps,
-    TechnicianFlow,
-)
+from kiosk.flows.runtime.host import InlineExecutor
+from kiosk.flows.technician import REPAIR_WAIT_S, RESTART_AFTER_S
 from kiosk.outbox import OpKind, Outbox, card_lane
 from kiosk.stamping import StampKind, open_services
 from tests.support.refserver import free_port
@@ -78,7 +75,7 @@ class Kiosk:
         self.restarts: list[int] = []
         self.repairer = RePairer(self.settings, **repairer_kw)
         ctx = DoctorContext(self.cfg, self.settings)
-        self.flow = TechnicianFlow(
+        self.flow = technician_face(
             hashlib.sha256(PIN.encode()).hexdigest(),
             TechnicianDeps(
                 run_doctor=lambda: run_checks(ctx, only=["config", "token"]),
@@ -87,6 +84,7 @@ class Kiosk:
                 camera_frame=camera_frame,
             ),
             clock=self.clock,
+            executor=InlineExecutor(),
             session_timeout_s=60,
             lang_source=lambda: lang,
         )

@@ -172,7 +172,7 @@ def test_every_language_has_every_technician_key_and_placeholder():
 def test_every_key_the_flow_can_show_has_words():
     from kiosk.api import errors
     from kiosk.appliance.provisioning import ProvisionError
-    from kiosk.flows.technician import _failure
+    from kiosk.flows.technician import failure_words as _failure
 
     en = json.loads((I18N / "en" / "technician.json").read_text(encoding="utf-8"))
     causes = [
@@ -188,7 +188,7 @@ def test_every_key_the_flow_can_show_has_words():
         exc.__cause__ = cause
         keys.add(_failure(exc)[0])
     keys |= {_failure(OSError("disk"))[0], _failure(RuntimeError("x"))[0]}
-    source = (ROOT / "kiosk" / "flows" / "technician.py").read_text()
+    source = "".join(p.read_text() for p in (ROOT / "kiosk" / "flows" / "technician").glob("*.py"))
     source += (ROOT / "kiosk" / "appliance" / "repair.py").read_text()
     keys |= set(re.findall(r'"(tech\.repair\.\w+)"', source))
     ui = (ROOT / "kiosk" / "ui" / "screens" / "technician_repair.py").read_text()

@@ -27,14 +27,16 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
     from kivy.uix.screenmanager import NoTransition, ScreenManager
 
     from devices.scanner.synth import phone_image
-    from kiosk.flows.technician import TechnicianDeps, TechnicianFlow
+    from kiosk.cli._technician_parts import TechnicianDeps, technician_face
+    from kiosk.flows.runtime.host import InlineExecutor
+    from kiosk.scan_kinds import ClassifiedScan, ScanKind
     from kiosk.ui.screens.technician import TechnicianScreen
     from tests.appliance.test_technician_flow import PIN, real_doctor
 
     gray = phone_image("https://shop.example/c/AbCdEfGh12345678", "qr")
     frames = [np.dstack([gray, gray, gray]) for _ in range(4)]  # what the camera worker keeps
     frames[1][:40, :, 2] = 255  # a red band in one frame: the picture really changes
-    flow = TechnicianFlow(
+    flow = technician_face(
         hashlib.sha256(PIN.encode()).hexdigest(),
         TechnicianDeps(
             run_doctor=real_doctor(tmp_path),
@@ -46,6 +48,7 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
             test_print=lambda: "test coupon printed",
             camera_frame=lambda: frames.pop(0) if len(frames) > 1 else frames[0],
         ),
+        executor=InlineExecutor(),
     )
     screen = TechnicianScreen(on_action=flow.touch)
     sm = ScreenManager(transition=NoTransition())
@@ -83,7 +86,7 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
         pump()
         tap(screen.buttons["tech_test_print"])
         assert flow.state.message == "test coupon printed"
-        flow.on_scan(type("Scan", (), {"kind": None, "value": "AbCdEfGh12345678"})())
+        flow.on_scan(ClassifiedScan(ScanKind.CARD, "AbCdEfGh12345678"))
         import time
 
         live = screen.live

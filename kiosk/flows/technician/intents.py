@@ -1,0 +1,88 @@
+"""The technician screen's actions, one class each (the screens still send the old strings;
+face.TABLE maps them here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kiosk.flows.runtime import Event, Intent
+from kiosk.flows.technician.model import Frame
+
+
+@dataclass(frozen=True)
+class OpenScreen(Intent):
+    """The hidden entry (staff menu's Diagnostics): the PIN pad, or the lockout page."""
+
+    lang: str = "en"  # the staff screens' language, for the re-pair pages
+
+
+@dataclass(frozen=True)
+class CloseScreen(Intent):
+    """The close button (ignored while a code is exchanged or the restart is coming)."""
+
+
+@dataclass(frozen=True)
+class PinDigit(Intent):
+    digit: str = ""
+
+
+@dataclass(frozen=True)
+class PinClear(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class PinEnter(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class RunChecks(Intent):
+    """The "Run checks again" button: the doctor once more."""
+
+
+@dataclass(frozen=True)
+class PrintTest(Intent):
+    """The "Test print" button: one test coupon."""
+
+
+@dataclass(frozen=True)
+class RestartApp(Intent):
+    """The "Restart app" button."""
+
+
+@dataclass(frozen=True)
+class StartRepair(Intent):
+    """The "Pair with another shop" button: the outbox gate, then the confirm."""
+
+
+@dataclass(frozen=True)
+class SendNow(Intent):
+    """The "Send now" button (blocked page): the old shop's stamps, with the old token."""
+
+
+@dataclass(frozen=True)
+class ConfirmRepair(Intent):
+    """The explicit yes: only now does the kiosk wait for the new shop's code."""
+
+
+@dataclass(frozen=True)
+class RetryRepair(Intent):
+    """The "Scan again" button after a refused code."""
+
+
+@dataclass(frozen=True)
+class CancelRepair(Intent):
+    """Back / cancel on a re-pair page: nothing changed."""
+
+
+@dataclass(frozen=True)
+class Wake(Intent):
+    """A touch anywhere on the screen: the session stays open."""
+
+
+@dataclass(frozen=True)
+class CameraReady(Event):
+    """The camera started (after the first frame): its newest-frame handle for the preview."""
+
+    frame: Frame | None = field(default=None, compare=False)
