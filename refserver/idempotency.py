@@ -14,7 +14,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import Header
 from fastapi.responses import JSONResponse
@@ -23,14 +23,17 @@ from refserver.clock import iso
 from refserver.context import Context
 from refserver.problems import MEDIA_TYPE, Problem
 
-KeyHeader = Header(
-    None,
-    alias="Idempotency-Key",
-    min_length=1,
-    max_length=200,
-    pattern=r"^[\x21-\x7e]+$",
-    description="a unique key per action (a UUID); replays return the first answer",
-)
+# a route parameter `key: IdempotencyKey = None` (absent: the action is not deduplicated)
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="a unique key per action (a UUID); replays return the first answer",
+    ),
+]
 
 
 def request_hash(method: str, path: str, body: Any) -> str:

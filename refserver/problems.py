@@ -146,7 +146,9 @@ async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(Problem, _on_problem)  # type: ignore[arg-type]
-    app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
-    app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
+    # the decorator form registers the same handlers; add_exception_handler is typed for
+    # handlers of any Exception, and these take the one class they are registered for
+    app.exception_handler(Problem)(_on_problem)
+    app.exception_handler(RequestValidationError)(_on_validation)
+    app.exception_handler(StarletteHTTPException)(_on_http)
     app.add_exception_handler(Exception, _on_unexpected)

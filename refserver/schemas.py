@@ -22,6 +22,8 @@ from pydantic import (
     StrictInt,
     StrictStr,
 )
+from pydantic.config import JsonDict
+from pydantic_core import PydanticCustomError
 
 Redemption = Literal["self_redeem", "staff_scan", "redeem_code"]
 Symbology = Literal["qr", "code128", "pdf417", "aztec", "ean13"]
@@ -33,30 +35,42 @@ VALIDITY_PATTERN = (
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{3,31}$"  # the kiosk router and staff form use the same rule
 
 
-def _whole_number(value: Any) -> Any:
+def _whole_number(value: object) -> object:
     """JSON Schema calls 108309.0 an integer, so the server must too (but never `true`)."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
 
-def Int(ge: int, le: int) -> Any:  # noqa: N802 - used like a type
-    """A strict integer in [ge, le] that also takes a whole float: what the schema promises."""
-    return Annotated[StrictInt, Field(ge=ge, le=le), BeforeValidator(_whole_number)]
+def _refuse_null(value: object) -> object:
+    """Absent, not null: a field left out is None, but an explicit null is refused like any
+    other non-string (same error as before the field was optional)."""
+    if value is None:
+        raise PydanticCustomError("string_type", "Input should be a valid string")
+    return value
 
 
-def Number(ge: float, le: float | None = None) -> Any:  # noqa: N802 - used like a type
-    """A JSON number (int or float), never a bool or a numeric string."""
-    return Annotated[StrictFloat, Field(ge=ge, le=le)]
+def _string_only(schema: JsonDict) -> None:
+    """Publish only the string branch of `X | None`: null is not a value the server takes."""
+    branches = schema.pop("anyOf")
+    if isinstance(branches, list) and isinstance(branches[0], dict):
+        schema.update(branches[0])
 
 
+# A strict integer that also takes a whole float: what the schema promises. Used as
+# Annotated[StrictInt, Field(ge=..., le=...), WHOLE].
+WHOLE = BeforeValidator(_whole_number)
 Name = Annotated[StrictStr, Field(min_length=1, max_length=80)]
 Pin = Annotated[StrictStr, Field(pattern=r"^[0-9]{4,12}$")]
 Badge = Annotated[StrictStr, Field(min_length=4, max_length=256)]
+# "absent, not null": None when left out, while validation and the schema say string
+REFUSE_NULL, STRING_ONLY = BeforeValidator(_refuse_null), Field(json_schema_extra=_string_only)
+OptionalPin = Annotated[Pin | None, REFUSE_NULL, STRING_ONLY]
+OptionalBadge = Annotated[Badge | None, REFUSE_NULL, STRING_ONLY]
 ShopId = Annotated[StrictStr, Field(min_length=1, max_length=64)]
 # "pin or badge": written into the schema, so a schema-valid body is one the server takes.
-ONE_OF_PIN_BADGE = {"oneOf": [{"required": ["pin"]}, {"required": ["badge"]}]}
-ANY_OF_PIN_BADGE = {"anyOf": [{"required": ["pin"]}, {"required": ["badge"]}]}
+ONE_OF_PIN_BADGE: JsonDict = {"oneOf": [{"required": ["pin"]}, {"required": ["badge"]}]}
+ANY_OF_PIN_BADGE: JsonDict = {"anyOf": [{"required": ["pin"]}, {"required": ["badge"]}]}
 Text = Annotated[StrictStr, Field(max_length=500)]
 Validity = Annotated[StrictStr, Field(pattern=VALIDITY_PATTERN)]
 
@@ -82,9 +96,9 @@ class HeartbeatIn(In):
     """Everything optional: a kiosk reports what it knows. `details` takes anything else."""
 
     app_version: Annotated[StrictStr, Field(max_length=40)] | None = None
-    uptime_s: Number(0) | None = None
-    queue_depth: Int(0, 10**9) | None = None
-    oldest_queued_s: Number(0) | None = None
+    uptime_s: Annotated[StrictFloat, Field(ge=0)] | None = None
+    queue_depth: Annotated[StrictInt, Field(ge=0, le=10**9), WHOLE] | None = None
+    oldest_queued_s: Annotated[StrictFloat, Field(ge=0)] | None = None
     camera: Annotated[StrictStr, Field(max_length=200)] | None = None
     printer: Annotated[StrictStr, Field(max_length=200)] | None = None
     scanner: Annotated[StrictStr, Field(max_length=200)] | None = None
@@ -93,7 +107,7 @@ class HeartbeatIn(In):
 
 
 class StampIn(In):
-    count: Int(1, 10) = 1
+    count: Annotated[StrictInt, Field(ge=1, le=10), WHOLE] = 1
     occurred_at: AwareDatetime
     channel: Channel = "kiosk"
 
@@ -107,8 +121,8 @@ class StaffLoginIn(In):
     """Exactly one of `pin` or `badge` (never null: leave the other one out)."""
 
     model_config = ConfigDict(json_schema_extra=ONE_OF_PIN_BADGE)
-    pin: Pin = None  # type: ignore[assignment] - absent, not null (see the schema)
-    badge: Badge = None  # type: ignore[assignment]
+    pin: OptionalPin = None
+    badge: OptionalBadge = None
 
 
 class RedeemCodeIn(In):
@@ -133,7 +147,7 @@ class VoucherIn(In):
 
 
 class MilestoneIn(In):
-    stamps: Int(1, 1000)
+    stamps: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE]
     title: Annotated[StrictStr, Field(min_length=1, max_length=80)]
     redemption: Redemption = "self_redeem"
     description: Text = ""
@@ -146,10 +160,10 @@ class ShopIn(In):
 
 class ProgramIn(In):
     name: Name
-    goal: Int(1, 1000)
+    goal: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE]
     milestones: list[MilestoneIn] = Field(default_factory=list, max_length=50)
-    cooldown_seconds: Int(0, 86400 * 30) = 0
-    max_stamps_per_scan: Int(1, 10) = 1
+    cooldown_seconds: Annotated[StrictInt, Field(ge=0, le=86400 * 30), WHOLE] = 0
+    max_stamps_per_scan: Annotated[StrictInt, Field(ge=1, le=10), WHOLE] = 1
     shop_id: ShopId | None = None
 
 
@@ -167,8 +181,8 @@ class StaffIn(In):
 
     model_config = ConfigDict(json_schema_extra=ANY_OF_PIN_BADGE)
     name: Name
-    pin: Pin = None  # type: ignore[assignment] - absent, not null (see the schema)
-    badge: Badge = None  # type: ignore[assignment]
+    pin: OptionalPin = None
+    badge: OptionalBadge = None
     shop_id: ShopId | None = None
     permissions: list[Annotated[StrictStr, Field(min_length=1, max_length=40)]] = Field(
         default_factory=list, max_length=50
@@ -178,13 +192,13 @@ class StaffIn(In):
 class PairingCodeIn(In):
     location_name: Name | None = None
     program_id: Annotated[StrictStr, Field(max_length=64)] | None = None
-    ttl_seconds: Int(1, 86400 * 30) = 600
+    ttl_seconds: Annotated[StrictInt, Field(ge=1, le=86400 * 30), WHOLE] = 600
     shop_id: ShopId | None = None
 
 
 class ClockIn(In):
-    offset_seconds: Number(-3e9, 3e9) | None = None
-    advance_seconds: Number(-3e9, 3e9) | None = None
+    offset_seconds: Annotated[StrictFloat, Field(ge=-3e9, le=3e9)] | None = None
+    advance_seconds: Annotated[StrictFloat, Field(ge=-3e9, le=3e9)] | None = None
 
 
 # -- responses -------------------------------------------------------------------------

@@ -16,6 +16,9 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Any, Protocol, cast
+
+from PIL import Image
 
 ENV = "ESCPOS_CAPABILITIES_PICKLE_DIR"
 
@@ -37,7 +40,7 @@ def _private_dir(path: Path) -> bool:
 
 def cache_dir() -> Path:
     """Where the escpos capabilities pickle lives: $KIOSK_ESCPOS_CACHE, ~/.cache, else /tmp."""
-    candidates = []
+    candidates: list[Path] = []
     if os.environ.get("KIOSK_ESCPOS_CACHE"):
         candidates.append(Path(os.environ["KIOSK_ESCPOS_CACHE"]))
     xdg = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
@@ -56,17 +59,75 @@ if not os.environ.get(ENV):
 # app's own later basicConfig(level=...) a silent no-op: undo the handler it adds.
 _root_handlers = list(logging.root.handlers)
 _real_mkdtemp = tempfile.mkdtemp
-tempfile.mkdtemp = lambda *a, **k: os.environ[ENV]  # type: ignore[assignment]
+
+
+def _our_cache_dir(*_args: object, **_kwargs: object) -> str:
+    return os.environ[ENV]
+
+
+tempfile.mkdtemp = _our_cache_dir
 try:
-    from escpos.capabilities import get_profile
+    from escpos import capabilities  # pyright: ignore[reportMissingTypeStubs] - no stubs: Any below
 finally:
     tempfile.mkdtemp = _real_mkdtemp
     for _h in logging.root.handlers[:]:
         if _h not in _root_handlers:
             logging.root.removeHandler(_h)
 
-from escpos import printer as escpos_printer  # noqa: E402
-from escpos.constants import QR_ECLEVEL_M  # noqa: E402
-from escpos.exceptions import DeviceNotFoundError  # noqa: E402
+from escpos import printer  # noqa: E402  # pyright: ignore[reportMissingTypeStubs] - as above
+from escpos.constants import QR_ECLEVEL_M  # noqa: E402  # pyright: ignore[reportMissingTypeStubs] - as above
+from escpos.exceptions import DeviceNotFoundError  # noqa: E402  # pyright: ignore[reportMissingTypeStubs] - as above
 
-__all__ = ["DeviceNotFoundError", "QR_ECLEVEL_M", "escpos_printer", "get_profile", "cache_dir"]
+# python-escpos ships no type stubs and annotates little, so its printer classes are Any
+# here; the rest of devices/printer gets them only through the typed names below.
+escpos_printer: Any = printer
+_capabilities: Any = capabilities
+
+
+def profile_data(name: str) -> dict[str, object]:
+    """The capabilities database entry of one printer model (JSON: features, media, codePages)."""
+    return cast(dict[str, object], _capabilities.get_profile(name).profile_data)
+
+
+class EscposCommands(Protocol):
+    """What the renderer asks of escpos's Dummy printer: commands collected as bytes."""
+
+    @property
+    def output(self) -> bytes: ...
+
+    def clear(self) -> None: ...
+
+    def image(self, img_source: Image.Image, *, impl: str, center: bool) -> None: ...
+
+    def qr(self, content: str, *, ec: int, size: int, native: bool) -> None: ...
+
+    def barcode(
+        self,
+        code: str,
+        bc: str,
+        *,
+        height: int,
+        width: int,
+        pos: str,
+        function_type: str,
+        align_ct: bool,
+    ) -> None: ...
+
+    def cut(self) -> None: ...
+
+
+def command_buffer(profile: str) -> EscposCommands:
+    """An escpos Dummy printer for the `profile` model: escpos commands in, bytes out."""
+    dummy: EscposCommands = escpos_printer.Dummy(profile=profile)
+    return dummy
+
+
+__all__ = [
+    "DeviceNotFoundError",
+    "QR_ECLEVEL_M",
+    "EscposCommands",
+    "cache_dir",
+    "command_buffer",
+    "escpos_printer",
+    "profile_data",
+]

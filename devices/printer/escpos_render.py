@@ -12,10 +12,11 @@ from __future__ import annotations
 import io
 import logging
 import sys
+from collections.abc import Callable
 from contextlib import redirect_stdout
 
-from devices.printer._escpos import QR_ECLEVEL_M, escpos_printer
-from devices.printer.layout import Barcode, Cut, Feed, Layout, Qr, Raster, Text
+from devices.printer._escpos import QR_ECLEVEL_M, EscposCommands, command_buffer
+from devices.printer.layout import Barcode, Block, Feed, Layout, Qr, Raster, Text
 
 ESC, GS = b"\x1b", b"\x1d"
 INIT = ESC + b"@"
@@ -29,57 +30,68 @@ log = logging.getLogger(__name__)
 def render_escpos(layout: Layout) -> bytes:
     """The complete job: init, code page, blocks, feed and cut."""
     profile = layout.profile
-    p = escpos_printer.Dummy(profile=profile.name)
-    p._raw(INIT)
+    p = command_buffer(profile.name)
+    out = [INIT]
     if profile.codepage_id is not None:
-        p._raw(ESC + b"t" + bytes([profile.codepage_id]))
+        out.append(ESC + b"t" + bytes([profile.codepage_id]))
     for block in layout.blocks:
-        _block(p, block, layout)
-    return p.output
+        out.extend(_block(p, block, layout))
+    return b"".join(out)
 
 
-def _block(p: escpos_printer.Dummy, block: object, layout: Layout) -> None:
+def _block(p: EscposCommands, block: Block, layout: Layout) -> list[bytes]:
+    """The bytes of one block: our own for text and spacing, escpos's for images and codes."""
     profile = layout.profile
     if isinstance(block, Text):
-        p._raw(ALIGN[block.align] + BOLD[block.bold] + SIZE[block.double])
-        p._raw(b"".join(profile.encode(line) + b"\n" for line in block.lines))
-        p._raw(SIZE[False] + BOLD[False] + ALIGN["left"])
-    elif isinstance(block, Raster):
-        p._raw(ALIGN["left"])
-        _quiet(p.image, block.image, impl=profile.image_impl, center=False)
-    elif isinstance(block, Qr):
-        p._raw(ALIGN["center"])
-        p.qr(block.data, ec=QR_ECLEVEL_M, size=block.module, native=True)
-        p._raw(b"\n" + ALIGN["left"])
-    elif isinstance(block, Barcode):
+        return [
+            ALIGN[block.align] + BOLD[block.bold] + SIZE[block.double],
+            b"".join(profile.encode(line) + b"\n" for line in block.lines),
+            SIZE[False] + BOLD[False] + ALIGN["left"],
+        ]
+    if isinstance(block, Raster):
+        return [
+            ALIGN["left"],
+            _escpos(p, lambda: p.image(block.image, impl=profile.image_impl, center=False)),
+        ]
+    if isinstance(block, Qr):
+        return [
+            ALIGN["center"],
+            _escpos(p, lambda: p.qr(block.data, ec=QR_ECLEVEL_M, size=block.module, native=True)),
+            b"\n" + ALIGN["left"],
+        ]
+    if isinstance(block, Barcode):
         # Code128 on ESC/POS: "{B" selects code set B, and "{" inside the data starts a
         # code-set switch or FNC unless doubled; a code "X{A" must not change the barcode.
         data = "{B" + block.data.replace("{", "{{") if block.kind == "CODE128" else block.data
-        _quiet(
-            p.barcode,
-            data,
-            block.kind,
-            height=block.height,
-            width=block.module,
-            pos="OFF",
-            function_type="B",
-            align_ct=True,
-        )
-        p._raw(b"\n" + ALIGN["left"])
-    elif isinstance(block, Feed):
-        p._raw(b"\n" * block.lines)
-    elif isinstance(block, Cut):
-        if profile.can_cut:
-            p.cut()
-        else:
-            p._raw(b"\n" * 6)  # feed past the tear bar
+
+        def barcode() -> None:
+            p.barcode(
+                data,
+                block.kind,
+                height=block.height,
+                width=block.module,
+                pos="OFF",
+                function_type="B",
+                align_ct=True,
+            )
+
+        return [_escpos(p, barcode), b"\n" + ALIGN["left"]]
+    if isinstance(block, Feed):
+        return [b"\n" * block.lines]
+    if profile.can_cut:  # Cut
+        return [_escpos(p, p.cut)]
+    return [b"\n" * 6]  # feed past the tear bar
 
 
-def _quiet(fn: object, *args: object, **kwargs: object) -> None:
-    """escpos prints warnings about profile widths to stdout; keep them out of our output."""
+def _escpos(p: EscposCommands, command: Callable[[], None]) -> bytes:
+    """The bytes one escpos command makes. escpos prints warnings about profile widths to
+    stdout; they go to the debug log instead of our output."""
     buf = io.StringIO()
     with redirect_stdout(buf):
-        fn(*args, **kwargs)  # type: ignore[operator]
+        command()
     if buf.getvalue().strip():
         log.debug("escpos: %s", buf.getvalue().strip())
     sys.stdout.flush()
+    data = p.output
+    p.clear()
+    return data

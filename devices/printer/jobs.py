@@ -45,7 +45,7 @@ class PrintJob:
     bytes_total: int = 0
     reprint_of: str | None = None
     output: str | None = None  # preview PNG path, when the transport is preview:
-    status: dict[str, Any] | None = None  # printer status seen at the end of the job
+    status: dict[str, object] | None = None  # printer status seen at the end of the job
 
     @property
     def retry_safe(self) -> bool:
@@ -99,7 +99,7 @@ class JobStore:
 
     def recover_interrupted(self) -> list[PrintJob]:
         """Jobs left 'printing' or 'queued' by a crash become failed; never resent by themselves."""
-        hit = []
+        hit: list[PrintJob] = []
         for job in self._jobs.values():
             if job.state in (PRINTING, QUEUED):
                 job.state = FAILED

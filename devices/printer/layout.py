@@ -79,9 +79,9 @@ Block = Text | Raster | Qr | Barcode | Feed | Cut
 @dataclass
 class Layout:
     profile: PrinterProfile
-    blocks: list[Block] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list[Block])
     code: str = ""  # the redeem code as printed (sanitised)
-    notes: list[str] = field(default_factory=list)  # fallbacks taken, for logs and tests
+    notes: list[str] = field(default_factory=list[str])  # fallbacks taken, for logs and tests
 
 
 def layout_coupon(
@@ -328,7 +328,7 @@ def _barcode(code: str, kind: str, profile: PrinterProfile) -> Barcode | Raster 
 def code_image(code: str, sym: str, scale: int, dots: int, height: int = 0) -> Image.Image:
     """A code drawn by zxing-cpp's writer, centred on a paper-wide 1-bit image; 1D codes get
     `height` dots of bar height, and the scale shrinks rather than overflow the paper."""
-    bc = zxingcpp.create_barcode(code, _ZX[sym])
+    bc = zxingcpp.create_barcode(code, _ZX[sym])  # pyright: ignore[reportUnknownMemberType] - its stub leaves **kwargs untyped
     base = Image.fromarray(bc.to_image(scale=1, add_quiet_zones=True, add_hrt=False))
     base = base.convert("L")
     w, h = base.size

@@ -7,8 +7,10 @@ them wrong prints garbage (FIELD-NOTES: "pass the right profile= or widths go wr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
-from devices.printer._escpos import get_profile
+from devices.printer._escpos import profile_data
+from devices.printer.settings import PrinterSettings
 
 # Code pages tried in order when none is configured: CP1252 holds Western and Baltic
 # Latin (Estonian õ ä ö ü š ž), CP858 adds the euro to CP850, CP437 is universal.
@@ -57,13 +59,13 @@ class PrinterProfile:
         codepage: str = "",
     ) -> PrinterProfile:
         """Build from an escpos profile name; explicit settings win over the profile."""
-        data = get_profile(name).profile_data
-        features = data.get("features", {})
-        media = data.get("media", {})
-        pixels = media.get("width", {}).get("pixels")
+        data = profile_data(name)
+        features = _table(data.get("features"))
+        media = _table(data.get("media"))
+        pixels = _table(media.get("width")).get("pixels")
         dots = _dots_for(paper_width_mm, pixels)
-        dpi = media.get("dpi") if isinstance(media.get("dpi"), int) else 203
-        pages = {str(v).upper(): int(k) for k, v in data.get("codePages", {}).items()}
+        dpi = media.get("dpi")
+        pages = {str(v).upper(): int(k) for k, v in _table(data.get("codePages")).items()}
         chosen = (
             codepage.upper()
             if codepage
@@ -76,9 +78,9 @@ class PrinterProfile:
             name=name,
             paper_width_mm=paper_width_mm,
             dots=dots,
-            dpi=dpi,
-            native_qr=features.get("qrCode", False) if native_qr is None else native_qr,
-            native_barcode=features.get("barcodeB", False)
+            dpi=dpi if isinstance(dpi, int) else 203,
+            native_qr=bool(features.get("qrCode", False)) if native_qr is None else native_qr,
+            native_barcode=bool(features.get("barcodeB", False))
             if native_barcode is None
             else native_barcode,
             codepage=chosen.lower() if chosen else None,
@@ -88,15 +90,20 @@ class PrinterProfile:
         )
 
     @classmethod
-    def from_settings(cls, settings: object) -> PrinterProfile:
-        """From a kiosk.config.PrinterSection."""
+    def from_settings(cls, settings: PrinterSettings) -> PrinterProfile:
+        """From the [printer] settings (a kiosk.config.PrinterSection)."""
         return cls.resolve(
-            settings.profile,  # type: ignore[attr-defined]
-            settings.paper_width_mm,  # type: ignore[attr-defined]
-            native_qr=settings.native_qr,  # type: ignore[attr-defined]
-            native_barcode=settings.native_barcode,  # type: ignore[attr-defined]
-            codepage=getattr(settings, "codepage", ""),
+            settings.profile,
+            settings.paper_width_mm,
+            native_qr=settings.native_qr,
+            native_barcode=settings.native_barcode,
+            codepage=settings.codepage,
         )
+
+
+def _table(value: object) -> dict[str, object]:
+    """A JSON object of the profile database, or {} when it is missing or not an object."""
+    return cast(dict[str, object], value) if isinstance(value, dict) else {}
 
 
 def _dots_for(paper_width_mm: int, pixels: object) -> int:

@@ -35,9 +35,10 @@ from devices.printer.jobs import (
 from devices.printer.layout import Layout, layout_coupon
 from devices.printer.preview import png_bytes, render_layout
 from devices.printer.profile import PrinterProfile
+from devices.printer.settings import PrinterSettings
 from devices.printer.status import DLE_EOT, PrinterStatus, parse
 from devices.printer.transport import (
-    Transport,
+    PrinterTransport,
     TransportError,
     make_transport,
     parse_uri,
@@ -48,12 +49,12 @@ BARRIER_BYTES_PER_S = 1000  # slowest link we wait for (9600-baud serial is ~960
 
 
 class PrinterService:
-    def __init__(self, settings: object, state_dir: Path) -> None:
+    def __init__(self, settings: PrinterSettings, state_dir: Path) -> None:
         self.settings = settings
-        self.uri = parse_uri(settings.uri)  # type: ignore[attr-defined]
+        self.uri = parse_uri(settings.uri)
         self.profile = PrinterProfile.from_settings(settings)
-        self.timeout_s: float = settings.timeout_s  # type: ignore[attr-defined]
-        self.retries: int = getattr(settings, "retries", 2)
+        self.timeout_s = settings.timeout_s
+        self.retries = settings.retries
         self.store = JobStore(Path(state_dir) / "printer" / "jobs.json")
         for job in self.store.recover_interrupted():
             log.warning("print job %s was interrupted by a restart; kept for staff", job.id)
@@ -64,8 +65,8 @@ class PrinterService:
         return layout_coupon(
             coupon,
             self.profile,
-            footer=getattr(self.settings, "footer", ""),
-            code128_with_qr=getattr(self.settings, "code128_with_qr", True),
+            footer=self.settings.footer,
+            code128_with_qr=self.settings.code128_with_qr,
         )
 
     def render(self, coupon: Coupon) -> bytes:
@@ -129,7 +130,7 @@ class PrinterService:
         finally:
             transport.close()
 
-    def _send(self, job: PrintJob, t: Transport, data: bytes) -> None:
+    def _send(self, job: PrintJob, t: PrinterTransport, data: bytes) -> None:
         try:
             before = self._query(t, self.timeout_s) if t.supports_status else None
         except TransportError as exc:
@@ -155,7 +156,9 @@ class PrinterService:
             return
         self._confirm(job, t, before, len(data))
 
-    def _confirm(self, job: PrintJob, t: Transport, before: PrinterStatus, size: int) -> None:
+    def _confirm(
+        self, job: PrintJob, t: PrinterTransport, before: PrinterStatus, size: int
+    ) -> None:
         """The barrier after the bytes: only a printer's own answer makes a job 'printed'."""
         spoke_before = before.online is not None
         # a printer that never answered before will hardly answer now: do not wait long
@@ -178,7 +181,7 @@ class PrinterService:
         else:
             job.state, job.reason = PRINTED, ""
 
-    def _open(self) -> Transport | str:
+    def _open(self) -> PrinterTransport | str:
         """Open with a few retries on transient errors (nothing has been sent yet)."""
         last = ""
         for attempt in range(self.retries + 1):
@@ -194,7 +197,7 @@ class PrinterService:
                 time.sleep(min(2.0, 0.2 * 2**attempt))
         return last
 
-    def _query(self, t: Transport, timeout_s: float) -> PrinterStatus:
+    def _query(self, t: PrinterTransport, timeout_s: float) -> PrinterStatus:
         """Ask DLE EOT 1, 2, 4; a printer silent on the first is not asked twice more
         (each unanswered question costs a whole timeout)."""
         t.drain()

@@ -15,12 +15,16 @@ import errno
 import logging
 import os
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from devices.printer._escpos import DeviceNotFoundError, escpos_printer
+
+if TYPE_CHECKING:
+    from serial import Serial
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +59,7 @@ class PrinterUri:
     vid: int = 0
     pid: int = 0
     baudrate: int = 19200
-    options: dict[str, str] = field(default_factory=dict)
+    options: dict[str, str] = field(default_factory=dict[str, str])
 
     def __str__(self) -> str:
         if self.scheme == "tcp":
@@ -106,8 +110,8 @@ def _transient(exc: BaseException | None) -> bool:
 
 
 def _why(exc: BaseException) -> str:
-    while (exc.__cause__ or exc.__context__) is not None:
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    while (inner := exc.__cause__ or exc.__context__) is not None:
+        exc = inner
     if isinstance(exc, PermissionError):
         return "permission denied (is the kiosk user in the printer's group? see config/udev/)"
     if isinstance(exc, ConnectionRefusedError):
@@ -117,8 +121,36 @@ def _why(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
 
 
+class PrinterTransport(Protocol):
+    """A byte pipe to one printer, opened per job: what PrinterService needs of a transport."""
+
+    @property
+    def supports_status(self) -> bool:
+        """True when query() can get an answer from the printer."""
+        ...
+
+    @property
+    def sent(self) -> int:
+        """Bytes written so far in this job."""
+        ...
+
+    def open(self) -> None: ...
+
+    def write(self, data: bytes) -> int: ...
+
+    def query(self, command: bytes, timeout_s: float | None = None) -> int | None: ...
+
+    def drain(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class Transport:
-    """Base: byte pipe to one printer, opened per job."""
+    """Base: byte pipe to one printer, opened per job.
+
+    The escpos printer objects the subclasses hold (`_p`) are Any: python-escpos has no type
+    stubs. Only typed values (a socket, a pyserial port, bytes, ints) leave a transport.
+    """
 
     supports_status = False
 
@@ -161,7 +193,9 @@ class TcpTransport(Transport):
     supports_status = True
 
     def open(self) -> None:
-        self._p = escpos_printer.Network(self.uri.target, self.uri.port, timeout=self.timeout_s)
+        self._p: Any = escpos_printer.Network(
+            self.uri.target, self.uri.port, timeout=self.timeout_s
+        )
         try:
             self._p.open()
         except DeviceNotFoundError as exc:
@@ -206,7 +240,7 @@ class TcpTransport(Transport):
             self.sock.settimeout(self.timeout_s)
 
     def close(self) -> None:
-        p = getattr(self, "_p", None)
+        p: Any = getattr(self, "_p", None)
         if p is not None and p._device:
             p.close()
 
@@ -215,7 +249,7 @@ class SerialTransport(Transport):
     supports_status = True
 
     def open(self) -> None:
-        self._p = escpos_printer.Serial(
+        self._p: Any = escpos_printer.Serial(
             self.uri.target, baudrate=self.uri.baudrate, timeout=self.timeout_s
         )
         try:
@@ -227,7 +261,7 @@ class SerialTransport(Transport):
         dev = self._p.device
         if dev is None:
             raise TransportError(f"printer offline: {self.uri} did not open", transient=True)
-        self.dev = dev
+        self.dev: Serial = dev
         self.dev.write_timeout = self.timeout_s  # escpos leaves writes unbounded
 
     def _write(self, chunk: bytes) -> None:
@@ -252,7 +286,7 @@ class SerialTransport(Transport):
             self.dev.reset_input_buffer()
 
     def close(self) -> None:
-        p = getattr(self, "_p", None)
+        p: Any = getattr(self, "_p", None)
         if p is not None and p._device:
             with contextlib.suppress(OSError):
                 p.close()
@@ -266,7 +300,7 @@ class UsbTransport(Transport):
     def open(self) -> None:
         ms = max(1, int(self.timeout_s * 1000))
         try:
-            self._p = escpos_printer.Usb(self.uri.vid, self.uri.pid, timeout=ms)
+            self._p: Any = escpos_printer.Usb(self.uri.vid, self.uri.pid, timeout=ms)
             self._p.open()
         except Exception as exc:  # pyusb raises many kinds
             raise TransportError(
@@ -281,14 +315,14 @@ class UsbTransport(Transport):
         try:
             self._p._raw(command)
             usb: Any = self._p.device  # pyusb's Device.read, untyped in its stubs
-            got = usb.read(self._p.in_ep, 16, ms)
+            got: Sequence[int] = usb.read(self._p.in_ep, 16, ms)  # an array of bytes
         except Exception:  # a USB timeout is "no answer"
             log.debug("no status answer from %s", self.uri, exc_info=True)
             return None
         return got[-1] if len(got) else None
 
     def close(self) -> None:
-        p = getattr(self, "_p", None)
+        p: Any = getattr(self, "_p", None)
         if p is not None:
             with contextlib.suppress(Exception):  # closing a dead device must not raise
                 p.close()
@@ -299,7 +333,7 @@ class FileTransport(Transport):
 
     def open(self) -> None:
         try:
-            self.fh = open(Path(self.uri.target), "ab", buffering=0)  # noqa: SIM115
+            self.fh: BinaryIO = open(Path(self.uri.target), "ab", buffering=0)  # noqa: SIM115
         except OSError as exc:
             raise TransportError(
                 f"cannot open {self.uri} ({_why(exc)})", transient=_transient(exc)
@@ -309,7 +343,7 @@ class FileTransport(Transport):
         self.fh.write(chunk)
 
     def close(self) -> None:
-        fh = getattr(self, "fh", None)
+        fh: BinaryIO | None = getattr(self, "fh", None)
         if fh is not None:
             try:
                 fh.flush()
@@ -343,7 +377,7 @@ TRANSPORTS: dict[str, type[Transport]] = {
 }
 
 
-def make_transport(uri: PrinterUri, timeout_s: float) -> Transport:
+def make_transport(uri: PrinterUri, timeout_s: float) -> PrinterTransport:
     if uri.scheme not in TRANSPORTS:
         raise ValueError(f"{uri}: no byte transport (preview is handled by the service)")
     return TRANSPORTS[uri.scheme](uri, timeout_s)

@@ -7,7 +7,7 @@ nothing in the repository, and the bench can ask for many more than the tests.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,7 +50,12 @@ class Sample:
 
 
 def corpus(
-    per_cell: int, *, seed: int = 1, sizes=SIZES, tiers=tuple(TIERS), symbologies=SYMBOLOGIES
+    per_cell: int,
+    *,
+    seed: int = 1,
+    sizes: Sequence[tuple[int, int]] = SIZES,
+    tiers: Sequence[str] = tuple(TIERS),
+    symbologies: Sequence[str] = SYMBOLOGIES,
 ) -> Iterator[Sample]:
     """`per_cell` samples for every (symbology, size, tier), reproducible from `seed`."""
     rng = np.random.default_rng(seed)

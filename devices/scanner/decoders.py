@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from zxingcpp import BarcodeFormat
 
 FORMAT_NAMES = ("qr", "pdf417", "aztec", "code128", "ean13", "datamatrix")
 
@@ -66,7 +69,7 @@ class ZxingDecoder:
             }
         except ImportError as exc:  # pragma: no cover - depends on the machine
             self._error = f"zxing-cpp not importable ({exc}); fix: pip install zxing-cpp"
-        self._formats_cache: dict[tuple[str, ...], Any] = {}  # zxingcpp format sets
+        self._formats_cache: dict[tuple[str, ...], tuple[BarcodeFormat, ...]] = {}
 
     def usable(self) -> tuple[bool, str]:
         return (self._zx is not None, self._error)
@@ -74,7 +77,7 @@ class ZxingDecoder:
     def supports(self, symbology: str) -> bool:
         return symbology in FORMAT_NAMES
 
-    def _formats(self, formats: tuple[str, ...]) -> Any:
+    def _formats(self, formats: tuple[str, ...]) -> tuple[BarcodeFormat, ...]:
         if formats not in self._formats_cache:
             self._formats_cache[formats] = tuple(self._fmt[f] for f in formats if f in self._fmt)
         return self._formats_cache[formats]
@@ -107,13 +110,13 @@ class ZxingDecoder:
         )
         results = self._zx.read_barcodes(
             gray,
-            formats=self._formats(formats),
+            formats=self._formats(formats),  # pyright: ignore[reportArgumentType] - a tuple works; the stub names only BarcodeFormats
             try_rotate=try_rotate,
             try_invert=try_invert,
             try_downscale=try_downscale,
             binarizer=binarizer,
         )
-        out = []
+        out: list[Read] = []
         for r in results:
             if not r.valid or r.error is not None:
                 continue
@@ -135,10 +138,12 @@ class PyzbarDecoder:
     _SUPPORTED = {"qr": "QRCODE", "code128": "CODE128", "ean13": "EAN13"}
 
     def __init__(self) -> None:
-        self._pz = None
+        # pyzbar has no type stubs: its module is Any here, and what it returns is narrowed
+        # to typed values in decode()
+        self._pz: Any = None
         self._error = ""
         try:
-            from pyzbar import pyzbar
+            from pyzbar import pyzbar  # pyright: ignore[reportMissingTypeStubs] - see above
 
             self._pz = pyzbar
         except (ImportError, OSError) as exc:
@@ -162,13 +167,16 @@ class PyzbarDecoder:
         ]
         if not symbols:
             return []
-        out = []
+        out: list[Read] = []
         for r in self._pz.decode(gray, symbols=symbols):
+            data: bytes = r.data
+            kind: str = r.type  # "QRCODE", "CODE128", ...
+            rect: tuple[int, int, int, int] = r.rect  # left, top, width, height
             try:
-                text = r.data.decode("utf-8")
+                text = data.decode("utf-8")
             except UnicodeDecodeError:
                 continue
-            sym = {v: k for k, v in self._SUPPORTED.items()}.get(r.type) or str(r.type).lower()
-            x, y, w, h = r.rect
+            sym = {v: k for k, v in self._SUPPORTED.items()}.get(kind) or str(kind).lower()
+            x, y, w, h = rect
             out.append(Read(text, sym, (x, y, x + w, y + h)))
         return out

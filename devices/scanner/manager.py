@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Protocol
 
 from devices.scanner.camera_choice import CameraChoice, choose_camera
 from devices.scanner.debounce import Debouncer
@@ -22,6 +22,7 @@ from devices.scanner.hid import HidScanner
 from devices.scanner.pipeline import DecodePipeline
 from devices.scanner.rpicam import RpicamSource
 from devices.scanner.serial_scanner import SerialScanner
+from devices.scanner.settings import ScannerSettings
 from devices.scanner.sources import CameraSource, FrameSource, ImageFolderSource, VideoFileSource
 from devices.scanner.text import clean_line
 from devices.scanner.worker import CameraWorker
@@ -29,8 +30,19 @@ from devices.scanner.worker import CameraWorker
 log = logging.getLogger(__name__)
 
 
+class LineReader(Protocol):
+    """A scanner that hands over whole lines from its own thread (serial, keyboard wedge)."""
+
+    name: str
+    status: str
+
+    def start(self) -> None: ...
+
+    def stop(self, timeout: float = 3.0) -> None: ...
+
+
 def frame_source_for(
-    settings: Any, camera_source: str | CameraChoice = "v4l2"
+    settings: ScannerSettings, camera_source: str | CameraChoice = "v4l2"
 ) -> FrameSource | None:
     """The frame source the [scanner] section names: video file, image folder, camera or
     none; `camera_source` is [camera] source (v4l2, rpicam or auto: camera_choice.py), or
@@ -49,27 +61,27 @@ def frame_source_for(
         else choose_camera(camera_source, settings.camera)
     )
     args = (settings.camera, settings.camera_width, settings.camera_height, settings.camera_fps)
-    autofocus = getattr(settings, "camera_autofocus", True)
+    autofocus = settings.camera_autofocus
     if choice.source == "rpicam":
         return RpicamSource(*args, autofocus=autofocus, executable=choice.executable)
     return CameraSource(*args, autofocus=autofocus)
 
 
-def pipeline_for(settings: Any, *, idle_retry_every: int = 3) -> DecodePipeline:
+def pipeline_for(settings: ScannerSettings, *, idle_retry_every: int = 3) -> DecodePipeline:
     """The decode pipeline the [scanner] section asks for (live camera: retries thinned when idle)."""
     return DecodePipeline(
         tuple(settings.formats),
         idle_retry_every=idle_retry_every,
         max_length=settings.max_payload_length,
-        retry_budget_ms=getattr(settings, "retry_budget_ms", 60.0),
-        use_pyzbar=getattr(settings, "pyzbar_fallback", True),
+        retry_budget_ms=settings.retry_budget_ms,
+        use_pyzbar=settings.pyzbar_fallback,
     )
 
 
 class ScannerManager:
     def __init__(
         self,
-        settings: Any,
+        settings: ScannerSettings,
         on_event: Callable[[ScanEvent], None],
         *,
         frame_source: FrameSource | None = None,
@@ -83,7 +95,7 @@ class ScannerManager:
         self.debouncer = Debouncer(settings.debounce_s)
         self.max_length = settings.max_payload_length
         self.camera: CameraWorker | None = None
-        self.lines: list[SerialScanner | HidScanner] = []
+        self.lines: list[LineReader] = []
         source = frame_source or (
             frame_source_for(settings, camera_source) if use_config_sources else None
         )
@@ -122,7 +134,7 @@ class ScannerManager:
     def status(self) -> dict[str, str]:
         """Source name -> "ok" | "unplugged" | "retrying in 4s" | "starting" | "ended" |
         "no frames for 5s" (an open camera that went quiet)."""
-        out = {}
+        out: dict[str, str] = {}
         if self.camera:
             out[self.camera.source.name] = self.camera.health()
         for line in self.lines:

@@ -47,7 +47,7 @@ def find_rpicam(which: Callable[[str], str | None] = shutil.which) -> str | None
 def csi_camera_nodes(sys_root: Path = Path("/sys")) -> list[str]:
     """Names of V4L2 nodes that belong to a connected CSI camera: the Pi 0-4 receiver
     (unicam) and the Pi 5 one (rp1-cfe) register their nodes only once a sensor is bound."""
-    names = []
+    names: list[str] = []
     for node in sorted((sys_root / "class" / "video4linux").glob("video*")):
         try:
             name = (node / "name").read_text(encoding="utf-8").strip()
@@ -187,7 +187,8 @@ class RpicamSource:
             code = None
         said = self._stderr[-1] if self._stderr else "nothing on stderr"
         status = "closed its output" if code is None else f"exited with code {code}"
-        return f"{os.path.basename(str(proc.args[0]))} {status} ({said})"  # type: ignore[index]
+        program = proc.args[0] if isinstance(proc.args, list) else proc.args  # started with a list
+        return f"{os.path.basename(str(program))} {status} ({said})"
 
     def _drain_stderr(self, proc: subprocess.Popen[bytes]) -> None:
         """Keep the last lines (for the error message) and never let the pipe fill up."""

@@ -10,12 +10,21 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from devices.scanner.backoff import Backoff, retry_status
 from devices.scanner.framing import LineFramer
 from devices.scanner.reader_thread import ReaderThread
 
 log = logging.getLogger(__name__)
+
+
+class SerialPort(Protocol):
+    """What the scanner uses of a pyserial port (opened with a short read timeout)."""
+
+    def read(self, size: int = 1) -> bytes: ...
+
+    def close(self) -> None: ...
 
 
 def parse_terminator(value: str) -> bytes:
@@ -65,7 +74,7 @@ class SerialScanner(ReaderThread):
             finally:
                 port.close()
 
-    def _read_until_error(self, port) -> None:  # a pyserial port
+    def _read_until_error(self, port: SerialPort) -> None:
         while not self._stop.is_set():
             data = port.read(256)
             for line in self.framer.feed(data, time.monotonic()):

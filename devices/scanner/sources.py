@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 import cv2
 import numpy as np
@@ -77,7 +77,8 @@ class CameraSource:
     def read(self) -> Frame | None:
         if self._cap is None:
             raise SourceError("camera not open")
-        ok, frame = self._cap.read()
+        ok, got = self._cap.read()
+        frame = cast("np.ndarray | None", got)  # None after a failed read, whatever cv2's stub says
         if not ok or frame is None:
             raise SourceError(f"camera {self.device} stopped delivering frames (unplugged?)")
         return frame, self.name

@@ -9,6 +9,7 @@ from the same generators a real pass issuer would use: segno (QR), zxing-cpp's w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -32,12 +33,14 @@ def code_modules(text: str, symbology: str) -> np.ndarray:
         fmt = (
             zxingcpp.BarcodeFormat.Aztec if symbology == "aztec" else zxingcpp.BarcodeFormat.PDF417
         )
-        img = np.asarray(zxingcpp.create_barcode(text, fmt).to_image(scale=1)).copy()
+        code = zxingcpp.create_barcode(text, fmt)  # pyright: ignore[reportUnknownMemberType] - its stub leaves **kwargs untyped
+        img = np.asarray(code.to_image(scale=1)).copy()
         return img if symbology == "pdf417" else np.pad(img, 2, constant_values=255)
     if symbology in LINEAR:
-        import barcode
+        import barcode  # pyright: ignore[reportMissingTypeStubs] - no stubs: Any below
 
-        bars = barcode.get(symbology, text).build()[0]
+        python_barcode: Any = barcode
+        bars: str = python_barcode.get(symbology, text).build()[0]  # "1" = bar, "0" = space
         row = np.array([0 if c == "1" else 255 for c in bars], dtype=np.uint8)
         return np.pad(row, 10, constant_values=255)[None, :]
     raise ValueError(f"unknown symbology {symbology!r}")

@@ -13,7 +13,7 @@ from refserver import auth
 from refserver.clock import iso, parse_iso
 from refserver.context import Context, Ctx
 from refserver.crypto import new_id
-from refserver.idempotency import KeyHeader, request_hash, run_once
+from refserver.idempotency import IdempotencyKey, request_hash, run_once
 from refserver.problems import Problem
 from refserver.routes.common import card_row, ok, problems
 from refserver.routes.issue import issue_voucher
@@ -92,7 +92,7 @@ def add_stamp(
     body: StampIn,
     who: auth.Anyone,
     c: Ctx,
-    key: str | None = KeyHeader,
+    key: IdempotencyKey = None,
 ):
     """Add stamps (cooldown-checked); reaching a milestone issues its voucher. A device
     may add at most the program's `max_stamps_per_scan` at once; staff may add more, and

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path
 from refserver import auth
 from refserver.clock import iso, parse_iso
 from refserver.context import Context, Ctx
-from refserver.idempotency import KeyHeader, request_hash, run_once
+from refserver.idempotency import IdempotencyKey, request_hash, run_once
 from refserver.problems import Problem
 from refserver.routes.common import card_row, ok, problems, voucher_row
 from refserver.routes.issue import issue_voucher
@@ -53,7 +53,7 @@ def redeem(
     body: RedeemIn,
     who: auth.Anyone,
     c: Ctx,
-    key: str | None = KeyHeader,
+    key: IdempotencyKey = None,
 ):
     """Redeem once. A device may redeem only self_redeem vouchers; staff with the
     `vouchers:redeem` permission may redeem any kind (the staff scanner's path)."""
@@ -103,7 +103,7 @@ def create_voucher(
     body: VoucherIn,
     who: Annotated[auth.Principal, Depends(auth.staff("vouchers:issue"))],
     c: Ctx,
-    key: str | None = KeyHeader,
+    key: IdempotencyKey = None,
 ):
     """Staff issue a one-time voucher, tied to a card or free (a free one always has a code).
 
