@@ -106,7 +106,8 @@ STAFF = Theme(
     button_h=88,
 )
 
-# The technician's blue: never mistaken for staff (orange) or customers.
+# The technician's blue: never mistaken for staff (orange) or customers. Only the accent
+# differs, so the kit's STAFF defaults (sizes, fills) draw the technician screens too.
 TECHNICIAN = replace(STAFF, name="technician", accent=(0.4, 0.7, 0.98, 1))  # was 0.35/0.65/0.95
 
 THEMES = (CUSTOMER, STAFF, TECHNICIAN)
