@@ -222,7 +222,7 @@ class KioskApp(App):
     def build(self) -> Root:
         self.font_file = register_fonts()
         finish_offscreen_frames(Window)
-        Window.clearcolor = theme.BG
+        Window.clearcolor = theme.CUSTOMER.bg
         self._resize(Window, *Window.size)
         Window.bind(size=lambda w, s: self._resize(w, *s))
         root = Root(self)

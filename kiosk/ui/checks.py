@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kivy.uix.widget import Widget
 
-MIN_TARGET_PX_AT_U1 = 47  # 9 mm at ~133 px per inch (7" 800x480)
+from kiosk.ui.theme import MIN_TARGET_PX_AT_U1
 
 
 def walk(widget: Widget):

@@ -31,25 +31,3 @@ def test_every_message_kind_has_words():
     en = _catalog("en")
     for kind in MessageKind:
         assert f"msg.{kind}.title" in en and f"msg.{kind}.body" in en
-
-
-def _luminance(rgb) -> float:
-    def ch(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (ch(c) for c in rgb[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _contrast(a, b) -> float:
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def test_theme_contrast_readable_from_a_metre():
-    from kiosk.ui import theme  # plain constants, no Kivy
-
-    assert _contrast(theme.TEXT, theme.BG) >= 7
-    assert _contrast(theme.MUTED, theme.BG) >= 7
-    assert _contrast(theme.ACCENT_TEXT, theme.ACCENT) >= 7
-    assert _contrast(theme.TEXT, theme.PANEL) >= 7

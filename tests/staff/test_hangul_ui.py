@@ -15,7 +15,7 @@ from tests.staff.fakes import PIN  # noqa: E402
 
 pytest.importorskip("tests.staff.uihost")  # the offscreen window, before Kivy widgets
 from kiosk.ui.widgets.keyboard import HANGUL_KEY  # noqa: E402
-from kiosk.ui.widgets.staff_kit import font_for  # noqa: E402
+from kiosk.ui.widgets.kit import font_for  # noqa: E402
 
 SHIFTED_ONLY = set("".join(DUBEOLSIK_SHIFT)) - set("".join(DUBEOLSIK))  # ㅃㅉㄸㄲㅆㅒㅖ
 

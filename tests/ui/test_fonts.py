@@ -19,7 +19,7 @@ from kivy.core.text import Label as CoreLabel  # noqa: E402
 
 from kiosk.ui.fonts import find_font, latin_font, text_font  # noqa: E402
 from kiosk.ui.widgets.common import FitLabel  # noqa: E402
-from kiosk.ui.widgets.staff_kit import button, font_for, label  # noqa: E402
+from kiosk.ui.widgets.kit import button, font_for, label  # noqa: E402
 
 
 def width(text: str, font: str) -> int:

@@ -6,7 +6,6 @@ from kivy.animation import Animation
 from kivy.properties import NumericProperty
 
 from kiosk.i18n import LANGUAGE_NAMES
-from kiosk.ui import theme
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import KioskButton
 
@@ -44,8 +43,8 @@ class AttractScreen(KioskScreen):
             btn = KioskButton(
                 text=LANGUAGE_NAMES.get(code, code),
                 base_size=24 * self._u(),
-                bg=theme.ACCENT if selected else theme.PANEL,
-                color=theme.ACCENT_TEXT if selected else theme.TEXT,
+                bg=self.theme.accent if selected else self.theme.panel,
+                color=self.theme.accent_text if selected else self.theme.text,
             )
             btn.lang_code = code
             btn.bind(on_release=lambda b: self.send("language", lang=b.lang_code))

@@ -5,12 +5,9 @@ Big words say what to do or what went wrong; the small line below is for the tec
 
 from __future__ import annotations
 
-from kiosk.ui import theme
 from kiosk.ui.screens._base import KioskScreen, load_kv
 
 load_kv(__file__)
-
-_COLOR = {"failed": theme.WARN, "paired": theme.GOOD}
 
 
 class PairingScreen(KioskScreen):
@@ -18,9 +15,12 @@ class PairingScreen(KioskScreen):
 
     def render(self, state) -> None:
         paired = state.phase == "paired"
+        colour = {"failed": self.theme.warn, "paired": self.theme.good}.get(
+            state.phase, self.theme.text
+        )
         self.ids.title.text = self.t("pair.paired_title" if paired else "pair.title")
-        self.ids.title.color = _COLOR.get(state.phase, theme.TEXT)
+        self.ids.title.color = colour
         self.ids.body.text = self.t(state.message or "pair.body", **dict(state.values))
-        self.ids.body.color = _COLOR.get(state.phase, theme.TEXT)
+        self.ids.body.color = colour
         self.ids.hint.text = self.t("pair.restarting" if paired else "pair.hint")
         self.ids.detail.text = state.detail[:400]

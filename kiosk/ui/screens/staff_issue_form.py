@@ -20,24 +20,11 @@ from kivy.utils import escape_markup
 
 from kiosk.flows.staff_states import StaffIssueForm
 from kiosk.flows.voucher_form import CODE_MODES, SYMBOLOGIES, VALIDITY_KINDS
+from kiosk.ui.fonts import has_cjk
+from kiosk.ui.screens._base import KioskScreen
+from kiosk.ui.theme import STAFF
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
-from kiosk.ui.widgets.staff_kit import (
-    ACCENT,
-    ERROR,
-    KEY,
-    MUTED,
-    OK,
-    PANEL,
-    SELECTED,
-    TEXT,
-    StaffScreen,
-    button,
-    font_for,
-    has_cjk,
-    label,
-    paint,
-    px,
-)
+from kiosk.ui.widgets.kit import button, font_for, label, paint, px, top_bar
 
 ROW = px(46)
 SYMBOLOGY_NAMES = {
@@ -56,8 +43,9 @@ PLACEHOLDERS = {
 }
 
 
-class StaffIssueFormScreen(StaffScreen):
+class StaffIssueFormScreen(KioskScreen):
     screen_name = "staff_issue_form"
+    theme = STAFF
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
@@ -93,11 +81,11 @@ class StaffIssueFormScreen(StaffScreen):
     def _build(self, state: StaffIssueForm, shape: tuple) -> None:
         if self.keyboard is None or self._shape is None or self._shape[:2] != shape[:2]:
             self.keyboard = OnScreenKeyboard(
-                self.emit, self.t, self.lang, size_hint_y=None, height=px(270)
+                self.send, self.t, self.lang, size_hint_y=None, height=px(270)
             )
         self.fields, self.error_labels, self.toggles = {}, {}, {}
         self.root_box.clear_widgets()
-        self.root_box.add_widget(self.top_bar("staff.form.title", back=True))
+        self.root_box.add_widget(top_bar(self, "staff.form.title", back=True))
         form_box = BoxLayout(spacing=px(12))
         form_box.add_widget(self._left(state))
         form_box.add_widget(self._right(state))
@@ -114,13 +102,13 @@ class StaffIssueFormScreen(StaffScreen):
             if text or focused:
                 btn.markup = live > 0
                 btn.text = _field_text(text, live) + ("|" if focused else "")
-                btn.color = TEXT
+                btn.color = self.theme.text
             else:
                 btn.markup = False
                 btn.text = self.t(PLACEHOLDERS[name])
-                btn.color = MUTED
+                btn.color = self.theme.muted
             btn.font_name = font_for("ko") if has_cjk(btn.text) else font_for(self.lang)
-            btn.background_color = SELECTED if focused else KEY
+            btn.background_color = self.theme.selected if focused else self.theme.key
         for name, lbl in self.error_labels.items():
             err = state.error_for(name)
             if name == "code_value" and err is None:
@@ -130,7 +118,9 @@ class StaffIssueFormScreen(StaffScreen):
         chosen["validity"] = form.validity
         for group, buttons in self.toggles.items():
             for value, btn in buttons.items():
-                btn.background_color = SELECTED if chosen[group] == value else KEY
+                btn.background_color = (
+                    self.theme.selected if chosen[group] == value else self.theme.key
+                )
         self.image_button.text = form.image or self.t("staff.form.image_none")
         date_label = getattr(self, "date_label", None)
         if date_label is not None:
@@ -139,10 +129,12 @@ class StaffIssueFormScreen(StaffScreen):
         if print_button is not None:
             mark = "[x] " if form.print_copy else "[  ] "
             print_button.text = mark + self.t("staff.form.print_copy")
-            print_button.background_color = SELECTED if form.print_copy else KEY
+            print_button.background_color = (
+                self.theme.selected if form.print_copy else self.theme.key
+            )
         msg = state.message
         self.message.text = self.t(msg.key, **msg.kwargs()) if msg else ""
-        self.message.color = ERROR if msg and msg.error else OK
+        self.message.color = self.theme.error if msg and msg.error else self.theme.good
         if self.generate is not None:  # render() builds it before the first _update
             self.generate.disabled = state.busy
         if self.keyboard is not None:
@@ -151,13 +143,13 @@ class StaffIssueFormScreen(StaffScreen):
     # -- pieces ---------------------------------------------------------------------------------
 
     def _field(self, name: str, **kw) -> Button:
-        btn = button("", self.lang, lambda: self.emit("focus", field=name), size=22, **kw)
+        btn = button("", self.lang, lambda: self.send("focus", field=name), size=22, **kw)
         btn.halign = "left"
         self.fields[name] = btn
         return btn
 
     def _error(self, name: str) -> Label:
-        lbl = label("", self.lang, size=15, color=ERROR, height=px(30))
+        lbl = label("", self.lang, size=15, color=self.theme.error, height=px(30))
         self.error_labels[name] = lbl
         return lbl
 
@@ -165,7 +157,7 @@ class StaffIssueFormScreen(StaffScreen):
         self.toggles[group] = {}
         for opt in options:
             self.toggles[group][opt] = button(
-                names(opt), self.lang, lambda o=opt: self.emit(action, **{arg: o}), size=size
+                names(opt), self.lang, lambda o=opt: self.send(action, **{arg: o}), size=size
             )
         return list(self.toggles[group].values())
 
@@ -176,13 +168,21 @@ class StaffIssueFormScreen(StaffScreen):
         return row
 
     def _caption(self, key: str) -> Label:
-        return label(self.t(key), self.lang, size=18, color=ACCENT)
+        return label(self.t(key), self.lang, size=18, color=self.theme.accent)
 
     def _left(self, state: StaffIssueForm) -> BoxLayout:
         form = state.form
-        col = paint(BoxLayout(orientation="vertical", spacing=px(4), padding=px(8)), PANEL)
+        col = paint(
+            BoxLayout(orientation="vertical", spacing=px(4), padding=px(8)), self.theme.panel
+        )
         col.add_widget(
-            label(self.t("staff.form.customer"), self.lang, size=18, color=ACCENT, height=px(26))
+            label(
+                self.t("staff.form.customer"),
+                self.lang,
+                size=18,
+                color=self.theme.accent,
+                height=px(26),
+            )
         )
         if form.customer is not None:
             name = form.customer.display_name
@@ -190,7 +190,7 @@ class StaffIssueFormScreen(StaffScreen):
             remove = button(
                 self.t("staff.form.clear_customer"),
                 self.lang,
-                lambda: self.emit("clear_customer"),
+                lambda: self.send("clear_customer"),
                 size=18,
                 size_hint_x=0.3,
             )
@@ -200,7 +200,7 @@ class StaffIssueFormScreen(StaffScreen):
             self.search_button = button(
                 self.t("staff.form.search_button"),
                 self.lang,
-                lambda: self.emit("search"),
+                lambda: self.send("search"),
                 size=20,
                 size_hint_x=0.28,
             )
@@ -211,7 +211,7 @@ class StaffIssueFormScreen(StaffScreen):
         col.add_widget(self._row(self._field("description")))
         col.add_widget(self._error("description"))
         self.image_button = button(
-            "", self.lang, lambda: self.emit("next_image"), size=20, size_hint_x=2.5
+            "", self.lang, lambda: self.send("next_image"), size=20, size_hint_x=2.5
         )
         col.add_widget(self._row(self._caption("staff.form.image"), self.image_button))
         col.add_widget(self._error("image"))
@@ -221,12 +221,12 @@ class StaffIssueFormScreen(StaffScreen):
     def _results_or_hint(self, state: StaffIssueForm):
         if not state.results:
             hint = self.t("staff.form.scan_hint") + " — " + self.t("staff.form.customer_none")
-            return label(hint, self.lang, size=15, color=MUTED, height=px(44))
+            return label(hint, self.lang, size=15, color=self.theme.muted, height=px(44))
         self.result_buttons = [
             button(
                 f"{r.display_name} {r.contact_hint}".strip(),
                 self.lang,
-                lambda i=r.id: self.emit("pick_customer", card_id=i),
+                lambda i=r.id: self.send("pick_customer", card_id=i),
                 size=18,
             )
             for r in state.results[:4]
@@ -238,7 +238,9 @@ class StaffIssueFormScreen(StaffScreen):
 
     def _right(self, state: StaffIssueForm) -> BoxLayout:
         form = state.form
-        col = paint(BoxLayout(orientation="vertical", spacing=px(4), padding=px(8)), PANEL)
+        col = paint(
+            BoxLayout(orientation="vertical", spacing=px(4), padding=px(8)), self.theme.panel
+        )
         modes = self._toggles(
             "code_mode",
             CODE_MODES,
@@ -279,7 +281,7 @@ class StaffIssueFormScreen(StaffScreen):
         col.add_widget(self._error("validity"))
         self.print_button = None
         if form.customer is not None:
-            self.print_button = button("", self.lang, lambda: self.emit("toggle_print"), size=18)
+            self.print_button = button("", self.lang, lambda: self.send("toggle_print"), size=18)
             col.add_widget(self._row(self.print_button, height=px(40)))
         col.add_widget(BoxLayout())
         self.message = label("", self.lang, size=20, height=px(36))
@@ -287,9 +289,9 @@ class StaffIssueFormScreen(StaffScreen):
         self.generate = button(
             self.t("staff.form.generate"),
             self.lang,
-            lambda: self.emit("generate"),
+            lambda: self.send("generate"),
             size=26,
-            color=(0.75, 0.4, 0.08, 1),
+            color=self.theme.accent,
             size_hint_y=None,
             height=px(56),
         )
@@ -309,7 +311,7 @@ class StaffIssueFormScreen(StaffScreen):
                 button(
                     text,
                     self.lang,
-                    lambda u=unit, d=delta: self.emit("date_step", unit=u, delta=d),
+                    lambda u=unit, d=delta: self.send("date_step", unit=u, delta=d),
                     size=18,
                 )
             )

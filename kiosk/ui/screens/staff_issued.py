@@ -9,31 +9,27 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
 from kiosk.flows.staff_states import StaffIssued
-from kiosk.ui.widgets.staff_kit import (
-    ACCENT,
-    OK,
-    PANEL,
-    SELECTED,
-    TEXT,
-    StaffScreen,
-    button,
-    label,
-    paint,
-    px,
-)
+from kiosk.ui.screens._base import KioskScreen
+from kiosk.ui.theme import STAFF
+from kiosk.ui.widgets.kit import button, label, message_label, paint, px, top_bar
 
 
-class StaffIssuedScreen(StaffScreen):
+class StaffIssuedScreen(KioskScreen):
     screen_name = "staff_issued"
+    theme = STAFF
 
     def render(self, state: StaffIssued) -> None:
         self.clear_widgets()
         root = BoxLayout(orientation="vertical", padding=px(12), spacing=px(10))
-        root.add_widget(self.top_bar("staff.issued.title"))
+        root.add_widget(top_bar(self, "staff.issued.title"))
         body = BoxLayout(spacing=px(16))
-        info = paint(BoxLayout(orientation="vertical", spacing=px(8), padding=px(12)), PANEL)
+        info = paint(
+            BoxLayout(orientation="vertical", spacing=px(8), padding=px(12)), self.theme.panel
+        )
         info.add_widget(
-            label(state.title, self.lang, size=30, color=ACCENT, bold=True, height=px(56))
+            label(
+                state.title, self.lang, size=30, color=self.theme.accent, bold=True, height=px(56)
+            )
         )
         where = (
             self.t("staff.issued.to_customer", name=state.customer_name)
@@ -56,31 +52,40 @@ class StaffIssuedScreen(StaffScreen):
             if state.valid_until
             else self.t("staff.issued.unlimited")
         )
-        info.add_widget(label(until, self.lang, size=20, color=TEXT, height=px(36)))
+        info.add_widget(label(until, self.lang, size=20, color=self.theme.text, height=px(36)))
         if state.print_state == "printed":
             info.add_widget(
-                label(self.t("staff.issued.printed"), self.lang, size=22, color=OK, height=px(40))
+                label(
+                    self.t("staff.issued.printed"),
+                    self.lang,
+                    size=22,
+                    color=self.theme.good,
+                    height=px(40),
+                )
             )
-        info.add_widget(self.message_label(state.message, height=px(80)))
+        info.add_widget(message_label(self, state.message, height=px(80)))
         info.add_widget(BoxLayout())
         self.buttons = {}
         row = BoxLayout(size_hint_y=None, height=px(80), spacing=px(10))
         if state.can_print:
             self.buttons["print"] = button(
-                self.t("staff.issued.print"), self.lang, lambda: self.emit("print"), color=SELECTED
+                self.t("staff.issued.print"),
+                self.lang,
+                lambda: self.send("print"),
+                color=self.theme.selected,
             )
         if state.can_retry:
             self.buttons["retry_print"] = button(
                 self.t("staff.issued.retry"),
                 self.lang,
-                lambda: self.emit("retry_print"),
-                color=SELECTED,
+                lambda: self.send("retry_print"),
+                color=self.theme.selected,
             )
         self.buttons["new_voucher"] = button(
-            self.t("staff.issued.new"), self.lang, lambda: self.emit("new_voucher")
+            self.t("staff.issued.new"), self.lang, lambda: self.send("new_voucher")
         )
         self.buttons["back"] = button(
-            self.t("staff.issued.menu"), self.lang, lambda: self.emit("back")
+            self.t("staff.issued.menu"), self.lang, lambda: self.send("back")
         )
         for b in self.buttons.values():
             row.add_widget(b)

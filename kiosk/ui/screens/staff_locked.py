@@ -6,15 +6,18 @@ from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flows.staff_states import StaffLocked
-from kiosk.ui.widgets.staff_kit import ACCENT, ERROR, TEXT, StaffScreen, button, label, px
+from kiosk.ui.screens._base import KioskScreen
+from kiosk.ui.theme import STAFF
+from kiosk.ui.widgets.kit import button, label, px
 
 
 def mmss(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-class StaffLockedScreen(StaffScreen):
+class StaffLockedScreen(KioskScreen):
     screen_name = "staff_locked"
+    theme = STAFF
 
     def render(self, state: StaffLocked) -> None:
         self.clear_widgets()
@@ -31,7 +34,7 @@ class StaffLockedScreen(StaffScreen):
                 self.t("staff.locked.title"),
                 self.lang,
                 size=34,
-                color=ERROR,
+                color=self.theme.error,
                 halign="center",
                 bold=True,
                 height=px(60),
@@ -41,19 +44,21 @@ class StaffLockedScreen(StaffScreen):
             mmss(state.seconds_left),
             self.lang,
             size=96,
-            color=ACCENT,
+            color=self.theme.accent,
             halign="center",
             bold=True,
             height=px(150),
         )
         col.add_widget(self.countdown)
         body = self.t("staff.locked.body", time=mmss(state.seconds_left))
-        col.add_widget(label(body, self.lang, size=24, color=TEXT, halign="center", height=px(90)))
+        col.add_widget(
+            label(body, self.lang, size=24, color=self.theme.text, halign="center", height=px(90))
+        )
         col.add_widget(
             button(
                 self.t("staff.key.cancel"),
                 self.lang,
-                lambda: self.emit("cancel"),
+                lambda: self.send("cancel"),
                 size_hint_y=None,
                 height=px(88),
             )

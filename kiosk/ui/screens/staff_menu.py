@@ -6,18 +6,21 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.flows.staff_states import StaffMenu
-from kiosk.ui.widgets.staff_kit import MUTED, StaffScreen, button, label, px
+from kiosk.ui.screens._base import KioskScreen
+from kiosk.ui.theme import STAFF
+from kiosk.ui.widgets.kit import button, label, message_label, px, top_bar
 
 COUNTER_TOOLS = ("reprint", "printer", "day_summary")
 
 
-class StaffMenuScreen(StaffScreen):
+class StaffMenuScreen(KioskScreen):
     screen_name = "staff_menu"
+    theme = STAFF
 
     def render(self, state: StaffMenu) -> None:
         self.clear_widgets()
         root = BoxLayout(orientation="vertical", padding=px(16), spacing=px(16))
-        root.add_widget(self.top_bar("staff.menu.title"))
+        root.add_widget(top_bar(self, "staff.menu.title"))
         root.add_widget(
             label(
                 self.t("staff.menu.hello", name=state.staff_name), self.lang, size=24, height=px(44)
@@ -29,31 +32,31 @@ class StaffMenuScreen(StaffScreen):
             self.buttons["open_issue"] = button(
                 self.t("staff.menu.issue_voucher"),
                 self.lang,
-                lambda: self.emit("open_issue"),
+                lambda: self.send("open_issue"),
                 size=30,
-                color=(0.6, 0.35, 0.1, 1),
+                color=self.theme.accent,
             )
         if any(t in state.tools for t in COUNTER_TOOLS):
             self.buttons["open_tools"] = button(
-                self.t("staff.menu.tools"), self.lang, lambda: self.emit("open_tools"), size=30
+                self.t("staff.menu.tools"), self.lang, lambda: self.send("open_tools"), size=30
             )
         if "diagnostics" in state.tools:
             self.buttons["diagnostics"] = button(
                 self.t("staff.menu.diagnostics"),
                 self.lang,
-                lambda: self.emit("diagnostics"),
+                lambda: self.send("diagnostics"),
                 size=30,
             )
         for b in self.buttons.values():
             grid.add_widget(b)
         root.add_widget(grid)
-        root.add_widget(self.message_label(state.message))
+        root.add_widget(message_label(self, state.message))
         root.add_widget(
             label(
                 self.t("staff.menu.timeout", seconds=state.timeout_s),
                 self.lang,
                 size=18,
-                color=MUTED,
+                color=self.theme.muted,
                 height=px(40),
             )
         )

@@ -10,22 +10,15 @@ from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flows.staff_states import StaffPin
+from kiosk.ui.screens._base import KioskScreen
+from kiosk.ui.theme import STAFF
 from kiosk.ui.widgets.keypad import PinDots, PinKeypad
-from kiosk.ui.widgets.staff_kit import (
-    ACCENT,
-    ERROR,
-    MUTED,
-    OK,
-    SELECTED,
-    StaffScreen,
-    button,
-    label,
-    px,
-)
+from kiosk.ui.widgets.kit import button, label, px
 
 
-class StaffPinScreen(StaffScreen):
+class StaffPinScreen(KioskScreen):
     screen_name = "staff_pin"
+    theme = STAFF
     _built: tuple = ()
 
     def render(self, state: StaffPin) -> None:
@@ -37,7 +30,7 @@ class StaffPinScreen(StaffScreen):
         self.dots.set_length(state.pin_length)
         msg = state.message
         self.message.text = self.t(msg.key, **msg.kwargs()) if msg else ""
-        self.message.color = ERROR if msg and msg.error else OK
+        self.message.color = self.theme.error if msg and msg.error else self.theme.good
         self.ok.disabled = state.busy
 
     def _build(self) -> None:
@@ -54,24 +47,29 @@ class StaffPinScreen(StaffScreen):
             self.t("staff.pin.title"),
             self.lang,
             size=34,
-            color=ACCENT,
+            color=self.theme.accent,
             halign="center",
             bold=True,
             height=px(56),
         )
         col.add_widget(title)
-        self.hint = label("", self.lang, size=20, color=MUTED, halign="center", height=px(34))
+        self.hint = label(
+            "", self.lang, size=20, color=self.theme.muted, halign="center", height=px(34)
+        )
         col.add_widget(self.hint)
         self.dots = PinDots(0, size_hint_y=None, height=px(52))
         col.add_widget(self.dots)
         self.message = label("", self.lang, size=20, halign="center", height=px(60))
         col.add_widget(self.message)
-        self.keypad = PinKeypad(self.emit, self.t, self.lang, size_hint_y=None, height=px(400))
+        self.keypad = PinKeypad(self.send, self.t, self.lang, size_hint_y=None, height=px(400))
         col.add_widget(self.keypad)
         row = BoxLayout(size_hint_y=None, height=px(88), spacing=px(10))
-        row.add_widget(button(self.t("staff.key.cancel"), self.lang, lambda: self.emit("cancel")))
+        row.add_widget(button(self.t("staff.key.cancel"), self.lang, lambda: self.send("cancel")))
         self.ok = button(
-            self.t("staff.key.ok"), self.lang, lambda: self.emit("pin_ok"), color=SELECTED
+            self.t("staff.key.ok"),
+            self.lang,
+            lambda: self.send("pin_ok"),
+            color=self.theme.selected,
         )
         row.add_widget(self.ok)
         col.add_widget(row)

@@ -6,16 +6,19 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from kiosk.flows.staff_states import StaffTools
-from kiosk.ui.widgets.staff_kit import ACCENT, PANEL, TEXT, StaffScreen, button, label, paint, px
+from kiosk.ui.screens._base import KioskScreen
+from kiosk.ui.theme import STAFF
+from kiosk.ui.widgets.kit import button, label, message_label, paint, px, top_bar
 
 
-class StaffToolsScreen(StaffScreen):
+class StaffToolsScreen(KioskScreen):
     screen_name = "staff_tools"
+    theme = STAFF
 
     def render(self, state: StaffTools) -> None:
         self.clear_widgets()
         root = BoxLayout(orientation="vertical", padding=px(12), spacing=px(10))
-        root.add_widget(self.top_bar("staff.tools.title", back=True))
+        root.add_widget(top_bar(self, "staff.tools.title", back=True))
         body = BoxLayout(spacing=px(16))
         actions = BoxLayout(orientation="vertical", spacing=px(12), size_hint_x=0.45)
         self.buttons = {}
@@ -31,7 +34,7 @@ class StaffToolsScreen(StaffScreen):
                 b = button(
                     self.t(key),
                     self.lang,
-                    lambda a=action: self.emit(a),
+                    lambda a=action: self.send(a),
                     size=22,
                     enabled=enabled,
                     size_hint_y=None,
@@ -41,14 +44,16 @@ class StaffToolsScreen(StaffScreen):
                 actions.add_widget(b)
         actions.add_widget(BoxLayout())
         body.add_widget(actions)
-        info = paint(BoxLayout(orientation="vertical", spacing=px(6), padding=px(14)), PANEL)
+        info = paint(
+            BoxLayout(orientation="vertical", spacing=px(6), padding=px(14)), self.theme.panel
+        )
         if state.summary is not None:
             info.add_widget(
                 label(
                     self.t("staff.summary.title", day=state.summary.day.isoformat()),
                     self.lang,
                     size=24,
-                    color=ACCENT,
+                    color=self.theme.accent,
                     bold=True,
                     height=px(44),
                 )
@@ -61,15 +66,17 @@ class StaffToolsScreen(StaffScreen):
                     self.t("staff.tools.printer_status"),
                     self.lang,
                     size=22,
-                    color=ACCENT,
+                    color=self.theme.accent,
                     bold=True,
                     height=px(44),
                 )
             )
             for line in state.printer_lines[:6]:
-                info.add_widget(label(line, self.lang, size=18, color=TEXT, height=px(28)))
+                info.add_widget(
+                    label(line, self.lang, size=18, color=self.theme.text, height=px(28))
+                )
         info.add_widget(BoxLayout())
-        info.add_widget(self.message_label(state.message, height=px(70)))
+        info.add_widget(message_label(self, state.message, height=px(70)))
         body.add_widget(info)
         root.add_widget(body)
         self.add_widget(root)

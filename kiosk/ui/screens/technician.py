@@ -10,7 +10,6 @@ staff screens' language: the shop owner holding the new shop's code reads them t
 from __future__ import annotations
 
 from kivy.clock import Clock
-from kivy.metrics import dp, sp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
@@ -18,30 +17,19 @@ from kivy.uix.scrollview import ScrollView
 
 from kiosk.flows.technician import REPAIR_PAGES, SCREEN, TechnicianView
 from kiosk.i18n import tr
+from kiosk.ui.screens._base import KioskScreen
+from kiosk.ui.theme import TECHNICIAN
+from kiosk.ui.widgets.kit import button, font_for_text, label, paint, px
 from kiosk.ui.widgets.live_preview import LivePreview
-from kiosk.ui.widgets.staff_kit import (
-    ERROR,
-    KEY,
-    MUTED,
-    OK,
-    PANEL,
-    TEXT,
-    StaffScreen,
-    button,
-    font_for_text,
-    label,
-    paint,
-)
 
-TECH = (0.35, 0.65, 0.95, 1)  # technician blue: never mistaken for staff (orange) or customers
-WARN = (0.98, 0.8, 0.3, 1)
-COLOURS = {"green": OK, "yellow": WARN, "red": ERROR}
+COLOURS = {"green": TECHNICIAN.good, "yellow": TECHNICIAN.warn, "red": TECHNICIAN.error}
 TAGS = {"green": "OK", "yellow": "WARN", "red": "FAIL"}
 PREVIEW_PERIOD_S = 0.2
 
 
-class TechnicianScreen(StaffScreen):
+class TechnicianScreen(KioskScreen):
     screen_name = SCREEN
+    theme = TECHNICIAN  # the staff look with the technician blue
 
     live: LivePreview | None = None
     rendered_page = ""
@@ -51,7 +39,7 @@ class TechnicianScreen(StaffScreen):
             return  # the countdown ticks: the camera picture keeps running undisturbed
         self._stop_preview()
         self.clear_widgets()
-        root = BoxLayout(orientation="vertical", padding=dp(12), spacing=dp(10))
+        root = BoxLayout(orientation="vertical", padding=px(20), spacing=px(16))
         root.add_widget(self._bar(state))
         if state.page in REPAIR_PAGES:
             page = self.repair.build
@@ -80,15 +68,18 @@ class TechnicianScreen(StaffScreen):
             self.live = None
 
     def _bar(self, state: TechnicianView) -> BoxLayout:
-        bar = paint(BoxLayout(size_hint_y=None, height=sp(64), padding=8, spacing=8), PANEL)
+        bar = paint(
+            BoxLayout(size_hint_y=None, height=px(106), padding=px(13), spacing=px(13)),
+            self.theme.panel,
+        )
         title = f"Technician  ·  Stamp Kiosk {state.version}"
-        bar.add_widget(label(title, "en", size=28, color=TECH, bold=True))
+        bar.add_widget(label(title, "en", size=28, color=self.theme.accent, bold=True))
         self.close_button = button(
             "Close",
             "en",
-            lambda: self.emit("tech_close"),
+            lambda: self.send("tech_close"),
             size=20,
-            color=(0.55, 0.2, 0.2, 1),
+            color=self.theme.danger,
             size_hint_x=0.2,
             # a code on its way or the restart coming: the flow ignores Close, so show it
             enabled=state.page not in ("repair_working", "repair_paired"),
@@ -101,15 +92,19 @@ class TechnicianScreen(StaffScreen):
     def _pin(self, state: TechnicianView) -> BoxLayout:
         outer = BoxLayout()
         outer.add_widget(BoxLayout(size_hint_x=0.25))
-        box = BoxLayout(orientation="vertical", spacing=dp(8), size_hint_x=0.5)
-        box.add_widget(label("Technician PIN", "en", size=24, halign="center", height=dp(40)))
-        dots = fit_label("●  " * state.pin_length or " ", 30, TEXT, font="DejaVuSans.ttf")
+        box = BoxLayout(orientation="vertical", spacing=px(13), size_hint_x=0.5)
+        box.add_widget(label("Technician PIN", "en", size=24, halign="center", height=px(67)))
+        dots = fit_label(
+            "●  " * state.pin_length or " ", 50, self.theme.text, font="DejaVuSans.ttf"
+        )
         dots.halign = "center"
         box.add_widget(dots)
         box.add_widget(
-            label(state.error, "en", size=20, color=ERROR, halign="center", height=dp(28))
+            label(
+                state.error, "en", size=20, color=self.theme.error, halign="center", height=px(46)
+            )
         )
-        grid = GridLayout(cols=3, spacing=dp(8))
+        grid = GridLayout(cols=3, spacing=px(13))
         self.keys = {}
         for key in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "OK"]:
             if key == "Clear":
@@ -119,7 +114,7 @@ class TechnicianScreen(StaffScreen):
             else:
                 action, data = "tech_digit", {"digit": key}
             size = 30 if key.isdigit() else 20
-            b = button(key, "en", lambda a=action, d=data: self.emit(a, **d), size=size)
+            b = button(key, "en", lambda a=action, d=data: self.send(a, **d), size=size)
             self.keys[key] = b
             grid.add_widget(b)
         box.add_widget(grid)
@@ -128,13 +123,13 @@ class TechnicianScreen(StaffScreen):
         return outer
 
     def _locked(self, state: TechnicianView) -> BoxLayout:
-        box = BoxLayout(orientation="vertical", padding=dp(60))
+        box = BoxLayout(orientation="vertical", padding=px(100))
         box.add_widget(
             label(
                 "Too many wrong PINs. The technician screen is locked for two minutes.",
                 "en",
                 size=26,
-                color=ERROR,
+                color=self.theme.error,
                 halign="center",
             )
         )
@@ -143,12 +138,12 @@ class TechnicianScreen(StaffScreen):
     # -- home ------------------------------------------------------------------------------------
 
     def _home(self, state: TechnicianView) -> BoxLayout:
-        body = BoxLayout(spacing=dp(10))
-        left = BoxLayout(orientation="vertical", spacing=dp(8))
+        body = BoxLayout(spacing=px(16))
+        left = BoxLayout(orientation="vertical", spacing=px(13))
         left.add_widget(self._checks(state))
         left.add_widget(self._logs(state))
         body.add_widget(left)
-        side = BoxLayout(orientation="vertical", spacing=dp(8), size_hint_x=0.34)
+        side = BoxLayout(orientation="vertical", spacing=px(13), size_hint_x=0.34)
         self.buttons = {}
         actions = [
             ("tech_refresh", "Run checks again"),
@@ -161,10 +156,10 @@ class TechnicianScreen(StaffScreen):
             b = button(
                 text,
                 state.lang,
-                lambda a=action: self.emit(a),
+                lambda a=action: self.send(a),
                 size=20,
                 size_hint_y=None,
-                height=dp(48),
+                height=px(80),
                 # re-pairing need not wait for the checks (their answer is dropped)
                 enabled=not state.running or action == "tech_repair",
             )
@@ -174,22 +169,24 @@ class TechnicianScreen(StaffScreen):
             self.live = LivePreview(state.preview, PREVIEW_PERIOD_S)
             side.add_widget(self.live)
         scan = state.last_scan or "scan a code to test the reader"
-        side.add_widget(fit_label(f"Last scan: {scan}", 16, TEXT))
-        side.add_widget(fit_label(state.message, 16, TECH))
+        side.add_widget(fit_label(f"Last scan: {scan}", 27, self.theme.text))
+        side.add_widget(fit_label(state.message, 27, self.theme.accent))
         if state.note:  # e.g. "re-pairing cancelled, nothing changed"
-            side.add_widget(fit_label(tr(state.note, state.lang, **dict(state.values)), 16, TECH))
+            side.add_widget(
+                fit_label(tr(state.note, state.lang, **dict(state.values)), 27, self.theme.accent)
+            )
         if state.preview is None:
             side.add_widget(BoxLayout())
         body.add_widget(side)
         return body
 
     def _checks(self, state: TechnicianView) -> ScrollView:
-        scroll = paint(ScrollView(do_scroll_x=False, size_hint_y=0.66), PANEL)
-        col = GridLayout(cols=1, spacing=dp(2), padding=dp(8), size_hint_y=None)
+        scroll = paint(ScrollView(do_scroll_x=False, size_hint_y=0.66), self.theme.panel)
+        col = GridLayout(cols=1, spacing=px(3), padding=px(13), size_hint_y=None)
         col.bind(minimum_height=col.setter("height"))
         if not state.checks:
             waiting = "Running checks…" if state.running else "No results yet"
-            col.add_widget(fit_label(waiting, 20, MUTED))
+            col.add_widget(fit_label(waiting, 33, self.theme.muted))
         for c in state.checks:
             col.add_widget(self._check_row(c))
         scroll.add_widget(col)
@@ -197,23 +194,23 @@ class TechnicianScreen(StaffScreen):
 
     @staticmethod
     def _check_row(c) -> BoxLayout:
-        row = BoxLayout(orientation="vertical", size_hint_y=None, padding=(0, dp(2)))
+        row = BoxLayout(orientation="vertical", size_hint_y=None, padding=(0, px(3)))
         head = fit_label(
-            f"[b][color={_hex(COLOURS.get(c.status, TEXT))}]{TAGS.get(c.status, '?')}[/color]"
+            f"[b][color={_hex(COLOURS.get(c.status, TECHNICIAN.text))}]{TAGS.get(c.status, '?')}[/color]"
             f"  {c.name}[/b]  {c.message}",
-            15,
-            TEXT,
+            25,
+            TECHNICIAN.text,
         )
         row.add_widget(head)
         if c.status != "green" and c.fix:
-            row.add_widget(fit_label(f"    fix: {c.fix}", 13, MUTED))
+            row.add_widget(fit_label(f"    fix: {c.fix}", 22, TECHNICIAN.muted))
         row.bind(minimum_height=row.setter("height"))
         return row
 
     def _logs(self, state: TechnicianView) -> ScrollView:
-        scroll = paint(ScrollView(do_scroll_x=False, size_hint_y=0.34), KEY)
+        scroll = paint(ScrollView(do_scroll_x=False, size_hint_y=0.34), self.theme.key)
         text = "\n".join(state.log_lines[-12:]) or "(no log lines yet)"
-        lbl = fit_label(text, 11, MUTED, font="RobotoMono-Regular")
+        lbl = fit_label(text, 18, self.theme.muted, font="RobotoMono-Regular")
         scroll.add_widget(lbl)
         scroll_to_end(scroll)
         return scroll
@@ -224,19 +221,20 @@ def _hex(rgba) -> str:
 
 
 def fit_label(text: str, size: float, color, *, font: str = "Roboto") -> Label:
-    """A label as tall as its wrapped text (rows never overlap on a 800x480 display)."""
+    """A label as tall as its wrapped text (rows never overlap on a 800x480 display);
+    `size` in the technician theme's numbers."""
     if font == "Roboto":  # by its text: Hangul or Han (a shop's name) needs the CJK font
         font = font_for_text(text, "en")
     lbl = Label(
         text=text,
         markup=True,
-        font_size=sp(size),
+        font_size=px(size, TECHNICIAN),
         color=color,
         font_name=font,
         halign="left",
         valign="top",
         size_hint_y=None,
-        padding=(dp(4), dp(2)),
+        padding=(px(7, TECHNICIAN), px(3, TECHNICIAN)),
     )
     lbl.bind(width=lambda w, v: setattr(w, "text_size", (v, None)))
     lbl.bind(texture_size=lambda w, v: setattr(w, "height", v[1]))

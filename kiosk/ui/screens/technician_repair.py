@@ -11,23 +11,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
 from kiosk.flows.technician import TechnicianView
 from kiosk.i18n import tr
+from kiosk.ui.theme import TECHNICIAN
+from kiosk.ui.widgets.kit import button, label, px
 from kiosk.ui.widgets.live_preview import LivePreview
-from kiosk.ui.widgets.staff_kit import ERROR, MUTED, OK, TEXT, button, label
 
-TECH = (0.35, 0.65, 0.95, 1)  # the technician blue of technician.py
 PREVIEW_PERIOD_S = 0.2
 
 # page -> (title key, title colour, buttons as (action, label key, primary))
 PAGES: dict[str, tuple[str, tuple[float, ...], tuple[tuple[str, str, bool], ...]]] = {
     "repair_blocked": (
         "tech.repair.title",
-        TECH,
+        TECHNICIAN.accent,
         (
             ("tech_repair_sync", "tech.repair.sync_now", True),
             ("tech_repair_cancel", "tech.repair.back", False),
@@ -35,7 +34,7 @@ PAGES: dict[str, tuple[str, tuple[float, ...], tuple[tuple[str, str, bool], ...]
     ),
     "repair_confirm": (
         "tech.repair.title",
-        TECH,
+        TECHNICIAN.accent,
         (
             ("tech_repair_confirm", "tech.repair.confirm_yes", True),
             ("tech_repair_cancel", "tech.repair.cancel", False),
@@ -43,26 +42,26 @@ PAGES: dict[str, tuple[str, tuple[float, ...], tuple[tuple[str, str, bool], ...]
     ),
     "repair_wait": (
         "tech.repair.title",
-        TECH,
+        TECHNICIAN.accent,
         (("tech_repair_cancel", "tech.repair.cancel", False),),
     ),
-    "repair_working": ("tech.repair.title", TECH, ()),
+    "repair_working": ("tech.repair.title", TECHNICIAN.accent, ()),
     "repair_failed": (
         "tech.repair.failed_title",
-        ERROR,
+        TECHNICIAN.error,
         (
             ("tech_repair_retry", "tech.repair.retry", True),
             ("tech_repair_cancel", "tech.repair.back", False),
         ),
     ),
-    "repair_paired": ("tech.repair.paired_title", OK, ()),
+    "repair_paired": ("tech.repair.paired_title", TECHNICIAN.good, ()),
 }
-PRIMARY = (0.2, 0.42, 0.7, 1)
-SECONDARY = (0.28, 0.3, 0.35, 1)
+PRIMARY = TECHNICIAN.selected
+SECONDARY = TECHNICIAN.key
 
 
 class RepairPages:
-    """Builds one repair page for a TechnicianScreen (its `emit`, `live` and `buttons`)."""
+    """Builds one repair page for a TechnicianScreen (its `send`, `live` and `buttons`)."""
 
     def __init__(self, screen: Any) -> None:
         self.screen = screen
@@ -72,14 +71,16 @@ class RepairPages:
     def build(self, state: TechnicianView) -> BoxLayout:
         title_key, colour, actions = PAGES[state.page]
         lang = state.lang
-        body = BoxLayout(spacing=dp(12))
-        words = BoxLayout(orientation="vertical", spacing=dp(10))
+        body = BoxLayout(spacing=px(20))
+        words = BoxLayout(orientation="vertical", spacing=px(16))
         words.add_widget(wrapped(tr(title_key, lang), lang, 36, colour, bold=True))
-        words.add_widget(wrapped(tr(state.note, lang, **dict(state.values)), lang, 32, TEXT))
+        words.add_widget(
+            wrapped(tr(state.note, lang, **dict(state.values)), lang, 32, TECHNICIAN.text)
+        )
         for line in self._extra_lines(state):
             words.add_widget(line)
         if state.detail:
-            words.add_widget(wrapped(state.detail, "en", 20, MUTED))
+            words.add_widget(wrapped(state.detail, "en", 20, TECHNICIAN.muted))
         words.add_widget(BoxLayout())  # the words at the top, the buttons at the bottom
         words.add_widget(self._buttons(state, actions))
         body.add_widget(words)
@@ -102,13 +103,13 @@ class RepairPages:
         if state.page == "repair_wait":
             hint = tr("tech.repair.wait_hint", lang, shop=state.value("shop"))
             left = tr("tech.repair.wait_left", lang, seconds=state.wait_left_s)
-            self.countdown = wrapped(left, lang, 30, TECH, bold=True)
-            self.ignored = wrapped(self._ignored_text(state), lang, 22, MUTED)
-            return [wrapped(hint, lang, 24, MUTED), self.countdown, self.ignored]
+            self.countdown = wrapped(left, lang, 30, TECHNICIAN.accent, bold=True)
+            self.ignored = wrapped(self._ignored_text(state), lang, 22, TECHNICIAN.muted)
+            return [wrapped(hint, lang, 24, TECHNICIAN.muted), self.countdown, self.ignored]
         if state.page == "repair_failed":
-            return [wrapped(tr("tech.repair.old_kept", lang), lang, 28, OK)]
+            return [wrapped(tr("tech.repair.old_kept", lang), lang, 28, TECHNICIAN.good)]
         if state.page == "repair_paired":
-            return [wrapped(tr("tech.repair.restarting", lang), lang, 28, MUTED)]
+            return [wrapped(tr("tech.repair.restarting", lang), lang, 28, TECHNICIAN.muted)]
         return []
 
     @staticmethod
@@ -117,14 +118,14 @@ class RepairPages:
         return tr("tech.repair.ignored", state.lang, scan=seen) if seen else ""
 
     def _buttons(self, state: TechnicianView, actions) -> BoxLayout:
-        row = BoxLayout(size_hint_y=None, height=dp(56), spacing=dp(10))
+        row = BoxLayout(size_hint_y=None, height=px(93), spacing=px(16))
         self.screen.buttons = {}
         for action, key, primary in actions:
             text = tr("tech.repair.sending" if state.busy and primary else key, state.lang)
             b = button(
                 text,
                 state.lang,
-                lambda a=action: self.screen.emit(a),
+                lambda a=action: self.screen.send(a),
                 size=20,
                 color=PRIMARY if primary else SECONDARY,
                 enabled=not state.busy,
@@ -135,8 +136,8 @@ class RepairPages:
 
 
 def wrapped(text: str, lang: str, size: float, colour, *, bold: bool = False) -> Label:
-    """A label exactly as tall as its wrapped text (sizes in the staff kit's scale)."""
-    lbl = label(text, lang, size=size, color=colour, bold=bold)
+    """A label exactly as tall as its wrapped text (sizes in the technician theme's numbers)."""
+    lbl = label(text, lang, size=size, color=colour, bold=bold, theme=TECHNICIAN)
     lbl.size_hint_y = None
     lbl.bind(texture_size=lambda w, v: setattr(w, "height", v[1]))
     return lbl

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from kivy.app import App
 
-from kiosk.ui import theme
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import KioskButton
 
@@ -25,8 +24,8 @@ class VouchersScreen(KioskScreen):
             rows.add_widget(
                 KioskButton(
                     text=self.t("vouchers.none"),
-                    bg=theme.BG,
-                    color=theme.MUTED,
+                    bg=self.theme.bg,
+                    color=self.theme.muted,
                     size_hint_y=None,
                     height=80 * u,
                     base_size=26 * u,
@@ -36,8 +35,8 @@ class VouchersScreen(KioskScreen):
             btn = KioskButton(
                 text=f"{v.title}\n[size={int(20 * u)}]{self.t('how.' + v.redemption)}[/size]",
                 markup=True,
-                bg=theme.PANEL,
-                color=theme.TEXT,
+                bg=self.theme.panel,
+                color=self.theme.text,
                 size_hint_y=None,
                 height=96 * u,
                 base_size=28 * u,

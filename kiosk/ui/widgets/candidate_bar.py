@@ -16,21 +16,22 @@ from kivy.uix.label import Label
 
 from kiosk.flows.field_composer import CandidateBar
 from kiosk.input_methods.pinyin import PAGE_SIZE
-from kiosk.ui.widgets.staff_kit import ACCENT, KEY, MUTED, button, font_for, px
+from kiosk.ui.theme import STAFF
+from kiosk.ui.widgets.kit import button, font_for, px
 
-Emit = Callable[..., None]
+Send = Callable[..., None]
 
 
 class CandidateStrip(BoxLayout):
     """[sheng'ri] [生日] [生日快乐] ... [<] [>]: one row, buttons reused for every page."""
 
-    def __init__(self, emit: Emit, lang: str, **kw) -> None:
+    def __init__(self, send: Send, lang: str, **kw) -> None:
         kw.setdefault("spacing", px(6))
         super().__init__(**kw)
-        self.emit = emit
+        self.send = send
         self.preedit = Label(
             font_size=px(18),
-            color=ACCENT,
+            color=STAFF.accent,
             size_hint_x=2.0,  # in units of a one-character word key
             halign="center",
             valign="middle",
@@ -41,7 +42,7 @@ class CandidateStrip(BoxLayout):
         self.add_widget(self.preedit)
         self.words: list[Button] = []
         for i in range(PAGE_SIZE):
-            btn = button("", lang, lambda i=i: self._pick(i), size=26, color=KEY)
+            btn = button("", lang, lambda i=i: self._pick(i), size=26, color=STAFF.key)
             btn.font_name = font_for("zh")
             self.words.append(btn)
             self.add_widget(btn)
@@ -62,14 +63,14 @@ class CandidateStrip(BoxLayout):
         self.prev.disabled = bar.page == 0
         self.next.disabled = not bar.more
         for arrow in (self.prev, self.next):
-            arrow.color = MUTED if arrow.disabled else (1, 1, 1, 1)
+            arrow.color = STAFF.muted if arrow.disabled else (1, 1, 1, 1)
 
     def _pick(self, index: int) -> None:
         if self.bar is not None and index < len(self.bar.words):
-            self.emit("pick_candidate", index=index)
+            self.send("pick_candidate", index=index)
 
     def _page(self, delta: int) -> None:
-        self.emit("candidate_page", delta=delta)
+        self.send("candidate_page", delta=delta)
 
 
 __all__ = ["CandidateStrip"]

@@ -8,9 +8,9 @@ from kivy.properties import ListProperty, NumericProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.label import Label
 
-from kiosk.ui import theme
 from kiosk.ui.canvas import canvas
 from kiosk.ui.fonts import text_font
+from kiosk.ui.theme import CUSTOMER
 
 
 class FitLabel(Label):
@@ -33,7 +33,7 @@ class FitLabel(Label):
     def __init__(self, **kw) -> None:
         kw.setdefault("halign", "center")
         kw.setdefault("valign", "middle")
-        kw.setdefault("color", theme.TEXT)
+        kw.setdefault("color", CUSTOMER.text)
         super().__init__(**kw)
         self._refit = Clock.create_trigger(self._reset, 0)
         self.bind(size=self._refit, text=self._refit, base_size=self._refit)
@@ -73,10 +73,10 @@ class FitLabel(Label):
 class KioskButton(ButtonBehavior, FitLabel):
     """A big rounded button; `bg` is its fill. Pressed state darkens it."""
 
-    bg = ListProperty(theme.ACCENT)
+    bg = ListProperty(CUSTOMER.accent)
 
     def __init__(self, **kw) -> None:
-        kw.setdefault("color", theme.ACCENT_TEXT)
+        kw.setdefault("color", CUSTOMER.accent_text)
         kw.setdefault("bold", True)
         super().__init__(**kw)
         with canvas(self).before:

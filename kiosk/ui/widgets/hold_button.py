@@ -11,8 +11,8 @@ from kivy.clock import Clock
 from kivy.graphics import Color, Rectangle, RoundedRectangle
 from kivy.properties import NumericProperty
 
-from kiosk.ui import theme
 from kiosk.ui.canvas import canvas
+from kiosk.ui.theme import CUSTOMER
 from kiosk.ui.widgets.common import FitLabel
 
 
@@ -23,18 +23,18 @@ class HoldButton(FitLabel):
     __events__ = ("on_hold",)
 
     def __init__(self, **kw) -> None:
-        kw.setdefault("color", theme.TEXT)
+        kw.setdefault("color", CUSTOMER.text)
         kw.setdefault("outline_width", 2)
-        kw.setdefault("outline_color", theme.ACCENT_TEXT[:3])
+        kw.setdefault("outline_color", CUSTOMER.accent_text[:3])
         kw.setdefault("bold", True)
         super().__init__(**kw)
         self._touch = None
         self._started = 0.0
         self._ev = None
         with canvas(self).before:
-            Color(*theme.PANEL)
+            Color(*CUSTOMER.panel)
             self._bg = RoundedRectangle(radius=[16])
-            Color(*theme.ACCENT)
+            Color(*CUSTOMER.accent)
             self._fill = Rectangle()
         self.bind(pos=self._redraw, size=self._redraw, progress=self._redraw)
 

@@ -20,8 +20,9 @@ from kivy.uix.button import Button
 
 from kiosk.flows.field_composer import CandidateBar
 from kiosk.input_methods.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT
+from kiosk.ui.theme import STAFF
 from kiosk.ui.widgets.candidate_bar import CandidateStrip
-from kiosk.ui.widgets.staff_kit import KEY, PANEL, SELECTED, button, font_for, paint, px
+from kiosk.ui.widgets.kit import button, font_for, paint, px
 
 LATIN = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm"]
 EXTRA = {"et": "õäöüšž"}
@@ -75,7 +76,7 @@ class OnScreenKeyboard(BoxLayout):
         kw.setdefault("spacing", px(6))
         kw.setdefault("padding", px(6))
         super().__init__(**kw)
-        paint(self, PANEL)
+        paint(self, STAFF.panel)
         self.on_key = on_key
         self.translate = translate
         self.lang = lang
@@ -138,7 +139,7 @@ class OnScreenKeyboard(BoxLayout):
                 switch = self._special(key, lambda s=script: self._switch_script(s))
                 switch.size_hint_x = 0.12
                 switch.font_name = font_for("ko")  # 한 and 中 need the CJK font everywhere
-                switch.background_color = SELECTED if mode == script else KEY
+                switch.background_color = STAFF.selected if mode == script else STAFF.key
                 specials[key] = switch
                 bottom.add_widget(switch)
             space_x = 0.4
@@ -152,7 +153,7 @@ class OnScreenKeyboard(BoxLayout):
         return bottom
 
     def _char_key(self, ch: str, font: str | None = None, **kw) -> Button:
-        btn = button(ch, self.lang, lambda: None, size=26, color=KEY, **kw)
+        btn = button(ch, self.lang, lambda: None, size=26, color=STAFF.key, **kw)
         if font:
             btn.font_name = font
         btn.bind(on_release=lambda b: self._type(b.text))
@@ -170,7 +171,7 @@ class OnScreenKeyboard(BoxLayout):
             btn.text = shifted if self.shift else plain
         for mode in ("letters", "hangul", "pinyin"):
             shift = self._layouts[mode][2]["staff.key.shift"]
-            shift.background_color = SELECTED if self.shift else KEY
+            shift.background_color = STAFF.selected if self.shift else STAFF.key
         if box.parent is not self:
             self.clear_widgets()
             self.add_widget(box)

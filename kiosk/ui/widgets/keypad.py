@@ -14,7 +14,8 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
 from kiosk.ui.canvas import canvas
-from kiosk.ui.widgets.staff_kit import ACCENT, KEY, MUTED, button, px
+from kiosk.ui.theme import STAFF
+from kiosk.ui.widgets.kit import button, px
 
 # (label or i18n key, action, data)
 KEYS = [
@@ -42,7 +43,7 @@ class PinKeypad(GridLayout):
                 lang,
                 lambda a=action, d=data: on_key(a, **d),
                 size=34 if len(shown) == 1 else 22,
-                color=KEY,
+                color=STAFF.key,
                 size_hint_min_y=px(88),
             )
             self.keys[text] = btn
@@ -75,8 +76,8 @@ class PinDots(Widget):
             for i in range(self.slots):
                 x = x0 + i * (d + gap)
                 if i < self.length:
-                    Color(*ACCENT)
+                    Color(*STAFF.accent)
                     Ellipse(pos=(x, y), size=(d, d))
                 else:
-                    Color(*MUTED)
+                    Color(*STAFF.muted)
                     Line(ellipse=(x, y, d, d), width=1.5)

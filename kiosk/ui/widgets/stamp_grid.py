@@ -13,8 +13,8 @@ from kivy.graphics import Color, Ellipse, Line
 from kivy.properties import ListProperty, NumericProperty
 from kivy.uix.widget import Widget
 
-from kiosk.ui import theme
 from kiosk.ui.canvas import canvas
+from kiosk.ui.theme import CUSTOMER
 
 MAX_CELLS = 30  # a goal of 1000 must not draw 1000 circles per frame (the text says the count)
 
@@ -72,13 +72,13 @@ class StampGrid(Widget):
                 milestone = (i + 1) in self.milestones
                 scale = self.pop if i == self.animate_index else 1.0
                 if milestone:
-                    Color(*theme.WARN)
+                    Color(*CUSTOMER.warn)
                     Line(circle=(cx, cy, r * 1.12), width=max(1.5, r * 0.09))
-                Color(*(theme.ACCENT if filled else theme.EMPTY))
+                Color(*(CUSTOMER.accent if filled else CUSTOMER.empty))
                 rr = r * (0.92 if filled else 0.85) * scale
                 Ellipse(pos=(cx - rr, cy - rr), size=(2 * rr, 2 * rr))
                 if filled:
-                    Color(*theme.ACCENT_TEXT)
+                    Color(*CUSTOMER.accent_text)
                     w = max(1.5, r * 0.12) * scale
                     Line(
                         points=[
