@@ -29,6 +29,7 @@ from kiosk.flows.staff.printing import (
     summary_coupon,
 )
 from kiosk.flows.staff.typing_state import new_composer
+from kiosk.flows.voucher_form import Customer
 from kiosk.i18n import tr
 from kiosk.input_methods.pinyin_lexicon import LexiconError, default_lexicon
 from kiosk.input_methods.pinyin_user import FILE_NAME as PINYIN_WORDS_FILE
@@ -72,7 +73,7 @@ def staff_handlers(
     h.on(fx.StaffLogout, lambda e: _logout(client, e.session))
     h.on(fx.FetchShop, lambda e: _shop_facts(client))
     h.on(fx.SearchCards, lambda e: _search(client, e))
-    h.on(fx.CardByToken, lambda e: client.card_by_token(e.token))
+    h.on(fx.CardByToken, lambda e: _customer(client, e.token))
     h.on(fx.IssueVoucher, lambda e: _issue(client, e))
     h.on(fx.RecordDay, lambda e: _record(device_log, e))
     h.on(fx.RenderPreview, lambda e: _preview(printer, e))
@@ -160,6 +161,11 @@ def _shop_facts(client: Any) -> fx.ShopFacts:
 def _search(client: LoyaltyApi, e: fx.SearchCards) -> list[CardSummary]:
     assert e.session is not None
     return list(client.search_cards(e.query, staff=e.session))
+
+
+def _customer(client: LoyaltyApi, token: str) -> Customer:
+    card = client.card_by_token(token)
+    return Customer(card_id=str(card.id), display_name=str(card.display_name))
 
 
 def _issue(client: LoyaltyApi, e: fx.IssueVoucher) -> Voucher:

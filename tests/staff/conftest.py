@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.cli._staff_parts import build_staff
 from kiosk.config import Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import FakeClock
-from kiosk.cli._staff_parts import build_staff
 from kiosk.flows.runtime.host import InlineExecutor
 from kiosk.flows.staff import StaffFace
 from tests.staff.fakes import FakePrinter, MemoryApi

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import threading
 import time
-
 from concurrent.futures import ThreadPoolExecutor
 
 from kiosk.cli._staff_parts import build_staff

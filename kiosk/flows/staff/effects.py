@@ -56,6 +56,8 @@ class SearchCards(Effect):
 
 @dataclass(frozen=True)
 class CardByToken(Effect):
+    """The card behind a scanned token; answered with a voucher_form.Customer."""
+
     token: str = field(default="", repr=False)  # a card's scanned token is a credential too
 
 

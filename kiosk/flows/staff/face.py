@@ -67,9 +67,7 @@ TABLE: IntentTable = {
 class StaffFace(LegacyFace):
     """What KioskController / WithTechnician call `staff_flow`."""
 
-    def __init__(
-        self, host: FlowHost, *, lang_source: Callable[[], str] | None = None
-    ) -> None:
+    def __init__(self, host: FlowHost, *, lang_source: Callable[[], str] | None = None) -> None:
         super().__init__(host, TABLE)
         self.lang_source = lang_source  # the customer screen's language when staff comes
 

@@ -21,20 +21,20 @@ from kiosk.flows.staff.effects import (
     CardByToken,
     FetchShop,
     IssueVoucher,
-    PreloadPinyin,
-    SearchCards,
-    SummaryPrinted,
     LoadTools,
     OpenDiagnostics,
+    PreloadPinyin,
     PrintCoupon,
     PrintSummary,
     RecordDay,
     RenderPreview,
     Reprint,
     RetryJob,
+    SearchCards,
     ShopFacts,
     StaffLogin,
     StaffLogout,
+    SummaryPrinted,
 )
 from kiosk.flows.staff.form_intents import FormIntent
 from kiosk.flows.staff.issue_form import (
@@ -158,7 +158,9 @@ class StaffFlow:
         if isinstance(model.view, StaffLocked):
             left = model.gate.seconds_locked(now.mono)
             if left == 0:
-                return Step(replace(model, view=StaffPin(message=Message.of("staff.pin.try_again"))))
+                return Step(
+                    replace(model, view=StaffPin(message=Message.of("staff.pin.try_again")))
+                )
             if left != model.view.seconds_left:
                 return Step(replace(model, view=StaffLocked(seconds_left=left)))
         return Step(model)
@@ -245,9 +247,7 @@ class StaffFlow:
         )
         return Step(model, (StaffLogin(pin=pin, badge=badge),))
 
-    def _login_answered(
-        self, model: StaffModel, answer: Answered, now: Now
-    ) -> Step[StaffModel]:
+    def _login_answered(self, model: StaffModel, answer: Answered, now: Now) -> Step[StaffModel]:
         exc, session = answer.error, answer.result
         if exc is None and isinstance(session, StaffSession):
             return self._logged_in(model, session, now)
@@ -257,7 +257,12 @@ class StaffFlow:
                 gate = model.gate.lock_for(max(seconds, 1), now.mono)
                 view = StaffLocked(seconds_left=gate.seconds_locked(now.mono))
                 return Step(replace(model, gate=gate, view=view))
-            case errors.Unauthorized() | errors.Forbidden() | errors.InvalidRequest() | errors.NotFound():
+            case (
+                errors.Unauthorized()
+                | errors.Forbidden()
+                | errors.InvalidRequest()
+                | errors.NotFound()
+            ):
                 return self._login_failed(model, exc.problem.get("attempts_left"), now)
             case errors.Offline():
                 msg = Message.of("staff.pin.offline", error=True)
@@ -289,7 +294,9 @@ class StaffFlow:
         log.warning("staff login refused (%s)", "badge" if model.by_badge else "PIN")
         model = replace(model, gate=gate)
         if gate.seconds_locked(now.mono):
-            return Step(replace(model, view=StaffLocked(seconds_left=gate.seconds_locked(now.mono))))
+            return Step(
+                replace(model, view=StaffLocked(seconds_left=gate.seconds_locked(now.mono)))
+            )
         key = "staff.pin.badge_wrong" if model.by_badge else "staff.pin.wrong"
         left = gate.tries_left(rules)
         if isinstance(server_left, int) and 0 < server_left < left:
@@ -457,7 +464,9 @@ class StaffFlow:
     ) -> Step[StaffModel]:
         """Refresh the tools page (printer status, the day's figures) with a tool's outcome."""
         if isinstance(model.view, StaffTools):
-            model = replace(model, view=replace(model.view, message=Message.of("staff.pin.checking")))
+            model = replace(
+                model, view=replace(model.view, message=Message.of("staff.pin.checking"))
+            )
         day = local_day(now.wall) if self._allowed(model, "day_summary") else None
         effect = LoadTools(printer=self._allowed(model, "printer"), summary_day=day)
         return Step(replace(model, tools_message=message), (effect,))
@@ -479,7 +488,9 @@ class StaffFlow:
                 coupon = test_coupon(shop, lang, now.wall)
                 return self._tool(model, PrintCoupon(coupon=coupon, purpose="test"))
             case i.PrintSummary() if self._allowed(model, "day_summary"):
-                effect = PrintSummary(day=local_day(now.wall), shop_name=shop, lang=lang, at=now.wall)
+                effect = PrintSummary(
+                    day=local_day(now.wall), shop_name=shop, lang=lang, at=now.wall
+                )
                 return self._tool(model, effect)
             case i.Diagnostics() if self._allowed(model, "diagnostics"):
                 return self._diagnostics(model)
@@ -488,7 +499,9 @@ class StaffFlow:
 
     def _tool(self, model: StaffModel, effect: Effect) -> Step[StaffModel]:
         if isinstance(model.view, StaffTools):
-            model = replace(model, view=replace(model.view, message=Message.of("staff.pin.checking")))
+            model = replace(
+                model, view=replace(model.view, message=Message.of("staff.pin.checking"))
+            )
         return Step(model, (effect,))
 
     def _tool_answered(self, model: StaffModel, answer: Answered, now: Now) -> Step[StaffModel]:
@@ -510,7 +523,9 @@ class StaffFlow:
         if answer.error is not None or not isinstance(facts, ToolFacts):
             name = type(answer.error).__name__
             log.warning("staff print step failed: %s", name)
-            return Step(self._menu(model, Message.of("staff.print.failed", error=True, reason=name)))
+            return Step(
+                self._menu(model, Message.of("staff.print.failed", error=True, reason=name))
+            )
         view = StaffTools(
             tools=self.tools(model),
             printer_lines=facts.printer_lines,

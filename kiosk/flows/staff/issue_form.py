@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from kiosk.api import errors
 from kiosk.api.models import CardSummary, StaffSession, Voucher
@@ -200,7 +200,9 @@ def _edit_intent(form: IssueForm, intent: FormIntent, today: date) -> IssueForm:
             new = step_date(base, str(unit), _int(delta, 0), today)
             return _edit(form, replace(vform, fixed_date=new), today, "validity")
         case NextImage():
-            return _edit(form, replace(vform, image=_next_in(vform.image, vform.images)), today, "image")
+            return _edit(
+                form, replace(vform, image=_next_in(vform.image, vform.images)), today, "image"
+            )
         case TogglePrint():
             return _show(form, today, form=replace(vform, print_copy=not vform.print_copy))
         case ClearCustomer():
@@ -281,9 +283,7 @@ def _with_learned(form: IssueForm, learned: list[tuple[str, str]]) -> FormStep:
     return FormStep(form, tuple(LearnWord(letters=a, word=w) for a, w in learned))
 
 
-def _show_composed(
-    form: IssueForm, name: str, composed: Composed | None, today: date
-) -> IssueForm:
+def _show_composed(form: IssueForm, name: str, composed: Composed | None, today: date) -> IssueForm:
     if composed is None or not name:
         return form
     vform = replace(form.view.form.with_text(name, composed.text), composing=composed.composing)
@@ -364,12 +364,11 @@ def _answered(form: IssueForm, answer: Answered, ctx: FormContext) -> FormStep:
     if answer.error is not None:
         return _server_error(form, answer.error, ctx.today)
     match answer:
-        case Answered(effect=SearchCards(query=query), result=list() as rows):
-            results = tuple(r for r in rows if isinstance(r, CardSummary))
+        case Answered(effect=SearchCards(query=query), result=rows):
+            results = _cards(rows)
             msg = None if results else Message.of("staff.search.none", query=query)
             return FormStep(_show(form, ctx.today, busy=False, results=results, message=msg))
-        case Answered(effect=CardByToken(), result=card) if card is not None:
-            customer = Customer(card_id=str(card.id), display_name=str(card.display_name))
+        case Answered(effect=CardByToken(), result=Customer() as customer):
             vform = replace(form.view.form, customer=customer)
             return FormStep(_edit(form, vform, ctx.today, "code_value", results=(), busy=False))
         case Answered(effect=IssueVoucher(), result=Voucher() as voucher):
@@ -378,6 +377,13 @@ def _answered(form: IssueForm, answer: Answered, ctx: FormContext) -> FormStep:
             return FormStep(done, outcome=Issued(voucher, form.view.form))
         case _:
             return FormStep(_show(form, ctx.today, busy=False))
+
+
+def _cards(rows: object) -> tuple[CardSummary, ...]:
+    """SearchCards' answer (a list of CardSummary) as the page's results."""
+    if not isinstance(rows, list | tuple):
+        return ()
+    return tuple(r for r in cast(list[object], rows) if isinstance(r, CardSummary))
 
 
 def _server_error(form: IssueForm, exc: BaseException, today: date) -> FormStep:
