@@ -8,6 +8,7 @@ composition root only submit, and answer with a `JobOutcome`. Nothing here holds
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -16,9 +17,12 @@ from typing import Any, cast
 from devices.printer.coupon import Coupon
 from kiosk.api.models import Voucher
 from kiosk.day_summary import DaySummary
+from kiosk.flows.runtime import Answered
 from kiosk.flows.staff_states import Message, StaffIssued
 from kiosk.flows.voucher_form import Customer
 from kiosk.i18n import tr
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -171,3 +175,14 @@ def status_to_lines(status: Any) -> tuple[str, ...]:
     else:
         return (str(status),)
     return tuple(f"{k}: {v}" for k, v in items if v not in (None, "", ()))
+
+
+def job_of(answer: Answered) -> JobOutcome | None:
+    """A print answer as a JobOutcome; a printer that raised is a failed job (kept)."""
+    if answer.error is not None:
+        log.warning("coupon print failed: %s", type(answer.error).__name__)
+        return JobOutcome(state="failed", reason=type(answer.error).__name__)
+    result = answer.result
+    if isinstance(result, JobOutcome):
+        return result
+    return None
