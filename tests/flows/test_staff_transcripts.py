@@ -90,6 +90,7 @@ def test_pin_login_journey_sends_one_login_and_shows_the_menu():
     assert t.view == StaffClosed() and not t.model.active
     t.send(i.OpenStaff("et"))
     assert t.view == StaffPin(lang="et")
+    assert t.view is t.view  # one object per step: the app checks what it rendered by identity
     effects = type_pin(t, PIN)
     assert effects == (StaffLogin(pin=PIN),) and t.view.busy and t.model.pin == ()
     t.answer(effects[0], session())

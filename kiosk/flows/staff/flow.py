@@ -67,17 +67,20 @@ class StaffFlow:
     # -- the Flow protocol ---------------------------------------------------------------
 
     def start(self, reason: Event | None, now: Now) -> Step[StaffModel]:
-        return Step(StaffModel(lang=self.config.default_lang, last_activity=now.mono))
+        return _in_lang(Step(StaffModel(lang=self.config.default_lang, last_activity=now.mono)))
 
     def view(self, model: StaffModel) -> ViewState:
-        """Every staff page speaks the language the customer screen had when staff came."""
-        view = model.view
-        return view if view.lang == model.lang else replace(view, lang=model.lang)
+        """The page in the model, already in its language (the same object until a step:
+        the app compares what it rendered with `state` by identity)."""
+        return model.view
 
     def epoch(self, model: StaffModel) -> int:
         return model.epoch
 
     def step(self, model: StaffModel, event: Event, now: Now) -> Step[StaffModel]:
+        return _in_lang(self._route(model, event, now))
+
+    def _route(self, model: StaffModel, event: Event, now: Now) -> Step[StaffModel]:
         match event:
             case Answered():
                 return _busy_after(self._answered(replace(model, busy=False), event, now))
@@ -222,6 +225,14 @@ class StaffFlow:
                 return self._form(model, answer, now)
             case _:
                 return Step(model)
+
+
+def _in_lang(step: Step[StaffModel]) -> Step[StaffModel]:
+    """Every staff page speaks the language the customer screen had when staff came."""
+    model = step.model
+    if model.view.lang == model.lang:
+        return step
+    return Step(replace(model, view=replace(model.view, lang=model.lang)), step.effects)
 
 
 def _busy_after(step: Step[StaffModel], keep: bool = False) -> Step[StaffModel]:
