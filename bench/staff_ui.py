@@ -27,10 +27,10 @@ from kivy.core.window import Window  # noqa: E402
 from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
 
 from kiosk.api.models import StaffSession  # noqa: E402
+from kiosk.cli._staff_parts import build_staff  # noqa: E402
 from kiosk.config import Settings  # noqa: E402
 from kiosk.flows.base import FakeClock  # noqa: E402
-from kiosk.flows.customer import run_inline  # noqa: E402
-from kiosk.flows.staff import StaffFlow  # noqa: E402
+from kiosk.flows.runtime.host import InlineExecutor  # noqa: E402
 from kiosk.ui.fonts import register_fonts  # noqa: E402
 from kiosk.ui.screens.staff_issue_form import StaffIssueFormScreen  # noqa: E402
 from kiosk.ui.screens.staff_pin import StaffPinScreen  # noqa: E402
@@ -59,7 +59,7 @@ def main() -> None:
     print("font:", register_fonts())
     tmp = Path(tempfile.mkdtemp())
     settings = Settings.model_validate({"device": {"state_dir": str(tmp)}})
-    flow = StaffFlow(Api(), None, settings, FakeClock(), runner=run_inline)
+    flow = build_staff(Api(), None, settings, FakeClock(), executor=InlineExecutor())
     sm = ScreenManager(transition=NoTransition())
     pin, form = StaffPinScreen(), StaffIssueFormScreen()
     sm.add_widget(pin)

@@ -14,7 +14,7 @@ from typing import Any
 
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
-from kiosk.flows.controller import ClientServices, KioskController, load_staff_flow_class
+from kiosk.flows.controller import ClientServices, KioskController
 
 log = logging.getLogger(__name__)
 
@@ -174,11 +174,10 @@ def _staff(
     tech: Any = None,
 ) -> Any:
     """Staff mode, with the technician screen behind its Diagnostics button when there is one."""
-    cls = load_staff_flow_class()
-    if cls is None:
-        return None
     try:
-        staff = cls(
+        from kiosk.cli._staff_parts import build_staff
+
+        staff = build_staff(
             client,
             printer,
             settings,

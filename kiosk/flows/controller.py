@@ -5,8 +5,8 @@ to staff mode, nor call the API. It subscribes here, renders `state`, and forwar
 as `touch(action, **data)`. Scans arrive on the scanner's thread, API answers on a small
 worker pool, touches and ticks on the UI thread; the flows serialise them.
 
-Routing: a staff badge, or any scan while staff mode is active, goes to the StaffFlow
-(kiosk.flows.staff, when that module is present); everything else to the CustomerFlow.
+Routing: a staff badge, or any scan while staff mode is active, goes to the staff flow
+(`staff_flow`, built by kiosk/cli/_staff_parts.build_staff); everything else to the CustomerFlow.
 
 `ClientServices` adapts the real pieces to the customer flow's needs: the outbox-backed
 StampService (kiosk.stamping) when present, else the API client directly; the printer
@@ -260,13 +260,6 @@ class PoolRunner:
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
-
-
-def load_staff_flow_class() -> Any:
-    try:
-        return importlib.import_module("kiosk.flows.staff").StaffFlow
-    except (ImportError, AttributeError):
-        return None
 
 
 class KioskController:

@@ -7,11 +7,11 @@ import hashlib
 from kiosk.api.client import LoyaltyClient
 from kiosk.appliance.doctor.base import DoctorContext
 from kiosk.appliance.doctor.runner import run_checks
+from kiosk.cli._staff_parts import build_staff
 from kiosk.cli._technician_parts import TechnicianDeps, technician_face
 from kiosk.config import Settings, load_settings
 from kiosk.flows.base import FakeClock
 from kiosk.flows.runtime.host import InlineExecutor
-from kiosk.flows.staff import StaffFlow
 from kiosk.flows.technician import LOCKOUT_S, WithTechnician
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 from tests.appliance.helpers import closed_port_url, write_config
@@ -126,7 +126,7 @@ def test_a_failing_doctor_or_printer_is_a_message_not_a_crash(tmp_path):
 
 def test_with_staff_flow_the_technician_takes_screen_scans_and_touches(tmp_path):
     tech, _, _ = make(tmp_path)
-    staff = StaffFlow(
+    staff = build_staff(
         LoyaltyClient(closed_port_url()), None, Settings(), open_diagnostics=tech.open
     )
     both = WithTechnician(staff, tech)
@@ -183,7 +183,7 @@ def test_plugs_into_the_real_kiosk_controller_unchanged(tmp_path):
 
     tech, _, _ = make(tmp_path)
     client = LoyaltyClient(closed_port_url())
-    staff = StaffFlow(client, None, Settings(), open_diagnostics=tech.open)
+    staff = build_staff(client, None, Settings(), open_diagnostics=tech.open)
     controller = KioskController(
         Settings(),
         ClientServices(client),

@@ -1,4 +1,4 @@
-"""Staff tests: a StaffFlow with a FakeClock, a printer and the loyalty API.
+"""Staff tests: staff mode (build_staff: the flow on an inline host) with a FakeClock, a printer and the loyalty API.
 
 `api_kind` picks the backend: the real reference server over HTTP when it is on this
 branch (refserver/ present), else the in-memory stand-in, so the flow tests run today and
@@ -14,22 +14,24 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.cli._staff_parts import build_staff
 from kiosk.config import Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import FakeClock
-from kiosk.flows.customer import run_inline
-from kiosk.flows.staff import StaffFlow
+from kiosk.flows.runtime.host import InlineExecutor
+from kiosk.flows.staff import StaffFace
 from tests.staff.fakes import FakePrinter, MemoryApi
 
 
 @dataclass
 class Env:
-    flow: StaffFlow
+    flow: StaffFace
     clock: FakeClock
     printer: FakePrinter
     api: object
     log: DayLog
     state_dir: Path
+    settings: Settings = None  # type: ignore[assignment]
 
     def touch(self, action: str, **data) -> None:
         self.flow.touch(action, **data)
@@ -63,8 +65,10 @@ def memory_env(tmp_path: Path) -> Env:
     api = MemoryApi()
     state_dir = settings.device.state_dir
     log = DayLog(state_dir)
-    flow = StaffFlow(api, printer, settings, clock, log, shop_name="Kohvik", runner=run_inline)
-    return Env(flow, clock, printer, api, log, state_dir)
+    flow = build_staff(
+        api, printer, settings, clock, log, shop_name="Kohvik", executor=InlineExecutor()
+    )
+    return Env(flow, clock, printer, api, log, state_dir, settings)
 
 
 # -- against the real reference server and a TCP printer emulator ---------------------------
@@ -116,7 +120,7 @@ def build_server_env(
     printer = PrinterService(settings.printer, state_dir)
     clock = FakeClock(start=datetime.now(UTC))
     log = DayLog(state_dir)
-    flow = StaffFlow(client, printer, settings, clock, log, runner=run_inline)
+    flow = build_staff(client, printer, settings, clock, log, executor=InlineExecutor())
     pin, badge = add_staff(server, list(permissions), shop_id=shop_id)
     return ServerEnv(
         flow,
@@ -125,6 +129,7 @@ def build_server_env(
         client,
         log,
         state_dir,
+        settings,
         server=server,
         card=card,
         staff_pin=pin,

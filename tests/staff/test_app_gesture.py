@@ -32,7 +32,7 @@ STAFF_SCREENS = {
 @pytest.fixture
 def app(memory_env):
     ctl = KioskController(
-        memory_env.flow.settings,
+        memory_env.settings,
         ScriptedServices(),
         clock=memory_env.clock,
         staff_flow=memory_env.flow,

@@ -14,7 +14,7 @@ def make(memory_env):
     env = memory_env
     services = ScriptedServices()
     ctl = KioskController(
-        env.flow.settings,
+        env.settings,
         services,
         clock=env.clock,
         staff_flow=env.flow,

@@ -49,14 +49,12 @@ def test_unknown_kind_refused(tmp_path):
         DayLog(tmp_path).record("pin", NOON)
 
 
-def test_staff_flow_opens_its_own_day_log_when_not_given(tmp_path):
+def test_staff_mode_opens_its_own_day_log_when_not_given(tmp_path):
+    from kiosk.cli._staff_parts import open_day_log
     from kiosk.config import Settings
-    from kiosk.flows.base import FakeClock
-    from kiosk.flows.staff import StaffFlow
-    from tests.staff.fakes import FakePrinter, MemoryApi
 
     settings = Settings.model_validate({"device": {"state_dir": str(tmp_path / "st")}})
-    flow = StaffFlow(MemoryApi(), FakePrinter(), settings, FakeClock())  # as kiosk run builds it
-    assert flow.device_log is not None and flow.device_log.path.parent == tmp_path / "st"
+    log = open_day_log(settings)  # what build_staff does without a day log (as kiosk run)
+    assert log is not None and log.path.parent == tmp_path / "st"
     bad = Settings.model_validate({"device": {"state_dir": "/proc/no-such/dir"}})
-    assert StaffFlow(MemoryApi(), None, bad, FakeClock()).device_log is None
+    assert open_day_log(bad) is None

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from kiosk.flows.customer import run_inline
+from kiosk.cli._staff_parts import build_staff
+from kiosk.flows.runtime.host import InlineExecutor
 from kiosk.flows.staff_states import StaffIssued, StaffIssueForm, StaffMenu, StaffTools
 from kiosk.i18n import tr
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
@@ -188,18 +189,16 @@ def test_permissions_decide_which_tools_show_and_work(memory_env):
 
 
 def test_diagnostics_shows_only_when_the_technician_screen_exists(memory_env, tmp_path):
-    from kiosk.flows.staff import StaffFlow
-
     opened = []
     env = memory_env
-    flow = StaffFlow(
+    flow = build_staff(
         env.api,
         env.printer,
-        env.flow.settings,
+        env.settings,
         env.clock,
         env.log,
         open_diagnostics=lambda: opened.append(1),
-        runner=run_inline,
+        executor=InlineExecutor(),
     )
     flow.begin_unlock()
     for d in PIN:
@@ -211,17 +210,15 @@ def test_diagnostics_shows_only_when_the_technician_screen_exists(memory_env, tm
 
 
 def test_image_is_chosen_from_the_shops_images_or_none(memory_env):
-    from kiosk.flows.staff import StaffFlow
-
     env = memory_env
-    flow = StaffFlow(
+    flow = build_staff(
         env.api,
         env.printer,
-        env.flow.settings,
+        env.settings,
         env.clock,
         env.log,
         images=("cake.png", "gift.png"),
-        runner=run_inline,
+        executor=InlineExecutor(),
     )
     flow.begin_unlock()
     for d in PIN:

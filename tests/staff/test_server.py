@@ -74,7 +74,7 @@ def test_brute_force_is_locked_here_and_on_the_server(refserver, tmp_path, tcp_p
     assert isinstance(flow.state, StaffLocked)
     # our own lock ends, but the server still refuses: its retry_after drives the countdown
     env.clock.advance(300)
-    flow.touch("noop")
+    flow.touch("wake")
     flow.tick()
     assert isinstance(flow.state, StaffPin)
     env.pin(env.staff_pin)
@@ -207,7 +207,7 @@ def test_area_action_permission_names(shared_refserver, tmp_path, tcp_printer):
         permissions=("vouchers:issue", "coupons:reprint", "printer:manage", "reports:day"),
     )
     open_form(env)  # vouchers:issue also lets the form search customers
-    assert env.flow._session is not None
+    assert env.flow.model.session is not None
     env.type("search", env.card["email"])
     env.touch("search")
     assert [r.id for r in env.flow.state.results] == [env.card["id"]]
@@ -287,10 +287,10 @@ def test_tools_status_test_print_and_day_summary_on_paper(server_env):
 def test_exit_kills_the_token_on_the_server_too(server_env):
     env = server_env
     env.login(env.staff_pin)
-    session = env.flow._session
+    session = env.flow.model.session
     env.api.search_cards("Mari", staff=session)  # works while the session lives
     env.touch("exit")
-    assert env.flow.state == StaffClosed() and env.flow._session is None
+    assert env.flow.state == StaffClosed() and env.flow.model.session is None
     with pytest.raises(errors.Unauthorized):
         env.api.search_cards("Mari", staff=session)
 
@@ -298,11 +298,11 @@ def test_exit_kills_the_token_on_the_server_too(server_env):
 def test_server_session_expiry_ends_staff_mode(server_env):
     env = server_env
     env.login(env.staff_pin)
-    deadline = env.flow._deadline
+    deadline = env.flow.model.deadline
     assert deadline is not None
     for _ in range(20):  # keep touching: inactivity is not what ends it
         env.clock.advance(50)
-        env.flow.touch("noop")
+        env.flow.touch("wake")
         env.flow.tick()
         if not env.flow.active:
             break
@@ -318,7 +318,7 @@ def test_no_secret_in_logs_or_the_state_directory(server_env, caplog):
     env.pin("999999")
     env.clock.advance(2)
     env.pin(env.staff_pin)
-    token = env.flow._session.token
+    token = env.flow.model.session.token
     env.touch("open_issue")
     env.type("title", "Gift")
     env.touch("generate")

@@ -75,11 +75,11 @@ def test_wrong_pins_count_down_then_lock_with_a_countdown_that_expires(memory_en
     flow.tick()
     assert flow.state.seconds_left == 299
     env.clock.advance(120)
-    flow.touch("noop")  # staff is watching the countdown
+    flow.touch("wake")  # staff is watching the countdown
     flow.tick()
     assert flow.state.seconds_left == 179
     env.clock.advance(179)
-    flow.touch("noop")
+    flow.touch("wake")
     flow.tick()
     assert isinstance(flow.state, StaffPin)
     assert flow.state.message.key == "staff.pin.try_again"
@@ -122,7 +122,7 @@ def test_inactivity_ends_the_session_and_forgets_the_token(memory_env):
     seen = []
     flow.subscribe(seen.append)
     env.login(PIN)
-    assert flow._session is not None
+    assert flow.model.session is not None
     env.clock.advance(59)
     flow.tick()
     assert flow.active
@@ -134,7 +134,7 @@ def test_inactivity_ends_the_session_and_forgets_the_token(memory_env):
     flow.tick()
     assert not flow.active
     assert flow.state == StaffClosed()
-    assert flow._session is None
+    assert flow.model.session is None
     assert seen[-1] == StaffClosed()
     # a closed flow refuses tools without a new login
     flow.touch("open_issue")
@@ -147,7 +147,7 @@ def test_exit_ends_the_session_with_nothing_left(memory_env):
     flow.touch("open_issue")
     env.type("title", "Secret plan")
     flow.touch("exit")
-    assert flow.state == StaffClosed() and flow._session is None
+    assert flow.state == StaffClosed() and flow.model.session is None
     env.clock.advance(1)
     env.login(PIN)
     flow.touch("open_issue")

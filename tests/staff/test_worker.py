@@ -1,13 +1,14 @@
-"""With the controller's worker pool, network calls never run on the caller's (UI) thread:
-the busy state shows at once, other touches wait, and Exit drops a late answer."""
+"""With the host's worker pool, network calls never run on the caller's (UI) thread:
+the busy state shows at once, other touches wait, and Exit drops a late answer.
+(The one place threads are tested for staff mode; the flow itself is tested as transcripts.)"""
 
 from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
-from kiosk.flows.controller import PoolRunner
-from kiosk.flows.staff import StaffFlow
+from kiosk.cli._staff_parts import build_staff
 from kiosk.flows.staff_states import StaffClosed, StaffIssued, StaffMenu, StaffPin
 from tests.staff.fakes import PIN, MemoryApi
 
@@ -38,10 +39,15 @@ def wait_for(pred, timeout=5.0) -> bool:
     return False
 
 
+class Pool:
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-flow")
+
+
 def make(memory_env, api):
-    runner = PoolRunner()
+    runner = Pool()
     env = memory_env
-    flow = StaffFlow(api, env.printer, env.flow.settings, env.clock, env.log, runner=runner)
+    flow = build_staff(api, env.printer, env.settings, env.clock, env.log, executor=runner.pool)
     return flow, runner
 
 
@@ -61,7 +67,7 @@ def test_login_runs_off_the_caller_thread_and_shows_busy(memory_env):
         assert flow.active and flow.state.busy
         api.release.set()
         assert wait_for(lambda: isinstance(flow.state, StaffMenu))
-        assert api.threads and all(t.startswith("kiosk-api") for t in api.threads)
+        assert api.threads and all(t.startswith("kiosk-flow") for t in api.threads)
         flow.touch("open_issue")
         flow.touch("focus", field="title")
         flow.touch("key", char="X")
@@ -86,6 +92,7 @@ def test_exit_during_a_call_drops_the_late_answer(memory_env):
         time.sleep(0.2)
         runner.pool.shutdown(wait=True)
         assert flow.state == StaffClosed() and not flow.active
-        assert flow._session is None  # the late token was never kept
+        assert flow.model.session is None  # the late token was never kept
+        assert flow.state == StaffClosed()
     finally:
         runner.pool.shutdown(wait=True)

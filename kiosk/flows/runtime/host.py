@@ -140,6 +140,13 @@ class FlowHost:
                 return m.flow.view(m.model)
         return None
 
+    def model_of(self, mode: str) -> object | None:
+        """An open mode's current model (read-only: the transitional faces and tests)."""
+        for m in self._stack:
+            if m.name == mode:
+                return m.model
+        return None
+
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         with self._lock:
             self._listeners.append(listener)

@@ -1,0 +1,158 @@
+"""Staff effects: every call the old StaffFlow and PrintDesk made on the world.
+
+Carried out by the handlers in kiosk/cli/_kiosk_parts.py (`staff_handlers`). The staff token
+and the PIN never show in a repr: effects are logged by the host, so a PIN-carrying or
+token-carrying effect masks it (tests/staff/test_flow_security.py checks it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from devices.printer.coupon import Coupon
+from kiosk.api.models import StaffSession
+from kiosk.flows.runtime import Effect
+from kiosk.flows.staff.printing import JobOutcome
+
+
+@dataclass(frozen=True)
+class StaffLogin(Effect):
+    """Log in with a PIN or a badge; answered with a StaffSession (or the server's error)."""
+
+    pin: str | None = field(default=None, repr=False)
+    badge: str | None = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        how = "pin" if self.pin is not None else "badge"
+        return f"StaffLogin({how}=****)"
+
+
+@dataclass(frozen=True)
+class StaffLogout(Effect):
+    """Tell the server the token is done (best effort: offline, it expires by itself)."""
+
+    answered: ClassVar[bool] = False
+    session: StaffSession | None = None  # StaffSession's repr hides the token
+
+
+@dataclass(frozen=True)
+class FetchShop(Effect):
+    """The shop's name and voucher images for coupons and the form; answered with ShopFacts."""
+
+
+@dataclass(frozen=True)
+class ShopFacts:
+    name: str = ""
+    images: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchCards(Effect):
+    query: str = ""
+    session: StaffSession | None = None
+
+
+@dataclass(frozen=True)
+class CardByToken(Effect):
+    """The card behind a scanned token; answered with a voucher_form.Customer."""
+
+    token: str = field(default="", repr=False)  # a card's scanned token is a credential too
+
+
+@dataclass(frozen=True)
+class IssueVoucher(Effect):
+    session: StaffSession | None = None
+    body: dict[str, Any] = field(default_factory=dict[str, Any], hash=False)
+    idempotency_key: str = ""
+
+
+@dataclass(frozen=True)
+class RecordDay(Effect):
+    """One line in the kiosk's day log (voucher_issued, coupon_printed)."""
+
+    blocking: ClassVar[bool] = False
+    answered: ClassVar[bool] = False
+    kind: str = ""
+    at: datetime | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True)
+class RenderPreview(Effect):
+    """The coupon's picture for the issued page; answered with PNG bytes."""
+
+    coupon: Coupon | None = None
+
+
+@dataclass(frozen=True)
+class PrintCoupon(Effect):
+    """Submit a coupon; answered with a JobOutcome (None: no printer)."""
+
+    coupon: Coupon | None = None
+    purpose: str = "issued"  # issued | test | summary: which answer this is
+
+
+@dataclass(frozen=True)
+class RetryJob(Effect):
+    job_id: str = ""
+
+
+@dataclass(frozen=True)
+class Reprint(Effect):
+    """An explicit reprint, marked REPRINT on paper: of the printer's job, else of the coupon."""
+
+    job_id: str | None = None
+    coupon: Coupon | None = None
+
+
+@dataclass(frozen=True)
+class PrintSummary(Effect):
+    """Read the day's figures and print them (answered with a JobOutcome, None: no log)."""
+
+    day: date | None = None
+    shop_name: str = ""
+    lang: str = "en"
+    at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SummaryPrinted:
+    """PrintSummary's answer: `had_log` False = no day log to count from (nothing printed)."""
+
+    had_log: bool = False
+    job: JobOutcome | None = None
+
+
+@dataclass(frozen=True)
+class LoadTools(Effect):
+    """The tools page's facts; answered with ToolFacts."""
+
+    printer: bool = False
+    summary_day: date | None = None
+
+
+@dataclass(frozen=True)
+class OpenDiagnostics(Effect):
+    """Open the technician screen (the callable given at construction)."""
+
+    blocking: ClassVar[bool] = False
+    answered: ClassVar[bool] = False
+
+
+@dataclass(frozen=True)
+class LearnWord(Effect):
+    """Remember a pinyin word the staff picked (it comes first next time)."""
+
+    blocking: ClassVar[bool] = False
+    answered: ClassVar[bool] = False
+    letters: str = ""
+    word: str = ""
+
+
+@dataclass(frozen=True)
+class PreloadPinyin(Effect):
+    """Read the pinyin dictionary now, so the first key of a Chinese screen does not wait."""
+
+    answered: ClassVar[bool] = False

@@ -1,0 +1,121 @@
+"""Staff intents: one frozen class per action the staff screens send today.
+
+The LegacyFace table (face.py) maps the screens' old action strings to these until the
+screens send the objects themselves. Field values are taken as sent (strings, numbers) and
+checked by the flow: a forged or stale touch is ignored, never an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.flows.runtime import Intent
+
+
+@dataclass(frozen=True)
+class OpenStaff(Intent):
+    """The hidden gesture on the attract screen; `lang` is the language that screen spoke."""
+
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class Wake(Intent):
+    """Any touch anywhere: activity (it keeps the session alive, ends nothing)."""
+
+
+@dataclass(frozen=True)
+class Exit(Intent):
+    """Exit: staff mode ends from any screen, even while a call runs."""
+
+
+@dataclass(frozen=True)
+class Cancel(Intent):
+    """Cancel on the PIN pad or the lockout countdown."""
+
+
+@dataclass(frozen=True)
+class Back(Intent):
+    """Back to the menu (form, issued page, tools)."""
+
+
+# -- PIN pad --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PinDigit(Intent):
+    digit: str = ""
+
+    def __repr__(self) -> str:  # a digit of the PIN is part of the secret
+        return "PinDigit(digit='*')"
+
+
+@dataclass(frozen=True)
+class PinBack(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class PinClear(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class PinOk(Intent):
+    pass
+
+
+# -- menu and tools ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenIssue(Intent):
+    """The menu's Issue voucher (also "New voucher" after one was issued)."""
+
+
+@dataclass(frozen=True)
+class OpenTools(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class Diagnostics(Intent):
+    """The technician screen behind the menu's (or the tools') Diagnostics button."""
+
+
+@dataclass(frozen=True)
+class ReprintLast(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class PrinterStatus(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class TestPrint(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class PrintSummary(Intent):
+    pass
+
+
+# -- after issuing ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintIssued(Intent):
+    """Print the customer voucher just issued (a free voucher prints by itself)."""
+
+
+@dataclass(frozen=True)
+class RetryPrint(Intent):
+    pass
+
+
+@dataclass(frozen=True)
+class NewVoucher(Intent):
+    pass

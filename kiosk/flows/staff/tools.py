@@ -1,0 +1,20 @@
+"""Which staff permission shows which tool, and the gesture's action names.
+
+Tool -> the staff permissions (from the server's session) that show it; "*" shows all.
+A session without one never sees the button, and the flow refuses the intent too (a forged
+touch cannot open it). vouchers:issue is also enforced by the server itself; the counter
+tools are the kiosk's own, named in the staff member's permission list. The canonical names
+are "area:action" (as the reference server's); the older underscore spellings are accepted.
+"""
+
+from __future__ import annotations
+
+TOOL_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "issue_voucher": ("vouchers:issue", "issue_vouchers", "issue_voucher"),
+    "reprint": ("coupons:reprint", "reprint_coupons", "reprint"),
+    "printer": ("printer:manage", "printer"),
+    "day_summary": ("reports:day", "day_summary"),
+    "diagnostics": ("diagnostics:open", "diagnostics"),
+}
+ALL_PERMISSIONS = "*"
+GESTURE_ACTIONS = ("staff_open", "staff_unlock")  # what the attract screen's hidden gesture sends
