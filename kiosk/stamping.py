@@ -24,7 +24,6 @@ import re
 import threading
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -47,54 +46,35 @@ from kiosk.outbox import (
 )
 from kiosk.outbox_sync import Attempt, Outcome, SyncWorker, attempt_from_stored
 
+# The outcome types are kiosk.outcomes' (one vocabulary with the customer flow); callers
+# that import them from here get the very same classes.
+from kiosk.outcomes import (
+    RedeemKind,
+    RedeemOutcome,
+    StampKind,
+    StampOutcome,
+    redeem_refusal,
+)
+
 # A token is untrusted scan text: bounded, and only characters a URL segment keeps as is.
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_.~-]{1,256}$")
 
 
-class StampKind(StrEnum):
-    ADDED = "added"  # the cloud answered: the stamp is on the card
-    SAVED_PENDING = "saved_pending"  # durably queued: "saved and will be added"
-    COOLDOWN = "cooldown"  # the card was stamped moments ago (nothing added)
-    CARD_NOT_FOUND = "card_not_found"  # the cloud does not know this card
-    REJECTED = "rejected"  # another permanent "no" from the cloud (reason says which)
-    NOT_SAVED = "not_saved"  # the disk refused: nothing saved, nothing sent
-    INVALID = "invalid"  # not a card token: nothing saved, nothing sent
-
-
-@dataclass(frozen=True)
-class StampOutcome:
-    """What the customer is told about one scan, with what the screen needs to show."""
-
-    kind: StampKind
-    key: str | None = None
-    op_id: int | None = None
-    result: StampResult | None = None
-    card: Card | None = None  # ADDED: the updated card; SAVED_PENDING: last known (or None)
-    unlocked: tuple[Voucher, ...] = ()
-    pending: int = 0  # this card's stamps saved but not yet acknowledged (this one included)
-    next_stamp_at: datetime | None = None
-    reason: str | None = None  # SAVED_PENDING: offline|server_error|slow; NOT_SAVED: disk_full...
-    card_as_of: datetime | None = None  # SAVED_PENDING: when the cloud last told us `card`
-
-    @property
-    def acknowledged(self) -> bool:
-        """True when the customer was told their stamp is theirs (added or saved)."""
-        return self.kind in (StampKind.ADDED, StampKind.SAVED_PENDING)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "outcome": str(self.kind),
-            "acknowledged": self.acknowledged,
-            "idempotency_key": self.key,
-            "op_id": self.op_id,
-            "stamp_id": self.result.stamp_id if self.result else None,
-            "card": to_jsonable(self.card) if self.card else None,
-            "unlocked_vouchers": to_jsonable(list(self.unlocked)),
-            "pending": self.pending,
-            "next_stamp_at": self.next_stamp_at.isoformat() if self.next_stamp_at else None,
-            "reason": self.reason,
-            "card_as_of": self.card_as_of.isoformat() if self.card_as_of else None,
-        }
+def stamp_outcome_json(o: StampOutcome) -> dict[str, Any]:
+    """The outcome as `kiosk stamp --json` prints it."""
+    return {
+        "outcome": str(o.kind),
+        "acknowledged": o.acknowledged,
+        "idempotency_key": o.key,
+        "op_id": o.op_id,
+        "stamp_id": o.result.stamp_id if o.result else None,
+        "card": to_jsonable(o.card) if o.card else None,
+        "unlocked_vouchers": to_jsonable(list(o.unlocked)),
+        "pending": o.pending,
+        "next_stamp_at": o.next_stamp_at.isoformat() if o.next_stamp_at else None,
+        "reason": o.reason,
+        "card_as_of": o.card_as_of.isoformat() if o.card_as_of else None,
+    }
 
 
 def valid_token(token: str) -> bool:
@@ -256,42 +236,6 @@ class StampService:
 # -- redemption ------------------------------------------------------------------------
 
 
-class RedeemKind(StrEnum):
-    REDEEMED = "redeemed"  # the cloud confirmed
-    REDEEMED_OFFLINE = "redeemed_offline"  # allowed by setting: queued, sent when back
-    NEEDS_CLOUD = "needs_cloud"  # offline and offline redemption not allowed for this one
-    ALREADY_REDEEMED = "already_redeemed"
-    EXPIRED = "expired"
-    NOT_SELF_REDEEMABLE = "not_self_redeemable"  # show it to staff
-    NOT_FOUND = "not_found"
-    NOT_SAVED = "not_saved"  # offline redemption allowed but the disk refused
-    REJECTED = "rejected"
-
-
-@dataclass(frozen=True)
-class RedeemOutcome:
-    kind: RedeemKind
-    key: str
-    voucher: Voucher | None = None
-    reason: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "outcome": str(self.kind),
-            "idempotency_key": self.key,
-            "voucher": to_jsonable(self.voucher) if self.voucher else None,
-            "reason": self.reason,
-        }
-
-
-_REDEEM_ERRORS: tuple[tuple[type[errors.ApiError], RedeemKind], ...] = (
-    (errors.VoucherAlreadyRedeemed, RedeemKind.ALREADY_REDEEMED),
-    (errors.VoucherExpired, RedeemKind.EXPIRED),
-    (errors.VoucherNotSelfRedeemable, RedeemKind.NOT_SELF_REDEEMABLE),
-    (errors.NotFound, RedeemKind.NOT_FOUND),
-)
-
-
 class RedeemService:
     """Self-redeem a voucher: the cloud decides, unless offline redemption is allowed."""
 
@@ -362,10 +306,7 @@ class RedeemService:
     ) -> RedeemOutcome:
         if not exc.retryable:
             self._settled(voucher_id)
-            for cls, kind in _REDEEM_ERRORS:
-                if isinstance(exc, cls):
-                    return RedeemOutcome(kind, key, reason=exc.code)
-            return RedeemOutcome(RedeemKind.REJECTED, key, reason=exc.code)
+            return RedeemOutcome(redeem_refusal(exc), key, reason=exc.code)
         offline_ok = self._offline_voucher(voucher_id, scanned_at)
         if offline_ok is None:
             return RedeemOutcome(RedeemKind.NEEDS_CLOUD, key, reason=exc.code)

@@ -10,11 +10,16 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kiosk.cli._customer_handlers import CustomerEffects, customer_handlers
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
-from kiosk.flows.controller import ClientServices, KioskController
+from kiosk.flows.controller import KioskController
+
+if TYPE_CHECKING:
+    from devices.printer.coupon import Coupon
+    from devices.printer.jobs import PrintJob
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +28,7 @@ log = logging.getLogger(__name__)
 class KioskParts:
     settings: Settings
     controller: KioskController
-    services: ClientServices
+    services: CustomerEffects  # what carries the customer flow's effects out
     stamp_path: Any = None  # kiosk.stamping.Services (outbox, worker, ...)
     printer: Any = None
     scanner: Any = None
@@ -88,11 +93,11 @@ def build_kiosk(
     clock = clock or SystemClock()
     stamp_path = open_services(settings, clock)
     printer = LazyPrinter(settings)
-    services = ClientServices(
+    services = CustomerEffects(
+        stamp_path.stamps,
+        stamp_path.redeems,
         stamp_path.client,
-        stamp_service=stamp_path.stamps,
-        redeem_service=stamp_path.redeems,
-        printer=printer,
+        printer,
         shop_name=shop_name,
         footer=settings.printer.footer,
         day_log=_day_log(settings),
@@ -106,7 +111,7 @@ def build_kiosk(
     tech = _technician(settings, config_path, printer, clock)
     staff = _staff(settings, stamp_path.client, printer, clock, shop_name, customer_lang, tech)
     controller = KioskController(
-        settings, services, clock=clock, staff_flow=staff, shop_name=shop_name
+        settings, customer_handlers(services), clock=clock, staff_flow=staff, shop_name=shop_name
     )
     ref["controller"] = controller
     parts = KioskParts(settings, controller, services, stamp_path, printer, technician=tech)
@@ -135,6 +140,10 @@ class LazyPrinter:
                     self._settings.printer, Path(self._settings.device.state_dir)
                 )
             return self._service
+
+    def submit(self, coupon: Coupon) -> PrintJob:
+        """Print a coupon (the customer's handler types against this)."""
+        return self.warm_up().submit(coupon)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.warm_up(), name)

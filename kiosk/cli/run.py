@@ -14,7 +14,6 @@ import contextlib
 import logging
 import os
 import sys
-from typing import NoReturn
 
 from kiosk.cli import EX_CONFIG, EX_OK
 
@@ -125,6 +124,7 @@ def _build(settings, bad_config: str, config_path=None):
     otherwise a bare controller that can only say "out of service"."""
     from kiosk.cli._kiosk_parts import build_kiosk
     from kiosk.flows.controller import KioskController
+    from kiosk.flows.runtime import Handlers
     from kiosk.stamping import NotPaired
 
     if not bad_config:
@@ -138,16 +138,8 @@ def _build(settings, bad_config: str, config_path=None):
         except Exception as exc:  # unreadable state dir, ...: say it on screen
             log.error("cannot start the kiosk: %s", exc, exc_info=True)
             bad_config = f"{type(exc).__name__}: {exc}"
-    return _OutOfService(KioskController(settings, _NoServices())), bad_config
-
-
-class _NoServices:
-    """The CustomerServices of a kiosk that is out of service: nothing is ever called."""
-
-    def _refuse(self, *_args: object, **_kw: object) -> NoReturn:
-        raise RuntimeError("out of service")
-
-    stamp = voucher_by_code = voucher_by_id = redeem = print_voucher = _refuse
+    # No handlers: a kiosk out of service carries no customer effect out.
+    return _OutOfService(KioskController(settings, Handlers())), bad_config
 
 
 class _OutOfService:

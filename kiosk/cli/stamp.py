@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from kiosk.cli import EX_CONFIG, EX_FAIL, EX_OK, EX_TEMPFAIL, EX_USAGE
 from kiosk.cli._queue_common import explain, load
 from kiosk.config import ConfigError, ScannerSection, load_settings
-from kiosk.stamping import NotPaired, StampKind, StampOutcome, open_services
+from kiosk.stamping import NotPaired, StampKind, StampOutcome, open_services, stamp_outcome_json
 
 NAME = "stamp"
 HELP = "stamp a card by token through the same path as a scan"
@@ -108,7 +108,7 @@ def _not_a_card(args: argparse.Namespace) -> int | None:
         return None
     outcome = StampOutcome(StampKind.INVALID, reason="not_a_card_token")
     if args.json:
-        print(json.dumps(outcome.as_json()), flush=True)
+        print(json.dumps(stamp_outcome_json(outcome)), flush=True)
     print(
         f"kiosk stamp: {_describe(outcome)} (expected a card URL or a card token matching "
         f"[scanner] card_token_pattern {scanner.card_token_pattern})",
@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
     token = card_token(args.token, settings.scanner) or ""
     outcome = services.stamps.stamp(token, scanned_at=at, key=args.key)
     if args.json:
-        print(json.dumps(outcome.as_json()), flush=True)
+        print(json.dumps(stamp_outcome_json(outcome)), flush=True)
     else:
         stream = sys.stdout if outcome.acknowledged else sys.stderr
         print(_describe(outcome), file=stream, flush=True)

@@ -6,11 +6,11 @@ as `touch(action, **data)`. Scans arrive on the scanner's thread, API answers on
 worker pool, touches and ticks on the UI thread; the flows serialise them.
 
 Routing: a staff badge, or any scan while staff mode is active, goes to the staff flow
-(`staff_flow`, built by kiosk/cli/_staff_parts.build_staff); everything else to the CustomerFlow.
+(`staff_flow`, built by kiosk/cli/_staff_parts.build_staff); everything else to the customer flow.
 
-`ClientServices` adapts the real pieces to the customer flow's needs: the outbox-backed
-StampService (kiosk.stamping) when present, else the API client directly; the printer
-service for coupons. Each piece is optional so the kiosk runs with what this build has.
+The customer flow runs on its own FlowHost (kiosk.flows.customer.face): the controller is
+given the handlers that carry its effects out (wired in kiosk/cli/_customer_handlers.py),
+never an API client or a printer.
 """
 
 from __future__ import annotations
@@ -21,26 +21,13 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
-from typing import Any, Protocol
+from concurrent.futures import Executor
+from typing import Any
 
-from kiosk.api import errors
-from kiosk.api.keys import new_idempotency_key
-from kiosk.api.models import Card, StampResult, Voucher
 from kiosk.config import Settings
 from kiosk.flows.base import Clock, SystemClock, ViewState
-from kiosk.flows.customer import (
-    CustomerFlow,
-    CustomerServices,
-    CustomerSettings,
-    Done,
-    PrintKind,
-    Runner,
-    StampAnswer,
-    StampKind,
-    run_inline,
-)
+from kiosk.flows.customer import CustomerSettings, customer_face
+from kiosk.flows.runtime import Handlers
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 
 log = logging.getLogger(__name__)
@@ -79,187 +66,7 @@ def load_classifier() -> Callable[[str, Any], ClassifiedScan]:
         return fallback_classify
 
 
-# -- services adapter ----------------------------------------------------------------------
-
-
-def _stamp_kind(outcome: Any) -> StampKind:
-    kind = getattr(outcome, "kind", "")
-    name = str(getattr(kind, "name", kind)).upper()
-    return {
-        "ADDED": StampKind.ADDED,
-        "SAVED_PENDING": StampKind.SAVED_PENDING,
-        "COOLDOWN": StampKind.COOLDOWN,
-        "CARD_NOT_FOUND": StampKind.CARD_NOT_FOUND,
-        "INVALID": StampKind.CARD_NOT_FOUND,
-        "REJECTED": StampKind.REJECTED,
-    }.get(name, StampKind.NOT_SAVED)
-
-
-# RedeemService (kiosk.stamping) answers with outcome kinds; the flow speaks API errors.
-_REDEEM_ERRORS: dict[str, type[errors.ApiError]] = {
-    "ALREADY_REDEEMED": errors.VoucherAlreadyRedeemed,
-    "EXPIRED": errors.VoucherExpired,
-    "NOT_SELF_REDEEMABLE": errors.VoucherNotSelfRedeemable,
-    "NOT_FOUND": errors.VoucherNotFound,
-    "NEEDS_CLOUD": errors.Offline,
-}
-
-
-def _voucher_from_redeem(outcome: Any) -> Voucher:
-    kind = getattr(outcome, "kind", "")
-    name = str(getattr(kind, "name", kind)).upper()
-    voucher = getattr(outcome, "voucher", None)
-    if name in ("REDEEMED", "REDEEMED_OFFLINE") and voucher is not None:
-        return voucher
-    raise _REDEEM_ERRORS.get(name, errors.ApiError)(str(getattr(outcome, "reason", "") or name))
-
-
-class CustomerApi(Protocol):
-    """What the customer flow needs of kiosk.api.client.LoyaltyClient (no stamp path)."""
-
-    def card_by_token(self, token: str) -> Card: ...
-    def add_stamp(
-        self, card_id: str, *, idempotency_key: str, occurred_at: datetime
-    ) -> StampResult: ...
-    def voucher_by_code(self, code: str) -> Voucher: ...
-    def voucher(self, voucher_id: str) -> Voucher: ...
-    def redeem(
-        self, voucher_id: str, *, idempotency_key: str, occurred_at: datetime
-    ) -> Voucher: ...
-
-
-class ClientServices:
-    """The customer flow's services on the real client, stamp path and printer."""
-
-    def __init__(
-        self,
-        client: CustomerApi,
-        *,
-        stamp_service: Any = None,
-        redeem_service: Any = None,
-        printer: Any = None,
-        shop_name: str = "",
-        footer: str = "",
-        day_log: Any = None,
-    ) -> None:
-        self.client = client
-        self.day_log = day_log  # kiosk.day_summary.DayLog: the staff's day summary reads it
-        self.stamp_service = stamp_service
-        self.redeem_service = redeem_service
-        self.printer = printer
-        self.shop_name = shop_name
-        self.footer = footer
-        self.last_print: Any = None  # the last PrintJob (the demo copies its preview)
-
-    def stamp(self, token: str, scanned_at: datetime) -> StampAnswer:
-        if self.stamp_service is not None:
-            outcome = self.stamp_service.stamp(token, scanned_at=scanned_at)
-            unlocked = getattr(outcome, "unlocked", None)
-            if unlocked is None:
-                unlocked = getattr(outcome, "unlocked_vouchers", ())
-            return StampAnswer(
-                _stamp_kind(outcome),
-                card=getattr(outcome, "card", None),
-                unlocked=tuple(unlocked or ()),
-                next_stamp_at=getattr(outcome, "next_stamp_at", None),
-            )
-        return self._stamp_direct(token, scanned_at)
-
-    def _stamp_direct(self, token: str, scanned_at: datetime) -> StampAnswer:
-        """Without the outbox: look up, then stamp with a key taken at the scan."""
-        key = new_idempotency_key()
-        try:
-            card: Card = self.client.card_by_token(token)
-        except errors.NotFound:
-            return StampAnswer(StampKind.CARD_NOT_FOUND)
-        try:
-            result = self.client.add_stamp(card.id, idempotency_key=key, occurred_at=scanned_at)
-        except errors.CooldownActive as exc:
-            return StampAnswer(
-                StampKind.COOLDOWN, card=card, next_stamp_at=exc.next_stamp_at or card.next_stamp_at
-            )
-        except errors.NotFound:
-            return StampAnswer(StampKind.CARD_NOT_FOUND)
-        return StampAnswer(StampKind.ADDED, card=result.card, unlocked=result.unlocked_vouchers)
-
-    def voucher_by_code(self, code: str) -> Voucher:
-        return self.client.voucher_by_code(code)
-
-    def voucher_by_id(self, voucher_id: str) -> Voucher:
-        return self.client.voucher(voucher_id)
-
-    def redeem(self, voucher_id: str, occurred_at: datetime) -> Voucher:
-        if self.redeem_service is not None:
-            outcome = self.redeem_service.redeem(voucher_id, scanned_at=occurred_at)
-            voucher = _voucher_from_redeem(outcome)
-            if str(getattr(outcome, "kind", "")) == "redeemed":
-                self._log_redemption(voucher_id, occurred_at)  # offline ones: the outbox counts
-            return voucher
-        return self.client.redeem(
-            voucher_id, idempotency_key=new_idempotency_key(), occurred_at=occurred_at
-        )
-
-    def _log_redemption(self, voucher_id: str, at: datetime) -> None:
-        if self.day_log is None:
-            return
-        try:
-            self.day_log.record("redemption", at, voucher_id)
-        except Exception as exc:  # noqa: BLE001 - a summary line never costs a redemption
-            log.warning("day log: %s", exc)
-
-    def print_voucher(self, voucher: Voucher, lang: str) -> PrintKind:
-        if self.printer is None:
-            return PrintKind.FAILED
-        from devices.printer.coupon import Coupon
-
-        coupon = Coupon(
-            title=voucher.title,
-            shop_name=self.shop_name,
-            description=voucher.description,
-            redeem_code=voucher.redeem_code.value if voucher.redeem_code else voucher.id,
-            symbology=voucher.redeem_code.symbology if voucher.redeem_code else "qr",
-            valid_until=voucher.valid_until.date().isoformat() if voucher.valid_until else None,
-            voucher_id=voucher.id,
-            issued_at=voucher.redeemed_at,
-            footer=self.footer,
-            language=lang,
-        )
-        job = self.printer.submit(coupon)
-        self.last_print = job
-        state = str(getattr(job, "state", "printed")).lower()
-        if state == "printed":
-            return PrintKind.PRINTED
-        if state == "unconfirmed":
-            return PrintKind.UNCONFIRMED
-        status: dict[str, Any] = getattr(job, "status", None) or {}
-        if status.get("paper_out") or "paper" in str(getattr(job, "reason", "")).lower():
-            return PrintKind.PAPER_OUT
-        return PrintKind.FAILED
-
-
 # -- the controller --------------------------------------------------------------------------
-
-
-class PoolRunner:
-    """Runs flow jobs on a small worker pool (never on the UI thread)."""
-
-    def __init__(self, workers: int = 2) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kiosk-api")
-
-    def __call__(self, job: Callable[[], Any], done: Done) -> None:
-        def task() -> None:
-            try:
-                result = job()
-            except Exception as exc:  # the flow turns it into a message
-                log.debug("job failed; handed to the flow", exc_info=True)
-                done(None, exc)
-                return
-            done(result, None)
-
-        self.pool.submit(task)
-
-    def shutdown(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 class KioskController:
@@ -268,23 +75,23 @@ class KioskController:
     def __init__(
         self,
         settings: Settings,
-        services: CustomerServices,
+        handlers: Handlers,
         *,
         clock: Clock | None = None,
         staff_flow: Any = None,
         shop_name: str = "",
-        runner: Callable[[Callable[[], Any], Done], None] | None = None,
+        executor: Executor | None = None,
         classify: Callable[[str, Any], ClassifiedScan] | None = None,
     ) -> None:
+        """`handlers` carry the customer flow's effects out; `executor` runs them (default:
+        the customer host's own 2-thread pool; tests pass an InlineExecutor)."""
         self.settings = settings
         self.clock = clock or SystemClock()
-        self._pool = None if runner else PoolRunner()
-        run: Runner = runner or self._pool or run_inline
-        self.customer = CustomerFlow(
-            services,
+        self.customer = customer_face(
             CustomerSettings.from_ui(settings.ui, shop_name=shop_name),
+            handlers,
             clock=self.clock,
-            runner=run,
+            executor=executor,
         )
         self.staff = staff_flow
         self._classify = classify or load_classifier()
@@ -363,6 +170,9 @@ class KioskController:
             self.staff.touch(action, **data)
             self._changed()
             return
+        if action.startswith("staff"):  # the hidden gesture, in a build without staff mode
+            log.info("no staff mode here; %r ignored", action)
+            return
         self.customer.touch(action, **data)
 
     def tick(self) -> None:
@@ -380,5 +190,4 @@ class KioskController:
         self.customer.out_of_service(reason)
 
     def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
+        self.customer.shutdown()

@@ -179,16 +179,16 @@ def test_built_with_real_doctor_and_printer_emulator(tmp_path):
 def test_plugs_into_the_real_kiosk_controller_unchanged(tmp_path):
     """KioskController(staff_flow=WithTechnician(...)): screen, touches and scans go to the
     technician while it is open, and back to the customer flow afterwards."""
-    from kiosk.flows.controller import ClientServices, KioskController
+    from kiosk.flows.controller import KioskController
+    from kiosk.flows.runtime import Handlers
 
     tech, _, _ = make(tmp_path)
     client = LoyaltyClient(closed_port_url())
     staff = build_staff(client, None, Settings(), open_diagnostics=tech.open)
     controller = KioskController(
         Settings(),
-        ClientServices(client),
+        Handlers(),  # no handlers: nothing may reach the customer's API calls here
         staff_flow=WithTechnician(staff, tech),
-        runner=lambda job, done: None,  # nothing may reach the customer's API calls here
     )
     customer_screen = controller.state.screen
     tech.open()

@@ -108,6 +108,7 @@ def test_day_summary_counts_stamps_and_online_redemptions_of_the_customer_path(r
     from datetime import UTC, datetime
 
     from kiosk.day_summary import DayLog
+    from kiosk.flows.customer import Redeem, Stamp
 
     program = refserver.program(cooldown_seconds=0)
     card = refserver.card(program)
@@ -117,9 +118,9 @@ def test_day_summary_counts_stamps_and_online_redemptions_of_the_customer_path(r
     parts = build_kiosk(settings, config_path=cfg)
     try:
         for _ in range(3):  # the third stamp unlocks the self-redeem "Free cookie"
-            answer = parts.services.stamp(card["token"], datetime.now(UTC))
+            answer = parts.services.stamp(Stamp(card["token"], datetime.now(UTC)))
         voucher = next(v for v in answer.card.vouchers if v.redemption == "self_redeem")
-        parts.services.redeem(voucher.id, datetime.now(UTC))
+        parts.services.redeem(Redeem(voucher.id, datetime.now(UTC)))
         summary = DayLog(settings.device.state_dir).summary(datetime.now(UTC).astimezone().date())
         assert (summary.stamps, summary.redemptions) == (3, 1)
     finally:

@@ -1,19 +1,22 @@
-"""Builders for customer-flow tests: cards, vouchers, scripted services, a manual runner.
+"""Builders for customer-flow tests: cards, vouchers, and scripted handlers.
 
-The flow's services boundary is a Protocol (stamp, voucher lookups, redeem, print); these
-fakes answer it from a script so every transition is driven without a network. The same
-flow runs against the real reference server in tests/ui and tests/flows/test_customer_live.py.
+The flow's boundary is its effects (Stamp, LookUpVoucher, Redeem, PrintVoucher); these fakes
+answer them from a script so the host-driven tests run without a network. The same flow runs
+against the real reference server in tests/ui and tests/flows/test_customer_live.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from concurrent.futures import Executor
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.api.models import Card, Milestone, RedeemCode, Voucher
-from kiosk.flows.customer import PrintKind, StampAnswer, StampKind
+from kiosk.flows.customer import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
+from kiosk.flows.runtime import Handlers
+from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
 
 
 def voucher(
@@ -55,17 +58,22 @@ def card(stamps: int = 4, vouchers: tuple[Voucher, ...] = ()) -> Card:
     )
 
 
-@dataclass
-class ScriptedServices:
-    """Answers from a script; an exception in the script is raised like the real client."""
+class ScriptedServices(Handlers):
+    """The customer flow's handlers, answering from a script (for the controller and the UI
+    tests, which run the real host); an exception in the script is raised like the real
+    path. Transcript tests answer effects by hand instead (tests/support/transcript.py)."""
 
-    stamp_answer: StampAnswer | BaseException = field(
-        default_factory=lambda: StampAnswer(StampKind.ADDED, card=card())
-    )
-    vouchers: dict[str, Voucher | BaseException] = field(default_factory=dict)
-    redeem_answer: Voucher | BaseException | None = None
-    print_answer: PrintKind | BaseException = PrintKind.PRINTED
-    calls: list[tuple[str, Any]] = field(default_factory=list)
+    def __init__(self, **script: Any) -> None:
+        super().__init__()
+        self.stamp_answer: StampOutcome | BaseException = StampOutcome(StampKind.ADDED, card=card())
+        self.vouchers: dict[str, Voucher | BaseException] = {}
+        self.redeem_answer: RedeemOutcome | BaseException | None = None
+        self.print_answer: PrintKind | BaseException = PrintKind.PRINTED
+        self.calls: list[tuple[str, Any]] = []
+        for name, value in script.items():
+            setattr(self, name, value)
+        self.on(Stamp, self.stamp).on(LookUpVoucher, self.look_up)
+        self.on(Redeem, self.redeem).on(PrintVoucher, self.print_voucher)
 
     @staticmethod
     def _give(answer: Any) -> Any:
@@ -73,47 +81,38 @@ class ScriptedServices:
             raise answer
         return answer
 
-    def stamp(self, token: str, scanned_at: datetime) -> StampAnswer:
-        self.calls.append(("stamp", token))
+    def stamp(self, effect: Stamp) -> StampOutcome:
+        self.calls.append(("stamp", effect.token))
         return self._give(self.stamp_answer)
 
-    def voucher_by_code(self, code: str) -> Voucher:
-        self.calls.append(("voucher_by_code", code))
-        return self._give(self.vouchers[code])
+    def look_up(self, effect: LookUpVoucher) -> Voucher:
+        if effect.voucher_id:
+            self.calls.append(("voucher_by_id", effect.voucher_id))
+            return self._give(self.vouchers[effect.voucher_id])
+        self.calls.append(("voucher_by_code", effect.code))
+        return self._give(self.vouchers[effect.code])
 
-    def voucher_by_id(self, voucher_id: str) -> Voucher:
-        self.calls.append(("voucher_by_id", voucher_id))
-        return self._give(self.vouchers[voucher_id])
-
-    def redeem(self, voucher_id: str, occurred_at: datetime) -> Voucher:
-        self.calls.append(("redeem", voucher_id))
+    def redeem(self, effect: Redeem) -> RedeemOutcome:
+        self.calls.append(("redeem", effect.voucher_id))
         if self.redeem_answer is not None:
             return self._give(self.redeem_answer)
-        base = voucher(voucher_id)
-        return replace(base, state="redeemed", redeemed_at=occurred_at)
+        done = replace(voucher(effect.voucher_id), state="redeemed", redeemed_at=effect.at)
+        return RedeemOutcome(RedeemKind.REDEEMED, "key-1", done)
 
-    def print_voucher(self, v: Voucher, lang: str) -> PrintKind:
-        self.calls.append(("print", v.id))
+    def print_voucher(self, effect: PrintVoucher) -> PrintKind:
+        self.calls.append(("print", effect.voucher.id))
         return self._give(self.print_answer)
 
 
-class ManualRunner:
-    """Holds jobs until the test releases them: lets a test deliver an answer 'late'."""
+class HeldExecutor(Executor):
+    """Holds submitted jobs until the test releases them: lets an answer arrive 'late'."""
 
     def __init__(self) -> None:
-        self.pending: list[
-            tuple[Callable[[], Any], Callable[[Any, BaseException | None], None]]
-        ] = []
+        self.pending: list[Callable[[], Any]] = []
 
-    def __call__(self, job, done) -> None:
-        self.pending.append((job, done))
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        self.pending.append(lambda: fn(*args, **kwargs))
 
     def release_all(self) -> None:
         while self.pending:
-            job, done = self.pending.pop(0)
-            try:
-                result = job()
-            except Exception as exc:  # noqa: BLE001
-                done(None, exc)
-            else:
-                done(result, None)
+            self.pending.pop(0)()

@@ -1,59 +1,100 @@
-"""Every customer state and transition, timers on a FakeClock, no window."""
+"""Every customer state and transition, as transcripts: events in, views and effects out.
+
+No host, no threads, no clock: time is `t.advance(seconds)`, an effect's answer is whatever
+the test says (tests/support/transcript.py). The host's stale-answer guard is tested once in
+test_runtime_host.py; here the flow's part of it is checked: the epoch moves on.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from kiosk.api import errors
-from kiosk.flows.base import FakeClock
 from kiosk.flows.customer import (
     AttractState,
+    BackInService,
     CardState,
     CustomerFlow,
     CustomerSettings,
+    LookUpVoucher,
     MessageKind,
     MessageState,
+    OutOfService,
     OutOfServiceState,
     PrintKind,
+    PrintVoucher,
+    Redeem,
     RedeemedState,
     RewardState,
-    StampAnswer,
-    StampKind,
+    Stamp,
     VoucherOpenState,
     VouchersState,
     WorkingState,
 )
+from kiosk.flows.customer.intents import (
+    ChooseLanguage,
+    GoBack,
+    GoHome,
+    HoldRedeem,
+    OpenVoucher,
+    PrintCoupon,
+    ShowVouchers,
+    Wake,
+)
+from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
-from tests.flows.customer_fakes import ManualRunner, ScriptedServices, card, voucher
+from tests.flows.customer_fakes import card, voucher
+from tests.support.transcript import Transcript
 
 CARD = ClassifiedScan(ScanKind.CARD, "tok_abcdefghijklmnop")
 CODE = ClassifiedScan(ScanKind.VOUCHER, "CAKE-1234")
+WALL = datetime(2026, 11, 29, 14, 5, tzinfo=UTC)
 
 
-def make(services=None, runner=None, **settings):
-    clock = FakeClock()
+def journey(**settings) -> Transcript:
     cfg = CustomerSettings(**{"idle_timeout_s": 20.0, **settings})
-    kw = {"runner": runner} if runner else {}
-    flow = CustomerFlow(services or ScriptedServices(), cfg, clock=clock, tz=UTC, **kw)
-    seen: list = []
-    flow.subscribe(seen.append)
-    return flow, clock, seen
+    t = Transcript(CustomerFlow(cfg, tz=UTC), wall=WALL)
+    t.start()
+    return t
+
+
+def stamped(t: Transcript, outcome: StampOutcome | None = None) -> None:
+    """Scan the card and answer its Stamp."""
+    [stamp] = t.scan(CARD)
+    t.answer(stamp, outcome or StampOutcome(StampKind.ADDED, card=card()))
+
+
+def opened(t: Transcript, v=None) -> None:
+    """Scan a coupon and answer its look-up: the voucher is open."""
+    [look_up] = t.scan(CODE)
+    t.answer(look_up, v or voucher())
+
+
+def redeemed(t: Transcript) -> Redeem:
+    opened(t)
+    [redeem] = t.send(HoldRedeem("v1"))
+    done = replace(voucher(), state="redeemed", redeemed_at=redeem.at)
+    t.answer(redeem, RedeemOutcome(RedeemKind.REDEEMED, "k", done))
+    return redeem
 
 
 def test_starts_on_attract_in_the_shop_language():
-    flow, _, _ = make(language="ko", shop_name="Kohvik")
-    assert isinstance(flow.state, AttractState)
-    assert flow.state.screen == "attract"
-    assert flow.state.lang == "ko" and flow.state.shop_name == "Kohvik"
+    t = journey(language="ko", shop_name="Kohvik")
+    assert isinstance(t.view, AttractState) and t.view.screen == "attract"
+    assert t.view.lang == "ko" and t.view.shop_name == "Kohvik"
+    assert t.effects == []
 
 
 def test_card_scan_shows_working_then_card_with_new_stamp():
-    flow, _, seen = make()
-    flow.on_scan(CARD)
-    assert [type(s) for s in seen] == [WorkingState, CardState]
-    st = flow.state
+    t = journey()
+    effects = t.scan(CARD)
+    assert effects == (Stamp(CARD.value, WALL),)  # scanned_at: when the scan was read
+    assert isinstance(t.view, WorkingState) and t.view.what == "card"
+    t.answer(effects[0], StampOutcome(StampKind.ADDED, card=card()))
+    st = t.view
     assert st.screen == "card" and st.added == 1
     assert st.card.display_name == "Mari"
     assert st.remaining == 2 and st.next_title == "Free cake"  # 4 stamps, next milestone 6
@@ -66,84 +107,86 @@ def test_card_past_last_milestone_counts_to_goal():
 
 def test_stamp_that_unlocks_shows_reward_then_voucher_then_back():
     v = voucher()
-    services = ScriptedServices(
-        stamp_answer=StampAnswer(StampKind.ADDED, card=card(3, (v,)), unlocked=(v,))
-    )
-    flow, _, _ = make(services)
-    flow.on_scan(CARD)
-    assert isinstance(flow.state, RewardState) and flow.state.vouchers == (v,)
-    flow.touch("open_voucher", voucher_id="v1")
-    assert isinstance(flow.state, VoucherOpenState) and flow.state.voucher == v
-    flow.touch("back")
-    assert isinstance(flow.state, VouchersState)
-    flow.touch("back")
-    assert isinstance(flow.state, CardState) and flow.state.added == 0
-    flow.on_scan(CARD)
-    flow.touch("back")  # "later" on the reward: the card with this visit's stamp
-    assert isinstance(flow.state, CardState) and flow.state.added == 1
+    t = journey()
+    stamped(t, StampOutcome(StampKind.ADDED, card=card(3, (v,)), unlocked=(v,)))
+    assert isinstance(t.view, RewardState) and t.view.vouchers == (v,)
+    t.send(OpenVoucher("v1"))
+    assert isinstance(t.view, VoucherOpenState) and t.view.voucher == v
+    t.send(GoBack())
+    assert isinstance(t.view, VouchersState)
+    t.send(GoBack())
+    assert isinstance(t.view, CardState) and t.view.added == 0
+    stamped(t, StampOutcome(StampKind.ADDED, card=card(3, (v,)), unlocked=(v,)))
+    t.send(GoBack())  # "later" on the reward: the card with this visit's stamp
+    assert isinstance(t.view, CardState) and t.view.added == 1
 
 
 def test_vouchers_list_only_usable_ones():
     vs = (voucher("a"), voucher("b", state="redeemed"), voucher("c", "staff_scan"))
-    flow, _, _ = make(ScriptedServices(stamp_answer=StampAnswer(StampKind.ADDED, card=card(4, vs))))
-    flow.on_scan(CARD)
-    flow.touch("vouchers")
-    assert [v.id for v in flow.state.vouchers] == ["a", "c"]
-    flow.touch("open_voucher", voucher_id="b")  # redeemed: not openable
-    assert isinstance(flow.state, VouchersState)
+    t = journey()
+    stamped(t, StampOutcome(StampKind.ADDED, card=card(4, vs)))
+    t.send(ShowVouchers())
+    assert [v.id for v in t.view.vouchers] == ["a", "c"]
+    t.send(OpenVoucher("b"))  # redeemed: not openable
+    assert isinstance(t.view, VouchersState)
 
 
 def test_cooldown_message_names_the_next_stamp_time():
     nxt = datetime(2026, 11, 29, 14, 5, tzinfo=UTC)
-    services = ScriptedServices(
-        stamp_answer=StampAnswer(StampKind.COOLDOWN, card=card(), next_stamp_at=nxt)
-    )
-    flow, _, _ = make(services)
-    flow.on_scan(CARD)
-    st = flow.state
+    t = journey()
+    stamped(t, StampOutcome(StampKind.COOLDOWN, card=card(), next_stamp_at=nxt))
+    st = t.view
     assert isinstance(st, MessageState) and st.kind == MessageKind.COOLDOWN
     assert st.value("time") == "14:05"
-    flow.touch("back")  # "see my card"
-    assert isinstance(flow.state, CardState) and flow.state.added == 0
+    t.send(GoBack())  # "see my card"
+    assert isinstance(t.view, CardState) and t.view.added == 0
 
 
 @pytest.mark.parametrize(
-    ("answer", "kind"),
+    ("kind", "message"),
     [
-        (StampAnswer(StampKind.SAVED_PENDING), MessageKind.OFFLINE_SAVED),
-        (StampAnswer(StampKind.CARD_NOT_FOUND), MessageKind.CARD_NOT_FOUND),
-        (StampAnswer(StampKind.NOT_SAVED), MessageKind.NOT_SAVED),
-        (StampAnswer(StampKind.REJECTED), MessageKind.ERROR),
-        (errors.ServerError("boom"), MessageKind.NOT_SAVED),
+        (StampKind.SAVED_PENDING, MessageKind.OFFLINE_SAVED),
+        (StampKind.CARD_NOT_FOUND, MessageKind.CARD_NOT_FOUND),
+        (StampKind.INVALID, MessageKind.CARD_NOT_FOUND),
+        (StampKind.NOT_SAVED, MessageKind.NOT_SAVED),
+        (StampKind.REJECTED, MessageKind.ERROR),
+        (StampKind.ADDED, MessageKind.NOT_SAVED),  # "added" without a card: never shown
     ],
 )
-def test_stamp_outcomes_become_calm_messages(answer, kind):
-    flow, _, _ = make(ScriptedServices(stamp_answer=answer))
-    flow.on_scan(CARD)
-    assert isinstance(flow.state, MessageState) and flow.state.kind == kind
+def test_stamp_outcomes_become_calm_messages(kind, message):
+    t = journey()
+    stamped(t, StampOutcome(kind))
+    assert isinstance(t.view, MessageState) and t.view.kind == message
 
 
-@pytest.mark.parametrize("kind", [ScanKind.UNKNOWN, ScanKind.PAIRING])
+def test_a_stamp_path_that_fails_says_not_saved():
+    t = journey()
+    [stamp] = t.scan(CARD)
+    t.answer(stamp, error=errors.ServerError("boom"))
+    assert t.view.kind == MessageKind.NOT_SAVED
+
+
+@pytest.mark.parametrize("kind", [ScanKind.UNKNOWN, ScanKind.PAIRING, ScanKind.STAFF_BADGE])
 def test_unknown_payload_never_calls_anything(kind):
-    services = ScriptedServices()
-    flow, _, _ = make(services)
-    flow.on_scan(ClassifiedScan(kind, "x", reason="no pattern"))
-    assert flow.state.kind == MessageKind.UNKNOWN_CODE
-    assert services.calls == []
+    t = journey()
+    t.scan(ClassifiedScan(kind, "x", reason="no pattern"))
+    assert t.view.kind == MessageKind.UNKNOWN_CODE
+    assert t.effects == []
 
 
 def test_scanned_coupon_opens_its_voucher_by_code_and_by_id():
     v = voucher()
-    services = ScriptedServices(vouchers={"CAKE-1234": v, "v1": v})
-    flow, _, _ = make(services)
-    flow.on_scan(CODE)
-    assert isinstance(flow.state, VoucherOpenState) and flow.state.card is None
-    flow.touch("home")
-    flow.on_scan(ClassifiedScan(ScanKind.VOUCHER, "v1", by_id=True))
-    assert ("voucher_by_id", "v1") in services.calls
-    assert isinstance(flow.state, VoucherOpenState)
-    flow.touch("back")  # no card: back means done
-    assert isinstance(flow.state, AttractState)
+    t = journey()
+    assert t.scan(CODE) == (LookUpVoucher(code="CAKE-1234"),)
+    t.answer(t.last[0], v)
+    assert isinstance(t.view, VoucherOpenState) and t.view.card is None
+    t.send(GoHome())
+    [look_up] = t.scan(ClassifiedScan(ScanKind.VOUCHER, "v1", by_id=True))
+    assert look_up == LookUpVoucher(voucher_id="v1")
+    t.answer(look_up, v)
+    assert isinstance(t.view, VoucherOpenState)
+    t.send(GoBack())  # no card: back means done
+    assert isinstance(t.view, AttractState)
 
 
 @pytest.mark.parametrize(
@@ -152,52 +195,90 @@ def test_scanned_coupon_opens_its_voucher_by_code_and_by_id():
         (voucher(state="redeemed"), MessageKind.ALREADY_REDEEMED),
         (voucher(state="expired"), MessageKind.EXPIRED),
         (errors.VoucherNotFound("no"), MessageKind.VOUCHER_NOT_FOUND),
+        (errors.VoucherAlreadyRedeemed("no"), MessageKind.ALREADY_REDEEMED),
         (errors.Offline("down"), MessageKind.OFFLINE_REDEEM),
+        (errors.Unauthorized("x"), MessageKind.ERROR),
     ],
 )
 def test_scanned_coupon_problems(answer, kind):
-    flow, _, _ = make(ScriptedServices(vouchers={"CAKE-1234": answer}))
-    flow.on_scan(CODE)
-    assert flow.state.kind == kind
+    t = journey()
+    [look_up] = t.scan(CODE)
+    if isinstance(answer, Exception):
+        t.answer(look_up, error=answer)
+    else:
+        t.answer(look_up, answer)
+    assert t.view.kind == kind
 
 
 def test_already_redeemed_says_when():
-    flow, _, _ = make(ScriptedServices(vouchers={"CAKE-1234": voucher(state="redeemed")}))
-    flow.on_scan(CODE)
-    assert flow.state.value("when") == "14:05"
-
-
-def _open_voucher(services, v=None):
-    v = v or voucher()
-    services.vouchers["CAKE-1234"] = v
-    flow, clock, seen = make(services)
-    flow.on_scan(CODE)
-    return flow, clock, seen
+    t = journey()
+    opened(t, voucher(state="redeemed"))
+    assert t.view.value("when") == "14:05"
 
 
 def test_self_redeem_then_code_then_print_once():
-    services = ScriptedServices()
-    flow, clock, _ = _open_voucher(services)
-    flow.touch("redeem", voucher_id="wrong")
-    assert isinstance(flow.state, VoucherOpenState)
-    flow.touch("redeem", voucher_id="v1")
-    st = flow.state
+    t = journey()
+    opened(t)
+    assert t.send(HoldRedeem("wrong")) == ()
+    assert isinstance(t.view, VoucherOpenState)
+    t.advance(30)
+    [redeem] = t.send(HoldRedeem("v1"))
+    assert redeem == Redeem("v1", t.wall)  # the time the hold completed
+    assert isinstance(t.view, WorkingState) and t.view.what == "redeem"
+    done = replace(voucher(), state="redeemed", redeemed_at=WALL)
+    t.answer(redeem, RedeemOutcome(RedeemKind.REDEEMED, "k", done))
+    st = t.view
     assert isinstance(st, RedeemedState) and st.code == "CAKE-1234"
     assert st.redeemed_at_text == "14:05" and st.symbology == "qr"
-    flow.touch("print")
-    assert flow.state.print_status == "printed"
-    flow.touch("print")
-    assert [c for c in services.calls if c[0] == "print"] == [("print", "v1")]
+    [print_] = t.send(PrintCoupon())
+    assert print_ == PrintVoucher(done, "en") and t.view.print_status == "printing"
+    assert t.send(PrintCoupon()) == ()  # still printing: no second copy
+    t.answer(print_, PrintKind.PRINTED)
+    assert t.view.print_status == "printed"
+    assert t.send(PrintCoupon()) == ()
+    assert len([e for e in t.effects if isinstance(e, PrintVoucher)]) == 1
+
+
+def test_an_offline_redemption_without_a_time_shows_the_hold_time():
+    t = journey()
+    opened(t)
+    [redeem] = t.send(HoldRedeem("v1"))
+    t.answer(redeem, RedeemOutcome(RedeemKind.REDEEMED_OFFLINE, "k", voucher()))
+    assert isinstance(t.view, RedeemedState) and t.view.redeemed_at == redeem.at
 
 
 def test_staff_scan_voucher_cannot_be_self_redeemed():
-    services = ScriptedServices()
-    flow, _, _ = _open_voucher(services, voucher(redemption="staff_scan"))
-    flow.touch("redeem", voucher_id="v1")
-    assert flow.state.kind == MessageKind.NOT_SELF_REDEEMABLE
-    assert ("redeem", "v1") not in services.calls
-    flow.touch("back")
-    assert isinstance(flow.state, VoucherOpenState)
+    t = journey()
+    opened(t, voucher(redemption="staff_scan"))
+    assert t.send(HoldRedeem("v1")) == ()
+    assert t.view.kind == MessageKind.NOT_SELF_REDEEMABLE
+    t.send(GoBack())
+    assert isinstance(t.view, VoucherOpenState)
+
+
+@pytest.mark.parametrize(
+    ("kind", "message", "back_to_voucher"),
+    [
+        (RedeemKind.ALREADY_REDEEMED, MessageKind.ALREADY_REDEEMED, False),
+        (RedeemKind.EXPIRED, MessageKind.EXPIRED, False),
+        (RedeemKind.NOT_FOUND, MessageKind.VOUCHER_NOT_FOUND, False),
+        (RedeemKind.NOT_SELF_REDEEMABLE, MessageKind.NOT_SELF_REDEEMABLE, True),
+        (RedeemKind.NEEDS_CLOUD, MessageKind.OFFLINE_REDEEM, True),
+        (RedeemKind.NOT_SAVED, MessageKind.ERROR, True),
+        (RedeemKind.REJECTED, MessageKind.ERROR, True),
+        (RedeemKind.REDEEMED, MessageKind.ERROR, True),  # "redeemed" without a voucher
+    ],
+)
+def test_redeem_refusals(kind, message, back_to_voucher):
+    t = journey()
+    opened(t)
+    [redeem] = t.send(HoldRedeem("v1"))
+    t.answer(redeem, RedeemOutcome(kind, "k"))
+    assert t.view.kind == message
+    if kind is RedeemKind.ALREADY_REDEEMED:
+        assert t.view.value("when") == ""
+    t.send(GoBack())
+    assert isinstance(t.view, VoucherOpenState if back_to_voucher else AttractState)
 
 
 @pytest.mark.parametrize(
@@ -208,154 +289,187 @@ def test_staff_scan_voucher_cannot_be_self_redeemed():
         (errors.VoucherNotSelfRedeemable("x"), MessageKind.NOT_SELF_REDEEMABLE),
         (errors.Offline("x"), MessageKind.OFFLINE_REDEEM),
         (errors.Unauthorized("x"), MessageKind.ERROR),
+        (OSError("disk"), MessageKind.ERROR),
     ],
 )
 def test_redeem_errors(exc, kind):
-    flow, _, _ = _open_voucher(ScriptedServices(redeem_answer=exc))
-    flow.touch("redeem", voucher_id="v1")
-    assert flow.state.kind == kind
+    t = journey()
+    opened(t)
+    [redeem] = t.send(HoldRedeem("v1"))
+    t.answer(redeem, error=exc)
+    assert t.view.kind == kind
 
 
 @pytest.mark.parametrize(
-    ("answer", "kind"),
+    ("answer", "error", "kind", "status"),
     [
-        (PrintKind.PAPER_OUT, MessageKind.PAPER_OUT),
-        (PrintKind.FAILED, MessageKind.PRINT_FAILED),
-        (OSError("usb gone"), MessageKind.PRINT_FAILED),
+        (PrintKind.PAPER_OUT, None, MessageKind.PAPER_OUT, "paper_out"),
+        (PrintKind.FAILED, None, MessageKind.PRINT_FAILED, "failed"),
+        (None, OSError("usb gone"), MessageKind.PRINT_FAILED, "failed"),
     ],
 )
-def test_print_problems_keep_the_code_reachable(answer, kind):
-    flow, _, _ = _open_voucher(ScriptedServices(print_answer=answer))
-    flow.touch("redeem", voucher_id="v1")
-    flow.touch("print")
-    assert flow.state.kind == kind
-    flow.touch("back")
-    st = flow.state
+def test_print_problems_keep_the_code_reachable(answer, error, kind, status):
+    t = journey()
+    redeemed(t)
+    [print_] = t.send(PrintCoupon())
+    t.answer(print_, answer, error)
+    assert t.view.kind == kind
+    t.send(GoBack())
+    st = t.view
     assert isinstance(st, RedeemedState) and st.code == "CAKE-1234"
-    assert st.print_status in ("paper_out", "failed")
+    assert st.print_status == status
+    assert t.send(PrintCoupon()) != ()  # nothing reached paper: printing again is allowed
 
 
 def test_unconfirmed_print_is_not_printed_again_by_another_tap():
-    services = ScriptedServices(print_answer=PrintKind.UNCONFIRMED)
-    flow, _, _ = _open_voucher(services)
-    flow.touch("redeem", voucher_id="v1")
-    flow.touch("print")
-    assert flow.state.kind == MessageKind.PRINT_FAILED  # "show this screen to our staff"
-    flow.touch("back")
-    assert flow.state.print_status == "unconfirmed"
-    flow.touch("print")  # the coupon may be in the tray: no second copy from a tap
-    assert [c for c in services.calls if c[0] == "print"] == [("print", "v1")]
+    t = journey()
+    redeemed(t)
+    [print_] = t.send(PrintCoupon())
+    t.answer(print_, PrintKind.UNCONFIRMED)
+    assert t.view.kind == MessageKind.PRINT_FAILED  # "show this screen to our staff"
+    t.send(GoBack())
+    assert t.view.print_status == "unconfirmed"
+    assert t.send(PrintCoupon()) == ()  # the coupon may be in the tray: no second copy
+
+
+def test_the_print_answer_speaks_the_language_chosen_meanwhile():
+    t = journey()
+    redeemed(t)
+    [print_] = t.send(PrintCoupon())
+    t.send(ChooseLanguage("ko"))
+    t.answer(print_, PrintKind.PRINTED)
+    assert t.view.lang == "ko" and t.view.print_status == "printed"
 
 
 def test_idle_timeout_returns_to_attract_and_resets_language():
-    flow, clock, _ = make(language="et")
-    flow.touch("language", lang="zh")
-    assert flow.state.lang == "zh"
-    flow.on_scan(CARD)
-    assert flow.state.lang == "zh"
-    clock.advance(19.9)
-    flow.tick()
-    assert isinstance(flow.state, CardState)
-    flow.touch("wake")  # a touch extends the visit
-    clock.advance(19.9)
-    flow.tick()
-    assert isinstance(flow.state, CardState)
-    clock.advance(0.2)
-    flow.tick()
-    assert isinstance(flow.state, AttractState) and flow.state.lang == "et"
+    t = journey(language="et")
+    t.send(ChooseLanguage("zh"))
+    assert t.view.lang == "zh"
+    stamped(t)
+    assert t.view.lang == "zh"
+    t.tick(19.9)
+    assert isinstance(t.view, CardState)
+    t.send(Wake())  # a touch extends the visit
+    t.tick(19.9)
+    assert isinstance(t.view, CardState)
+    t.tick(0.2)
+    assert isinstance(t.view, AttractState) and t.view.lang == "et"
+
+
+def test_an_answer_counts_as_activity():
+    t = journey()
+    [stamp] = t.scan(CARD)
+    t.advance(15)
+    t.answer(stamp, StampOutcome(StampKind.ADDED, card=card()))
+    t.tick(10)  # 25 s after the scan, 10 s after the card came
+    assert isinstance(t.view, CardState)
 
 
 def test_language_outside_the_shop_list_is_ignored():
-    flow, _, _ = make(languages=("en", "ko"))
-    flow.touch("language", lang="zh")
-    assert flow.state.lang == "en"
-    flow.touch("language", lang="ko")
-    assert flow.state.lang == "ko" and isinstance(flow.state, AttractState)
+    t = journey(languages=("en", "ko"))
+    t.send(ChooseLanguage("zh"))
+    assert t.view.lang == "en"
+    t.send(ChooseLanguage("ko"))
+    assert t.view.lang == "ko" and isinstance(t.view, AttractState)
 
 
-def test_answer_after_idle_timeout_is_dropped():
-    runner = ManualRunner()
-    flow, clock, seen = make(runner=runner)
-    flow.on_scan(CARD)
-    assert isinstance(flow.state, WorkingState)
-    clock.advance(21)
-    flow.tick()
-    assert isinstance(flow.state, AttractState)
-    runner.release_all()
-    assert isinstance(flow.state, AttractState)
-    assert not any(isinstance(s, CardState) for s in seen)
+def test_the_idle_timeout_moves_to_a_new_epoch():
+    """The host drops the late answer (test_runtime_host.py); the flow's part: a new epoch."""
+    t = journey()
+    t.scan(CARD)
+    asked = t.flow.epoch(t.model)
+    t.tick(21)
+    assert isinstance(t.view, AttractState) and t.flow.epoch(t.model) != asked
 
 
 def test_two_scans_in_a_row_second_ignored_while_working():
-    runner = ManualRunner()
-    services = ScriptedServices()
-    flow, _, _ = make(services, runner=runner)
-    flow.on_scan(CARD)
-    flow.on_scan(ClassifiedScan(ScanKind.CARD, "someone_else_token_1"))
-    runner.release_all()
-    assert isinstance(flow.state, CardState)
-    assert services.calls == [("stamp", CARD.value)]
+    t = journey()
+    [stamp] = t.scan(CARD)
+    asked = t.flow.epoch(t.model)
+    assert t.scan(ClassifiedScan(ScanKind.CARD, "someone_else_token_1")) == ()
+    assert t.flow.epoch(t.model) == asked  # the first answer is still wanted
+    t.answer(stamp, StampOutcome(StampKind.ADDED, card=card()))
+    assert isinstance(t.view, CardState)
+    assert t.effects == [stamp]
 
 
 def test_scan_while_voucher_open_starts_a_new_journey():
-    services = ScriptedServices()
-    flow, _, _ = _open_voucher(services)
-    flow.on_scan(CARD)
-    assert isinstance(flow.state, CardState)
+    t = journey()
+    opened(t)
+    asked = t.flow.epoch(t.model)
+    stamped(t)
+    assert isinstance(t.view, CardState) and t.flow.epoch(t.model) != asked
 
 
-def test_home_drops_a_pending_answer():
-    runner = ManualRunner()
-    flow, _, _ = make(ScriptedServices(vouchers={"CAKE-1234": voucher()}), runner=runner)
-    flow.on_scan(CODE)
-    flow.touch("home")
-    runner.release_all()
-    assert isinstance(flow.state, AttractState)
+def test_home_leaves_a_pending_answer_behind():
+    t = journey()
+    t.scan(CODE)
+    asked = t.flow.epoch(t.model)
+    t.send(GoHome())
+    assert isinstance(t.view, AttractState) and t.flow.epoch(t.model) != asked
 
 
 def test_home_does_not_abandon_a_redemption_in_flight():
-    runner = ManualRunner()
-    flow, _, _ = make(ScriptedServices(vouchers={"CAKE-1234": voucher()}), runner=runner)
-    flow.on_scan(CODE)
-    runner.release_all()
-    flow.touch("redeem", voucher_id="v1")
-    flow.touch("home")
-    runner.release_all()
-    assert isinstance(flow.state, RedeemedState)
+    t = journey()
+    opened(t)
+    [redeem] = t.send(HoldRedeem("v1"))
+    asked = t.flow.epoch(t.model)
+    t.send(GoHome())
+    t.send(GoBack())
+    assert isinstance(t.view, WorkingState) and t.flow.epoch(t.model) == asked
+    t.answer(redeem, RedeemOutcome(RedeemKind.REDEEMED, "k", voucher()))
+    assert isinstance(t.view, RedeemedState)
 
 
 def test_screen_blanks_and_first_touch_only_wakes():
-    flow, clock, _ = make(screen_blank_after_s=60)
-    flow.touch("language", lang="ko")
-    clock.advance(61)
-    flow.tick()
-    assert flow.state.blanked
-    flow.touch("language", lang="et")  # swallowed: it only wakes the screen
-    assert not flow.state.blanked and flow.state.lang == "ko"
-    flow.touch("language", lang="et")
-    assert flow.state.lang == "et"
+    t = journey(screen_blank_after_s=60)
+    t.send(ChooseLanguage("ko"))
+    t.tick(59)
+    assert not t.view.blanked
+    t.tick(2)
+    assert t.view.blanked
+    t.send(ChooseLanguage("et"))  # swallowed: it only wakes the screen
+    assert not t.view.blanked and t.view.lang == "ko"
+    t.send(ChooseLanguage("et"))
+    assert t.view.lang == "et"
+
+
+def test_no_blanking_away_from_attract_nor_when_off():
+    t = journey(screen_blank_after_s=0)
+    t.tick(1000)
+    assert not t.view.blanked
 
 
 def test_out_of_service_ignores_everything_until_back():
-    services = ScriptedServices()
-    flow, clock, _ = make(services)
-    flow.out_of_service("config: [printer] uri: bad")
-    assert isinstance(flow.state, OutOfServiceState) and flow.state.screen == "out_of_service"
-    flow.on_scan(CARD)
-    flow.touch("home")
-    clock.advance(100)
-    flow.tick()
-    assert isinstance(flow.state, OutOfServiceState) and services.calls == []
-    flow.back_in_service()
-    assert isinstance(flow.state, AttractState)
+    t = journey()
+    t.scan(CODE)
+    asked = t.flow.epoch(t.model)
+    t.send(ChooseLanguage("ko"))
+    t.send(OutOfService("config: [printer] uri: bad"))
+    assert isinstance(t.view, OutOfServiceState) and t.view.screen == "out_of_service"
+    assert t.view.reason == "config: [printer] uri: bad" and t.view.lang == "ko"
+    assert t.flow.epoch(t.model) != asked  # the look-up's answer never arrives
+    t.scan(CARD)
+    t.send(GoHome())
+    t.tick(100)
+    t.answer(LookUpVoucher(code="CAKE-1234"), voucher())
+    assert isinstance(t.view, OutOfServiceState) and t.effects == [LookUpVoucher("CAKE-1234")]
+    t.send(BackInService())
+    assert isinstance(t.view, AttractState) and t.view.lang == "en"
+    t.tick(19)
+    assert isinstance(t.view, AttractState) and not t.view.blanked
 
 
 def test_every_state_is_immutable_and_named():
-    flow, _, seen = make(ScriptedServices(vouchers={"CAKE-1234": voucher()}))
-    flow.on_scan(CARD)
-    flow.on_scan(CODE)
-    flow.touch("redeem", voucher_id="v1")
-    for st in seen:
+    t = journey()
+    views = [t.view]
+    stamped(t)
+    views.append(t.view)
+    redeemed(t)
+    views.append(t.view)
+    t.send(OutOfService("x"))
+    views.append(t.view)
+    for st in views:
         assert st.screen
         with pytest.raises(AttributeError):
             st.lang = "xx"

@@ -1,4 +1,9 @@
-"""KioskController: classify -> route to customer or staff; touches; ticks; the worker pool."""
+"""KioskController: classify -> route to customer or staff; touches; ticks; the worker pool.
+
+The customer flow runs on its real host here (its transitions are transcripts in
+test_customer.py); these tests check the wiring: strings to intents, effects to handlers,
+late answers dropped, answers off the calling thread.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,18 @@ from dataclasses import dataclass
 from kiosk.config import Settings
 from kiosk.flows.base import FakeClock, ViewState
 from kiosk.flows.controller import KioskController, fallback_classify
-from kiosk.flows.customer import AttractState, CardState, MessageState, run_inline
+from kiosk.flows.customer import (
+    AttractState,
+    CardState,
+    MessageState,
+    OutOfServiceState,
+    RedeemedState,
+    VoucherOpenState,
+    WorkingState,
+)
+from kiosk.flows.runtime.host import InlineExecutor
 from kiosk.scan_kinds import ScanKind
-from tests.flows.customer_fakes import ScriptedServices
+from tests.flows.customer_fakes import HeldExecutor, ScriptedServices, voucher
 
 TOKEN = "tok_abcdefghijklmnop"
 
@@ -46,11 +60,15 @@ class FakeStaff:
         pass
 
 
-def make(staff=None):
+def make(staff=None, executor=None, clock=None):
     settings = Settings()
     services = ScriptedServices()
     ctl = KioskController(
-        settings, services, clock=FakeClock(), staff_flow=staff, runner=run_inline
+        settings,
+        services,
+        clock=clock or FakeClock(),
+        staff_flow=staff,
+        executor=executor or InlineExecutor(),
     )
     seen: list = []
     ctl.subscribe(seen.append)
@@ -121,5 +139,67 @@ def test_pool_runner_answers_off_the_calling_thread():
     assert got.wait(5), "card state never arrived"
     assert time.monotonic() - t0 < 5
     assert threads[0] == threading.current_thread().name  # working: at once, same thread
-    assert threads[-1].startswith("kiosk-api")
+    assert threads[-1].startswith("kiosk-flow")
     ctl.shutdown()
+
+
+def test_touch_strings_become_the_flow_s_intents():
+    ctl, services, _ = make()
+    services.vouchers["CAKE-1234"] = voucher()
+    ctl.on_scan_text("CAKE-1234")
+    assert isinstance(ctl.state, VoucherOpenState)
+    ctl.touch("redeem", voucher_id="v1")
+    assert isinstance(ctl.state, RedeemedState)
+    ctl.touch("print")
+    assert ctl.state.print_status == "printed"
+    ctl.touch("language", lang="ko")
+    assert ctl.state.lang == "ko" and ctl.customer.lang == "ko"
+    ctl.touch("home")
+    assert isinstance(ctl.state, AttractState)
+    assert services.calls == [("voucher_by_code", "CAKE-1234"), ("redeem", "v1"), ("print", "v1")]
+
+
+def test_an_unknown_action_is_an_error_line_not_a_silent_no(caplog):
+    ctl, _, seen = make()
+    ctl.touch("redeme", voucher_id="v1")
+    assert "no intent for the action 'redeme'" in caplog.text and seen == []
+
+
+def test_the_hidden_gesture_without_staff_mode_is_ignored_quietly(caplog):
+    ctl, services, seen = make(None)
+    ctl.touch("staff_unlock")
+    assert isinstance(ctl.state, AttractState) and seen == [] and services.calls == []
+    assert "no intent" not in caplog.text
+
+
+def test_a_touch_that_changes_nothing_on_screen_publishes_nothing():
+    ctl, _, seen = make()
+    ctl.on_scan_text(TOKEN)
+    before = len(seen)
+    ctl.touch("wake")  # the app sends it with every touch: no redraw for it
+    ctl.tick()
+    assert len(seen) == before
+
+
+def test_an_answer_after_the_idle_timeout_is_dropped():
+    clock, held = FakeClock(), HeldExecutor()
+    ctl, services, seen = make(executor=held, clock=clock)
+    ctl.on_scan_text(TOKEN)
+    assert isinstance(ctl.state, WorkingState)
+    clock.advance(21)
+    ctl.tick()
+    assert isinstance(ctl.state, AttractState)
+    held.release_all()
+    assert services.calls == [("stamp", TOKEN)]
+    assert isinstance(ctl.state, AttractState)
+    assert not any(isinstance(s, CardState) for s in seen)
+
+
+def test_out_of_service_and_back_through_the_controller():
+    ctl, services, _ = make()
+    ctl.out_of_service("config: bad")
+    assert isinstance(ctl.state, OutOfServiceState) and ctl.state.reason == "config: bad"
+    ctl.on_scan_text(TOKEN)
+    assert services.calls == []
+    ctl.customer.back_in_service()
+    assert isinstance(ctl.state, AttractState)

@@ -123,6 +123,25 @@ def test_an_intent_steps_the_flow_and_its_effect_answer_comes_back():
     assert [s.word for s in seen] == ["", "W2"]  # published in order, once per change
 
 
+def test_a_model_change_the_screen_does_not_show_is_not_published():
+    """E.g. the customer's last-touch time: the model moves, the view does not, no redraw."""
+
+    class TicksUnseen(ToyFlow):
+        def view(self, model: Toy) -> ViewState:
+            return replace(model, ticks=0)
+
+    host = FlowHost(
+        {"toy": TicksUnseen()}, "toy", Handlers(), clock=FakeClock(), executor=InlineExecutor()
+    )
+    seen: list[ViewState] = []
+    host.subscribe(seen.append)
+    host.tick()
+    host.tick()
+    assert seen == [] and host.view_of("toy") == Toy()
+    host.send(Forget())
+    assert [s.epoch for s in seen] == [1]
+
+
 def test_a_handler_error_is_answered_to_the_flow_not_raised():
     def boom(effect: Fetch) -> str:
         raise TimeoutError("server slow")

@@ -13,7 +13,7 @@ pytest.importorskip("tests.staff.uihost")  # sets the offscreen window size firs
 from kivy.core.window import Window  # noqa: E402
 
 from kiosk.flows.controller import KioskController  # noqa: E402
-from kiosk.flows.customer import run_inline  # noqa: E402
+from kiosk.flows.runtime.host import InlineExecutor  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.ui.driver import Driver  # noqa: E402
 from tests.flows.customer_fakes import ScriptedServices  # noqa: E402
@@ -36,7 +36,7 @@ def app(memory_env):
         ScriptedServices(),
         clock=memory_env.clock,
         staff_flow=memory_env.flow,
-        runner=run_inline,
+        executor=InlineExecutor(),
     )
     memory_env.flow.lang_source = lambda: ctl.customer.lang
     app = KioskApp(ctl, staff_gesture="long_press_top_left")

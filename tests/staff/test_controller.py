@@ -4,7 +4,8 @@ without the PIN or a badge, and closing staff mode hands the screen back to the 
 from __future__ import annotations
 
 from kiosk.flows.controller import KioskController
-from kiosk.flows.customer import AttractState, run_inline
+from kiosk.flows.customer import AttractState
+from kiosk.flows.runtime.host import InlineExecutor
 from kiosk.flows.staff_states import StaffIssueForm, StaffMenu, StaffPin
 from tests.flows.customer_fakes import ScriptedServices
 from tests.staff.fakes import BADGE, PIN
@@ -18,7 +19,7 @@ def make(memory_env):
         services,
         clock=env.clock,
         staff_flow=env.flow,
-        runner=run_inline,
+        executor=InlineExecutor(),
     )
     env.flow.lang_source = lambda: ctl.customer.lang
     ctl.services_for_test = services

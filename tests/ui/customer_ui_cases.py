@@ -23,13 +23,9 @@ import pytest  # noqa: E402
 from kiosk.config import Settings  # noqa: E402
 from kiosk.flows.base import FakeClock  # noqa: E402
 from kiosk.flows.controller import KioskController  # noqa: E402
-from kiosk.flows.customer import (  # noqa: E402
-    MessageKind,
-    PrintKind,
-    StampAnswer,
-    StampKind,
-)
+from kiosk.flows.customer import MessageKind, MessageState, PrintKind  # noqa: E402
 from kiosk.i18n import tr  # noqa: E402
+from kiosk.outcomes import StampKind, StampOutcome  # noqa: E402
 from kiosk.ui import checks  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.ui.driver import Driver  # noqa: E402
@@ -46,10 +42,10 @@ class GatedServices(ScriptedServices):
 
     gate: threading.Event | None = None
 
-    def stamp(self, token, scanned_at):
+    def stamp(self, effect):
         if self.gate is not None:
             self.gate.wait(10)
-        return super().stamp(token, scanned_at)
+        return super().stamp(effect)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +67,7 @@ def kiosk():
 def k(kiosk):
     drv, ctl, services, clock = kiosk
     services.gate = None
-    services.stamp_answer = StampAnswer(
+    services.stamp_answer = StampOutcome(
         StampKind.ADDED, card=card(3, (V_SELF, V_STAFF)), unlocked=(V_SELF,)
     )
     services.vouchers = {"CAKE-1234": V_SELF, "STAFF-9876": V_STAFF}
@@ -118,7 +114,7 @@ def test_attract_language_switch_by_real_touch(k):
 
 def test_scan_shows_working_at_once_then_card(k):
     drv, ctl, services, _ = k
-    services.stamp_answer = StampAnswer(StampKind.ADDED, card=card(4, (V_SELF,)))
+    services.stamp_answer = StampOutcome(StampKind.ADDED, card=card(4, (V_SELF,)))
     services.gate = threading.Event()
     ctl.on_scan_text(TOKEN)
     drv.frames(1)  # one frame (~16 ms at 60 Hz) after the read
@@ -173,10 +169,10 @@ def test_staff_voucher_says_show_staff_and_has_no_hold(k):
 
 def test_scan_during_animation_and_two_scans_in_a_row(k):
     drv, ctl, services, _ = k
-    services.stamp_answer = StampAnswer(StampKind.ADDED, card=card(5))
+    services.stamp_answer = StampOutcome(StampKind.ADDED, card=card(5))
     ctl.on_scan_text(TOKEN)
     assert drv.wait_screen("card")
-    services.stamp_answer = StampAnswer(StampKind.ADDED, card=card(6))
+    services.stamp_answer = StampOutcome(StampKind.ADDED, card=card(6))
     services.gate = threading.Event()
     ctl.on_scan_text(TOKEN)  # while the stamp is still popping in
     ctl.on_scan_text("another_token_abcdefgh")  # a second read right after: ignored
@@ -192,7 +188,7 @@ def test_scan_while_voucher_open_shows_the_new_card(k):
     drv, ctl, services, _ = k
     ctl.on_scan_text("CAKE-1234")
     assert drv.wait_screen("voucher")
-    services.stamp_answer = StampAnswer(StampKind.ADDED, card=card(2))
+    services.stamp_answer = StampOutcome(StampKind.ADDED, card=card(2))
     ctl.on_scan_text(TOKEN)
     assert drv.wait_screen("card")
     assert ids(drv, "card").grid.stamps == 2
@@ -249,8 +245,8 @@ def _visit_every_screen(drv, ctl, services, tag: str, messages=tuple(MessageKind
     assert drv.wait_screen("redeemed")
     shot(drv, f"{tag}-redeemed")
     for n, kind in enumerate(messages):
-        with ctl.customer._mutex:
-            ctl.customer._message(kind, time="14:05", when="14:05")
+        values = (("time", "14:05"), ("when", "14:05"))
+        drv.app.render(MessageState(lang=lang, kind=kind, values=values))  # each kind's words
         assert drv.wait_screen("message")
         drv.frames(2)
         assert ids(drv, "message").title.text == tr(f"msg.{kind}.title", lang)

@@ -114,7 +114,7 @@ class FlowHost:
         self._serials = itertools.count(1)
         self._listeners: list[Listener] = []
         self._stack: list[_Mode] = []
-        self._shown: tuple[int, object] | None = None  # (serial, model) last published
+        self._shown: tuple[int, object, ViewState] | None = None  # (serial, model, view) shown
         self.scans = 0
         with self._lock:
             self._open(base, None)
@@ -314,10 +314,13 @@ class FlowHost:
 
     def _publish_if_changed(self) -> None:
         top = self._stack[-1]
-        if self._shown is not None and self._shown[0] == top.serial and self._shown[1] is top.model:
+        shown = self._shown
+        if shown is not None and shown[0] == top.serial and shown[1] is top.model:
             return  # same mode, same model object: nothing changed
-        self._shown = (top.serial, top.model)
         view = top.flow.view(top.model)
+        self._shown = (top.serial, top.model, view)
+        if shown is not None and shown[0] == top.serial and shown[2] == view:
+            return  # the model moved (e.g. the last touch's time) but the screen did not
         for listener in list(self._listeners):
             try:
                 listener(view)

@@ -1,0 +1,23 @@
+"""The appliance's own events for the customer mode (not touches, not scans).
+
+Why events: `kiosk run` puts the kiosk out of service (bad config, not paired) and back
+while the flow runs; as events they are stepped in order with everything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.flows.runtime import Event
+
+
+@dataclass(frozen=True)
+class OutOfService(Event):
+    """Stop serving customers; the reason is small print for the technician."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class BackInService(Event):
+    """Serve customers again, from the attract screen."""

@@ -1,0 +1,57 @@
+"""What the customer's screens send: one intent per button or gesture.
+
+The screens still send action strings; `face.ACTIONS` maps each to one of these until they
+send the objects themselves (issue 14).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.flows.runtime import Intent
+
+
+@dataclass(frozen=True)
+class Wake(Intent):
+    """Any touch anywhere: the visit goes on (and a blank screen wakes up)."""
+
+
+@dataclass(frozen=True)
+class ChooseLanguage(Intent):
+    """A flag on the attract screen."""
+
+    lang: str
+
+
+@dataclass(frozen=True)
+class GoHome(Intent):
+    """ "Done": back to the attract screen, in the shop's language."""
+
+
+@dataclass(frozen=True)
+class ShowVouchers(Intent):
+    """ "My vouchers" on the card (or from a voucher of the card)."""
+
+
+@dataclass(frozen=True)
+class OpenVoucher(Intent):
+    """One voucher from the list, or "open" on the reward screen."""
+
+    voucher_id: str
+
+
+@dataclass(frozen=True)
+class HoldRedeem(Intent):
+    """The deliberate hold gesture completed on an open voucher: redeem it now."""
+
+    voucher_id: str
+
+
+@dataclass(frozen=True)
+class PrintCoupon(Intent):
+    """ "Print" on the redeemed screen."""
+
+
+@dataclass(frozen=True)
+class GoBack(Intent):
+    """ "Back" / "later" / "OK": one step back, or home where there is nothing behind."""

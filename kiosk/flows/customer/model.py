@@ -1,0 +1,179 @@
+"""The customer journey's model: the screens' view states, and what the flow remembers.
+
+The view state classes, their `screen` names and fields are what the Kivy screens render
+(kiosk/ui/screens); they do not change with the runtime. `CustomerModel` wraps the one on
+screen with what the flow needs besides: its epoch, when the customer last did something,
+and where a failed redemption goes back to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from kiosk.api.models import Card, Voucher
+from kiosk.config import UiSection
+from kiosk.flows.base import ViewState
+
+
+@dataclass(frozen=True)
+class CustomerState(ViewState):
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class AttractState(CustomerState):
+    screen: str = "attract"
+    languages: tuple[str, ...] = ("en",)
+    shop_name: str = ""
+    blanked: bool = False  # screen blanking: the first touch only wakes the screen
+
+
+@dataclass(frozen=True)
+class WorkingState(CustomerState):
+    screen: str = "working"
+    what: str = "card"  # card | voucher | redeem
+
+
+@dataclass(frozen=True)
+class CardState(CustomerState):
+    screen: str = "card"
+    card: Card | None = None
+    added: int = 0  # stamps added by this scan (the UI animates the newest)
+
+    @property
+    def remaining(self) -> int:
+        """Stamps still needed for the next milestone (or the goal)."""
+        if self.card is None:
+            return 0
+        nxt = self.card.next_milestone()
+        target = nxt.stamps if nxt else self.card.goal
+        return max(0, target - self.card.stamps)
+
+    @property
+    def next_title(self) -> str:
+        nxt = self.card.next_milestone() if self.card else None
+        return nxt.title if nxt else ""
+
+    @property
+    def usable_vouchers(self) -> tuple[Voucher, ...]:
+        return tuple(v for v in self.card.vouchers if v.is_usable) if self.card else ()
+
+
+@dataclass(frozen=True)
+class RewardState(CustomerState):
+    screen: str = "reward"
+    card: Card | None = None
+    vouchers: tuple[Voucher, ...] = ()
+
+
+@dataclass(frozen=True)
+class VouchersState(CustomerState):
+    screen: str = "vouchers"
+    card: Card | None = None
+    vouchers: tuple[Voucher, ...] = ()
+
+
+@dataclass(frozen=True)
+class VoucherOpenState(CustomerState):
+    screen: str = "voucher"
+    voucher: Voucher | None = None
+    card: Card | None = None  # None when the voucher came from a scanned coupon
+
+
+@dataclass(frozen=True)
+class RedeemedState(CustomerState):
+    screen: str = "redeemed"
+    voucher: Voucher | None = None
+    redeemed_at: datetime | None = None
+    redeemed_at_text: str = ""  # local HH:MM
+    print_status: str = ""  # "" | printing | printed | paper_out | failed
+
+    @property
+    def code(self) -> str:
+        v = self.voucher
+        if v is None:
+            return ""
+        return v.redeem_code.value if v.redeem_code else v.id
+
+    @property
+    def symbology(self) -> str:
+        v = self.voucher
+        return v.redeem_code.symbology if v and v.redeem_code else "qr"
+
+
+class MessageKind(StrEnum):
+    COOLDOWN = "cooldown"
+    UNKNOWN_CODE = "unknown_code"
+    CARD_NOT_FOUND = "card_not_found"
+    VOUCHER_NOT_FOUND = "voucher_not_found"
+    EXPIRED = "expired"
+    ALREADY_REDEEMED = "already_redeemed"
+    NOT_SELF_REDEEMABLE = "not_self_redeemable"
+    OFFLINE_SAVED = "offline_saved"
+    OFFLINE_REDEEM = "offline_redeem"
+    NOT_SAVED = "not_saved"
+    PAPER_OUT = "paper_out"
+    PRINT_FAILED = "print_failed"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class MessageState(CustomerState):
+    screen: str = "message"
+    kind: str = MessageKind.ERROR
+    values: tuple[tuple[str, str], ...] = ()  # placeholders for the text, e.g. (("time","14:05"),)
+    back: ViewState | None = field(default=None, compare=False)  # "OK" returns here
+
+    def value(self, key: str) -> str:
+        return dict(self.values).get(key, "")
+
+
+@dataclass(frozen=True)
+class OutOfServiceState(CustomerState):
+    screen: str = "out_of_service"
+    reason: str = ""
+
+
+# -- what the flow remembers -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomerModel:
+    """The view on screen, the epoch (bumped when earlier answers must not arrive any more:
+    a new scan, "done", an idle timeout), when the customer last did something (`Now.mono`),
+    and the open voucher a redemption in flight returns to if it fails."""
+
+    view: CustomerState
+    epoch: int = 0
+    active_at: float = 0.0
+    redeeming: VoucherOpenState | None = None
+
+    def showing(self, view: CustomerState) -> CustomerModel:
+        return replace(self, view=view)
+
+    def next_epoch(self, view: CustomerState) -> CustomerModel:
+        """A new step of the journey: anything asked before is stale from now on."""
+        return replace(self, view=view, epoch=self.epoch + 1, redeeming=None)
+
+
+@dataclass(frozen=True)
+class CustomerSettings:
+    """The few settings the journey needs (from settings.ui), so tests need no TOML."""
+
+    language: str = "en"
+    languages: tuple[str, ...] = ("en", "ko", "zh", "et")
+    idle_timeout_s: float = 20.0
+    screen_blank_after_s: float = 0.0
+    shop_name: str = ""
+
+    @classmethod
+    def from_ui(cls, ui: UiSection, shop_name: str = "") -> CustomerSettings:
+        return cls(
+            language=ui.language,
+            languages=tuple(ui.languages) or (ui.language,),
+            idle_timeout_s=float(ui.idle_timeout_s),
+            screen_blank_after_s=float(ui.screen_blank_after_s),
+            shop_name=shop_name,
+        )
