@@ -28,7 +28,7 @@ from typing import Any
 
 from kiosk.api.models import Card, Voucher
 from kiosk.outbox import classify
-from kiosk.state_files import move_aside, prepare_sqlite
+from kiosk.state_files import bound_sqlite_memory, move_aside, prepare_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +114,7 @@ class CardCache:
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # a cache: losing the last update is fine
+            bound_sqlite_memory(conn)
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("database disk image is malformed")
             conn.executescript(_SCHEMA)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from kiosk.state_files import prepare_sqlite
+from kiosk.state_files import bound_sqlite_memory, prepare_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,7 @@ class DayLog:
         prepare_sqlite(self.path)  # first names and voucher ids: 0600, -wal and -shm too
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        bound_sqlite_memory(self._db)
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
             " at TEXT NOT NULL, day TEXT NOT NULL, ref TEXT)"

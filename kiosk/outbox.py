@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.files.atomic import write_atomic
-from kiosk.state_files import PRIVATE, move_aside, prepare_sqlite
+from kiosk.state_files import PRIVATE, bound_sqlite_memory, move_aside, prepare_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -347,6 +347,7 @@ class Outbox:
         conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout=10000")
+        bound_sqlite_memory(conn)
         return conn
 
     def _open_checked(self) -> sqlite3.Connection:

@@ -81,8 +81,12 @@ def valid_token(token: str) -> bool:
     return bool(_TOKEN_RE.match(token or ""))
 
 
-class StampService:
-    """Scan -> durable row -> send with a deadline -> outcome (see the module doc)."""
+class _OutboxBacked:
+    """What both customer actions stand on: the client, the durable outbox, the card cache.
+
+    Why a shared base: a stamp and a redemption take the same parts in the same order, and
+    the kiosk, the CLI and the tests build both with one call (open_services).
+    """
 
     def __init__(
         self,
@@ -99,7 +103,20 @@ class StampService:
         self.cache = cache
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
-        self.worker = worker or make_worker(settings, outbox, client, cache, self.clock)
+        self.worker = worker
+        self._ready()
+
+    def _ready(self) -> None:
+        """The service's own state, set up after the shared parts."""
+
+
+class StampService(_OutboxBacked):
+    """Scan -> durable row -> send with a deadline -> outcome (see the module doc)."""
+
+    def _ready(self) -> None:
+        settings = self.settings
+        if self.worker is None:
+            self.worker = make_worker(settings, self.outbox, self.client, self.cache, self.clock)
         self.deadline_s = settings.offline.degraded_deadline_ms / 1000
         # The program's cooldown as the cloud told it (GET /device); lets an offline kiosk
         # say "already stamped" for a second scan instead of queueing a certain reject.
@@ -236,27 +253,12 @@ class StampService:
 # -- redemption ------------------------------------------------------------------------
 
 
-class RedeemService:
+class RedeemService(_OutboxBacked):
     """Self-redeem a voucher: the cloud decides, unless offline redemption is allowed."""
 
     KEY_MEMORY_S = 900.0
 
-    def __init__(
-        self,
-        client: LoyaltyClient,
-        outbox: Outbox,
-        cache: CardCache | None,
-        settings: Settings,
-        clock: Clock | None = None,
-        *,
-        worker: SyncWorker | None = None,
-    ) -> None:
-        self.client = client
-        self.outbox = outbox
-        self.cache = cache
-        self.settings = settings
-        self.clock: Clock = clock or SystemClock()
-        self.worker = worker
+    def _ready(self) -> None:
         self._keys: dict[str, tuple[str, datetime, float]] = {}
         self._lock = threading.Lock()
 
