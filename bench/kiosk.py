@@ -90,7 +90,7 @@ def cold_start_child() -> None:
     settings = Settings.model_validate_json(os.environ["BENCH_SETTINGS"])
     parts = build_kiosk(settings, use_config_sources=False)
     drew = {}
-    app = KioskApp(parts.controller, on_first_frame=lambda: drew.setdefault("t", time.time()))
+    app = KioskApp(parts.host, on_first_frame=lambda: drew.setdefault("t", time.time()))
     drv = Driver(app).start()
     drv.wait_for(lambda: "t" in drew and app.root.sm.current == "attract", 20)
     print(f"COLD {drew['t'] - t0:.3f}", flush=True)
@@ -167,12 +167,13 @@ def run_app(settings, tokens, args) -> None:
 
     prepare_window(1280, 800)
     from kiosk.cli._kiosk_parts import build_kiosk
+    from kiosk.flows.customer.intents import GoHome
     from kiosk.ui.app import KioskApp
     from kiosk.ui.driver import Driver
 
     parts = build_kiosk(settings, use_config_sources=False)
     parts.start()
-    ctl = parts.controller
+    ctl = parts.host
     card_at: dict[str, float] = {}
     got = threading.Event()
 
@@ -195,11 +196,11 @@ def run_app(settings, tokens, args) -> None:
     app.render = timed_render  # type: ignore[method-assign]
 
     def one_scan(i: int, pump: bool = True) -> tuple[float, int, float]:
-        ctl.touch("home")
+        ctl.send(GoHome())
         drv.frames(1)
         got.clear()
         t0 = time.perf_counter()
-        ctl.on_scan_text(tokens[i % len(tokens)])
+        ctl.scan_text(tokens[i % len(tokens)])
         while pump and not got.is_set():  # the UI loop keeps running while the API answers
             drv.frames(1)
             if time.perf_counter() - t0 > 10:

@@ -228,6 +228,7 @@ def kiosk_child(scans: int, trace: bool, lang: str) -> None:
     faces = FaceCounter()
     from kiosk.cli._kiosk_parts import build_kiosk
     from kiosk.config import Settings
+    from kiosk.flows.customer.intents import ChooseLanguage, GoHome
     from kiosk.ui.app import KioskApp
     from kiosk.ui.driver import Driver
 
@@ -236,7 +237,7 @@ def kiosk_child(scans: int, trace: bool, lang: str) -> None:
     tokens = json.loads(os.environ["BENCH_TOKENS"])
     parts = build_kiosk(settings, use_config_sources=False)
     st.mark("parts built (client, outbox, flows)")
-    app = KioskApp(parts.controller)
+    app = KioskApp(parts.host)
     drv = Driver(app).start((1280, 800))
     drv.wait_screen("attract", 10)
     drv.frames(10)
@@ -249,15 +250,15 @@ def kiosk_child(scans: int, trace: bool, lang: str) -> None:
     time.sleep(0.5)
     drv.frames(5)
     st.mark("parts started (scanner, printer)")
-    ctl = parts.controller
+    ctl = parts.host
 
     def scan(i: int, lang: str = "") -> None:
-        ctl.touch("home")
+        ctl.send(GoHome())
         drv.frames(1)
         if lang:  # a customer who taps a language first
-            ctl.touch("language", lang=lang)
+            ctl.send(ChooseLanguage(lang))
             drv.frames(2)
-        ctl.on_scan_text(tokens[i % len(tokens)])
+        ctl.scan_text(tokens[i % len(tokens)])
         if not drv.wait_screen("card", 10):
             raise RuntimeError(f"no card screen; state {ctl.state}")
         drv.frames(1)

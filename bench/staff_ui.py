@@ -27,10 +27,15 @@ from kivy.core.window import Window  # noqa: E402
 from kivy.uix.screenmanager import NoTransition, ScreenManager  # noqa: E402
 
 from kiosk.api.models import StaffSession  # noqa: E402
-from kiosk.cli._staff_parts import build_staff  # noqa: E402
+from kiosk.cli._kiosk_parts import kiosk_host  # noqa: E402
+from kiosk.cli._staff_parts import staff_mode  # noqa: E402
 from kiosk.config import Settings  # noqa: E402
 from kiosk.flows.base import FakeClock  # noqa: E402
+from kiosk.flows.customer.intents import StaffGesture  # noqa: E402
+from kiosk.flows.runtime import Handlers  # noqa: E402
 from kiosk.flows.runtime.host import InlineExecutor  # noqa: E402
+from kiosk.flows.staff import form_intents as f  # noqa: E402
+from kiosk.flows.staff import intents as i  # noqa: E402
 from kiosk.ui.fonts import register_fonts  # noqa: E402
 from kiosk.ui.screens.staff_issue_form import StaffIssueFormScreen  # noqa: E402
 from kiosk.ui.screens.staff_pin import StaffPinScreen  # noqa: E402
@@ -44,11 +49,11 @@ class Api:
         raise RuntimeError("offline")
 
 
-def timed(flow, screen, action, n, **data) -> list[float]:
+def timed(flow, screen, intent, n) -> list[float]:
     out = []
     for _ in range(n):
         t0 = time.perf_counter()
-        flow.touch(action, **data)
+        flow.send(intent)
         screen.show(flow.state)
         EventLoop.idle()
         out.append((time.perf_counter() - t0) * 1000)
@@ -59,30 +64,31 @@ def main() -> None:
     print("font:", register_fonts())
     tmp = Path(tempfile.mkdtemp())
     settings = Settings.model_validate({"device": {"state_dir": str(tmp)}})
-    flow = build_staff(Api(), None, settings, FakeClock(), executor=InlineExecutor())
+    staff = staff_mode(Api(), None, settings)
+    flow = kiosk_host(settings, Handlers(), staff, clock=FakeClock(), executor=InlineExecutor())
     sm = ScreenManager(transition=NoTransition())
     pin, form = StaffPinScreen(), StaffIssueFormScreen()
     sm.add_widget(pin)
     sm.add_widget(form)
     Window.add_widget(sm)
-    flow.begin_unlock()
+    flow.send(StaffGesture())
     pin.show(flow.state)
     EventLoop.idle()
-    digits = timed(flow, pin, "pin_digit", 8, digit="5")
-    flow.touch("pin_clear")
+    digits = timed(flow, pin, i.PinDigit("5"), 8)
+    flow.send(i.PinClear())
     for d in "2468":
-        flow.touch("pin_digit", digit=d)
-    flow.touch("pin_ok")
-    flow.touch("open_issue")
+        flow.send(i.PinDigit(d))
+    flow.send(i.PinOk())
+    flow.send(i.OpenIssue())
     sm.current = "staff_issue_form"
     t0 = time.perf_counter()
     form.show(flow.state)
     EventLoop.idle()
     first = (time.perf_counter() - t0) * 1000
-    keys = timed(flow, form, "key", 40, char="a")
+    keys = timed(flow, form, f.Key("a"), 40)
     toggles = []
     for kind in ("days", "months", "fixed_date", "unlimited") * 3:
-        toggles += timed(flow, form, "set_validity", 1, kind=kind)
+        toggles += timed(flow, form, f.SetValidity(kind), 1)
     print(f"PIN digit -> dots redrawn: median {statistics.median(digits):.1f} ms")
     print(f"form first build: {first:.0f} ms")
     print(

@@ -37,7 +37,7 @@ def loaded(modules: list[str], banned: list[str], first: str = "") -> list[str]:
 
 def test_the_flows_load_no_kivy_no_http_no_ui_cli_or_appliance():
     flows = [
-        "kiosk.flows.controller",
+        "kiosk.flows.runtime",
         "kiosk.flows.customer",
         "kiosk.flows.pairing",
         "kiosk.flows.staff",

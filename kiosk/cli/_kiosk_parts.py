@@ -1,4 +1,5 @@
-"""Build the kiosk from settings: client, stamp path, printer, staff mode, scanner, controller.
+"""Build the kiosk from settings: client, stamp path, printer, scanner, and one FlowHost
+with the modes customer (the base), staff and technician.
 
 Shared by `kiosk run` (the appliance) and `kiosk demo` so both run the very same parts.
 Every optional piece degrades to "not there" with a log line instead of stopping the kiosk.
@@ -13,27 +14,69 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli._customer_handlers import CustomerEffects, customer_handlers
+from kiosk.cli._scan_classify import classifier_for
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
-from kiosk.flows.controller import KioskController
+from kiosk.flows.customer import CustomerFlow, CustomerSettings
+from kiosk.flows.runtime import Flow, FlowHost, Handlers
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+    from datetime import tzinfo
+
     from devices.printer.coupon import Coupon
     from devices.printer.jobs import PrintJob
+    from kiosk.cli._technician_parts import TechnicianMode
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
+class Mode:
+    """One mode above the customer's: its flow and the handlers of its effects."""
+
+    flow: Flow[Any]
+    handlers: Handlers
+
+
+def kiosk_host(
+    settings: Settings,
+    customer: Handlers,
+    *modes: Mode,
+    clock: Clock | None = None,
+    executor: Executor | None = None,
+    shop_name: str = "",
+    tz: tzinfo | None = None,
+) -> FlowHost:
+    """The kiosk's one host: customer at the base, the given modes (staff, technician)
+    opened on top by the flows themselves (OpenMode / CloseMode), one handler set."""
+    names = {m.flow.name for m in modes}
+    settings_c = CustomerSettings.from_ui(settings.ui, shop_name, staff_mode="staff" in names)
+    flows: dict[str, Flow[Any]] = {"customer": CustomerFlow(settings_c, tz)}
+    handlers = Handlers().include(customer)
+    for mode in modes:
+        flows[mode.flow.name] = mode.flow
+        handlers.include(mode.handlers)
+    return FlowHost(
+        flows,
+        "customer",
+        handlers,
+        clock=clock,
+        executor=executor,
+        classify=classifier_for(settings.scanner),
+    )
+
+
+@dataclass
 class KioskParts:
     settings: Settings
-    controller: KioskController
+    host: FlowHost
     services: CustomerEffects  # what carries the customer flow's effects out
     stamp_path: Any = None  # kiosk.stamping.Services (outbox, worker, ...)
     printer: Any = None
     scanner: Any = None
     closers: list[Any] = field(default_factory=list)
-    technician: Any = None  # kiosk.flows.technician.TechnicianFace, opened from staff mode
+    technician: TechnicianMode | None = None  # its deps (camera) and outcome (re-pairing)
 
     scanner_factory: Any = None  # builds the scanner at start(): cv2 loads after the first frame
 
@@ -48,7 +91,7 @@ class KioskParts:
             if self.technician is not None:  # the live camera view on the technician screen
                 from kiosk.cli._technician_parts import camera_frame
 
-                self.technician.attach_camera(camera_frame(self.scanner))
+                self.technician.deps.camera_frame = camera_frame(self.scanner)
         if self.stamp_path is not None:
             threading.Thread(
                 target=self.load_cloud_settings, name="device-settings", daemon=True
@@ -71,9 +114,7 @@ class KioskParts:
     def close(self) -> None:
         if self.scanner is not None:
             self.scanner.stop()
-        self.controller.shutdown()
-        if self.technician is not None:
-            self.technician.shutdown()
+        self.host.shutdown()
         if self.stamp_path is not None:
             self.stamp_path.close()
 
@@ -102,20 +143,16 @@ def build_kiosk(
         footer=settings.printer.footer,
         day_log=_day_log(settings),
     )
-    ref: dict[str, KioskController] = {}
-
-    def customer_lang() -> str:  # staff screens speak the customer's current language
-        ctl = ref.get("controller")
-        return ctl.customer.lang if ctl is not None else settings.ui.language
-
-    tech = _technician(settings, config_path, printer, clock)
-    staff = _staff(settings, stamp_path.client, printer, clock, shop_name, customer_lang, tech)
-    controller = KioskController(
-        settings, customer_handlers(services), clock=clock, staff_flow=staff, shop_name=shop_name
+    tech = _technician(settings, config_path, printer)
+    staff = _staff(settings, stamp_path.client, printer, shop_name, diagnostics=tech is not None)
+    modes: list[Mode] = []
+    if staff is not None:  # the technician opens only from staff mode's Diagnostics
+        modes = [staff] if tech is None else [staff, tech]
+    host = kiosk_host(
+        settings, customer_handlers(services), *modes, clock=clock, shop_name=shop_name
     )
-    ref["controller"] = controller
-    parts = KioskParts(settings, controller, services, stamp_path, printer, technician=tech)
-    parts.scanner_factory = lambda: _scanner(settings, controller, frame_source, use_config_sources)
+    parts = KioskParts(settings, host, services, stamp_path, printer, technician=tech)
+    parts.scanner_factory = lambda: _scanner(settings, host, frame_source, use_config_sources)
     return parts
 
 
@@ -160,58 +197,41 @@ def _day_log(settings: Settings) -> Any:
         return None
 
 
-def _technician(settings: Settings, config_path: Path | None, printer: Any, clock: Clock) -> Any:
-    """The technician screen's flow, or None when [technician] pin_sha256 is empty."""
+def _technician(
+    settings: Settings, config_path: Path | None, printer: Any
+) -> TechnicianMode | None:
+    """The technician mode, or None when [technician] pin_sha256 is empty."""
     if not settings.technician.pin_sha256:
         return None
     try:
         from kiosk.cli._technician_parts import build_technician
 
-        return build_technician(settings, config_path=config_path, printer=printer, clock=clock)
+        return build_technician(settings, config_path=config_path, printer=printer)
     except Exception as exc:  # noqa: BLE001 - customers are served without it
         log.warning("technician screen not available: %s", exc)
         return None
 
 
 def _staff(
-    settings: Settings,
-    client: Any,
-    printer: Any,
-    clock: Clock,
-    shop: str,
-    lang: Any,
-    tech: Any = None,
-) -> Any:
-    """Staff mode, with the technician screen behind its Diagnostics button when there is one."""
+    settings: Settings, client: Any, printer: Any, shop: str, *, diagnostics: bool
+) -> Mode | None:
+    """Staff mode, with "Diagnostics" (the technician mode) when there is one."""
     try:
-        from kiosk.cli._staff_parts import build_staff
+        from kiosk.cli._staff_parts import staff_mode
 
-        staff = build_staff(
-            client,
-            printer,
-            settings,
-            clock,
-            shop_name=shop,
-            lang_source=lang,
-            open_diagnostics=tech.open if tech is not None else None,
-        )
+        return staff_mode(client, printer, settings, shop_name=shop, diagnostics=diagnostics)
     except Exception as exc:  # noqa: BLE001 - customers are served without staff mode
         log.warning("staff mode not available: %s", exc)
         return None
-    if tech is None:
-        return staff
-    from kiosk.flows.technician import WithTechnician
-
-    return WithTechnician(staff, tech)
 
 
-def _scanner(settings: Settings, controller: KioskController, source: Any, config: bool) -> Any:
+def _scanner(settings: Settings, host: FlowHost, source: Any, config: bool) -> Any:
     try:
         from devices.scanner.manager import ScannerManager
 
         return ScannerManager(
             settings.scanner,
-            controller.on_scan_event,
+            host.on_scan_event,
             frame_source=source,
             use_config_sources=config,
             camera_source=settings.camera.source,

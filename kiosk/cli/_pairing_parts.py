@@ -54,7 +54,7 @@ def build_pairing(
     executor: Executor | None = None,
 ) -> PairingFace:
     """The face `kiosk run` hands to KioskApp while the kiosk is unpaired."""
-    from kiosk.flows.controller import load_classifier
+    from kiosk.cli._scan_classify import load_classifier
 
     classify = load_classifier()
     flow = PairingFlow(PairingSettings.from_settings(settings))

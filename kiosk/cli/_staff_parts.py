@@ -1,6 +1,6 @@
 """Staff mode wired: the staff flow's effects carried out by the loyalty API, the printer,
-the day log and the pinyin word store, and the flow plugged in as KioskController's
-`staff_flow` (kiosk/flows/staff/face.py).
+the day log and the pinyin word store: the staff mode of the kiosk's one host
+(kiosk/cli/_kiosk_parts.py kiosk_host).
 
 Why here: the flow is pure and names these only as effects; the handlers may block (the
 host runs them on its pool) and are typed against the Protocols below.
@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import replace
 from typing import Any, Protocol
 
 from kiosk.api.models import CardSummary, StaffSession, Voucher
-from kiosk.clock import Clock, SystemClock
+from kiosk.cli._kiosk_parts import Mode
 from kiosk.config import Settings
 from kiosk.day_summary import DayLog
-from kiosk.flows.runtime import FlowHost, Handlers
-from kiosk.flows.staff import StaffConfig, StaffFace, StaffFlow
+from kiosk.flows.runtime import Handlers
+from kiosk.flows.staff import StaffConfig, StaffFlow
 from kiosk.flows.staff import effects as fx
 from kiosk.flows.staff.printing import (
     JobOutcome,
@@ -64,7 +63,6 @@ def staff_handlers(
     device_log: DayLog | None,
     *,
     words: UserWords | None = None,
-    open_diagnostics: Callable[[], None] | None = None,
     lang: str = "en",
 ) -> Handlers:
     """Every staff effect -> the call that carries it out."""
@@ -82,54 +80,37 @@ def staff_handlers(
     h.on(fx.Reprint, lambda e: _reprint(printer, e))
     h.on(fx.PrintSummary, lambda e: _print_summary(printer, device_log, e))
     h.on(fx.LoadTools, lambda e: _tool_facts(printer, device_log, e, lang))
-    h.on(fx.OpenDiagnostics, lambda e: open_diagnostics() if open_diagnostics else None)
     h.on(fx.LearnWord, lambda e: words.learn(e.letters, e.word) if words else None)
     h.on(fx.PreloadPinyin, lambda e: _preload())
     return h
 
 
-def build_staff(
+def staff_mode(
     client: LoyaltyApi,
     printer: StaffPrinter | None,
     settings: Settings,
-    clock: Clock | None = None,
     device_log: DayLog | None = None,
     *,
-    open_diagnostics: Callable[[], None] | None = None,
+    diagnostics: bool = False,
     shop_name: str = "",
     images: tuple[str, ...] = (),
-    lang_source: Callable[[], str] | None = None,
-    executor: Executor | None = None,
     new_key: Callable[[], str] | None = None,
-) -> StaffFace:
-    """Staff mode as KioskController's `staff_flow` (one host, one worker pool)."""
+) -> Mode:
+    """Staff mode: the flow and its handlers (`diagnostics`: a technician mode is installed,
+    so the menu shows "Diagnostics")."""
     device_log = device_log if device_log is not None else open_day_log(settings)
     words = UserWords(settings.device.state_dir / PINYIN_WORDS_FILE)
     config = StaffConfig.from_settings(
         settings,
         shop_name=shop_name,
         images=images,
-        diagnostics=open_diagnostics is not None,
+        diagnostics=diagnostics,
         composer=new_composer(words),
     )
     if new_key is not None:
         config = replace(config, new_key=new_key)
-    handlers = staff_handlers(
-        client,
-        printer,
-        device_log,
-        words=words,
-        open_diagnostics=open_diagnostics,
-        lang=settings.ui.language,
-    )
-    host = FlowHost(
-        {"staff": StaffFlow(config)},
-        "staff",
-        handlers,
-        clock=clock or SystemClock(),
-        executor=executor,
-    )
-    return StaffFace(host, lang_source=lang_source)
+    handlers = staff_handlers(client, printer, device_log, words=words, lang=settings.ui.language)
+    return Mode(StaffFlow(config), handlers)
 
 
 def open_day_log(settings: Settings) -> DayLog | None:

@@ -12,15 +12,14 @@ import logging
 import os
 import signal
 from collections.abc import Callable
-from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from kiosk.clock import Clock
+from kiosk.cli._kiosk_parts import Mode
 from kiosk.flows.pairing import Outcome, PairResult
-from kiosk.flows.runtime import FlowHost, Handlers
-from kiosk.flows.technician import TechnicianFace, TechnicianFlow, TechnicianSettings
+from kiosk.flows.runtime import Handlers
+from kiosk.flows.technician import TechnicianFlow, TechnicianSettings
 from kiosk.flows.technician import effects as fx
 from kiosk.scan_kinds import ClassifiedScan
 
@@ -102,16 +101,28 @@ def technician_handlers(deps: TechnicianDeps, outcome: Outcome) -> Handlers:
     )
 
 
-def technician_face(
-    pin_sha256: str,
-    deps: TechnicianDeps,
-    *,
-    clock: Clock | None = None,
-    executor: Executor | None = None,
-    session_timeout_s: float = 300.0,
-    lang_source: Callable[[], str] | None = None,
-) -> TechnicianFace:
-    """The technician mode on its own host, as KioskController and the screens see it."""
+@dataclass
+class TechnicianMode(Mode):
+    """The technician mode, plus what the kiosk reads around it: the deps (start() swaps in
+    the camera) and the outcome (`kiosk run` prints a re-pairing's result)."""
+
+    deps: TechnicianDeps = field(default_factory=lambda: TechnicianDeps(run_doctor=_no_report))
+    outcome: Outcome = field(default_factory=Outcome)
+
+    @property
+    def result(self) -> PairResult | None:
+        return self.outcome.result
+
+
+def _no_report() -> fx.DoctorReport:
+    raise RuntimeError("no doctor wired")
+
+
+def technician_mode(
+    pin_sha256: str, deps: TechnicianDeps, *, session_timeout_s: float = 300.0
+) -> TechnicianMode:
+    """The technician mode: its flow (the camera read through `deps` at call time, as the
+    scanner starts after the first frame) and its handlers."""
     flow = TechnicianFlow(
         TechnicianSettings(
             pin_sha256=pin_sha256,
@@ -119,19 +130,11 @@ def technician_face(
             can_test_print=deps.test_print is not None,
             can_restart=deps.restart is not None,
             can_repair=deps.repairer is not None,
-            camera=deps.camera_frame,
+            camera=lambda: deps.camera_frame() if deps.camera_frame is not None else None,
         )
     )
     outcome = Outcome()
-    handlers = technician_handlers(deps, outcome)
-    host = FlowHost({flow.name: flow}, flow.name, handlers, clock=clock, executor=executor)
-    return TechnicianFace(
-        host,
-        enabled=bool(pin_sha256.strip()),
-        lang_source=lang_source,
-        outcome=outcome,
-        deps=deps,
-    )
+    return TechnicianMode(flow, technician_handlers(deps, outcome), deps, outcome)
 
 
 def build_technician(
@@ -140,9 +143,7 @@ def build_technician(
     config_path: Any = None,
     printer: Any = None,
     scanner: Any = None,
-    clock: Clock | None = None,
-    executor: Executor | None = None,
-) -> TechnicianFace:
+) -> TechnicianMode:
     """The technician mode wired to the real doctor, log tail, printer and restart.
 
     Restart = SIGTERM to ourselves: the app exits cleanly and systemd (Restart=always)
@@ -170,7 +171,7 @@ def build_technician(
         )
         return "test coupon printed" if job.state == "printed" else f"test print: {job.reason}"
 
-    return technician_face(
+    return technician_mode(
         settings.technician.pin_sha256,
         TechnicianDeps(
             run_doctor=run_doctor,
@@ -181,8 +182,6 @@ def build_technician(
             repairer=RePairer(settings),
             restart_after_pairing=stop_running_app,
         ),
-        clock=clock,
-        executor=executor,
         session_timeout_s=max(60.0, settings.staff.session_timeout_s * 3),
     )
 

@@ -104,7 +104,7 @@ def _headless(parts, shop, camera, args, size) -> int:
 
     out = args.record or Path("demo-recording")
     out.mkdir(parents=True, exist_ok=True)
-    app = KioskApp(parts.controller)
+    app = KioskApp(parts.host)
     drv = Driver(app).start(size)
     print(f"kiosk demo: recording to {out}/", flush=True)
     journey = Journey(drv, parts, shop, camera, out)
@@ -141,7 +141,7 @@ def _window(parts, shop, camera) -> int:
         "Close the window to stop.",
         flush=True,
     )
-    KioskApp(parts.controller, sound=True).run()
+    KioskApp(parts.host, sound=True).run()
     return EX_OK
 
 

@@ -121,9 +121,8 @@ def _kivy_home(settings) -> str:
 
 def _build(settings, bad_config: str, config_path=None):
     """The real parts; not paired: the pairing-by-scan screen with the scanner on;
-    otherwise a bare controller that can only say "out of service"."""
-    from kiosk.cli._kiosk_parts import build_kiosk
-    from kiosk.flows.controller import KioskController
+    otherwise a bare customer host that can only say "out of service"."""
+    from kiosk.cli._kiosk_parts import build_kiosk, kiosk_host
     from kiosk.flows.runtime import Handlers
     from kiosk.stamping import NotPaired
 
@@ -139,19 +138,19 @@ def _build(settings, bad_config: str, config_path=None):
             log.error("cannot start the kiosk: %s", exc, exc_info=True)
             bad_config = f"{type(exc).__name__}: {exc}"
     # No handlers: a kiosk out of service carries no customer effect out.
-    return _OutOfService(KioskController(settings, Handlers())), bad_config
+    return _OutOfService(settings, kiosk_host(settings, Handlers())), bad_config
 
 
 class _OutOfService:
-    def __init__(self, controller) -> None:
-        self.controller = controller
-        self.settings = controller.settings
+    def __init__(self, settings, host) -> None:
+        self.host = host
+        self.settings = settings
 
     def start(self) -> None:
         pass
 
     def close(self) -> None:
-        self.controller.shutdown()
+        self.host.shutdown()
 
 
 class _Unpaired:
@@ -169,7 +168,7 @@ class _Unpaired:
         from kiosk.cli._pairing_parts import build_pairing
 
         self.settings = settings
-        self.controller = build_pairing(settings, pair_by_scan)
+        self.host = build_pairing(settings, pair_by_scan)
         self.scanner = None
 
     def start(self) -> None:
@@ -178,18 +177,18 @@ class _Unpaired:
 
             self.scanner = ScannerManager(
                 self.settings.scanner,
-                self.controller.on_scan_event,
+                self.host.on_scan_event,
                 camera_source=self.settings.camera.source,
             )
             self.scanner.start()
         except Exception as exc:  # noqa: BLE001 - the screen still says what to do
             log.warning("scanner not available, pairing by scan impossible: %s", exc)
-            self.controller.out_of_service(f"scanner not available: {exc}; use 'kiosk provision'")
+            self.host.out_of_service(f"scanner not available: {exc}; use 'kiosk provision'")
 
     def close(self) -> None:
         if self.scanner is not None:
             self.scanner.stop()
-        self.controller.shutdown()
+        self.host.shutdown()
 
 
 def _serve(parts, reason: str, settings, max_seconds: float) -> int:
@@ -205,7 +204,7 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
         lambda: _status(parts, reason),
     )
     if reason:
-        parts.controller.out_of_service(reason)
+        out_of_service(parts, reason)
     if service.heartbeat is not None:  # (service.start() would set up logging again)
         service.heartbeat.status_source = lambda: _heartbeat_status(parts, reason)
         service.heartbeat.start()
@@ -215,14 +214,14 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
         service.ready()
 
     app = KioskApp(
-        parts.controller,
+        parts.host,
         staff_gesture=settings.ui.staff_gesture,
         sound=settings.ui.sound,
         on_first_frame=first_frame,
         on_tick=service.tick,
     )
     if isinstance(parts, _Unpaired):
-        parts.controller.on_restart = app.stop  # called from the UI tick: Kivy's thread
+        parts.host.on_restart = app.stop  # called from the UI tick: Kivy's thread
     if max_seconds:
         Clock.schedule_once(lambda _dt: app.stop(), max_seconds)
     try:
@@ -230,7 +229,7 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     finally:
         service.stop()
         parts.close()
-    result = getattr(parts.controller, "result", None)  # first pairing by scan
+    result = getattr(parts.host, "result", None)  # first pairing by scan
     result = result or getattr(getattr(parts, "technician", None), "result", None)  # re-pairing
     if result is not None:
         print(
@@ -239,6 +238,16 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
             file=sys.stderr,
         )
     return EX_OK
+
+
+def out_of_service(parts, reason: str) -> None:
+    """Say on screen why the kiosk does not serve (the pairing face or the customer mode)."""
+    if isinstance(parts, _Unpaired):
+        parts.host.out_of_service(reason)
+        return
+    from kiosk.flows.customer import OutOfService
+
+    parts.host.send(OutOfService(reason))
 
 
 def _status(parts, reason: str) -> dict:

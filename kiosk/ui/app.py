@@ -1,4 +1,4 @@
-"""KioskApp: a ScreenManager that renders the controller's state; touches go back to it.
+"""KioskApp: a ScreenManager that renders the host's state; touches go back to it as intents.
 
 Screens are discovered from kiosk/ui/screens/ (see that package's docstring), so staff and
 technician screens plug in without edits here; each is built when it is first shown.
@@ -14,7 +14,7 @@ import inspect
 import logging
 import pkgutil
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -24,6 +24,8 @@ from kivy.uix.floatlayout import FloatLayout
 from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 from kivy.uix.widget import Widget
 
+from kiosk.flows.customer.intents import StaffGesture
+from kiosk.flows.runtime import Event, FlowHost, Intent, Wake
 from kiosk.ui import theme
 from kiosk.ui.canvas import canvas
 from kiosk.ui.fonts import register_fonts
@@ -161,7 +163,7 @@ class Root(FloatLayout):
         self.app = app
         self.sm = ScreenManager(transition=NoTransition())
         self.add_widget(self.sm)
-        self.overlay = BlankOverlay(on_wake=lambda: app.touch("wake"), opacity=0)
+        self.overlay = BlankOverlay(on_wake=lambda: app.send(Wake()), opacity=0)
         self.add_widget(self.overlay)
         self._corner_ev = None
 
@@ -178,7 +180,7 @@ class Root(FloatLayout):
         self.app.touch_seen()
         if self._in_corner(touch) and self.overlay.opacity == 0:
             self._corner_ev = Clock.schedule_once(
-                lambda _dt: self.app.touch("staff_unlock"), STAFF_HOLD_S
+                lambda _dt: self.app.send(StaffGesture()), STAFF_HOLD_S
             )
         return super().on_touch_down(touch)
 
@@ -189,15 +191,25 @@ class Root(FloatLayout):
         return super().on_touch_up(touch)
 
 
+class Host(Protocol):
+    """What the app drives: the kiosk's FlowHost, or an unpaired kiosk's PairingFace."""
+
+    @property
+    def state(self) -> Any: ...
+    def subscribe(self, listener: Callable[[Any], None]) -> Callable[[], None]: ...
+    def send(self, event: Event) -> None: ...
+    def tick(self) -> None: ...
+
+
 class KioskApp(App):
-    """The kiosk's window. `controller` is a KioskController (or anything with its API)."""
+    """The kiosk's window, showing what `host` publishes."""
 
     u = NumericProperty(1.0)
     title = "Stamp Kiosk"
 
     def __init__(
         self,
-        controller: Any,
+        host: Host,
         *,
         staff_gesture: str = "long_press_top_left",
         sound: bool = False,
@@ -206,7 +218,7 @@ class KioskApp(App):
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
-        self.controller = controller
+        self.host = host
         self.staff_gesture = staff_gesture
         self.sound = sound
         self._on_first_frame = on_first_frame
@@ -233,8 +245,8 @@ class KioskApp(App):
         self.u = theme.unit(width, height)
 
     def on_start(self) -> None:
-        self._unsubscribe = self.controller.subscribe(self._state_changed)
-        self.render(self.controller.state)
+        self._unsubscribe = self.host.subscribe(self._state_changed)
+        self.render(self.host.state)
         Clock.schedule_interval(self._tick, TICK_S)
         Window.bind(on_flip=self._first_flip)
 
@@ -250,16 +262,16 @@ class KioskApp(App):
 
     def _tick(self, _dt: float) -> None:
         try:
-            self.controller.tick()
+            self.host.tick()
         except Exception:  # one bad tick must not stop the Kivy clock
-            log.exception("controller tick failed")
+            log.exception("host tick failed")
         if self._on_tick:
             self._on_tick()
 
     # -- state in, touches out ---------------------------------------------------------------
 
     def _state_changed(self, state: Any) -> None:
-        Clock.schedule_once(lambda _dt: self.render(self.controller.state), 0)
+        Clock.schedule_once(lambda _dt: self.render(self.host.state), 0)
 
     def render(self, state: Any) -> None:
         screen = self.screens.get(state.screen)
@@ -267,9 +279,9 @@ class KioskApp(App):
             log.error("no screen named %r; is its module in kiosk/ui/screens?", state.screen)
             return
         if not hasattr(state, "lang") and hasattr(screen, "lang"):
-            # staff states carry no language: staff screens follow the customer's choice
-            customer = getattr(self.controller, "customer", None)
-            screen.lang = getattr(getattr(customer, "state", None), "lang", "en")
+            # a state without a language speaks the customer's (staff follows the customer)
+            customer = self.host.view_of("customer") if isinstance(self.host, FlowHost) else None
+            screen.lang = getattr(customer, "lang", "en")
         try:
             screen.show(state)
         except Exception:  # a rendering bug must not kill the kiosk
@@ -288,10 +300,11 @@ class KioskApp(App):
         self.rendered = state
         self.renders += 1
 
-    def touch(self, action: str, **data: Any) -> None:
-        self.controller.touch(action, **data)
+    def send(self, intent: Intent) -> None:
+        """A touch, as its intent, to the mode on top."""
+        self.host.send(intent)
 
     def touch_seen(self) -> None:
-        """Every touch anywhere counts as activity (keeps the visit alive)."""
+        """Every touch anywhere counts as activity (keeps the visit, the session alive)."""
         if self.root is not None and self.root.overlay.opacity == 0:
-            self.controller.touch("wake")
+            self.host.send(Wake())

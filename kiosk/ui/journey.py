@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kiosk.flows.customer.intents import ChooseLanguage, GoHome
 from kiosk.ui import checks
 from kiosk.ui.driver import Driver
 from kiosk.ui.journey_staff import StaffSteps
@@ -34,7 +35,7 @@ class Journey:
         log: Callable[[str], None] = print,
     ) -> None:
         self.drv, self.parts, self.shop, self.camera = drv, parts, shop, camera
-        self.ctl = parts.controller
+        self.ctl = parts.host
         self.out = out
         self.log = log
         self.problems: list[str] = []
@@ -80,10 +81,10 @@ class Journey:
 
     def home(self, lang: str = "") -> None:
         """Back to attract; `lang` re-chosen (a new visit starts in the shop's language)."""
-        self.ctl.touch("home")
+        self.ctl.send(GoHome())
         self.expect("attract")
         if lang and lang != self.ctl.state.lang:
-            self.ctl.touch("language", lang=lang)
+            self.ctl.send(ChooseLanguage(lang))
             self.drv.wait_for(lambda: getattr(self.drv.app.rendered, "lang", "") == lang, 3)
 
     # -- the script ------------------------------------------------------------------------

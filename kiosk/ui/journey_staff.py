@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kiosk.flows.staff.intents import Exit
 from kiosk.input_methods.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT, to_keys
 
 SHIFTED_ONLY = set("".join(DUBEOLSIK_SHIFT)) - set("".join(DUBEOLSIK))
@@ -59,7 +60,7 @@ class StaffSteps:
                 self.j.problems.append(f"{p}staff coupon: {self.drv.app.rendered.print_reason}")
             self.j.shot(p + "15-staff-coupon")
             self._save_coupon_preview(p + "15-staff-coupon-print.png")
-        self.drv.app.controller.touch("exit")
+        self.drv.app.host.send(Exit())
         self.j.expect("attract")
 
     # -- typing --------------------------------------------------------------------------
@@ -74,7 +75,7 @@ class StaffSteps:
                 self._hangul(part)
             else:
                 self._latin(part)
-        title = self.drv.app.controller.state.form.title
+        title = self.drv.app.host.state.form.title
         wanted = "".join(x[1] if isinstance(x, tuple) else x for x in TITLES.get(lang, ["?"]))
         if title != wanted:
             self.j.problems.append(f"{p}staff form: typed {title!r}, wanted {wanted!r}")

@@ -71,7 +71,7 @@ def test_success_writes_private_token_and_server_then_restarts(shared_refserver,
     flow = flow_for(cfg, clock, on_restart=lambda: restarts.append(1))
     assert flow.state.phase == Phase.WAITING and flow.state.screen == "pairing"
 
-    flow.on_scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
+    flow.scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
 
     assert flow.state.phase == Phase.PAIRED and flow.state.value("location") == "Cafe Mari"
     token_path = tmp_path / "state" / "device.token"
@@ -92,7 +92,7 @@ def test_success_writes_private_token_and_server_then_restarts(shared_refserver,
     flow.tick()
     flow.tick()
     assert restarts == [1]
-    flow.on_scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
+    flow.scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
     assert flow.state.phase == Phase.PAIRED  # once paired, further scans change nothing
 
 
@@ -105,16 +105,16 @@ def test_wrong_code_says_so_and_writes_nothing(shared_refserver, tmp_path):
         config(tmp_path), clock, pair=lambda *a, **k: asked.append(a[1]) or pair_by_scan(*a, **k)
     )
     payload = f"KIOSK-PAIR:{shared_refserver.url}#WRONGCODE9"
-    flow.on_scan_text(payload)
+    flow.scan_text(payload)
     assert (flow.state.phase, flow.state.message) == (Phase.FAILED, "pair.invalid")
     assert "not valid" in flow.state.detail
     assert nothing_written(tmp_path)
-    flow.on_scan_text(payload)  # the same QR still in front of the camera: no new request
+    flow.scan_text(payload)  # the same QR still in front of the camera: no new request
     assert asked == ["WRONGCODE9"]
     clock.advance(MESSAGE_S)
     flow.tick()
     assert flow.state.phase == Phase.WAITING  # back to "show the code" by itself
-    flow.on_scan_text(payload)
+    flow.scan_text(payload)
     assert asked == ["WRONGCODE9"] * 2 and flow.state.message == "pair.invalid"
 
 
@@ -122,7 +122,7 @@ def test_expired_code(refserver, tmp_path):
     code = new_code(refserver)
     refserver.advance_clock(24 * 3600)
     flow = flow_for(config(tmp_path))
-    flow.on_scan_text(f"KIOSK-PAIR:{refserver.url}#{code}")
+    flow.scan_text(f"KIOSK-PAIR:{refserver.url}#{code}")
     assert (flow.state.phase, flow.state.message) == (Phase.FAILED, "pair.expired")
     assert nothing_written(tmp_path)
 
@@ -130,11 +130,11 @@ def test_expired_code(refserver, tmp_path):
 def test_reused_code_is_refused_and_the_first_pairing_stays(shared_refserver, tmp_path):
     payload = f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}"
     first = flow_for(config(tmp_path / "a"))
-    first.on_scan_text(payload)
+    first.scan_text(payload)
     assert first.state.phase == Phase.PAIRED
     token_a = (tmp_path / "a" / "state" / "device.token").read_text()
     second = flow_for(config(tmp_path / "b"))
-    second.on_scan_text(payload)
+    second.scan_text(payload)
     assert (second.state.phase, second.state.message) == (Phase.FAILED, "pair.used")
     assert nothing_written(tmp_path / "b")
     assert (tmp_path / "a" / "state" / "device.token").read_text() == token_a
@@ -142,13 +142,13 @@ def test_reused_code_is_refused_and_the_first_pairing_stays(shared_refserver, tm
 
 def test_server_down_then_tls_with_a_wrong_clock(shared_refserver, tmp_path):
     flow = flow_for(config(tmp_path))
-    flow.on_scan_text(f"KIOSK-PAIR:http://127.0.0.1:{free_port()}#CODE1234")
+    flow.scan_text(f"KIOSK-PAIR:http://127.0.0.1:{free_port()}#CODE1234")
     assert (flow.state.phase, flow.state.message) == (Phase.FAILED, "pair.offline")
     assert nothing_written(tmp_path)
     # TLS to a plain-HTTP server fails the handshake; a clock in 2020 is named as the cause
     past = flow_for(config(tmp_path), FakeClock(datetime(2020, 1, 1, tzinfo=UTC)))
     https = shared_refserver.url.replace("http://", "https://")
-    past.on_scan_text(f"KIOSK-PAIR:{https}#CODE1234")
+    past.scan_text(f"KIOSK-PAIR:{https}#CODE1234")
     assert (past.state.phase, past.state.message) == (Phase.FAILED, "pair.clock")
     assert "timedatectl" in past.state.detail
     assert nothing_written(tmp_path)
@@ -157,7 +157,7 @@ def test_server_down_then_tls_with_a_wrong_clock(shared_refserver, tmp_path):
 def test_only_pairing_scans_are_taken(tmp_path):
     flow = flow_for(config(tmp_path))
     for text in ("https://shop.example/c/AbCdEfGh12345678", "STAFF:anna:1234", "hello"):
-        flow.on_scan_text(text)
+        flow.scan_text(text)
         assert (flow.state.phase, flow.state.message) == (Phase.FAILED, "pair.only_pairing")
     assert nothing_written(tmp_path)
 
@@ -165,13 +165,13 @@ def test_only_pairing_scans_are_taken(tmp_path):
 def test_explicit_server_in_kiosk_toml_is_never_overridden(shared_refserver, tmp_path):
     cfg = config(tmp_path, "[server]", 'url = "https://loyalty.example.com"')
     flow = flow_for(cfg)
-    flow.on_scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
+    flow.scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
     assert (flow.state.phase, flow.state.message) == (Phase.FAILED, "pair.wrong_server")
     assert "kiosk.toml" in flow.state.detail
     assert nothing_written(tmp_path)
     # a paired.json beside an explicit url does not move the kiosk either
     ok = flow_for(config(tmp_path / "p"))
-    ok.on_scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
+    ok.scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
     cfg_p = config(tmp_path / "p", "[server]", 'url = "https://loyalty.example.com"')
     settings = load_settings(cfg_p, environ={})
     assert settings.server.url == "https://loyalty.example.com"
@@ -180,7 +180,7 @@ def test_explicit_server_in_kiosk_toml_is_never_overridden(shared_refserver, tmp
 
 def test_paired_server_counts_only_with_the_token_it_came_with(shared_refserver, tmp_path):
     cfg = config(tmp_path)
-    flow_for(cfg).on_scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
+    flow_for(cfg).scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
     assert load_settings(cfg, environ={}).server.url == shared_refserver.url
     (tmp_path / "state" / "device.token").write_text("another-token-from-provision\n")
     settings = load_settings(cfg, environ={})
@@ -194,10 +194,8 @@ def test_a_paired_kiosk_ignores_a_pairing_qr_from_customers(shared_refserver, tm
     cfg = config(tmp_path)
     unpaired, reason = _build(load_settings(cfg, environ={}), "")
     assert isinstance(unpaired, _Unpaired) and reason.startswith("not paired")
-    unpaired.controller.on_scan_text(
-        f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}"
-    )
-    wait_for(lambda: unpaired.controller.state.phase == Phase.PAIRED)  # (on kiosk run's pool)
+    unpaired.host.scan_text(f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver)}")
+    wait_for(lambda: unpaired.host.state.phase == Phase.PAIRED)  # (on kiosk run's pool)
     unpaired.close()
     token = (tmp_path / "state" / "device.token").read_text()
     paired_json = (tmp_path / "state" / PAIRED_FILE).read_text()
@@ -207,8 +205,8 @@ def test_a_paired_kiosk_ignores_a_pairing_qr_from_customers(shared_refserver, tm
         assert reason == "" and not isinstance(parts, _Unpaired)
         assert parts.stamp_path.client.base_url == shared_refserver.url + "/api/v1"
         other = f"KIOSK-PAIR:{shared_refserver.url}#{new_code(shared_refserver, 'Elsewhere')}"
-        parts.controller.on_scan_text(other)
-        state = parts.controller.state
+        parts.host.scan_text(other)
+        state = parts.host.state
         assert state.screen == "message" and str(state.kind) == "unknown_code"
     finally:
         parts.close()
@@ -305,9 +303,9 @@ flow.out_of_service("not paired: no device token at /var/lib/kiosk/device.token"
 app = KioskApp(flow)
 steps = [
     ("waiting", lambda: None),
-    ("refused", lambda: flow.on_scan_text("https://shop.example/c/AbCdEfGh12345678")),
+    ("refused", lambda: flow.scan_text("https://shop.example/c/AbCdEfGh12345678")),
     ("paired", lambda: (flow.host.clock.advance(9), flow.tick(),
-                        flow.on_scan_text("KIOSK-PAIR:https://loyalty.example.com#ABCD1234"))),
+                        flow.scan_text("KIOSK-PAIR:https://loyalty.example.com#ABCD1234"))),
 ]
 def step(i=0):
     if i == len(steps):

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import hashlib
 
-from kiosk.api.client import LoyaltyClient
 from kiosk.appliance.doctor.base import DoctorContext
 from kiosk.appliance.doctor.runner import run_checks
-from kiosk.cli._staff_parts import build_staff
-from kiosk.cli._technician_parts import TechnicianDeps, technician_face
+from kiosk.cli._kiosk_parts import _technician
+from kiosk.cli._technician_parts import TechnicianDeps, technician_mode
 from kiosk.config import Settings, load_settings
 from kiosk.flows.base import FakeClock
-from kiosk.flows.runtime.host import InlineExecutor
-from kiosk.flows.technician import LOCKOUT_S, WithTechnician
-from kiosk.scan_kinds import ClassifiedScan, ScanKind
-from tests.appliance.helpers import closed_port_url, write_config
+from kiosk.flows.technician import LOCKOUT_S
+from kiosk.flows.technician import intents as ti
+from tests.appliance.helpers import write_config
+from tests.support.modes import technician_handle
 
 PIN = "2468"
 PIN_HASH = hashlib.sha256(PIN.encode()).hexdigest()
@@ -29,7 +28,7 @@ def real_doctor(tmp_path):
 def make(tmp_path, **deps):
     clock = FakeClock()
     calls = []
-    flow = technician_face(
+    mode = technician_mode(
         PIN_HASH,
         TechnicianDeps(
             run_doctor=real_doctor(tmp_path),
@@ -38,30 +37,30 @@ def make(tmp_path, **deps):
             restart=lambda: calls.append("restart"),
             **deps,
         ),
-        clock=clock,
-        executor=InlineExecutor(),
         session_timeout_s=60,
     )
+    flow = technician_handle(mode, clock=clock)
     return flow, clock, calls
 
 
 def type_pin(flow, pin):
     for d in pin:
-        flow.touch("tech_digit", digit=d)
-    flow.touch("tech_enter")
+        flow.send(ti.PinDigit(digit=d))
+    flow.send(ti.PinEnter())
 
 
-def test_disabled_without_a_pin_hash(tmp_path):
-    flow = technician_face("", TechnicianDeps(run_doctor=real_doctor(tmp_path)))
-    assert flow.open() is False and not flow.active
+def test_disabled_without_a_pin_hash():
+    """No [technician] pin_sha256: no technician mode (and so no Diagnostics in staff)."""
+    assert _technician(Settings(), None, None) is None
 
 
 def test_right_pin_shows_doctor_results_logs_and_version(tmp_path):
     flow, _, _ = make(tmp_path)
-    assert flow.open() and flow.state.page == "pin"
-    flow.touch("tech_digit", digit="2")
+    flow.open()
+    assert flow.state.page == "pin"
+    flow.send(ti.PinDigit(digit="2"))
     assert flow.state.pin_length == 1  # the PIN itself is never in a published state
-    flow.touch("tech_clear")
+    flow.send(ti.PinClear())
     type_pin(flow, PIN)
     s = flow.state
     assert s.page == "home" and not s.running
@@ -98,9 +97,9 @@ def test_buttons_and_session_timeout(tmp_path):
     flow, clock, calls = make(tmp_path)
     flow.open()
     type_pin(flow, PIN)
-    flow.touch("tech_test_print")
+    flow.send(ti.PrintTest())
     assert flow.state.message == "test coupon printed"
-    flow.touch("tech_restart")
+    flow.send(ti.RestartApp())
     assert calls == ["print", "restart"]
     clock.advance(61)
     flow.tick()
@@ -111,40 +110,13 @@ def test_a_failing_doctor_or_printer_is_a_message_not_a_crash(tmp_path):
     def boom():
         raise RuntimeError("printer on fire")
 
-    flow = technician_face(
-        PIN_HASH,
-        TechnicianDeps(run_doctor=boom, test_print=boom),
-        clock=FakeClock(),
-        executor=InlineExecutor(),
-    )
+    mode = technician_mode(PIN_HASH, TechnicianDeps(run_doctor=boom, test_print=boom))
+    flow = technician_handle(mode, clock=FakeClock())
     flow.open()
     type_pin(flow, PIN)
     assert "doctor failed" in flow.state.message
-    flow.touch("tech_test_print")
+    flow.send(ti.PrintTest())
     assert flow.state.message == "test print failed: printer on fire"
-
-
-def test_with_staff_flow_the_technician_takes_screen_scans_and_touches(tmp_path):
-    tech, _, _ = make(tmp_path)
-    staff = build_staff(
-        LoyaltyClient(closed_port_url()), None, Settings(), open_diagnostics=tech.open
-    )
-    both = WithTechnician(staff, tech)
-    seen = []
-    both.subscribe(lambda s: seen.append(s.screen))
-    assert not both.active
-    tech.open()  # what StaffFlow calls for "diagnostics"
-    assert both.active and both.state.screen == "technician"
-    for d in PIN:
-        both.touch("tech_digit", digit=d)
-    both.touch("tech_enter")
-    assert both.state.page == "home"
-    card = ClassifiedScan(ScanKind.CARD, "AbCdEfGh12345678")
-    assert both.on_scan(card) is True  # consumed: no stamp while the technician tests
-    assert both.state.last_scan == "card: AbCd… (16 chars)"
-    both.touch("tech_close")
-    assert not both.active and both.state is staff.state
-    assert "technician" in seen
 
 
 def test_built_with_real_doctor_and_printer_emulator(tmp_path):
@@ -161,44 +133,16 @@ def test_built_with_real_doctor_and_printer_emulator(tmp_path):
         )
         settings = load_settings(cfg, environ={})
         printer = PrinterService(settings.printer, tmp_path / "state")
-        tech = build_technician(
-            settings, config_path=cfg, printer=printer, clock=FakeClock(), executor=InlineExecutor()
+        tech = technician_handle(
+            build_technician(settings, config_path=cfg, printer=printer), clock=FakeClock()
         )
         tech.open()
         type_pin(tech, PIN)
         names = {c.name: c.status for c in tech.state.checks}
         assert names["printer"] == "green" and names["server"] == "red"
         assert "display" not in names  # the configured skip list applies here too
-        tech.touch("tech_test_print")
+        tech.send(ti.PrintTest())
         assert tech.state.message == "test coupon printed"
         assert len(printer_emu.jobs()) == 1  # real ESC/POS bytes reached the "printer"
     finally:
         printer_emu.close()
-
-
-def test_plugs_into_the_real_kiosk_controller_unchanged(tmp_path):
-    """KioskController(staff_flow=WithTechnician(...)): screen, touches and scans go to the
-    technician while it is open, and back to the customer flow afterwards."""
-    from kiosk.flows.controller import KioskController
-    from kiosk.flows.runtime import Handlers
-
-    tech, _, _ = make(tmp_path)
-    client = LoyaltyClient(closed_port_url())
-    staff = build_staff(client, None, Settings(), open_diagnostics=tech.open)
-    controller = KioskController(
-        Settings(),
-        Handlers(),  # no handlers: nothing may reach the customer's API calls here
-        staff_flow=WithTechnician(staff, tech),
-    )
-    customer_screen = controller.state.screen
-    tech.open()
-    assert controller.state.screen == "technician"
-    for d in PIN:
-        controller.touch("tech_digit", digit=d)
-    controller.touch("tech_enter")
-    assert controller.state.page == "home"
-    controller.on_scan_text("https://shop.example/c/AbCdEfGh12345678")
-    assert controller.state.last_scan.startswith("card: AbCd")
-    controller.touch("tech_close")
-    assert controller.state.screen == customer_screen
-    controller.shutdown()

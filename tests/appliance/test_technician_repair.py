@@ -22,14 +22,15 @@ from kiosk.appliance.doctor.runner import run_checks
 from kiosk.appliance.provisioning import pair_by_scan
 from kiosk.appliance.repair import RePairer
 from kiosk.card_cache import CardCache
-from kiosk.cli._technician_parts import TechnicianDeps, technician_face
+from kiosk.cli._scan_classify import load_classifier
+from kiosk.cli._technician_parts import TechnicianDeps, technician_mode
 from kiosk.config import PAIRED_FILE, load_settings
 from kiosk.flows.base import FakeClock
-from kiosk.flows.controller import load_classifier
-from kiosk.flows.runtime.host import InlineExecutor
 from kiosk.flows.technician import REPAIR_WAIT_S, RESTART_AFTER_S
+from kiosk.flows.technician import intents as ti
 from kiosk.outbox import OpKind, Outbox, card_lane
 from kiosk.stamping import StampKind, open_services
+from tests.support.modes import technician_handle
 from tests.support.refserver import free_port
 
 PIN = "1379"
@@ -75,7 +76,7 @@ class Kiosk:
         self.restarts: list[int] = []
         self.repairer = RePairer(self.settings, **repairer_kw)
         ctx = DoctorContext(self.cfg, self.settings)
-        self.flow = technician_face(
+        mode = technician_mode(
             hashlib.sha256(PIN.encode()).hexdigest(),
             TechnicianDeps(
                 run_doctor=lambda: run_checks(ctx, only=["config", "token"]),
@@ -83,18 +84,16 @@ class Kiosk:
                 restart_after_pairing=lambda: self.restarts.append(1),
                 camera_frame=camera_frame,
             ),
-            clock=self.clock,
-            executor=InlineExecutor(),
             session_timeout_s=60,
-            lang_source=lambda: lang,
         )
+        self.flow = technician_handle(mode, clock=self.clock, lang=lang)
         self.classify = load_classifier()
 
     def login(self) -> Kiosk:
         self.flow.open()
         for d in PIN:
-            self.flow.touch("tech_digit", digit=d)
-        self.flow.touch("tech_enter")
+            self.flow.send(ti.PinDigit(digit=d))
+        self.flow.send(ti.PinEnter())
         assert self.flow.state.page == "home"
         return self
 
@@ -103,7 +102,7 @@ class Kiosk:
         return self.flow.state.page
 
     def scan(self, text: str) -> None:
-        """What KioskController does with a scan while the technician screen is open."""
+        """A scan while the technician screen is open: it goes to the mode on top."""
         assert self.flow.on_scan(self.classify(text, self.settings.scanner)) is True
 
     def files(self) -> tuple[bytes, bytes]:
@@ -116,9 +115,9 @@ class Kiosk:
         return LoyaltyClient(settings.server.url, token).device().location.name
 
     def to_wait(self) -> None:
-        self.flow.touch("tech_repair")
+        self.flow.send(ti.StartRepair())
         assert self.page == "repair_confirm", self.flow.state
-        self.flow.touch("tech_repair_confirm")
+        self.flow.send(ti.ConfirmRepair())
         assert self.page == "repair_wait"
 
 
@@ -152,12 +151,12 @@ def test_repair_after_confirm_writes_new_token_and_restarts(shared_refserver, tm
     old_customer = stamp_online(k, shared_refserver)
     assert cached(k, old_customer["token"])
     before = k.files()
-    k.flow.touch("tech_repair")
+    k.flow.send(ti.StartRepair())
     s = k.flow.state
     assert (s.page, s.note, s.value("shop")) == ("repair_confirm", "tech.repair.confirm", SHOP_A)
     k.scan(qr(shared_refserver, new_code(shared_refserver, SHOP_B)))  # not confirmed yet
     assert k.page == "repair_confirm" and k.files() == before
-    k.flow.touch("tech_repair_confirm")
+    k.flow.send(ti.ConfirmRepair())
     assert k.page == "repair_wait" and k.flow.state.wait_left_s == int(REPAIR_WAIT_S)
 
     k.scan(qr(shared_refserver, new_code(shared_refserver, SHOP_B)))
@@ -193,12 +192,12 @@ def test_wrong_code_or_dead_server_leaves_the_old_pairing_working(shared_refserv
     assert "not valid" in s.detail
     k.scan(qr(shared_refserver, "WRONGCODE9"))  # the QR still held up: no second request
     assert k.page == "repair_failed"
-    k.flow.touch("tech_repair_retry")
+    k.flow.send(ti.RetryRepair())
     assert k.page == "repair_wait"
     k.scan(f"KIOSK-PAIR:http://127.0.0.1:{free_port()}#CODE1234")
     assert k.flow.state.note == "tech.repair.offline"
     assert k.files() == before
-    k.flow.touch("tech_repair_cancel")
+    k.flow.send(ti.CancelRepair())
     assert (k.page, k.flow.state.note) == ("home", "tech.repair.cancelled")
     # fully working: the kiosk, as it starts next, serves shop A and really stamps there
     assert k.shop_of_current_pairing() == SHOP_A
@@ -233,8 +232,8 @@ def test_customer_scans_while_waiting_are_ignored(shared_refserver, tmp_path):
 def test_cancel_and_timeout_change_nothing(shared_refserver, tmp_path):
     k = Kiosk(shared_refserver, tmp_path).login()
     before = k.files()
-    k.flow.touch("tech_repair")
-    k.flow.touch("tech_repair_cancel")
+    k.flow.send(ti.StartRepair())
+    k.flow.send(ti.CancelRepair())
     assert (k.page, k.flow.state.note) == ("home", "tech.repair.cancelled")
     k.to_wait()
     k.clock.advance(61)  # longer than the technician session: the wait decides, not it
@@ -266,21 +265,21 @@ def test_waiting_stamps_block_until_sent_to_the_old_shop(refserver, tmp_path):
     k = Kiosk(refserver, tmp_path, sync_timeout_s=1.0).login()
     old_device = LoyaltyClient(refserver.url, k.files()[0].decode().strip()).device().device_id
     card = stamp_offline(k, refserver)
-    k.flow.touch("tech_repair")
+    k.flow.send(ti.StartRepair())
     s = k.flow.state
     assert (s.page, s.note, s.value("count")) == ("repair_blocked", "tech.repair.blocked", "1")
-    k.flow.touch("tech_repair_confirm")  # no way around the gate
+    k.flow.send(ti.ConfirmRepair())  # no way around the gate
     assert k.page == "repair_blocked"
-    k.flow.touch("tech_repair_sync")  # still offline: it says so and keeps blocking
+    k.flow.send(ti.SendNow())  # still offline: it says so and keeps blocking
     s = k.flow.state
     assert s.page == "repair_blocked" and "0 sent, 1 still waiting" in s.detail
     refserver.start()
-    k.flow.touch("tech_repair_sync")
+    k.flow.send(ti.SendNow())
     s = k.flow.state
     assert s.page == "repair_confirm" and "1 sent, 0 still waiting" in s.detail
     ledger = refserver.admin("GET", f"/admin/cards/{card['id']}")["ledger"]
     assert [e["device_id"] for e in ledger] == [old_device]  # delivered to the OLD shop
-    k.flow.touch("tech_repair_confirm")
+    k.flow.send(ti.ConfirmRepair())
     k.scan(qr(refserver, new_code(refserver, SHOP_B)))
     assert k.page == "repair_paired" and k.shop_of_current_pairing() == SHOP_B
 
@@ -305,9 +304,9 @@ def test_a_stamp_appearing_while_waiting_blocks_before_the_code_is_spent(refserv
     k.scan(qr(refserver, code))
     assert (k.page, k.flow.state.value("count")) == ("repair_blocked", "1")
     assert k.files() == before
-    k.flow.touch("tech_repair_sync")  # the unknown card is refused for good: not waiting
+    k.flow.send(ti.SendNow())  # the unknown card is refused for good: not waiting
     assert k.page == "repair_confirm"
-    k.flow.touch("tech_repair_confirm")
+    k.flow.send(ti.ConfirmRepair())
     k.scan(qr(refserver, code))
     assert k.page == "repair_paired" and k.shop_of_current_pairing() == SHOP_B
 
@@ -324,7 +323,7 @@ def test_explicit_other_server_is_refused_before_the_exchange(shared_refserver, 
     s = k.flow.state
     assert (s.page, s.note) == ("repair_failed", "tech.repair.wrong_server")
     assert "kiosk provision" in s.detail and k.files() == before
-    k.flow.touch("tech_repair_retry")
+    k.flow.send(ti.RetryRepair())
     k.scan(qr(shared_refserver, code))  # the same server: fine, and the code was unspent
     assert k.page == "repair_paired" and k.shop_of_current_pairing() == SHOP_B
 
@@ -364,9 +363,9 @@ def test_an_unreadable_outbox_blocks_as_unknown(shared_refserver, tmp_path):
     """Nobody can tell whether stamps wait in a damaged outbox: re-pairing waits too."""
     k = Kiosk(shared_refserver, tmp_path).login()
     (k.state / "outbox.sqlite").write_bytes(b"this is not a database" * 100)
-    k.flow.touch("tech_repair")
+    k.flow.send(ti.StartRepair())
     s = k.flow.state
     assert (s.page, s.note) == ("repair_blocked", "tech.repair.outbox_unreadable")
     assert "cannot be read" in s.detail
-    k.flow.touch("tech_repair_confirm")
+    k.flow.send(ti.ConfirmRepair())
     assert k.page == "repair_blocked"

@@ -40,7 +40,7 @@ def test_repair_pages_with_real_taps(refserver, tmp_path, window, lang):
     frame = np.dstack([gray, gray, gray])  # what the camera worker keeps
     k = Kiosk(refserver, tmp_path, camera_frame=lambda: frame, lang=lang, sync_timeout_s=1.0)
     stamp_offline(k, refserver)  # one stamp of the old shop waits: the gate shows first
-    screen = TechnicianScreen(on_action=k.flow.touch)
+    screen = TechnicianScreen(on_action=k.flow.send)
     sm = ScreenManager(transition=NoTransition())
     sm.add_widget(screen)
     window.add_widget(sm)

@@ -1,6 +1,6 @@
 """Re-pairing in the kiosk as `kiosk run` builds it (build_kiosk): staff login through the
 reference server, Diagnostics, the technician PIN, then "Pair with another shop" with
-every scan going through the real KioskController; and the restart it ends with."""
+every scan going through the kiosk's real host; and the restart it ends with."""
 
 from __future__ import annotations
 
@@ -16,7 +16,10 @@ from kiosk.appliance.provisioning import pair_by_scan
 from kiosk.cli._kiosk_parts import build_kiosk
 from kiosk.config import load_settings
 from kiosk.flows.base import FakeClock
+from kiosk.flows.customer.intents import StaffGesture
+from kiosk.flows.staff import intents as si
 from kiosk.flows.technician import RESTART_AFTER_S
+from kiosk.flows.technician import intents as ti
 from kiosk.i18n import languages
 from kiosk.outbox import Outbox
 from tests.appliance.test_technician_repair import SHOP_A, SHOP_B, new_code, qr
@@ -69,38 +72,38 @@ def test_repair_through_the_real_controller(shared_refserver, tmp_path):
     parts = build_kiosk(settings, config_path=cfg, clock=clock)
     restarts: list[int] = []
     parts.technician.deps.restart_after_pairing = lambda: restarts.append(1)
-    ctl = parts.controller
+    ctl = parts.host
     token_before = settings.device.token_path.read_text()
     try:
-        ctl.touch("staff_open")
+        ctl.send(StaffGesture())
         for d in STAFF_PIN:
-            ctl.touch("pin_digit", digit=d)
-        ctl.touch("pin_ok")
+            ctl.send(si.PinDigit(digit=d))
+        ctl.send(si.PinOk())
         wait_for(lambda: ctl.state.screen == "staff_menu")
-        ctl.touch("diagnostics")
+        ctl.send(si.Diagnostics())
         for d in TECH_PIN:
-            ctl.touch("tech_digit", digit=d)
-        ctl.touch("tech_enter")
+            ctl.send(ti.PinDigit(digit=d))
+        ctl.send(ti.PinEnter())
         wait_for(lambda: getattr(ctl.state, "page", "") == "home" and ctl.state.checks)
         assert ctl.state.can_repair and ctl.state.lang == "et"  # the staff screens' language
-        ctl.touch("tech_repair")
+        ctl.send(ti.StartRepair())
         assert ctl.state.page == "repair_confirm" and ctl.state.value("shop") == SHOP_A
-        ctl.touch("tech_repair_confirm")
+        ctl.send(ti.ConfirmRepair())
         assert ctl.state.page == "repair_wait"
 
-        ctl.on_scan_text(f"https://shop.example/c/{card['token']}")  # a customer's card
+        ctl.scan_text(f"https://shop.example/c/{card['token']}")  # a customer's card
         assert ctl.state.page == "repair_wait" and ctl.state.value("ignored").startswith("card")
         assert server.admin("GET", f"/admin/cards/{card['id']}")["total_stamps"] == 0
         assert Outbox(settings.device.state_dir).pending_count() == 0
 
-        ctl.on_scan_text(qr(server, new_code(server, SHOP_B)))
+        ctl.scan_text(qr(server, new_code(server, SHOP_B)))
         wait_for(lambda: ctl.state.page != "repair_working")
         assert ctl.state.page == "repair_paired", ctl.state.detail
         assert ctl.state.value("shop") == SHOP_B
         assert settings.device.token_path.read_text() != token_before
         paired = json.loads((settings.device.state_dir / "paired.json").read_text())
         assert paired["location_name"] == SHOP_B
-        ctl.touch("tech_close")  # ignored: the restart is coming
+        ctl.send(ti.CloseScreen())  # ignored: the restart is coming
         clock.advance(RESTART_AFTER_S)
         ctl.tick()
         assert restarts == [1] and ctl.state.screen == "technician"
@@ -209,10 +212,13 @@ from kivy.tests.common import UnitTestTouch
 from kiosk.cli._kiosk_parts import build_kiosk
 from kiosk.config import load_settings
 from kiosk.ui.app import KioskApp
+from kiosk.flows.technician import intents as ti
+from kiosk.flows.customer.intents import StaffGesture
+from kiosk.flows.staff import intents as si
 
 settings = load_settings(cfg, environ={})
 parts = build_kiosk(settings, config_path=cfg)
-ctl = parts.controller
+ctl = parts.host
 app = KioskApp(ctl)
 seen = []
 
@@ -234,23 +240,23 @@ def shot(name):
     Window.screenshot(name=str(shots / f"app-{name}.png"))
 
 def login():
-    ctl.touch("staff_open")
+    ctl.send(StaffGesture())
     for d in sys.argv[4]:
-        ctl.touch("pin_digit", digit=d)
-    ctl.touch("pin_ok")
+        ctl.send(si.PinDigit(digit=d))
+    ctl.send(si.PinOk())
 
 def tech():
-    ctl.touch("diagnostics")
+    ctl.send(si.Diagnostics())
     for d in "1379":
-        ctl.touch("tech_digit", digit=d)
-    ctl.touch("tech_enter")
+        ctl.send(ti.PinDigit(digit=d))
+    ctl.send(ti.PinEnter())
 
 steps = [
     (lambda: page() == "attract", login),
     (lambda: page() == "staff_menu", tech),
     (lambda: page() == "home" and ctl.state.checks, lambda: (shot("home"), tap("tech_repair"))),
     (lambda: page() == "repair_confirm", lambda: (shot("confirm"), tap("tech_repair_confirm"))),
-    (lambda: page() == "repair_wait", lambda: (shot("wait"), ctl.on_scan_text(payload))),
+    (lambda: page() == "repair_wait", lambda: (shot("wait"), ctl.scan_text(payload))),
     (lambda: page() == "repair_paired", lambda: shot("paired")),
 ]
 
@@ -264,7 +270,7 @@ Clock.schedule_once(lambda _dt: (print("timeout", page()), app.stop()), 60)
 app.run()
 parts.close()
 print("pages", " ".join(seen))
-print("restart_requested", parts.technician.restart_requested)
+print("restart_requested", parts.technician.outcome.restart_requested)
 """
 
 

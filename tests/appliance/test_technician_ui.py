@@ -27,16 +27,16 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
     from kivy.uix.screenmanager import NoTransition, ScreenManager
 
     from devices.scanner.synth import phone_image
-    from kiosk.cli._technician_parts import TechnicianDeps, technician_face
-    from kiosk.flows.runtime.host import InlineExecutor
+    from kiosk.cli._technician_parts import TechnicianDeps, technician_mode
     from kiosk.scan_kinds import ClassifiedScan, ScanKind
     from kiosk.ui.screens.technician import TechnicianScreen
     from tests.appliance.test_technician_flow import PIN, real_doctor
+    from tests.support.modes import technician_handle
 
     gray = phone_image("https://shop.example/c/AbCdEfGh12345678", "qr")
     frames = [np.dstack([gray, gray, gray]) for _ in range(4)]  # what the camera worker keeps
     frames[1][:40, :, 2] = 255  # a red band in one frame: the picture really changes
-    flow = technician_face(
+    mode = technician_mode(
         hashlib.sha256(PIN.encode()).hexdigest(),
         TechnicianDeps(
             run_doctor=real_doctor(tmp_path),
@@ -48,9 +48,9 @@ def test_pin_pad_then_home_with_checks(tmp_path, window):
             test_print=lambda: "test coupon printed",
             camera_frame=lambda: frames.pop(0) if len(frames) > 1 else frames[0],
         ),
-        executor=InlineExecutor(),
     )
-    screen = TechnicianScreen(on_action=flow.touch)
+    flow = technician_handle(mode)
+    screen = TechnicianScreen(on_action=flow.send)
     sm = ScreenManager(transition=NoTransition())
     sm.add_widget(screen)
     window.add_widget(sm)

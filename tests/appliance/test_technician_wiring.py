@@ -13,6 +13,9 @@ from pathlib import Path
 from kiosk.appliance.token_store import TokenStore
 from kiosk.cli._kiosk_parts import build_kiosk
 from kiosk.config import load_settings
+from kiosk.flows.customer.intents import StaffGesture
+from kiosk.flows.staff import intents as si
+from kiosk.flows.technician import intents as ti
 
 STAFF_PIN, TECH_PIN = "2468", "1379"
 
@@ -46,25 +49,25 @@ def test_staff_diagnostics_opens_the_technician_screen(refserver, tmp_path):
     settings = load_settings(cfg, environ={})
     TokenStore(settings.device.token_path).write(refserver.pair_device())
     parts = build_kiosk(settings, config_path=cfg)
-    ctl = parts.controller
+    ctl = parts.host
     try:
-        ctl.touch("staff_open")
+        ctl.send(StaffGesture())
         for d in STAFF_PIN:
-            ctl.touch("pin_digit", digit=d)
-        ctl.touch("pin_ok")
+            ctl.send(si.PinDigit(digit=d))
+        ctl.send(si.PinOk())
         wait_for(lambda: ctl.state.screen == "staff_menu")
-        ctl.touch("diagnostics")
+        ctl.send(si.Diagnostics())
         assert ctl.state.screen == "technician"
         for d in TECH_PIN:
-            ctl.touch("tech_digit", digit=d)
-        ctl.touch("tech_enter")
+            ctl.send(ti.PinDigit(digit=d))
+        ctl.send(ti.PinEnter())
         wait_for(lambda: getattr(ctl.state, "page", "") == "home" and ctl.state.checks)
         checks = {c.name: c for c in ctl.state.checks}
         assert checks["token"].status == "green", checks["token"]  # the doctor read our config
         assert checks["server"].status != "red", checks["server"]
         assert "display" not in checks  # the configured skip list applies
-        ctl.touch("tech_close")
-        wait_for(lambda: not ctl.staff_active)
+        ctl.send(ti.CloseScreen())
+        wait_for(lambda: ctl.modes == ("customer",))
         assert not ctl.state.screen.startswith(("staff", "technician"))
     finally:
         parts.close()

@@ -15,6 +15,7 @@ from kiosk.flows.customer import (
     RewardState,
     VoucherOpenState,
 )
+from kiosk.flows.customer import intents as ci
 
 
 @pytest.fixture
@@ -47,37 +48,37 @@ def wait(ctl, pred, timeout=10.0):
 
 
 def scan(parts, text, pred):
-    parts.controller.on_scan_text(text)
-    return wait(parts.controller, pred)
+    parts.host.scan_text(text)
+    return wait(parts.host, pred)
 
 
 def test_stamp_cooldown_reward_redeem_print_on_the_real_server(kiosk, tmp_path):
     parts, server, program = kiosk
-    ctl = parts.controller
+    ctl = parts.host
     cards = [server.card(program, first_name="P0")]
     st = scan(parts, f"{server.url}/c/{cards[0]['token']}", lambda s: isinstance(s, CardState))
     assert st.card.stamps == 1 and st.added == 1 and st.card.display_name == "P0"
-    ctl.touch("home")
+    ctl.send(ci.GoHome())
     time.sleep(0.05)
     st = scan(parts, cards[0]["token"], lambda s: s.screen == "message")
     assert st.kind == MessageKind.COOLDOWN and st.value("time")
     # the first milestone (3) on a program without a cooldown
     quick = server.card(server.program(cooldown_seconds=0, name="Quick"), first_name="Q")
     for _ in range(3):
-        ctl.touch("home")
+        ctl.send(ci.GoHome())
         st = scan(parts, quick["token"], lambda s: isinstance(s, (CardState, RewardState)))
     assert isinstance(st, RewardState) and st.vouchers[0].title == "Free cookie"
-    ctl.touch("open_voucher", voucher_id=st.vouchers[0].id)
+    ctl.send(ci.OpenVoucher(voucher_id=st.vouchers[0].id))
     assert isinstance(ctl.state, VoucherOpenState)
-    ctl.touch("redeem", voucher_id=st.vouchers[0].id)
+    ctl.send(ci.HoldRedeem(voucher_id=st.vouchers[0].id))
     red = wait(ctl, lambda s: isinstance(s, RedeemedState))
     assert red.code and red.redeemed_at_text
-    ctl.touch("print")
+    ctl.send(ci.PrintCoupon())
     wait(ctl, lambda s: getattr(s, "print_status", "") == "printed")
     assert list((tmp_path / "prints").glob("*.png"))
-    ctl.touch("home")
+    ctl.send(ci.GoHome())
     st = scan(parts, red.code, lambda s: s.screen == "message")
     assert st.kind == MessageKind.ALREADY_REDEEMED
-    ctl.touch("home")
+    ctl.send(ci.GoHome())
     st = scan(parts, "no_such_card_0123456789", lambda s: s.screen == "message")
     assert st.kind == MessageKind.CARD_NOT_FOUND

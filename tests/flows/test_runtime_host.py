@@ -28,7 +28,6 @@ from kiosk.flows.runtime import (
     Ticked,
 )
 from kiosk.flows.runtime.host import InlineExecutor
-from kiosk.flows.runtime.legacy_face import LegacyFace
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 from tests.support.transcript import Transcript
 
@@ -69,7 +68,7 @@ class ToyFlow:
     def __init__(self, name: str = "toy") -> None:
         self.name = name
 
-    def start(self, reason: Event | None, now: Now) -> Step[Toy]:
+    def start(self, reason: Event | None, now: Now, last: Toy | None = None) -> Step[Toy]:
         return Step(Toy(screen=self.name))
 
     def step(self, model: Toy, event: Event, now: Now) -> Step[Toy]:
@@ -227,16 +226,6 @@ def test_events_from_many_threads_are_stepped_one_at_a_time():
         assert host.state.count == 800  # no lost update
     finally:
         host.shutdown()
-
-
-def test_legacy_face_maps_action_strings_to_intents(caplog):
-    face = LegacyFace(inline_host(), {"add": Add})
-    face.touch("add", n=3)
-    assert face.state.count == 3
-    face.touch("ad")
-    assert "no intent for the action 'ad'" in caplog.text
-    face.touch("add", m=1)
-    assert "data its intent does not take" in caplog.text and face.state.count == 3
 
 
 def test_transcript_drives_a_flow_without_a_host():

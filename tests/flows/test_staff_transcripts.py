@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from kiosk.api import errors
 from kiosk.api.models import StaffSession
-from kiosk.flows.runtime import Answered
+from kiosk.flows.runtime import Answered, CloseMode, OpenMode
 from kiosk.flows.staff import StaffConfig, StaffFlow
 from kiosk.flows.staff import form_intents as f
 from kiosk.flows.staff import intents as i
@@ -19,7 +19,6 @@ from kiosk.flows.staff.effects import (
     FetchShop,
     IssueVoucher,
     LoadTools,
-    OpenDiagnostics,
     PrintCoupon,
     RecordDay,
     RenderPreview,
@@ -41,6 +40,7 @@ from kiosk.flows.staff_states import (
     StaffPin,
     StaffTools,
 )
+from kiosk.flows.technician.intents import OpenScreen
 from kiosk.input_methods.pinyin_user import UserWords
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
 from tests.staff.fakes import BADGE, PIN, TOKEN, MemoryApi
@@ -191,7 +191,8 @@ def test_a_credential_goes_only_to_this_kiosks_login_and_leaves_with_the_session
     assert isinstance(search, SearchCards) and search.session.token == TOKEN
     t.answer(search, MemoryApi().search_cards("mari", staff=None))
     assert [r.id for r in t.view.results] == ["card-1"]
-    [logout] = t.send(i.Exit())
+    logout, closed = t.send(i.Exit())
+    assert closed == CloseMode()  # the mode ends: the customer screen shows again
     assert logout == StaffLogout(session=session()) and t.model.session is None
     logins = [e for e in t.effects if isinstance(e, StaffLogin)]
     assert logins == [StaffLogin(pin=PIN)]
@@ -202,7 +203,8 @@ def test_inactivity_and_the_servers_expiry_end_the_session():
     logged_in(t)
     t.tick(59)
     assert t.model.active
-    [logout] = t.tick(1)
+    logout, closed = t.tick(1)
+    assert closed == CloseMode()
     assert isinstance(logout, StaffLogout) and t.view == StaffClosed()
     t = Transcript(flow())
     logged_in(t, session(expires_in=90))
@@ -265,7 +267,8 @@ def test_the_server_refusing_the_token_ends_staff_mode():
     t = Transcript(flow())
     logged_in(t)
     call = issue(t)
-    [logout] = t.answer(call, error=errors.Unauthorized("expired", status=401))
+    logout, closed = t.answer(call, error=errors.Unauthorized("expired", status=401))
+    assert closed == CloseMode()
     assert isinstance(logout, StaffLogout) and t.view == StaffClosed()
 
 
@@ -318,8 +321,9 @@ def test_diagnostics_ends_staff_mode_and_opens_the_technician_screen():
     t = Transcript(flow(diagnostics=True))
     logged_in(t)
     assert "diagnostics" in t.view.tools
-    logout, opened = t.send(i.Diagnostics())
-    assert isinstance(logout, StaffLogout) and opened == OpenDiagnostics()
+    logout, closed, opened = t.send(i.Diagnostics())
+    assert isinstance(logout, StaffLogout) and closed == CloseMode()
+    assert opened == OpenMode("technician", OpenScreen(lang="en"))  # it speaks staff's language
     assert t.view == StaffClosed()
 
 

@@ -1,4 +1,4 @@
-"""Staff tests: staff mode (build_staff: the flow on an inline host) with a FakeClock, a printer and the loyalty API.
+"""Staff tests: staff mode on the kiosk's host (kiosk_host: customer + staff, inline) with a FakeClock, a printer and the loyalty API.
 
 `api_kind` picks the backend: the real reference server over HTTP when it is on this
 branch (refserver/ present), else the in-memory stand-in, so the flow tests run today and
@@ -14,41 +14,63 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli._staff_parts import build_staff
+from kiosk.cli._kiosk_parts import kiosk_host
+from kiosk.cli._staff_parts import staff_mode
 from kiosk.config import Settings
 from kiosk.day_summary import DayLog
 from kiosk.flows.base import FakeClock
+from kiosk.flows.runtime import Handlers
 from kiosk.flows.runtime.host import InlineExecutor
-from kiosk.flows.staff import StaffFace
+from kiosk.flows.staff import form_intents as sf
+from kiosk.flows.staff import intents as si
+from tests.flows.customer_fakes import ScriptedServices
 from tests.staff.fakes import FakePrinter, MemoryApi
+from tests.support.modes import StaffHandle
 
 
 @dataclass
 class Env:
-    flow: StaffFace
+    flow: StaffHandle
     clock: FakeClock
     printer: FakePrinter
     api: object
     log: DayLog
     state_dir: Path
     settings: Settings = None  # type: ignore[assignment]
+    customer: ScriptedServices = None  # type: ignore[assignment]  # the customer's handlers
 
-    def touch(self, action: str, **data) -> None:
-        self.flow.touch(action, **data)
+    def send(self, intent) -> None:
+        self.flow.send(intent)
 
     def pin(self, pin: str) -> None:
         for d in pin:
-            self.flow.touch("pin_digit", digit=d)
-        self.flow.touch("pin_ok")
+            self.flow.send(si.PinDigit(digit=d))
+        self.flow.send(si.PinOk())
 
     def login(self, pin: str = "2468") -> None:
         self.flow.begin_unlock()
         self.pin(pin)
 
     def type(self, field: str, text: str) -> None:
-        self.flow.touch("focus", field=field)
+        self.flow.send(sf.Focus(field=field))
         for ch in text:
-            self.flow.touch("key", char=ch)
+            self.flow.send(sf.Key(char=ch))
+
+
+def staff_host(
+    settings: Settings,
+    staff,
+    clock: FakeClock,
+    *modes,
+    customer: Handlers | None = None,
+    executor=None,
+) -> StaffHandle:
+    """The kiosk's host with staff mode (and `modes`) over the customer's, run inline; the
+    customer's effects are answered by `customer` (a ScriptedServices: it records stamps)."""
+    customer = customer if customer is not None else ScriptedServices()
+    executor = executor or InlineExecutor()
+    host = kiosk_host(settings, customer, staff, *modes, clock=clock, executor=executor)
+    return StaffHandle(host)
 
 
 def make_settings(tmp_path: Path, **staff) -> Settings:
@@ -65,10 +87,10 @@ def memory_env(tmp_path: Path) -> Env:
     api = MemoryApi()
     state_dir = settings.device.state_dir
     log = DayLog(state_dir)
-    flow = build_staff(
-        api, printer, settings, clock, log, shop_name="Kohvik", executor=InlineExecutor()
-    )
-    return Env(flow, clock, printer, api, log, state_dir, settings)
+    customer = ScriptedServices()
+    staff = staff_mode(api, printer, settings, log, shop_name="Kohvik")
+    flow = staff_host(settings, staff, clock, customer=customer)
+    return Env(flow, clock, printer, api, log, state_dir, settings, customer)
 
 
 # -- against the real reference server and a TCP printer emulator ---------------------------
@@ -120,7 +142,7 @@ def build_server_env(
     printer = PrinterService(settings.printer, state_dir)
     clock = FakeClock(start=datetime.now(UTC))
     log = DayLog(state_dir)
-    flow = build_staff(client, printer, settings, clock, log, executor=InlineExecutor())
+    flow = staff_host(settings, staff_mode(client, printer, settings, log), clock)
     pin, badge = add_staff(server, list(permissions), shop_id=shop_id)
     return ServerEnv(
         flow,

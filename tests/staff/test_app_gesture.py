@@ -1,4 +1,4 @@
-"""The real KioskApp (kiosk/ui/app.py) with the real controller and StaffFlow: the hidden
+"""The real KioskApp (kiosk/ui/app.py) with the kiosk's host and its staff mode: the hidden
 long press opens the PIN pad, a short tap does not; the staff screens are discovered by
 the app itself; Exit leaves nothing of staff mode on screen."""
 
@@ -12,11 +12,9 @@ pytest.importorskip("tests.staff.uihost")  # sets the offscreen window size firs
 
 from kivy.core.window import Window  # noqa: E402
 
-from kiosk.flows.controller import KioskController  # noqa: E402
-from kiosk.flows.runtime.host import InlineExecutor  # noqa: E402
+from kiosk.flows.customer import intents as ci  # noqa: E402
 from kiosk.ui.app import KioskApp  # noqa: E402
 from kiosk.ui.driver import Driver  # noqa: E402
-from tests.flows.customer_fakes import ScriptedServices  # noqa: E402
 from tests.staff.fakes import PIN  # noqa: E402
 
 STAFF_SCREENS = {
@@ -31,15 +29,7 @@ STAFF_SCREENS = {
 
 @pytest.fixture
 def app(memory_env):
-    ctl = KioskController(
-        memory_env.settings,
-        ScriptedServices(),
-        clock=memory_env.clock,
-        staff_flow=memory_env.flow,
-        executor=InlineExecutor(),
-    )
-    memory_env.flow.lang_source = lambda: ctl.customer.lang
-    app = KioskApp(ctl, staff_gesture="long_press_top_left")
+    app = KioskApp(memory_env.flow.host, staff_gesture="long_press_top_left")
     drv = Driver(app).start()
     yield app, drv
     app.on_stop()
@@ -74,11 +64,11 @@ def test_hidden_long_press_opens_the_pin_pad_and_exit_leaves_nothing(app, tmp_pa
     drv.tap(form.fields["title"])
     for ch in "Gift":
         drv.tap(app.screens["staff_issue_form"].keyboard.keys[ch if ch == "G" else ch])
-    assert app.controller.state.form.title == "Gift"
+    assert app.host.state.form.title == "Gift"
     exit_button = [w for w in form.walk() if getattr(w, "text", "") == "Exit staff mode"][0]
     drv.tap(exit_button)
     assert drv.wait_screen("attract")
-    assert not app.controller.staff_active
+    assert "staff" not in app.host.modes
     shown = all_texts(app.root.sm.current_screen)
     assert "Gift" not in shown and "Anna" not in shown
 
@@ -86,7 +76,7 @@ def test_hidden_long_press_opens_the_pin_pad_and_exit_leaves_nothing(app, tmp_pa
 def test_pinyin_and_hangul_compose_in_the_real_app(app):
     """Through KioskApp, whose every touch also reports activity ("wake") to the flow."""
     app, drv = app
-    app.controller.touch("language", lang="zh")
+    app.host.send(ci.ChooseLanguage(lang="zh"))
     assert drv.wait_screen("attract")
     drv.tap_at(10, Window.height - 10, hold=3.3)
     assert drv.wait_screen("staff_pin")
@@ -108,4 +98,4 @@ def test_pinyin_and_hangul_compose_in_the_real_app(app):
     for jamo in "ㅎㅏㄴ":
         drv.tap(kb.keys[jamo])
     drv.frames(2)
-    assert app.controller.state.form.title == "咖啡한"
+    assert app.host.state.form.title == "咖啡한"

@@ -54,7 +54,7 @@ def test_staff_mode_opens_its_own_day_log_when_not_given(tmp_path):
     from kiosk.config import Settings
 
     settings = Settings.model_validate({"device": {"state_dir": str(tmp_path / "st")}})
-    log = open_day_log(settings)  # what build_staff does without a day log (as kiosk run)
+    log = open_day_log(settings)  # what staff_mode does without a day log (as kiosk run)
     assert log is not None and log.path.parent == tmp_path / "st"
     bad = Settings.model_validate({"device": {"state_dir": "/proc/no-such/dir"}})
     assert open_day_log(bad) is None

@@ -6,6 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kiosk.flows.staff import form_intents as sf
+from kiosk.flows.staff import intents as si
 from kiosk.flows.staff_states import StaffIssued, StaffIssueForm
 from kiosk.flows.voucher_form import TEXT_FIELDS
 from kiosk.input_methods.hangul import JAMO_KEYS, to_keys
@@ -15,14 +17,14 @@ from tests.staff.conftest import Env
 
 def open_form(env: Env) -> None:
     env.login()
-    env.touch("open_issue")
+    env.send(si.OpenIssue())
     assert isinstance(env.flow.state, StaffIssueForm)
 
 
 def keys(env: Env, text: str) -> None:
     """What the keyboard sends: one touch per jamo key (spaces are keys too)."""
     for k in to_keys(text):
-        env.touch("key", char=k)
+        env.send(sf.Key(char=k))
 
 
 def form(env: Env):
@@ -32,10 +34,10 @@ def form(env: Env):
 def test_annyeonghaseyo_typed_key_by_key_into_the_title(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     shown = []
     for k in to_keys("안녕하세요"):
-        env.touch("key", char=k)
+        env.send(sf.Key(char=k))
         shown.append(form(env).title)
     # the field shows the syllable being composed, live, at every key
     assert shown == [
@@ -43,7 +45,7 @@ def test_annyeonghaseyo_typed_key_by_key_into_the_title(memory_env):
         "안녕핫", "안녕하세", "안녕하셍", "안녕하세요",
     ]  # fmt: skip
     assert form(env).composing == 1  # the last syllable is still open (underlined)
-    env.touch("focus", field="description")  # focus change commits it
+    env.send(sf.Focus(field="description"))  # focus change commits it
     assert form(env).title == "안녕하세요" and form(env).composing == 0
     assert env.flow.state.error_for("title") is None
 
@@ -51,12 +53,12 @@ def test_annyeonghaseyo_typed_key_by_key_into_the_title(memory_env):
 def test_birthday_coupon_with_spaces_and_generate(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     keys(env, "생일 축하 쿠폰")
     assert form(env).title == "생일 축하 쿠폰"
-    env.touch("focus", field="description")
+    env.send(sf.Focus(field="description"))
     keys(env, "케이크 한 조각")
-    env.touch("generate")
+    env.send(sf.Generate())
     assert isinstance(env.flow.state, StaffIssued)
     sent = env.api.issued[-1]
     assert sent["title"] == "생일 축하 쿠폰" and sent["description"] == "케이크 한 조각"
@@ -69,7 +71,7 @@ def test_backspace_decomposes_then_deletes_committed_text(memory_env):
     keys(env, "닭")
     texts = []
     for _ in range(6):
-        env.touch("backspace")
+        env.send(sf.Backspace())
         texts.append(form(env).title)
     # 닭 -> 달 -> 다 -> ㄷ -> "" one jamo at a time, then the committed Latin text
     assert texts == ["Cafe 달", "Cafe 다", "Cafe ㄷ", "Cafe ", "Cafe", "Caf"]
@@ -78,26 +80,26 @@ def test_backspace_decomposes_then_deletes_committed_text(memory_env):
 def test_a_syllable_committed_by_another_key_is_no_longer_recomposed(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     keys(env, "한")
-    env.touch("key", char="!")  # a non-jamo key commits 한
+    env.send(sf.Key(char="!"))  # a non-jamo key commits 한
     keys(env, "ㅏ")  # so this vowel stands alone instead of making 하나
     assert form(env).title == "한!ㅏ"
-    env.touch("backspace")
-    env.touch("backspace")
+    env.send(sf.Backspace())
+    env.send(sf.Backspace())
     assert form(env).title == "한"  # committed: backspace now deletes whole characters
-    env.touch("backspace")
+    env.send(sf.Backspace())
     assert form(env).title == ""
 
 
 def test_focus_change_commits_and_fields_compose_apart(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     keys(env, "한")
-    env.touch("focus", field="description")
+    env.send(sf.Focus(field="description"))
     keys(env, "ㅏ")
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     keys(env, "ㅏ")  # a new composition after the committed 한: no 하나
     assert form(env).title == "한ㅏ" and form(env).description == "ㅏ"
 
@@ -105,7 +107,7 @@ def test_focus_change_commits_and_fields_compose_apart(memory_env):
 def test_a_scan_commits_the_syllable(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     keys(env, "한")
     env.flow.on_scan(ClassifiedScan(ScanKind.VOUCHER, "GIFT100"))
     assert form(env).code_value == "GIFT100" and form(env).composing == 0
@@ -116,11 +118,11 @@ def test_a_scan_commits_the_syllable(memory_env):
 def test_codes_and_numbers_take_no_composition(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("set_code_mode", mode="given")
+    env.send(sf.SetCodeMode(mode="given"))
     keys(env, "가")
     assert form(env).code_value == "ㄱㅏ"  # kept as typed and shown as an error in words
     assert env.flow.state.error_for("code_value").key == "staff.error.code_characters"
-    env.touch("set_validity", kind="days")
+    env.send(sf.SetValidity(kind="days"))
     keys(env, "가")
     assert form(env).validity_n == ""
 
@@ -133,14 +135,14 @@ def test_a_full_field_refuses_the_next_jamo(memory_env):
     keys(env, "가나")
     # ㄴ fits as the final of 간; ㅏ would move it on (가나: one too many) and is refused
     assert form(env).title == "x" * (cap - 1) + "간"
-    env.touch("backspace")
+    env.send(sf.Backspace())
     assert form(env).title == "x" * (cap - 1) + "가"
 
 
 def test_search_field_composes_korean_names(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="search")
+    env.send(sf.Focus(field="search"))
     keys(env, "김민")
     assert form(env).search == "김민"
 
@@ -155,28 +157,28 @@ def test_any_jamo_then_as_many_backspaces_restore_the_title(memory_env, jamo):
         open_form(env)
     env.type("title", "Ab")
     for k in jamo:
-        env.touch("key", char=k)
+        env.send(sf.Key(char=k))
     for _ in jamo:
-        env.touch("backspace")
+        env.send(sf.Backspace())
     assert form(env).title == "Ab"
-    env.touch("set_text", text="")  # the next example starts from an empty title
+    env.send(sf.SetText(text=""))  # the next example starts from an empty title
 
 
 def test_korean_title_round_trips_through_the_reference_server(server_env):
     env = server_env
     env.login(env.staff_pin)
-    env.touch("open_issue")
-    env.touch("focus", field="search")
-    env.flow.touch("set_text", text=env.card["email"])
-    env.touch("search")
+    env.send(si.OpenIssue())
+    env.send(sf.Focus(field="search"))
+    env.flow.send(sf.SetText(text=env.card["email"]))
+    env.send(sf.Search())
     [row] = env.flow.state.results
-    env.touch("pick_customer", card_id=row.id)
-    env.touch("focus", field="title")
+    env.send(sf.PickCustomer(card_id=row.id))
+    env.send(sf.Focus(field="title"))
     keys(env, "생일 축하 쿠폰")
-    env.touch("focus", field="description")
+    env.send(sf.Focus(field="description"))
     keys(env, "아메리카노 한 잔 무료")
-    env.touch("set_code_mode", mode="none")
-    env.touch("generate")
+    env.send(sf.SetCodeMode(mode="none"))
+    env.send(sf.Generate())
     state = env.flow.state
     assert isinstance(state, StaffIssued), state
     assert state.title == "생일 축하 쿠폰"

@@ -5,18 +5,22 @@ the real reference server in test_issue_server.py."""
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
-from kiosk.cli._staff_parts import build_staff
-from kiosk.flows.runtime.host import InlineExecutor
+from kiosk.cli._staff_parts import staff_mode
+from kiosk.cli._technician_parts import TechnicianDeps, technician_mode
+from kiosk.flows.staff import form_intents as sf
+from kiosk.flows.staff import intents as si
 from kiosk.flows.staff_states import StaffIssued, StaffIssueForm, StaffMenu, StaffTools
 from kiosk.i18n import tr
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
+from tests.staff.conftest import staff_host
 from tests.staff.fakes import PIN
 
 
 def open_form(env):
     env.login(PIN)
-    env.touch("open_issue")
+    env.send(si.OpenIssue())
     assert isinstance(env.flow.state, StaffIssueForm)
 
 
@@ -29,15 +33,15 @@ def test_validation_is_immediate_and_nothing_is_sent_until_valid(memory_env):
     open_form(env)
     assert env.flow.state.errors == ()  # a fresh form is not shouting
     env.type("title", "x")
-    env.touch("backspace")
+    env.send(sf.Backspace())
     assert env.flow.state.error_for("title").key == "staff.error.title_required"
-    env.touch("set_code_mode", mode="given")
+    env.send(sf.SetCodeMode(mode="given"))
     env.type("code_value", "free coffee")
     err = env.flow.state.error_for("code_value")
     assert err is None  # the space was dropped as typed: FREECOFFEE
     assert env.flow.state.form.code_value == "FREECOFFEE"
-    env.touch("set_validity", kind="days")
-    env.touch("generate")
+    env.send(sf.SetValidity(kind="days"))
+    env.send(sf.Generate())
     state = env.flow.state
     assert isinstance(state, StaffIssueForm)
     assert words(state.message) == "Please fix the 2 marked field(s) first."
@@ -50,7 +54,7 @@ def test_free_voucher_is_printed_as_a_coupon_with_preview(memory_env):
     open_form(env)
     env.type("title", "Sorry it was cold")
     env.type("description", "One coffee on us")
-    env.touch("generate")
+    env.send(sf.Generate())
     state = env.flow.state
     assert isinstance(state, StaffIssued)
     assert state.customer_name == "" and state.redeem_code == "GEN-7Q2K9"
@@ -68,19 +72,19 @@ def test_customer_by_search_goes_to_wallet_and_prints_only_on_request(memory_env
     env = memory_env
     open_form(env)
     env.type("search", "mar")
-    env.touch("search")
+    env.send(sf.Search())
     assert [r.display_name for r in env.flow.state.results] == ["Mari"]
-    env.touch("pick_customer", card_id="card-1")
+    env.send(sf.PickCustomer(card_id="card-1"))
     env.type("title", "Happy birthday")
-    env.touch("set_code_mode", mode="none")
-    env.touch("generate")
+    env.send(sf.SetCodeMode(mode="none"))
+    env.send(sf.Generate())
     state = env.flow.state
     assert isinstance(state, StaffIssued) and state.customer_name == "Mari"
     assert state.print_state == "" and state.can_print
     assert env.printer.printed == []
     assert env.api.issued[-1]["card_id"] == "card-1"
     assert env.api.issued[-1]["redeem_code"] is None
-    env.touch("print")
+    env.send(si.PrintIssued())
     assert env.flow.state.print_state == "printed"
     assert len(env.printer.printed) == 1
 
@@ -102,7 +106,7 @@ def test_no_search_results_said_in_words(memory_env):
     env = memory_env
     open_form(env)
     env.type("search", "zz")
-    env.touch("search")
+    env.send(sf.Search())
     assert words(env.flow.state.message) == 'No customer found for "zz".'
 
 
@@ -112,18 +116,18 @@ def test_each_validity_kind_reaches_the_request(memory_env):
     env.type("title", "Gift")
     expected = []
     for kind, n in (("unlimited", ""), ("days", "14"), ("months", "3"), ("fixed_date", "")):
-        env.touch("set_validity", kind=kind)
+        env.send(sf.SetValidity(kind=kind))
         if n:
             env.type("validity_n", n)
         if kind == "fixed_date":
-            env.touch("date_step", unit="day", delta=-5)  # cannot go before today
-            env.touch("date_step", unit="month", delta=1)
-        env.touch("generate")
+            env.send(sf.DateStep(unit="day", delta=-5))  # cannot go before today
+            env.send(sf.DateStep(unit="month", delta=1))
+        env.send(sf.Generate())
         assert isinstance(env.flow.state, StaffIssued), env.flow.state
-        env.touch("new_voucher")
+        env.send(si.NewVoucher())
         env.type("title", "Gift")
-        env.touch("set_validity", kind=kind)
-        env.touch("focus", field="validity_n")
+        env.send(sf.SetValidity(kind=kind))
+        env.send(sf.Focus(field="validity_n"))
         expected.append(kind)
     got = [v["validity"] for v in env.api.issued]
     assert got == ["unlimited", "days:14", "months:3", "fixed_date:2026-12-29"]
@@ -134,24 +138,24 @@ def test_paper_out_keeps_the_job_and_retry_and_reprint_work(memory_env):
     env.printer.paper_out = True
     open_form(env)
     env.type("title", "Event invite")
-    env.touch("generate")
+    env.send(sf.Generate())
     state = env.flow.state
     assert state.print_state == "failed" and state.can_retry
     assert words(state.message).startswith("Printing failed (paper out). The coupon is kept")
     assert len(env.printer.jobs) == 1 and env.printer.printed == []
-    env.touch("retry_print")  # still out of paper: still kept, nothing printed
+    env.send(si.RetryPrint())  # still out of paper: still kept, nothing printed
     assert env.flow.state.print_state == "failed" and env.printer.printed == []
     env.printer.paper_out = False
-    env.touch("retry_print")
+    env.send(si.RetryPrint())
     assert env.flow.state.print_state == "printed"
     assert len(env.printer.printed) == 1 and not env.printer.printed[0].reprint
     assert env.log.summary(date(2026, 11, 29)).coupons_printed == 1
-    env.touch("retry_print")  # nothing to retry: no second copy without asking
+    env.send(si.RetryPrint())  # nothing to retry: no second copy without asking
     assert len(env.printer.printed) == 1
-    env.touch("back")
-    env.touch("open_tools")
+    env.send(si.Back())
+    env.send(si.OpenTools())
     assert env.flow.state.has_last_coupon
-    env.touch("reprint_last")
+    env.send(si.ReprintLast())
     assert env.printer.printed[-1].reprint is True
     assert env.printer.printed[-1].title == "Event invite"
     assert words(env.flow.state.message) == "The last coupon was printed again, marked REPRINT."
@@ -163,14 +167,14 @@ def test_tools_day_summary_status_and_test_print(memory_env):
     for kind in ("stamp", "stamp", "stamp", "redemption"):
         env.log.record(kind, now)
     env.login(PIN)
-    env.touch("open_tools")
+    env.send(si.OpenTools())
     state = env.flow.state
     assert isinstance(state, StaffTools)
     assert (state.summary.stamps, state.summary.redemptions) == (3, 1)
     assert "paper: ok" in state.printer_lines
-    env.touch("test_print")
+    env.send(si.TestPrint())
     assert env.printer.printed[-1].title == "TEST PRINT"
-    env.touch("print_summary")
+    env.send(si.PrintSummary())
     paper = env.printer.printed[-1]
     assert paper.title == "Day summary 2026-11-29"
     assert "Stamps: 3" in paper.description and "Redemptions: 1" in paper.description
@@ -181,57 +185,43 @@ def test_permissions_decide_which_tools_show_and_work(memory_env):
     env.api.permissions = ("reprint_coupons",)
     env.login(PIN)
     assert env.flow.state.tools == ("reprint",)
-    env.touch("open_issue")  # forged touch: not allowed, stays on the menu
+    env.send(si.OpenIssue())  # forged touch: not allowed, stays on the menu
     assert isinstance(env.flow.state, StaffMenu)
-    env.touch("open_tools")
-    env.touch("test_print")
+    env.send(si.OpenTools())
+    env.send(si.TestPrint())
     assert env.printer.printed == []
 
 
 def test_diagnostics_shows_only_when_the_technician_screen_exists(memory_env, tmp_path):
-    opened = []
     env = memory_env
-    flow = build_staff(
-        env.api,
-        env.printer,
-        env.settings,
-        env.clock,
-        env.log,
-        open_diagnostics=lambda: opened.append(1),
-        executor=InlineExecutor(),
-    )
+    tech = technician_mode("0" * 64, TechnicianDeps(run_doctor=lambda: SimpleNamespace(checks=())))
+    staff = staff_mode(env.api, env.printer, env.settings, env.log, diagnostics=True)
+    flow = staff_host(env.settings, staff, env.clock, tech)
     flow.begin_unlock()
     for d in PIN:
-        flow.touch("pin_digit", digit=d)
-    flow.touch("pin_ok")
+        flow.send(si.PinDigit(digit=d))
+    flow.send(si.PinOk())
     assert "diagnostics" in flow.state.tools
-    flow.touch("diagnostics")
-    assert opened == [1] and not flow.active
+    flow.send(si.Diagnostics())
+    assert flow.host.modes == ("customer", "technician") and not flow.active
 
 
 def test_image_is_chosen_from_the_shops_images_or_none(memory_env):
     env = memory_env
-    flow = build_staff(
-        env.api,
-        env.printer,
-        env.settings,
-        env.clock,
-        env.log,
-        images=("cake.png", "gift.png"),
-        executor=InlineExecutor(),
-    )
+    staff = staff_mode(env.api, env.printer, env.settings, env.log, images=("cake.png", "gift.png"))
+    flow = staff_host(env.settings, staff, env.clock)
     flow.begin_unlock()
     for d in PIN:
-        flow.touch("pin_digit", digit=d)
-    flow.touch("pin_ok")
-    flow.touch("open_issue")
+        flow.send(si.PinDigit(digit=d))
+    flow.send(si.PinOk())
+    flow.send(si.OpenIssue())
     seen = []
     for _ in range(3):
-        flow.touch("next_image")
+        flow.send(sf.NextImage())
         seen.append(flow.state.form.image)
     assert seen == ["cake.png", "gift.png", None]
-    flow.touch("next_image")
-    flow.touch("focus", field="title")
-    flow.touch("key", char="T")
-    flow.touch("generate")
+    flow.send(sf.NextImage())
+    flow.send(sf.Focus(field="title"))
+    flow.send(sf.Key(char="T"))
+    flow.send(sf.Generate())
     assert env.api.issued[-1]["image"] == "cake.png"

@@ -7,6 +7,9 @@ import logging
 import threading
 
 from kiosk.flows.field_composer import FieldComposer
+from kiosk.flows.runtime import Wake
+from kiosk.flows.staff import form_intents as sf
+from kiosk.flows.staff import intents as si
 from kiosk.flows.staff_states import StaffIssued, StaffIssueForm
 from kiosk.flows.voucher_form import TEXT_FIELDS
 from kiosk.input_methods.pinyin_lexicon import PinyinLexicon, default_lexicon
@@ -17,14 +20,14 @@ from tests.staff.conftest import Env
 
 def open_form(env: Env) -> None:
     env.login()
-    env.touch("open_issue")
+    env.send(si.OpenIssue())
     assert isinstance(env.flow.state, StaffIssueForm)
 
 
 def pinyin(env: Env, letters: str) -> None:
     """What the keyboard's pinyin layer sends: one touch per key."""
     for ch in letters:
-        env.touch("key", char=ch, ime="pinyin")
+        env.send(sf.Key(char=ch, ime="pinyin"))
 
 
 def form(env: Env):
@@ -39,23 +42,23 @@ def pick(env: Env, word: str) -> None:
     """Touch `word` on the candidate bar, turning pages until it shows (as staff would)."""
     for _ in range(10):
         if word in bar(env).words:
-            env.touch("pick_candidate", index=bar(env).words.index(word))
+            env.send(sf.PickCandidate(index=bar(env).words.index(word)))
             return
         assert bar(env).more, f"{word} is not offered: {bar(env)}"
-        env.touch("candidate_page", delta=1)
+        env.send(sf.CandidatePage(delta=1))
     raise AssertionError(f"{word} not found in 10 pages")
 
 
 def test_free_coffee_typed_as_pinyin_and_picked_in_one_touch(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     pinyin(env, "mianfeikafei")
     assert form(env).title == "mianfeikafei"
     assert form(env).composing == len("mianfeikafei")  # all of it underlined
     assert bar(env).preedit == "mian'fei'ka'fei"
     assert bar(env).words[0] == "免费咖啡"
-    env.touch("pick_candidate", index=0)
+    env.send(sf.PickCandidate(index=0))
     assert form(env).title == "免费咖啡" and form(env).composing == 0
     assert bar(env) is None
     assert env.flow.state.error_for("title") is None
@@ -76,13 +79,13 @@ def test_a_phrase_picked_word_by_word(memory_env):
 def test_space_picks_the_first_candidate(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     pinyin(env, "youhuiquan")
-    env.touch("key", char=" ", ime="pinyin")
+    env.send(sf.Key(char=" ", ime="pinyin"))
     assert form(env).title == "优惠券" and bar(env) is None
-    env.touch("key", char=" ", ime="pinyin")  # nothing composes: a plain space
+    env.send(sf.Key(char=" ", ime="pinyin"))  # nothing composes: a plain space
     pinyin(env, "nv")
-    env.touch("key", char=" ", ime="pinyin")
+    env.send(sf.Key(char=" ", ime="pinyin"))
     assert form(env).title == "优惠券 女"
 
 
@@ -93,21 +96,21 @@ def test_backspace_drops_letters_then_characters_then_committed_text(memory_env)
     pinyin(env, "kafeiy")
     seen = []
     for _ in range(3):
-        env.touch("backspace")
+        env.send(sf.Backspace())
         seen.append(form(env).title)
     assert seen == ["Akafei", "Akafe", "Akaf"]
     assert bar(env).words[0] == "咖啡"  # "kaf" still completes to 咖啡
-    env.touch("pick_candidate", index=0)
-    env.touch("backspace")
+    env.send(sf.PickCandidate(index=0))
+    env.send(sf.Backspace())
     assert form(env).title == "A咖"  # committed: plain backspace
 
 
 def test_focus_change_keeps_unpicked_letters_as_typed(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     pinyin(env, "wifi")
-    env.touch("focus", field="description")
+    env.send(sf.Focus(field="description"))
     assert form(env).title == "wifi" and form(env).composing == 0 and bar(env) is None
     pinyin(env, "a")
     assert form(env).title == "wifi"  # the title's letters no longer compose
@@ -117,27 +120,27 @@ def test_focus_change_keeps_unpicked_letters_as_typed(memory_env):
 def test_a_scan_or_a_toggle_ends_the_composition(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     pinyin(env, "ka")
     env.flow.on_scan(ClassifiedScan(ScanKind.VOUCHER, "GIFT100"))
     assert form(env).code_value == "GIFT100" and bar(env) is None
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     pinyin(env, "fei")
     assert form(env).title == "kafei" and bar(env).preedit == "fei"  # a new composition
-    env.touch("set_validity", kind="unlimited")
+    env.send(sf.SetValidity(kind="unlimited"))
     assert bar(env) is None and form(env).title == "kafei"
 
 
 def test_pages_of_candidates(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     pinyin(env, "shi")
     first = bar(env).words
     assert bar(env).more and bar(env).page == 0
-    env.touch("candidate_page", delta=1)
+    env.send(sf.CandidatePage(delta=1))
     assert bar(env).page == 1 and not set(first) & set(bar(env).words)
-    env.touch("candidate_page", delta=-1)
+    env.send(sf.CandidatePage(delta=-1))
     assert bar(env).words == first
     assert form(env).title == "shi"  # paging changes nothing in the field
 
@@ -145,12 +148,12 @@ def test_pages_of_candidates(memory_env):
 def test_capitals_digits_and_codes_are_typed_as_they_are(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     pinyin(env, "ka")
-    env.touch("key", char="B", ime="pinyin")  # Shift on the pinyin layer types Latin
-    env.touch("key", char="2", ime="pinyin")
+    env.send(sf.Key(char="B", ime="pinyin"))  # Shift on the pinyin layer types Latin
+    env.send(sf.Key(char="2", ime="pinyin"))
     assert form(env).title == "kaB2" and bar(env) is None
-    env.touch("set_code_mode", mode="given")
+    env.send(sf.SetCodeMode(mode="given"))
     pinyin(env, "gift")
     assert form(env).code_value == "GIFT"  # a code field never composes
 
@@ -162,37 +165,37 @@ def test_a_full_field_refuses_the_next_letter(memory_env):
     env.type("title", "x" * (cap - 3))
     pinyin(env, "kafei")
     assert form(env).title == "x" * (cap - 3) + "kaf"
-    env.touch("pick_candidate", index=0)  # 咖啡 is shorter than the letters: it fits
+    env.send(sf.PickCandidate(index=0))  # 咖啡 is shorter than the letters: it fits
     assert form(env).title == "x" * (cap - 3) + "咖啡"
 
 
 def test_hangul_then_pinyin_in_one_field(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     for jamo in "ㅎㅏㄴ":
-        env.touch("key", char=jamo)
+        env.send(sf.Key(char=jamo))
     pinyin(env, "nihao")
     assert form(env).title == "한nihao" and bar(env).words[0] == "你好"
-    env.touch("pick_candidate", index=0)
+    env.send(sf.PickCandidate(index=0))
     assert form(env).title == "한你好"
 
 
 def test_stale_or_forged_candidate_touches_change_nothing(memory_env):
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
-    env.touch("pick_candidate", index=0)  # nothing composes
-    env.touch("candidate_page", delta="x")
+    env.send(sf.Focus(field="title"))
+    env.send(sf.PickCandidate(index=0))  # nothing composes
+    env.send(sf.CandidatePage(delta="x"))
     pinyin(env, "ka")
-    env.touch("pick_candidate", index="nonsense")
-    env.touch("pick_candidate", index=99)
+    env.send(sf.PickCandidate(index="nonsense"))
+    env.send(sf.PickCandidate(index=99))
     assert form(env).title == "ka" and bar(env).preedit == "ka"
 
 
 def compose(env: Env, field: str, letters: str, *words: str) -> None:
     """Type `letters` into `field` on the pinyin layer and pick `words` in turn."""
-    env.touch("focus", field=field)
+    env.send(sf.Focus(field=field))
     pinyin(env, letters)
     for word in words:
         pick(env, word)
@@ -208,18 +211,18 @@ def test_search_by_a_chinese_name(memory_env):
 def test_chinese_voucher_round_trips_through_the_reference_server(server_env):
     env = server_env
     env.login(env.staff_pin)
-    env.touch("open_issue")
-    env.touch("focus", field="title")
+    env.send(si.OpenIssue())
+    env.send(sf.Focus(field="title"))
     pinyin(env, "shengrilipin")
     pick(env, "生日")
     pick(env, "礼品")
-    env.touch("key", char=" ", ime="pinyin")
+    env.send(sf.Key(char=" ", ime="pinyin"))
     pinyin(env, "mianfeikafei")
-    env.touch("key", char=" ", ime="pinyin")
-    env.touch("focus", field="description")
+    env.send(sf.Key(char=" ", ime="pinyin"))
+    env.send(sf.Focus(field="description"))
     pinyin(env, "xiexiehuigu")
-    env.touch("pick_candidate", index=0)
-    env.touch("generate")
+    env.send(sf.PickCandidate(index=0))
+    env.send(sf.Generate())
     state = env.flow.state
     assert isinstance(state, StaffIssued), state
     assert state.title == "生日礼品 免费咖啡" and state.print_state == "printed", state
@@ -257,15 +260,15 @@ def test_a_chinese_customer_found_by_a_name_typed_in_pinyin(server_env):
     program = env.server.program(goal=9, name="咖啡", shop_id=env.shop_id)  # the staff's shop
     card = env.server.card(program, "王芳", email="wang.fang@example.com")
     env.login(env.staff_pin)
-    env.touch("open_issue")
-    env.touch("focus", field="search")
+    env.send(si.OpenIssue())
+    env.send(sf.Focus(field="search"))
     pinyin(env, "wangfang")
     pick(env, "王")
     pick(env, "芳")
-    env.touch("search")
+    env.send(sf.Search())
     rows = env.flow.state.results
     assert card["id"] in [r.id for r in rows]
-    env.touch("pick_customer", card_id=card["id"])
+    env.send(sf.PickCustomer(card_id=card["id"]))
     assert form(env).customer.display_name == "王芳"
 
 
@@ -274,14 +277,14 @@ def test_the_apps_activity_touch_between_keys_keeps_composing(memory_env):
     Hangul syllable and pinyin word after one key. Found by the demo walk-through."""
     env = memory_env
     open_form(env)
-    env.touch("focus", field="title")
+    env.send(sf.Focus(field="title"))
     for ch in "kafei":
-        env.touch("wake")
-        env.touch("key", char=ch, ime="pinyin")
+        env.send(Wake())
+        env.send(sf.Key(char=ch, ime="pinyin"))
     assert bar(env).preedit == "ka'fei" and bar(env).words[0] == "咖啡"
     for jamo in "ㅎㅏㄴ":
-        env.touch("wake")
-        env.touch("key", char=jamo)
+        env.send(Wake())
+        env.send(sf.Key(char=jamo))
     assert form(env).title.endswith("한")
 
 
@@ -292,6 +295,6 @@ def test_titles_teach_the_keyboard_but_customer_searches_do_not(memory_env):
     compose(env, "search", "wangfang", "王", "芳")
     saved = (env.state_dir / "pinyin_words.json").read_text(encoding="utf-8")
     assert "免费咖啡" in saved and "王" not in saved and "wangfang" not in saved
-    env.touch("focus", field="description")
+    env.send(sf.Focus(field="description"))
     pinyin(env, "mfkf")
     assert bar(env).words[0] == "免费咖啡"  # learned on this kiosk

@@ -9,6 +9,9 @@ from datetime import timedelta
 import pytest
 
 from kiosk.api import errors
+from kiosk.flows.runtime import Wake
+from kiosk.flows.staff import form_intents as sf
+from kiosk.flows.staff import intents as si
 from kiosk.flows.staff_states import (
     StaffClosed,
     StaffIssued,
@@ -30,7 +33,7 @@ def words(msg) -> str:
 def open_form(env) -> None:
     env.login(env.staff_pin)
     assert isinstance(env.flow.state, StaffMenu), env.flow.state
-    env.touch("open_issue")
+    env.send(si.OpenIssue())
     assert isinstance(env.flow.state, StaffIssueForm)
 
 
@@ -50,7 +53,7 @@ def test_limited_staff_sees_only_their_tools(shared_refserver, tmp_path, tcp_pri
     env = build_server_env(shared_refserver, tmp_path, tcp_printer, permissions=("printer",))
     env.login(env.staff_pin)
     assert env.flow.state.tools == ("printer",)
-    env.touch("open_issue")  # a forged touch cannot open the form
+    env.send(si.OpenIssue())  # a forged touch cannot open the form
     assert isinstance(env.flow.state, StaffMenu)
 
 
@@ -74,7 +77,7 @@ def test_brute_force_is_locked_here_and_on_the_server(refserver, tmp_path, tcp_p
     assert isinstance(flow.state, StaffLocked)
     # our own lock ends, but the server still refuses: its retry_after drives the countdown
     env.clock.advance(300)
-    flow.touch("wake")
+    flow.send(Wake())
     flow.tick()
     assert isinstance(flow.state, StaffPin)
     env.pin(env.staff_pin)
@@ -87,7 +90,7 @@ def test_free_voucher_is_issued_and_printed_as_a_coupon(server_env):
     open_form(env)
     env.type("title", "Sorry it was cold")
     env.type("description", "One hot drink on us")
-    env.touch("generate")
+    env.send(sf.Generate())
     state = env.flow.state
     assert isinstance(state, StaffIssued), state
     assert state.print_state == "printed", state
@@ -106,14 +109,14 @@ def test_customer_found_by_email_gets_it_in_the_wallet_and_nothing_prints(server
     env = server_env
     open_form(env)
     env.type("search", env.card["email"])
-    env.touch("search")
+    env.send(sf.Search())
     [row] = env.flow.state.results
     assert row.display_name == "Mari" and "@" in row.contact_hint
     assert "mari.tamm" not in row.contact_hint  # masked by the server
-    env.touch("pick_customer", card_id=row.id)
+    env.send(sf.PickCustomer(card_id=row.id))
     env.type("title", "Happy birthday")
-    env.touch("set_code_mode", mode="none")
-    env.touch("generate")
+    env.send(sf.SetCodeMode(mode="none"))
+    env.send(sf.Generate())
     state = env.flow.state
     assert isinstance(state, StaffIssued) and state.customer_name == "Mari"
     assert env.tcp.jobs() == []
@@ -127,8 +130,8 @@ def test_customer_by_scanning_the_wallet_card(server_env):
     env.flow.on_scan(ClassifiedScan(ScanKind.CARD, env.card["token"]))
     assert env.flow.state.form.customer.card_id == env.card["id"]
     env.type("title", "Partner gift")
-    env.touch("toggle_print")
-    env.touch("generate")
+    env.send(sf.TogglePrint())
+    env.send(sf.Generate())
     assert env.flow.state.print_state == "printed"
     assert len(env.tcp.jobs()) == 1
 
@@ -146,12 +149,12 @@ def test_each_validity_kind_reaches_the_server(server_env, kind, n, steps, expec
     env = server_env
     open_form(env)
     env.type("title", f"Valid {kind}")
-    env.touch("set_validity", kind=kind)
+    env.send(sf.SetValidity(kind=kind))
     if n:
         env.type("validity_n", n)
     for unit, delta in steps:
-        env.touch("date_step", unit=unit, delta=delta)
-    env.touch("generate")
+        env.send(sf.DateStep(unit=unit, delta=delta))
+    env.send(sf.Generate())
     state = env.flow.state
     assert isinstance(state, StaffIssued), state
     voucher = env.api.voucher_by_code(state.redeem_code)
@@ -172,14 +175,14 @@ def test_given_pos_code_and_the_server_refusing_a_taken_code(server_env):
     code = f"FREECOFFEE-{env.staff_pin}"
     for attempt in range(2):
         if attempt:
-            env.touch("new_voucher")
+            env.send(si.NewVoucher())
         else:
             open_form(env)
         env.type("title", "Coffee")
-        env.touch("set_code_mode", mode="given")
+        env.send(sf.SetCodeMode(mode="given"))
         env.type("code_value", code.lower())
-        env.touch("set_symbology", value="code128")
-        env.touch("generate")
+        env.send(sf.SetSymbology(value="code128"))
+        env.send(sf.Generate())
     state = env.flow.state
     assert isinstance(state, StaffIssueForm)
     assert words(state.message) == (
@@ -209,9 +212,9 @@ def test_area_action_permission_names(shared_refserver, tmp_path, tcp_printer):
     open_form(env)  # vouchers:issue also lets the form search customers
     assert env.flow.model.session is not None
     env.type("search", env.card["email"])
-    env.touch("search")
+    env.send(sf.Search())
     assert [r.id for r in env.flow.state.results] == [env.card["id"]]
-    env.touch("back")
+    env.send(si.Back())
     assert env.flow.state.tools == ("issue_voucher", "reprint", "printer", "day_summary")
 
 
@@ -229,13 +232,13 @@ def test_lost_answer_keeps_the_form_and_the_retry_issues_exactly_once(
         env.flow.on_scan(ClassifiedScan(ScanKind.CARD, env.card["token"]))
         env.type("title", "Opening party")
         proxy.set("drop_answer", only="POST /api/v1/vouchers")
-        env.touch("generate")
+        env.send(sf.Generate())
         state = env.flow.state
         assert isinstance(state, StaffIssueForm)
         assert words(state.message).startswith("Cannot reach the loyalty server. Nothing was lost")
         assert state.form.title == "Opening party"
         proxy.set("pass")
-        env.touch("generate")
+        env.send(sf.Generate())
         assert isinstance(env.flow.state, StaffIssued)
     finally:
         proxy.stop()
@@ -248,7 +251,7 @@ def test_paper_runs_out_during_the_coupon_job_kept_retry_and_reprint(server_env)
     env.tcp.state.paper_out_after = 120
     open_form(env)
     env.type("title", "Tasting invite")
-    env.touch("generate")
+    env.send(sf.Generate())
     state = env.flow.state
     assert state.print_state == "failed" and state.can_retry
     assert "paper out" in state.print_reason
@@ -256,11 +259,11 @@ def test_paper_runs_out_during_the_coupon_job_kept_retry_and_reprint(server_env)
     assert [j.state for j in jobs] == ["failed"]  # the job is kept for staff
     env.tcp.state.paper_out = False
     env.tcp.state.paper_out_after = None
-    env.touch("retry_print")
+    env.send(si.RetryPrint())
     assert env.flow.state.print_state == "printed"
-    env.touch("back")
-    env.touch("open_tools")
-    env.touch("reprint_last")
+    env.send(si.Back())
+    env.send(si.OpenTools())
+    env.send(si.ReprintLast())
     assert words(env.flow.state.message) == "The last coupon was printed again, marked REPRINT."
     texts = printed_texts(env.tcp)
     assert "REPRINT" in texts[-1] and "Tasting invite" in texts[-1]
@@ -273,13 +276,13 @@ def test_tools_status_test_print_and_day_summary_on_paper(server_env):
     env.log.record("stamp", env.clock.now())
     env.log.record("redemption", env.clock.now())
     env.login(env.staff_pin)
-    env.touch("open_tools")
+    env.send(si.OpenTools())
     state = env.flow.state
     assert (state.summary.stamps, state.summary.redemptions) == (2, 1)
     assert "online: True" in state.printer_lines
-    env.touch("test_print")
+    env.send(si.TestPrint())
     assert words(env.flow.state.message) == "Test page printed."
-    env.touch("print_summary")
+    env.send(si.PrintSummary())
     text = printed_texts(env.tcp)[-1]
     assert "Stamps: 2" in text and "Redemptions: 1" in text
 
@@ -289,8 +292,12 @@ def test_exit_kills_the_token_on_the_server_too(server_env):
     env.login(env.staff_pin)
     session = env.flow.model.session
     env.api.search_cards("Mari", staff=session)  # works while the session lives
-    env.touch("exit")
-    assert env.flow.state == StaffClosed() and env.flow.model.session is None
+    env.send(si.Exit())
+    assert (
+        env.flow.model.view == StaffClosed()
+        and not env.flow.active
+        and env.flow.model.session is None
+    )
     with pytest.raises(errors.Unauthorized):
         env.api.search_cards("Mari", staff=session)
 
@@ -302,7 +309,7 @@ def test_server_session_expiry_ends_staff_mode(server_env):
     assert deadline is not None
     for _ in range(20):  # keep touching: inactivity is not what ends it
         env.clock.advance(50)
-        env.flow.touch("wake")
+        env.flow.send(Wake())
         env.flow.tick()
         if not env.flow.active:
             break
@@ -319,13 +326,13 @@ def test_no_secret_in_logs_or_the_state_directory(server_env, caplog):
     env.clock.advance(2)
     env.pin(env.staff_pin)
     token = env.flow.model.session.token
-    env.touch("open_issue")
+    env.send(si.OpenIssue())
     env.type("title", "Gift")
-    env.touch("generate")
-    env.touch("exit")
+    env.send(sf.Generate())
+    env.send(si.Exit())
     env.clock.advance(2)
     env.flow.on_scan(ClassifiedScan(ScanKind.STAFF_BADGE, env.badge))
-    env.touch("exit")
+    env.send(si.Exit())
     logged = caplog.text + "".join(repr(r.args) for r in caplog.records)
     assert "staff session started" in logged
     secrets = [env.staff_pin, "999999", env.badge, env.badge.split(":")[-1], token]
@@ -343,7 +350,7 @@ def test_two_staff_members_do_not_share_a_session(server_env):
     env = server_env
     other_pin, _ = add_staff(env.server, ["printer"], name="Ben", shop_id=env.shop_id)
     env.login(env.staff_pin)
-    env.touch("exit")
+    env.send(si.Exit())
     env.clock.advance(2)
     env.login(other_pin)
     assert env.flow.state.staff_name == "Ben" and env.flow.state.tools == ("printer",)
@@ -360,13 +367,13 @@ def test_black_hole_printer_is_shown_as_not_confirmed_and_may_be_retried(
         env.printer.timeout_s = 0.3
         open_form(env)
         env.type("title", "Quiet printer")
-        env.touch("generate")
+        env.send(sf.Generate())
         state = env.flow.state
         assert state.print_state == "unconfirmed" and state.can_retry
         assert words(state.message).startswith("The coupon was sent, but the printer never")
         assert env.log.summary(env.clock.now().astimezone().date()).coupons_printed == 0
         assert len(hole.connections) == 1  # nothing resent by itself
-        env.touch("retry_print")  # the barista asked
+        env.send(si.RetryPrint())  # the barista asked
         assert len(hole.connections) == 2
         assert env.flow.state.print_state == "unconfirmed"
     finally:

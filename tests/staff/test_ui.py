@@ -13,6 +13,8 @@ from PIL import Image
 
 pytestmark = pytest.mark.ui
 
+from kiosk.flows.staff import form_intents as sf  # noqa: E402
+from kiosk.flows.staff import intents as si  # noqa: E402
 from tests.staff.fakes import PIN, TOKEN  # noqa: E402
 
 kivy_host = pytest.importorskip("tests.staff.uihost")
@@ -96,49 +98,49 @@ def test_screenshots_of_every_staff_screen(host, memory_env, shots, lang):
     made = {}
     flow.begin_unlock()
     for d in PIN[:3]:
-        flow.touch("pin_digit", digit=d)
+        flow.send(si.PinDigit(digit=d))
     made["staff_pin"] = host.shot(shots, f"{lang}-staff_pin")
     assert PIN[:3] not in " ".join(host.texts())
-    flow.touch("pin_digit", digit=PIN[3])
-    flow.touch("pin_ok")
+    flow.send(si.PinDigit(digit=PIN[3]))
+    flow.send(si.PinOk())
     made["staff_menu"] = host.shot(shots, f"{lang}-staff_menu")
-    flow.touch("open_issue")
+    flow.send(si.OpenIssue())
     env.type("title", "")
-    flow.touch("set_code_mode", mode="given")
+    flow.send(sf.SetCodeMode(mode="given"))
     env.type("code_value", "FREE COFFEE!")
-    flow.touch("set_validity", kind="fixed_date")
-    flow.touch("generate")
+    flow.send(sf.SetValidity(kind="fixed_date"))
+    flow.send(sf.Generate())
     made["staff_issue_form-errors"] = host.shot(shots, f"{lang}-staff_issue_form-errors")
     env.type("search", "mar")
-    flow.touch("search")
-    flow.touch("pick_customer", card_id="card-1")
+    flow.send(sf.Search())
+    flow.send(sf.PickCustomer(card_id="card-1"))
     env.type("title", "Birthday coffee")
-    flow.touch("set_code_mode", mode="generate")
-    flow.touch("set_validity", kind="days")
+    flow.send(sf.SetCodeMode(mode="generate"))
+    flow.send(sf.SetValidity(kind="days"))
     env.type("validity_n", "30")
-    flow.touch("toggle_print")
+    flow.send(sf.TogglePrint())
     made["staff_issue_form"] = host.shot(shots, f"{lang}-staff_issue_form")
-    flow.touch("generate")
+    flow.send(sf.Generate())
     made["staff_issued-customer"] = host.shot(shots, f"{lang}-staff_issued-customer")
     env.printer.paper_out = True
-    flow.touch("new_voucher")
+    flow.send(si.NewVoucher())
     env.type("title", "Sorry it was cold")
-    flow.touch("generate")
+    flow.send(sf.Generate())
     made["staff_issued"] = host.shot(shots, f"{lang}-staff_issued-paper-out")
     env.printer.paper_out = False
-    flow.touch("retry_print")
+    flow.send(si.RetryPrint())
     env.log.record("stamp", env.clock.now())
-    flow.touch("back")
-    flow.touch("open_tools")
-    flow.touch("reprint_last")
+    flow.send(si.Back())
+    flow.send(si.OpenTools())
+    flow.send(si.ReprintLast())
     made["staff_tools"] = host.shot(shots, f"{lang}-staff_tools")
-    flow.touch("exit")
+    flow.send(si.Exit())
     env.clock.advance(1)
     flow.begin_unlock()
     for _ in range(5):
         for d in "0000":
-            flow.touch("pin_digit", digit=d)
-        flow.touch("pin_ok")
+            flow.send(si.PinDigit(digit=d))
+        flow.send(si.PinOk())
         env.clock.advance(1)
     flow.tick()
     made["staff_locked"] = host.shot(shots, f"{lang}-staff_locked")
@@ -183,13 +185,13 @@ def test_a_korean_title_shows_in_the_cjk_font_on_an_english_screen(host, memory_
     host.set_lang("en")
     flow.begin_unlock()
     for d in PIN:
-        flow.touch("pin_digit", digit=d)
-    flow.touch("pin_ok")
-    flow.touch("open_issue")
-    flow.touch("focus", field="title")
-    flow.touch("key", char="생일 쿠폰")  # a committed Korean title, as the keyboard gives it
-    flow.touch("set_code_mode", mode="generate")
-    flow.touch("generate")
+        flow.send(si.PinDigit(digit=d))
+    flow.send(si.PinOk())
+    flow.send(si.OpenIssue())
+    flow.send(sf.Focus(field="title"))
+    flow.send(sf.Key(char="생일 쿠폰"))  # a committed Korean title, as the keyboard gives it
+    flow.send(sf.SetCodeMode(mode="generate"))
+    flow.send(sf.Generate())
     host.sync()
     titles = [w for w in host.screen.walk() if isinstance(w, Label) and w.text == "생일 쿠폰"]
     assert titles and all("CJK" in w.font_name for w in titles)

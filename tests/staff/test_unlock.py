@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import logging
 
+from kiosk.flows.customer import intents as ci
+from kiosk.flows.customer.intents import StaffGesture
+from kiosk.flows.runtime import Wake
+from kiosk.flows.staff import intents as si
 from kiosk.flows.staff_states import StaffClosed, StaffLocked, StaffMenu, StaffPin
 from kiosk.i18n import tr
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
@@ -13,9 +17,9 @@ from tests.staff.fakes import BADGE, PIN, TOKEN
 def test_closed_flow_ignores_touches_and_customer_scans(memory_env):
     flow = memory_env.flow
     assert not flow.active
-    flow.touch("open_issue")
-    flow.touch("pin_digit", digit="1")
-    assert isinstance(flow.state, StaffClosed)
+    flow.send(si.OpenIssue())
+    flow.send(si.PinDigit(digit="1"))
+    assert flow.host.modes == ("customer",) and flow.state.screen == "attract"
     assert flow.on_scan(ClassifiedScan(ScanKind.CARD, "tok-mari-0000000001")) is False
 
 
@@ -24,12 +28,12 @@ def test_gesture_opens_pin_pad_which_shows_only_the_count(memory_env):
     flow.begin_unlock()
     assert flow.active and flow.state == StaffPin()
     for d in "246":
-        flow.touch("pin_digit", digit=d)
+        flow.send(si.PinDigit(digit=d))
     assert flow.state.pin_length == 3
     assert "246" not in repr(flow.state)
-    flow.touch("pin_back")
+    flow.send(si.PinBack())
     assert flow.state.pin_length == 2
-    flow.touch("pin_digit", digit="x")  # not a digit: ignored
+    flow.send(si.PinDigit(digit="x"))  # not a digit: ignored
     assert flow.state.pin_length == 2
 
 
@@ -75,11 +79,11 @@ def test_wrong_pins_count_down_then_lock_with_a_countdown_that_expires(memory_en
     flow.tick()
     assert flow.state.seconds_left == 299
     env.clock.advance(120)
-    flow.touch("wake")  # staff is watching the countdown
+    flow.send(Wake())  # staff is watching the countdown
     flow.tick()
     assert flow.state.seconds_left == 179
     env.clock.advance(179)
-    flow.touch("wake")
+    flow.send(Wake())
     flow.tick()
     assert isinstance(flow.state, StaffPin)
     assert flow.state.message.key == "staff.pin.try_again"
@@ -96,7 +100,7 @@ def test_locked_screen_times_out_to_the_customer_but_lock_persists(memory_env):
     assert isinstance(flow.state, StaffLocked)
     env.clock.advance(60)
     flow.tick()
-    assert not flow.active and isinstance(flow.state, StaffClosed)
+    assert not flow.active and isinstance(flow.model.view, StaffClosed) and not flow.active
     flow.begin_unlock()  # the gesture again: still locked, the countdown shows
     assert isinstance(flow.state, StaffLocked)
     assert 0 < flow.state.seconds_left < 300
@@ -126,39 +130,39 @@ def test_inactivity_ends_the_session_and_forgets_the_token(memory_env):
     env.clock.advance(59)
     flow.tick()
     assert flow.active
-    flow.touch("open_issue")
+    flow.send(si.OpenIssue())
     env.clock.advance(59.9)
     flow.tick()
     assert flow.active
     env.clock.advance(0.2)
     flow.tick()
     assert not flow.active
-    assert flow.state == StaffClosed()
+    assert flow.model.view == StaffClosed() and not flow.active
     assert flow.model.session is None
-    assert seen[-1] == StaffClosed()
+    assert seen[-1].screen == "attract"  # the customer screen was published again
     # a closed flow refuses tools without a new login
-    flow.touch("open_issue")
-    assert flow.state == StaffClosed()
+    flow.send(si.OpenIssue())
+    assert flow.model.view == StaffClosed() and not flow.active
 
 
 def test_exit_ends_the_session_with_nothing_left(memory_env):
     env, flow = memory_env, memory_env.flow
     env.login(PIN)
-    flow.touch("open_issue")
+    flow.send(si.OpenIssue())
     env.type("title", "Secret plan")
-    flow.touch("exit")
-    assert flow.state == StaffClosed() and flow.model.session is None
+    flow.send(si.Exit())
+    assert flow.model.view == StaffClosed() and not flow.active and flow.model.session is None
     env.clock.advance(1)
     env.login(PIN)
-    flow.touch("open_issue")
+    flow.send(si.OpenIssue())
     assert flow.state.form.title == ""
 
 
 def test_pin_pad_cancel_and_pin_pad_timeout_return_to_customer(memory_env):
     env, flow = memory_env, memory_env.flow
     flow.begin_unlock()
-    flow.touch("pin_digit", digit="2")
-    flow.touch("cancel")
+    flow.send(si.PinDigit(digit="2"))
+    flow.send(si.Cancel())
     assert not flow.active
     flow.begin_unlock()
     assert flow.state.pin_length == 0  # the digit typed before is gone
@@ -174,9 +178,9 @@ def test_no_pin_badge_or_token_in_logs(memory_env, caplog):
     env.pin("97531")
     env.clock.advance(2)
     env.pin(PIN)
-    flow.touch("exit")
+    flow.send(si.Exit())
     flow.on_scan(ClassifiedScan(ScanKind.STAFF_BADGE, BADGE))
-    flow.touch("exit")
+    flow.send(si.Exit())
     text = caplog.text + "".join(repr(r.args) for r in caplog.records)
     assert "staff login refused" in text and "staff session started" in text
     for secret in (PIN, "97531", BADGE, "s3cr3t", TOKEN):
@@ -185,8 +189,10 @@ def test_no_pin_badge_or_token_in_logs(memory_env, caplog):
 
 def test_gesture_may_carry_the_customer_language(memory_env):
     flow = memory_env.flow
-    flow.touch("staff_open", lang="ko")
+    flow.begin_unlock("ko")  # the customer chose Korean, then the gesture
     assert isinstance(flow.state, StaffPin) and flow.state.lang == "ko"
-    flow.touch("cancel")
-    flow.touch("staff_open", lang="xx")  # not a UI language: the configured one
+    flow.send(si.Cancel())
+    assert flow.state.screen == "attract" and flow.state.lang == "ko"  # the customer's, as left
+    flow.send(ci.GoHome())  # a new visit: the shop's language
+    flow.send(StaffGesture())
     assert flow.state.lang == "en"

@@ -8,8 +8,11 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from kiosk.cli._staff_parts import build_staff
+from kiosk.cli._staff_parts import staff_mode
+from kiosk.flows.staff import form_intents as sf
+from kiosk.flows.staff import intents as si
 from kiosk.flows.staff_states import StaffClosed, StaffIssued, StaffMenu, StaffPin
+from tests.staff.conftest import staff_host
 from tests.staff.fakes import PIN, MemoryApi
 
 
@@ -47,7 +50,8 @@ class Pool:
 def make(memory_env, api):
     runner = Pool()
     env = memory_env
-    flow = build_staff(api, env.printer, env.settings, env.clock, env.log, executor=runner.pool)
+    staff = staff_mode(api, env.printer, env.settings, env.log)
+    flow = staff_host(env.settings, staff, env.clock, executor=runner.pool)
     return flow, runner
 
 
@@ -57,21 +61,21 @@ def test_login_runs_off_the_caller_thread_and_shows_busy(memory_env):
     try:
         flow.begin_unlock()
         for d in PIN:
-            flow.touch("pin_digit", digit=d)
+            flow.send(si.PinDigit(digit=d))
         t0 = time.monotonic()
-        flow.touch("pin_ok")
+        flow.send(si.PinOk())
         assert time.monotonic() - t0 < 0.5  # the touch returned while the server "thinks"
         assert flow.state == StaffPin(busy=True)
-        flow.touch("pin_digit", digit="1")  # ignored while busy
-        flow.touch("cancel")
+        flow.send(si.PinDigit(digit="1"))  # ignored while busy
+        flow.send(si.Cancel())
         assert flow.active and flow.state.busy
         api.release.set()
         assert wait_for(lambda: isinstance(flow.state, StaffMenu))
         assert api.threads and all(t.startswith("kiosk-flow") for t in api.threads)
-        flow.touch("open_issue")
-        flow.touch("focus", field="title")
-        flow.touch("key", char="X")
-        flow.touch("generate")
+        flow.send(si.OpenIssue())
+        flow.send(sf.Focus(field="title"))
+        flow.send(sf.Key(char="X"))
+        flow.send(sf.Generate())
         assert wait_for(lambda: isinstance(flow.state, StaffIssued))
         assert memory_env.printer.printed[-1].title == "X"
     finally:
@@ -84,15 +88,15 @@ def test_exit_during_a_call_drops_the_late_answer(memory_env):
     try:
         flow.begin_unlock()
         for d in PIN:
-            flow.touch("pin_digit", digit=d)
-        flow.touch("pin_ok")
-        flow.touch("exit")
-        assert flow.state == StaffClosed() and not flow.active
+            flow.send(si.PinDigit(digit=d))
+        flow.send(si.PinOk())
+        flow.send(si.Exit())
+        assert flow.model.view == StaffClosed() and not flow.active and not flow.active
         api.release.set()
         time.sleep(0.2)
         runner.pool.shutdown(wait=True)
-        assert flow.state == StaffClosed() and not flow.active
+        assert flow.model.view == StaffClosed() and not flow.active and not flow.active
         assert flow.model.session is None  # the late token was never kept
-        assert flow.state == StaffClosed()
+        assert flow.model.view == StaffClosed() and not flow.active
     finally:
         runner.pool.shutdown(wait=True)

@@ -1,5 +1,6 @@
 """A minimal host for the staff screens under the offscreen window (no app.py needed):
-a ScreenManager holding every staff_* screen, driven by a StaffFlow's published states."""
+a ScreenManager holding every staff_* screen, driven by the states the kiosk's host publishes
+while staff mode is open (a stand-in screen shows for the customer's)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from kivy.uix.screenmanager import NoTransition, Screen, ScreenManager
 from kivy.uix.widget import Widget
 
 import kiosk.ui.screens as screens_pkg
+from kiosk.flows.customer.intents import ChooseLanguage
 from kiosk.flows.staff_states import CLOSED_SCREEN
 
 
@@ -47,7 +49,7 @@ class Host:
         self.sm.add_widget(Screen(name=CLOSED_SCREEN))  # stands for the customer's screens
         self.screens = {}
         for name, cls in staff_screen_classes().items():
-            screen = cls(on_action=flow.touch)
+            screen = cls(on_action=flow.send)
             screen.lang = lang
             self.screens[name] = screen
             self.sm.add_widget(screen)
@@ -59,8 +61,8 @@ class Host:
         self.sync()
 
     def set_lang(self, lang: str) -> None:
-        """The customer's language when staff mode opens (the flow asks its lang_source)."""
-        self.flow.lang_source = lambda: lang
+        """The customer's language when staff mode opens (chosen on the customer's screen)."""
+        self.flow.host.send(ChooseLanguage(lang))
 
     def render(self, state) -> None:
         """Keep the newest state; it is drawn at the next sync (as the app's mainthread hop)."""
@@ -71,7 +73,7 @@ class Host:
         if state is not None:
             if state.screen in self.screens:
                 self.screens[state.screen].show(state)
-            self.sm.current = state.screen
+            self.sm.current = state.screen if state.screen in self.screens else CLOSED_SCREEN
             frames = max(frames, 1)  # a rebuilt screen is laid out in the next frame
         self.pump(frames)
 

@@ -20,10 +20,17 @@ prepare_window(1280, 800, surface=SURFACE)  # type: ignore[arg-type]
 
 import pytest  # noqa: E402
 
+from kiosk.cli._kiosk_parts import kiosk_host  # noqa: E402
 from kiosk.config import Settings  # noqa: E402
 from kiosk.flows.base import FakeClock  # noqa: E402
-from kiosk.flows.controller import KioskController  # noqa: E402
-from kiosk.flows.customer import MessageKind, MessageState, PrintKind  # noqa: E402
+from kiosk.flows.customer import (  # noqa: E402
+    BackInService,
+    MessageKind,
+    MessageState,
+    OutOfService,
+    PrintKind,
+)
+from kiosk.flows.customer import intents as ci  # noqa: E402
 from kiosk.i18n import tr  # noqa: E402
 from kiosk.outcomes import StampKind, StampOutcome  # noqa: E402
 from kiosk.ui import checks  # noqa: E402
@@ -56,7 +63,7 @@ def kiosk():
     )
     services = GatedServices()
     clock = FakeClock(datetime(2026, 11, 29, 14, 5, tzinfo=UTC))
-    ctl = KioskController(settings, services, clock=clock, shop_name="Kohvik Mari")
+    ctl = kiosk_host(settings, services, clock=clock, shop_name="Kohvik Mari")
     app = KioskApp(ctl)
     drv = Driver(app).start((1280, 800))
     yield drv, ctl, services, clock
@@ -74,7 +81,7 @@ def k(kiosk):
     services.print_answer = PrintKind.PRINTED
     services.calls.clear()
     drv.resize((1280, 800))
-    ctl.touch("home")
+    ctl.send(ci.GoHome())
     assert drv.wait_screen("attract")
     return drv, ctl, services, clock
 
@@ -116,7 +123,7 @@ def test_scan_shows_working_at_once_then_card(k):
     drv, ctl, services, _ = k
     services.stamp_answer = StampOutcome(StampKind.ADDED, card=card(4, (V_SELF,)))
     services.gate = threading.Event()
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     drv.frames(1)  # one frame (~16 ms at 60 Hz) after the read
     assert drv.app.root.sm.current == "working"
     services.gate.set()
@@ -132,7 +139,7 @@ def test_scan_shows_working_at_once_then_card(k):
 
 def test_reward_then_hold_to_redeem_then_code_decodes_and_prints(k):
     drv, ctl, services, _ = k
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     assert drv.wait_screen("reward")
     drv.tap(ids(drv, "reward").open)
     assert drv.wait_screen("voucher")
@@ -158,7 +165,7 @@ def test_reward_then_hold_to_redeem_then_code_decodes_and_prints(k):
 
 def test_staff_voucher_says_show_staff_and_has_no_hold(k):
     drv, ctl, _, _ = k
-    ctl.on_scan_text("STAFF-9876")
+    ctl.scan_text("STAFF-9876")
     assert drv.wait_screen("voucher")
     v = ids(drv, "voucher")
     assert v.how.text == tr("how.staff_scan", "en")
@@ -170,12 +177,12 @@ def test_staff_voucher_says_show_staff_and_has_no_hold(k):
 def test_scan_during_animation_and_two_scans_in_a_row(k):
     drv, ctl, services, _ = k
     services.stamp_answer = StampOutcome(StampKind.ADDED, card=card(5))
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     assert drv.wait_screen("card")
     services.stamp_answer = StampOutcome(StampKind.ADDED, card=card(6))
     services.gate = threading.Event()
-    ctl.on_scan_text(TOKEN)  # while the stamp is still popping in
-    ctl.on_scan_text("another_token_abcdefgh")  # a second read right after: ignored
+    ctl.scan_text(TOKEN)  # while the stamp is still popping in
+    ctl.scan_text("another_token_abcdefgh")  # a second read right after: ignored
     drv.frames(2)
     assert drv.app.root.sm.current == "working"
     services.gate.set()
@@ -186,10 +193,10 @@ def test_scan_during_animation_and_two_scans_in_a_row(k):
 
 def test_scan_while_voucher_open_shows_the_new_card(k):
     drv, ctl, services, _ = k
-    ctl.on_scan_text("CAKE-1234")
+    ctl.scan_text("CAKE-1234")
     assert drv.wait_screen("voucher")
     services.stamp_answer = StampOutcome(StampKind.ADDED, card=card(2))
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     assert drv.wait_screen("card")
     assert ids(drv, "card").grid.stamps == 2
 
@@ -197,7 +204,7 @@ def test_scan_while_voucher_open_shows_the_new_card(k):
 def test_answer_after_idle_timeout_is_ignored(k):
     drv, ctl, services, clock = k
     services.gate = threading.Event()
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     drv.frames(2)
     assert drv.app.root.sm.current == "working"
     clock.advance(21)
@@ -224,24 +231,24 @@ def _visit_every_screen(drv, ctl, services, tag: str, messages=tuple(MessageKind
     lang = ctl.state.lang
     shot(drv, f"{tag}-attract")
     services.gate = threading.Event()
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     assert drv.wait_screen("working")
     shot(drv, f"{tag}-working")
     services.gate.set()
     services.gate = None
     assert drv.wait_screen("reward")
     shot(drv, f"{tag}-reward")
-    ctl.touch("back")
+    ctl.send(ci.GoBack())
     assert drv.wait_screen("card")
     drv.pump(0.6)
     shot(drv, f"{tag}-card")
-    ctl.touch("vouchers")
+    ctl.send(ci.ShowVouchers())
     assert drv.wait_screen("vouchers")
     shot(drv, f"{tag}-vouchers")
-    ctl.touch("open_voucher", voucher_id="v1")
+    ctl.send(ci.OpenVoucher(voucher_id="v1"))
     assert drv.wait_screen("voucher")
     shot(drv, f"{tag}-voucher")
-    ctl.touch("redeem", voucher_id="v1")
+    ctl.send(ci.HoldRedeem(voucher_id="v1"))
     assert drv.wait_screen("redeemed")
     shot(drv, f"{tag}-redeemed")
     for n, kind in enumerate(messages):
@@ -254,16 +261,16 @@ def _visit_every_screen(drv, ctl, services, tag: str, messages=tuple(MessageKind
             shot(drv, f"{tag}-message-{kind}")
         else:
             fits(drv)
-    ctl.customer.out_of_service("config: [printer] uri: must start with usb:, serial:, tcp://")
+    ctl.send(OutOfService("config: [printer] uri: must start with usb:, serial:, tcp://"))
     assert drv.wait_screen("out_of_service")
     shot(drv, f"{tag}-out_of_service")
-    ctl.customer.back_in_service()
+    ctl.send(BackInService())
 
 
 @pytest.mark.parametrize("lang", ["en", "ko", "zh", "et"])
 def test_every_screen_in_every_language(k, lang):
     drv, ctl, services, _ = k
-    ctl.touch("language", lang=lang)
+    ctl.send(ci.ChooseLanguage(lang=lang))
     _visit_every_screen(drv, ctl, services, f"1280x800-{lang}")
 
 
@@ -277,7 +284,7 @@ LONG_MESSAGES = (MessageKind.COOLDOWN, MessageKind.OFFLINE_REDEEM, MessageKind.P
 def test_every_screen_small_sizes(k, size, lang):
     drv, ctl, services, _ = k
     drv.resize(size)
-    ctl.touch("language", lang=lang)
+    ctl.send(ci.ChooseLanguage(lang=lang))
     _visit_every_screen(drv, ctl, services, f"{size[0]}x{size[1]}-{lang}", LONG_MESSAGES)
 
 
@@ -288,7 +295,7 @@ def test_every_screen_big_sizes(k, size):
         pytest.skip("surface too small; the runner's second pass covers it")
     drv, ctl, services, _ = k
     drv.resize(size)
-    ctl.touch("language", lang="zh")
+    ctl.send(ci.ChooseLanguage(lang="zh"))
     _visit_every_screen(drv, ctl, services, f"{size[0]}x{size[1]}-zh", LONG_MESSAGES)
 
 
@@ -296,7 +303,7 @@ def test_text_from_the_network_is_not_markup(k):
     drv, ctl, services, _ = k
     evil = replace(V_SELF, id="v9", title="[b]Free[/b] [color=ff0000]cookie")
     services.vouchers = {"EVIL-0001": evil}
-    ctl.on_scan_text("EVIL-0001")
+    ctl.scan_text("EVIL-0001")
     assert drv.wait_screen("voucher")
     assert ids(drv, "voucher").title.text == evil.title
     assert not ids(drv, "voucher").title.markup

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.ui
 
 pytest.importorskip("tests.staff.uihost")  # the offscreen window, sized once
 
+from kiosk.flows.staff.intents import PinDigit  # noqa: E402
 from kiosk.ui.app import discover_screen_classes  # noqa: E402
 from kiosk.ui.screens._base import KioskScreen  # noqa: E402
 from kiosk.ui.theme import CUSTOMER, STAFF, TECHNICIAN, THEMES  # noqa: E402
@@ -35,6 +36,6 @@ def test_each_screen_names_its_look():
 def test_send_goes_to_the_host_when_it_gives_one():
     got = []
     staff = next(c for c in discover_screen_classes() if c.theme is STAFF)
-    screen = staff(on_action=lambda a, **d: got.append((a, d)))  # customer screens need the App
-    screen.send("pin_digit", digit="7")
-    assert got == [("pin_digit", {"digit": "7"})]
+    screen = staff(on_action=got.append)  # customer screens need the App
+    screen.send(PinDigit("7"))
+    assert got == [PinDigit("7")]

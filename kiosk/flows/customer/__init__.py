@@ -4,8 +4,8 @@
 - events.py  - out of service / back in service, from the appliance;
 - effects.py - what the journey asks of the world (Stamp, LookUpVoucher, Redeem, PrintVoucher);
 - model.py   - the screens' view states, and the model the flow keeps;
-- flow.py    - CustomerFlow: start / step / view / epoch;
-- face.py    - the transitional LegacyFace KioskController drives (ACTIONS: strings -> intents).
+- flow.py    - CustomerFlow: start / step / view / epoch (the base mode of the kiosk's host;
+  a staff badge or the staff gesture opens staff mode on top).
 
 What other modules import is re-exported here; the intents (and the model) are imported from
 their own modules.
@@ -16,7 +16,6 @@ The handlers that carry the effects out live in the composition root
 
 from kiosk.flows.customer.effects import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
 from kiosk.flows.customer.events import BackInService, OutOfService
-from kiosk.flows.customer.face import ACTIONS, CustomerFace, customer_face
 from kiosk.flows.customer.flow import CustomerFlow
 from kiosk.flows.customer.model import (
     AttractState,
@@ -33,11 +32,9 @@ from kiosk.flows.customer.model import (
 )
 
 __all__ = [
-    "ACTIONS",
     "AttractState",
     "BackInService",
     "CardState",
-    "CustomerFace",
     "CustomerFlow",
     "CustomerSettings",
     "LookUpVoucher",
@@ -54,5 +51,4 @@ __all__ = [
     "VoucherOpenState",
     "VouchersState",
     "WorkingState",
-    "customer_face",
 ]

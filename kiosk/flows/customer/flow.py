@@ -12,6 +12,7 @@ one, so a late answer never pops a card onto an empty kiosk or over the next cus
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
@@ -28,6 +29,7 @@ from kiosk.flows.customer.intents import (
     OpenVoucher,
     PrintCoupon,
     ShowVouchers,
+    StaffGesture,
     Wake,
 )
 from kiosk.flows.customer.model import (
@@ -45,9 +47,12 @@ from kiosk.flows.customer.model import (
     VouchersState,
     WorkingState,
 )
-from kiosk.flows.runtime import Answered, Event, Intent, Now, Scanned, Step, Ticked
+from kiosk.flows.runtime import Answered, Event, Intent, Now, OpenMode, Scanned, Step, Ticked
+from kiosk.flows.staff.intents import OpenStaff
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
+
+log = logging.getLogger(__name__)
 
 Next = Step[CustomerModel]
 
@@ -80,7 +85,7 @@ class CustomerFlow:
 
     # -- the Flow protocol -----------------------------------------------------------------
 
-    def start(self, reason: Event | None, now: Now) -> Next:
+    def start(self, reason: Event | None, now: Now, last: CustomerModel | None = None) -> Next:
         return Step(CustomerModel(self._attract(), active_at=now.mono))
 
     def view(self, model: CustomerModel) -> ViewState:
@@ -96,6 +101,10 @@ class CustomerFlow:
                 return Step(model.next_epoch(view))
             case BackInService():
                 return Step(replace(model.next_epoch(self._attract()), active_at=now.mono))
+            case Scanned(scan) if scan.kind is ScanKind.STAFF_BADGE and self.settings.staff_mode:
+                return self._open_staff(model, scan.value)  # the scan is staff's, not ours
+            case StaffGesture():
+                return self._open_staff(model, None)
             case _ if isinstance(model.view, OutOfServiceState):
                 return Step(model)  # nothing reaches a kiosk out of service
             case Scanned(scan, at):
@@ -108,6 +117,16 @@ class CustomerFlow:
                 return self._touched(model, event, now)
             case _:
                 return Step(model)
+
+    # -- staff mode --------------------------------------------------------------------------
+
+    def _open_staff(self, model: CustomerModel, badge: str | None) -> Next:
+        """Staff mode opens on top (the badge is logged in there); it speaks our language.
+        The customer's visit goes on below: its idle timeout still returns it home."""
+        if not self.settings.staff_mode:
+            log.info("no staff mode in this build; the staff gesture is ignored")
+            return Step(model)
+        return Step(model, (OpenMode("staff", OpenStaff(lang=model.view.lang, badge=badge)),))
 
     # -- scans -----------------------------------------------------------------------------
 

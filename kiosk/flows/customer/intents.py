@@ -1,7 +1,7 @@
 """What the customer's screens send: one intent per button or gesture.
 
-The screens still send action strings; `face.ACTIONS` maps each to one of these until they
-send the objects themselves (issue 14).
+The screens send these objects (KioskScreen.send); the app sends `Wake` for every touch and
+`StaffGesture` for the hidden corner.
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.flows.runtime import Intent
+from kiosk.flows.runtime import Wake as Wake  # one Wake for every mode
 
 
 @dataclass(frozen=True)
-class Wake(Intent):
-    """Any touch anywhere: the visit goes on (and a blank screen wakes up)."""
+class StaffGesture(Intent):
+    """The hidden staff gesture (a long press in a corner): staff mode opens on top."""
 
 
 @dataclass(frozen=True)

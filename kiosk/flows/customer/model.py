@@ -167,13 +167,17 @@ class CustomerSettings:
     idle_timeout_s: float = 20.0
     screen_blank_after_s: float = 0.0
     shop_name: str = ""
+    staff_mode: bool = False  # a staff mode is installed: a badge or the gesture opens it
 
     @classmethod
-    def from_ui(cls, ui: UiSection, shop_name: str = "") -> CustomerSettings:
+    def from_ui(
+        cls, ui: UiSection, shop_name: str = "", staff_mode: bool = False
+    ) -> CustomerSettings:
         return cls(
             language=ui.language,
             languages=tuple(ui.languages) or (ui.language,),
             idle_timeout_s=float(ui.idle_timeout_s),
             screen_blank_after_s=float(ui.screen_blank_after_s),
             shop_name=shop_name,
+            staff_mode=staff_mode,
         )

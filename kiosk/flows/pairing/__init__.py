@@ -5,7 +5,7 @@ kiosk/cli/_pairing_parts.py, which also builds the host and its face for `kiosk 
 """
 
 from kiosk.flows.pairing.effects import Exchange, Explained, PairByScan, PairResult, RestartKiosk
-from kiosk.flows.pairing.face import TABLE, Outcome, PairingFace
+from kiosk.flows.pairing.face import Outcome, PairingFace
 from kiosk.flows.pairing.flow import PairingFlow, PairingSettings
 from kiosk.flows.pairing.intents import ChooseLanguage, NotServing, Wake
 from kiosk.flows.pairing.model import MESSAGE_S, RESTART_AFTER_S, PairingModel, PairingState, Phase
@@ -14,7 +14,6 @@ from kiosk.flows.pairing.words import failure_detail, message_for
 __all__ = [
     "MESSAGE_S",
     "RESTART_AFTER_S",
-    "TABLE",
     "ChooseLanguage",
     "Exchange",
     "Explained",

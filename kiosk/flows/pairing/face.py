@@ -1,9 +1,10 @@
 """PairingFace: what `kiosk run` and KioskApp drive for an unpaired kiosk, on a FlowHost.
 
-The host's base mode is the pure PairingFlow; this adds the few things the app and
-`kiosk run` ask of their controller: the scanner's callback, the out-of-service reason,
-the restart hook (App.stop, known only once the app exists) and the pairing's result.
-Transitional like LegacyFace (kiosk/flows/runtime/legacy_face.py).
+The host's base mode is the pure PairingFlow; this adds the few things `kiosk run` asks
+of an unpaired kiosk besides the host's own `state/subscribe/send/tick`: the scanner's
+callback, the out-of-service reason, the restart hook (App.stop, known only once the app
+exists) and the pairing's result. Pairing is a separate program state (kiosk/cli/run.py),
+so it keeps its own one-mode host.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.flows.base import ViewState
 from kiosk.flows.pairing.effects import PairResult
-from kiosk.flows.pairing.intents import ChooseLanguage, NotServing, Wake
+from kiosk.flows.pairing.intents import NotServing
+from kiosk.flows.runtime.events import Event
 from kiosk.flows.runtime.host import FlowHost
-from kiosk.flows.runtime.legacy_face import IntentTable, LegacyFace
-
-TABLE: IntentTable = {"language": ChooseLanguage, "wake": Wake}
 
 
 @dataclass
@@ -29,13 +29,29 @@ class Outcome:
     restart_requested: bool = False
 
 
-class PairingFace(LegacyFace):
-    """The controller of an unpaired kiosk: a one-mode host plus the app's hooks."""
+class PairingFace:
+    """An unpaired kiosk: a one-mode host plus the app's hooks."""
 
     def __init__(self, host: FlowHost, outcome: Outcome | None = None) -> None:
-        super().__init__(host, TABLE)
+        self.host = host
         self.outcome = outcome or Outcome()
         self.on_restart: Callable[[], None] | None = None  # App.stop, set by `kiosk run`
+
+    @property
+    def state(self) -> ViewState:
+        return self.host.state
+
+    def subscribe(self, listener: Callable[[ViewState], None]) -> Callable[[], None]:
+        return self.host.subscribe(listener)
+
+    def send(self, event: Event) -> None:
+        self.host.send(event)
+
+    def tick(self) -> None:
+        self.host.tick()
+
+    def shutdown(self) -> None:
+        self.host.shutdown()
 
     @property
     def result(self) -> PairResult | None:
@@ -49,7 +65,7 @@ class PairingFace(LegacyFace):
         """ScannerManager's callback (a camera thread)."""
         self.host.on_scan_event(event)
 
-    def on_scan_text(self, text: str) -> None:
+    def scan_text(self, text: str) -> None:
         self.host.scan_text(text)
 
     def out_of_service(self, reason: str) -> None:

@@ -54,7 +54,9 @@ class PairingFlow:
     def __init__(self, settings: PairingSettings | None = None) -> None:
         self.settings = settings or PairingSettings()
 
-    def start(self, reason: Event | None, now: Now) -> Step[PairingModel]:
+    def start(
+        self, reason: Event | None, now: Now, last: PairingModel | None = None
+    ) -> Step[PairingModel]:
         return Step(PairingModel(PairingState(lang=self.settings.lang), since=now.mono))
 
     def view(self, model: PairingModel) -> ViewState:

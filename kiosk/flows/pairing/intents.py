@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.flows.runtime import Event, Intent
+from kiosk.flows.runtime import Event, Intent, Wake
+
+__all__ = ["ChooseLanguage", "NotServing", "Wake"]
 
 
 @dataclass(frozen=True)
@@ -12,11 +14,6 @@ class ChooseLanguage(Intent):
     """The words' language (the "language" action)."""
 
     lang: str = ""
-
-
-@dataclass(frozen=True)
-class Wake(Intent):
-    """A touch anywhere (the app's "wake"): nothing to do on this screen."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ effects out); the host is the only place that knows about threads, and it is tes
 """
 
 from kiosk.flows.runtime.effects import CloseMode, Effect, OpenMode
-from kiosk.flows.runtime.events import Answered, Entered, Event, Intent, Scanned, Ticked
+from kiosk.flows.runtime.events import Answered, Entered, Event, Intent, Scanned, Ticked, Wake
 from kiosk.flows.runtime.flow import Flow, Now, Step
 from kiosk.flows.runtime.host import FlowHost, Handlers
 
@@ -31,4 +31,5 @@ __all__ = [
     "Scanned",
     "Step",
     "Ticked",
+    "Wake",
 ]

@@ -28,6 +28,12 @@ class Intent(Event):
 
 
 @dataclass(frozen=True)
+class Wake(Intent):
+    """Any touch anywhere (the app sends it for every touch): activity for whichever mode
+    is on top. One class for all modes, so the app need not know which one shows."""
+
+
+@dataclass(frozen=True)
 class Scanned(Event):
     """A classified scan (camera, serial, HID or NFC), stamped with when it was read."""
 

@@ -42,8 +42,12 @@ class Flow(Protocol[M]):
 
     name: str
 
-    def start(self, reason: Event | None, now: Now) -> Step[M]:
-        """The model when the mode is opened (and what it does at once)."""
+    def start(self, reason: Event | None, now: Now, last: M | None = None) -> Step[M]:
+        """The model when the mode is opened (and what it does at once).
+
+        `last` is the model this mode had when it last closed (None the first time): what
+        must outlive one visit, e.g. a PIN lockout, is carried over from it; the rest is
+        started afresh."""
         ...
 
     def step(self, model: M, event: Event, now: Now) -> Step[M]:

@@ -55,6 +55,11 @@ class Handlers:
         self._by_type[kind] = handler
         return self
 
+    def include(self, other: Handlers) -> Handlers:
+        """Add another mode's handlers (the composition root merges one set per mode)."""
+        self._by_type.update(other._by_type)
+        return self
+
     def find(self, effect: Effect) -> Callable[[Any], object] | None:
         for kind in type(effect).__mro__:
             handler = self._by_type.get(kind)  # type: ignore[arg-type]
@@ -114,6 +119,7 @@ class FlowHost:
         self._serials = itertools.count(1)
         self._listeners: list[Listener] = []
         self._stack: list[_Mode] = []
+        self._last: dict[str, Any] = {}  # a closed mode's last model, given to its next start
         self._shown: tuple[int, object, ViewState] | None = None  # (serial, model, view) shown
         self.scans = 0
         with self._lock:
@@ -287,7 +293,7 @@ class FlowHost:
         if any(m.name == name for m in self._stack):
             log.info("%s mode is already open", name)
             return
-        start = flow.start(reason, self._now())
+        start = flow.start(reason, self._now(), self._last.get(name))
         mode = _Mode(flow, start.model, next(self._serials))
         self._stack.append(mode)
         log.info("mode %s opened", name)
@@ -303,6 +309,8 @@ class FlowHost:
         index = self._stack.index(mode)
         closed = self._stack[index:]
         del self._stack[index:]
+        for m in closed:
+            self._last[m.name] = m.model
         log.info("mode(s) %s closed", ", ".join(m.name for m in closed))
 
     def replace_base(self, name: str, reason: Event | None = None) -> None:

@@ -2,25 +2,21 @@
 
 A pure flow on the runtime (kiosk/flows/runtime): `flow.py` steps, `issue_form.py` is the
 issue-voucher form's own sub-flow, `effects.py` lists every call on the world (carried out
-in kiosk/cli/_kiosk_parts.py, `staff_handlers`), `face.py` plugs it into KioskController.
+in kiosk/cli/_kiosk_parts.py, `staff_handlers`), the customer mode opens it (OpenMode), it closes itself (CloseMode).
 """
 
-from kiosk.flows.staff.face import TABLE, StaffFace
 from kiosk.flows.staff.flow import StaffFlow
 from kiosk.flows.staff.messages import SERVER_MESSAGES, server_message
 from kiosk.flows.staff.model import PIN_MAX, PIN_MIN, StaffConfig, StaffModel
-from kiosk.flows.staff.tools import ALL_PERMISSIONS, GESTURE_ACTIONS, TOOL_PERMISSIONS
+from kiosk.flows.staff.tools import ALL_PERMISSIONS, TOOL_PERMISSIONS
 
 __all__ = [
     "ALL_PERMISSIONS",
-    "GESTURE_ACTIONS",
     "PIN_MAX",
     "PIN_MIN",
     "SERVER_MESSAGES",
-    "TABLE",
     "TOOL_PERMISSIONS",
     "StaffConfig",
-    "StaffFace",
     "StaffFlow",
     "StaffModel",
     "server_message",

@@ -134,14 +134,6 @@ class LoadTools(Effect):
 
 
 @dataclass(frozen=True)
-class OpenDiagnostics(Effect):
-    """Open the technician screen (the callable given at construction)."""
-
-    blocking: ClassVar[bool] = False
-    answered: ClassVar[bool] = False
-
-
-@dataclass(frozen=True)
 class LearnWord(Effect):
     """Remember a pinyin word the staff picked (it comes first next time)."""
 

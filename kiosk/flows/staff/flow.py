@@ -12,7 +12,7 @@ import logging
 from dataclasses import replace
 
 from kiosk.flows.base import ViewState
-from kiosk.flows.runtime import Answered, Event, Intent, Now, Scanned, Step, Ticked
+from kiosk.flows.runtime import Answered, Entered, Event, Intent, Now, Scanned, Step, Ticked
 from kiosk.flows.staff import intents as i
 from kiosk.flows.staff.counter import load_tools, tool_answered, tools_loaded, tools_page
 from kiosk.flows.staff.effects import (
@@ -66,8 +66,21 @@ class StaffFlow:
 
     # -- the Flow protocol ---------------------------------------------------------------
 
-    def start(self, reason: Event | None, now: Now) -> Step[StaffModel]:
-        return _in_lang(Step(StaffModel(lang=self.config.default_lang, last_activity=now.mono)))
+    def start(
+        self, reason: Event | None, now: Now, last: StaffModel | None = None
+    ) -> Step[StaffModel]:
+        """Closed until Entered(OpenStaff) says why it opened; what outlives a visit (the
+        PIN lockout, the shop's facts, the last coupon for a reprint) comes from `last`."""
+        model = StaffModel(lang=self.config.default_lang, last_activity=now.mono)
+        if last is not None:
+            model = replace(
+                model,
+                gate=last.gate,
+                shop=last.shop,
+                last_coupon=last.last_coupon,
+                last_job=last.last_job,
+            )
+        return _in_lang(Step(model))
 
     def view(self, model: StaffModel) -> ViewState:
         """The page in the model, already in its language (the same object until a step:
@@ -88,6 +101,8 @@ class StaffFlow:
                 return self._tick(model, now)
             case Scanned(scan=scan):
                 return _busy_after(self._scan(model, scan, now), keep=model.busy)
+            case Entered(reason=i.OpenStaff() as why) if not model.active:
+                return self._opened(model, why, now)
             case i.OpenStaff() if not model.active:
                 return open_staff(self.config, model, event.lang, now)
             case Intent() if model.active:
@@ -96,6 +111,15 @@ class StaffFlow:
                 return Step(model)
 
     # -- opening, closing, the clock -------------------------------------------------------
+
+    def _opened(self, model: StaffModel, why: i.OpenStaff, now: Now) -> Step[StaffModel]:
+        """The customer mode opened us: the PIN pad, or a badge's login at once."""
+        opened = open_staff(self.config, model, why.lang, now)
+        if why.badge is None:
+            return opened
+        return _busy_after(
+            self._scan(opened.model, ClassifiedScan(ScanKind.STAFF_BADGE, why.badge), now)
+        )
 
     def _tick(self, model: StaffModel, now: Now) -> Step[StaffModel]:
         """Inactivity timeout, session expiry, lockout countdown."""

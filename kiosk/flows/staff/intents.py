@@ -1,8 +1,8 @@
 """Staff intents: one frozen class per action the staff screens send today.
 
-The LegacyFace table (face.py) maps the screens' old action strings to these until the
-screens send the objects themselves. Field values are taken as sent (strings, numbers) and
-checked by the flow: a forged or stale touch is ignored, never an error.
+The staff screens send these objects (KioskScreen.send). Field values are taken as sent
+(strings, numbers) and checked by the flow: a forged or stale touch is ignored, never an
+error.
 """
 
 from __future__ import annotations
@@ -10,18 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kiosk.flows.runtime import Intent
+from kiosk.flows.runtime import Wake as Wake  # one Wake for every mode
 
 
 @dataclass(frozen=True)
 class OpenStaff(Intent):
-    """The hidden gesture on the attract screen; `lang` is the language that screen spoke."""
+    """Why staff mode opened (the customer mode's OpenMode reason): the hidden gesture, or
+    a staff badge (`badge`: its value, logged in at once). `lang` is the language the
+    customer screen spoke: every staff page speaks it."""
 
     lang: str = ""
-
-
-@dataclass(frozen=True)
-class Wake(Intent):
-    """Any touch anywhere: activity (it keeps the session alive, ends nothing)."""
+    badge: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from kiosk.flows.runtime import Effect, Now, Step
-from kiosk.flows.staff.effects import OpenDiagnostics, PreloadPinyin, StaffLogout
+from kiosk.flows.runtime import CloseMode, Effect, Now, OpenMode, Step
+from kiosk.flows.staff.effects import PreloadPinyin, StaffLogout
 from kiosk.flows.staff.issue_form import open_form
 from kiosk.flows.staff.model import StaffConfig, StaffModel
 from kiosk.flows.staff.printing import local_day
 from kiosk.flows.staff.tools import ALL_PERMISSIONS, TOOL_PERMISSIONS
 from kiosk.flows.staff_states import Message, StaffClosed, StaffMenu
+from kiosk.flows.technician.intents import OpenScreen
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +21,9 @@ def close(model: StaffModel) -> Step[StaffModel]:
     """End staff mode: forget the token, the PIN, the form; the customer screen returns.
 
     The server is told too (best effort), so the token dies there and not only here."""
-    effects: tuple[Effect, ...] = ()
+    effects: tuple[Effect, ...] = (CloseMode(),)
     if model.session is not None:
-        effects = (StaffLogout(session=model.session),)
+        effects = (StaffLogout(session=model.session), *effects)
     closed = replace(
         model,
         view=StaffClosed(),
@@ -69,9 +70,11 @@ def menu(config: StaffConfig, model: StaffModel, message: Message | None = None)
 
 
 def diagnostics(config: StaffConfig, model: StaffModel) -> Step[StaffModel]:
-    """Staff mode ends; the technician screen asks for its own PIN."""
+    """Staff mode ends (as today: the staff token is not left lying under the technician);
+    the technician mode opens on the customer's, and asks for its own PIN."""
     closed = close(model)
-    return Step(closed.model, (*closed.effects, OpenDiagnostics()))
+    opened = OpenMode("technician", OpenScreen(lang=model.lang))
+    return Step(closed.model, (*closed.effects, opened))
 
 
 def open_issue(config: StaffConfig, model: StaffModel, now: Now) -> Step[StaffModel]:

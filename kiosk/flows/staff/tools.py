@@ -1,4 +1,4 @@
-"""Which staff permission shows which tool, and the gesture's action names.
+"""Which staff permission shows which tool.
 
 Tool -> the staff permissions (from the server's session) that show it; "*" shows all.
 A session without one never sees the button, and the flow refuses the intent too (a forged
@@ -17,4 +17,3 @@ TOOL_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "diagnostics": ("diagnostics:open", "diagnostics"),
 }
 ALL_PERMISSIONS = "*"
-GESTURE_ACTIONS = ("staff_open", "staff_unlock")  # what the attract screen's hidden gesture sends

@@ -1,7 +1,7 @@
 """The technician mode: a pure flow on kiosk/flows/runtime (read flow.py first).
 
-Its effects are carried out in kiosk/cli/_technician_parts.py, which also builds the host
-and the face KioskController sees (face.py, with WithTechnician).
+Staff mode's "Diagnostics" opens it (OpenMode("technician")); closing the screen closes
+the mode. Its effects are carried out in kiosk/cli/_technician_parts.py.
 """
 
 from kiosk.flows.technician.effects import (
@@ -19,7 +19,6 @@ from kiosk.flows.technician.effects import (
     TailLogs,
     TestPrint,
 )
-from kiosk.flows.technician.face import TABLE, TechnicianFace, WithTechnician
 from kiosk.flows.technician.flow import TechnicianFlow, TechnicianSettings
 from kiosk.flows.technician.model import (
     LOCKOUT_S,
@@ -45,7 +44,6 @@ __all__ = [
     "REPAIR_WAIT_S",
     "RESTART_AFTER_S",
     "SCREEN",
-    "TABLE",
     "CheckLine",
     "CheckOutbox",
     "DoctorCheck",
@@ -60,13 +58,11 @@ __all__ = [
     "SyncNow",
     "SyncReport",
     "TailLogs",
-    "TechnicianFace",
     "TechnicianFlow",
     "TechnicianModel",
     "TechnicianSettings",
     "TechnicianView",
     "TestPrint",
-    "WithTechnician",
     "failure_words",
     "mask",
 ]

@@ -33,7 +33,17 @@ from typing import cast
 
 from kiosk.flows.base import ViewState
 from kiosk.flows.pairing import PairResult
-from kiosk.flows.runtime import Answered, Event, Intent, Now, Scanned, Step, Ticked
+from kiosk.flows.runtime import (
+    Answered,
+    CloseMode,
+    Entered,
+    Event,
+    Intent,
+    Now,
+    Scanned,
+    Step,
+    Ticked,
+)
 from kiosk.flows.technician import effects as fx
 from kiosk.flows.technician import intents as i
 from kiosk.flows.technician import model as m
@@ -77,8 +87,13 @@ class TechnicianFlow:
         self.settings = settings
         self.pin_sha256 = settings.pin_sha256.strip().lower()
 
-    def start(self, reason: Event | None, now: Now) -> Out:
-        return Step(TechnicianModel(camera=self.settings.camera))
+    def start(self, reason: Event | None, now: Now, last: TechnicianModel | None = None) -> Out:
+        """Closed until Entered(OpenScreen) says in which language; a lockout (`failures`,
+        `locked_until`) outlives closing the screen, so it comes from `last`."""
+        model = TechnicianModel(camera=self.settings.camera)
+        if last is not None:
+            model = replace(model, failures=last.failures, locked_until=last.locked_until)
+        return Step(model)
 
     def view(self, model: TechnicianModel) -> ViewState:
         return model.view
@@ -88,7 +103,7 @@ class TechnicianFlow:
 
     def step(self, model: TechnicianModel, event: Event, now: Now) -> Out:
         match event:
-            case i.OpenScreen(lang):
+            case i.OpenScreen(lang) | Entered(reason=i.OpenScreen(lang)):
                 return self._open(model, lang, now)
             case i.CameraReady(frame):
                 return Step(replace(model, camera=frame))
@@ -114,7 +129,7 @@ class TechnicianFlow:
         page = model.page
         match intent:
             case i.CloseScreen():
-                return Step(_closed(model))
+                return _closed(model)
             case i.PinDigit(digit) if page is Page.PIN:
                 return Step(_digit(model, digit))
             case i.PinClear() if page is Page.PIN:
@@ -208,7 +223,7 @@ class TechnicianFlow:
         if page is Page.REPAIR_WORKING:
             return Step(model)  # the exchange has its own timeouts; its answer moves the page
         if now.mono - model.last_touch > self.settings.session_timeout_s:
-            return Step(_closed(model))
+            return _closed(model)
         if page is Page.LOCKED and now.mono >= model.locked_until:
             return Step(replace(model, view=TechnicianView(SCREEN, Page.PIN, lang=model.view.lang)))
         return Step(model)
@@ -254,11 +269,12 @@ def _next_epoch(model: TechnicianModel) -> TechnicianModel:
     return replace(model, epoch=model.epoch + 1)
 
 
-def _closed(model: TechnicianModel) -> TechnicianModel:
+def _closed(model: TechnicianModel) -> Out:
+    """The screen closes, and the mode with it (the one below shows again)."""
     if model.page in UNCLOSABLE:
-        return model  # never half-closed
+        return Step(model)  # never half-closed
     closed = TechnicianView(SCREEN, lang=model.view.lang)
-    return replace(_next_epoch(model), pin="", view=closed)
+    return Step(replace(_next_epoch(model), pin="", view=closed), (CloseMode(),))
 
 
 def _digit(model: TechnicianModel, digit: str) -> TechnicianModel:

@@ -1,11 +1,11 @@
-"""The technician screen's actions, one class each (the screens still send the old strings;
-face.TABLE maps them here)."""
+"""The technician screen's actions, one class each (the screens send these objects)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from kiosk.flows.runtime import Event, Intent
+from kiosk.flows.runtime import Wake as Wake  # one Wake for every mode
 from kiosk.flows.technician.model import Frame
 
 
@@ -74,11 +74,6 @@ class RetryRepair(Intent):
 @dataclass(frozen=True)
 class CancelRepair(Intent):
     """Back / cancel on a re-pair page: nothing changed."""
-
-
-@dataclass(frozen=True)
-class Wake(Intent):
-    """A touch anywhere on the screen: the session stays open."""
 
 
 @dataclass(frozen=True)

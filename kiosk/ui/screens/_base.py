@@ -1,7 +1,7 @@
 """KioskScreen: the one base of every screen (customer, staff, technician).
 
 A screen renders one immutable state (`show`), translates (`t`), and reports a touch with
-`send(action, **data)`; it never calls the API or a device. Its look is data: the class
+`send(intent)` (an Intent of kiosk/flows/<mode>/intents.py); it never calls the API or a device. Its look is data: the class
 attribute `theme` (kiosk/ui/theme.py: CUSTOMER, STAFF or TECHNICIAN). Customer screens lay
 out in their sibling .kv file (`load_kv`), staff and technician screens in code with
 kiosk/ui/widgets/kit.py; the background (_common.kv) is the theme's.
@@ -18,6 +18,7 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.screenmanager import Screen
 
+from kiosk.flows.runtime import Intent
 from kiosk.i18n import tr
 from kiosk.ui.theme import CUSTOMER, Theme
 from kiosk.ui.widgets import common  # noqa: F401 - registers FitLabel, KioskButton for .kv
@@ -39,15 +40,15 @@ load_kv(str(Path(__file__).with_name("_common.py")))
 class KioskScreen(Screen):
     """`screen_name` names the screen on the class, so the app knows it before building it.
 
-    `on_action` is for a host without the kiosk App (tests, bench): touches go there
-    instead of to the running App's controller.
+    `on_action` is for a host without the kiosk App (tests, bench): intents go there
+    instead of to the running App's host.
     """
 
     screen_name = ""
     theme: ClassVar[Theme] = CUSTOMER
     lang = StringProperty("en")
 
-    def __init__(self, on_action: Callable[..., None] | None = None, **kw: Any) -> None:
+    def __init__(self, on_action: Callable[[Intent], None] | None = None, **kw: Any) -> None:
         if self.screen_name:
             kw.setdefault("name", self.screen_name)
         super().__init__(**kw)
@@ -57,15 +58,15 @@ class KioskScreen(Screen):
     def t(self, key: str, **values: Any) -> str:
         return tr(key, self.lang, **values)
 
-    def send(self, action: str, **data: Any) -> None:
-        """Report a touch to the controller (the app's, unless a host gave `on_action`)."""
+    def send(self, intent: Intent) -> None:
+        """Report a touch as its intent to the host (the app's, unless `on_action` is given)."""
         if self.on_action is not None:
-            self.on_action(action, **data)
+            self.on_action(intent)
             return
         app = App.get_running_app()
-        controller = getattr(app, "controller", None)
-        if controller is not None:
-            controller.touch(action, **data)
+        host = getattr(app, "host", None)
+        if host is not None:
+            host.send(intent)
 
     def show(self, state: Any) -> None:
         """Render `state` in its language; a state without one (staff) keeps the screen's,

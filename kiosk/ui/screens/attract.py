@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.animation import Animation
 from kivy.properties import NumericProperty
 
+from kiosk.flows.customer.intents import ChooseLanguage
 from kiosk.i18n import LANGUAGE_NAMES
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import KioskButton
@@ -47,7 +48,7 @@ class AttractScreen(KioskScreen):
                 color=self.theme.accent_text if selected else self.theme.text,
             )
             btn.lang_code = code
-            btn.bind(on_release=lambda b: self.send("language", lang=b.lang_code))
+            btn.bind(on_release=lambda b: self.send(ChooseLanguage(b.lang_code)))
             box.add_widget(btn)
 
     def _u(self) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.flows.customer.intents import OpenVoucher
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets import confetti  # noqa: F401 - registers Confetti for the .kv
 
@@ -30,4 +31,4 @@ class RewardScreen(KioskScreen):
 
     def open_first(self) -> None:
         if self._first:
-            self.send("open_voucher", voucher_id=self._first)
+            self.send(OpenVoucher(self._first))

@@ -18,6 +18,7 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.utils import escape_markup
 
+from kiosk.flows.staff import form_intents as f
 from kiosk.flows.staff_states import StaffIssueForm
 from kiosk.flows.voucher_form import CODE_MODES, SYMBOLOGIES, VALIDITY_KINDS
 from kiosk.ui.fonts import has_cjk
@@ -143,7 +144,7 @@ class StaffIssueFormScreen(KioskScreen):
     # -- pieces ---------------------------------------------------------------------------------
 
     def _field(self, name: str, **kw) -> Button:
-        btn = button("", self.lang, lambda: self.send("focus", field=name), size=22, **kw)
+        btn = button("", self.lang, lambda: self.send(f.Focus(name)), size=22, **kw)
         btn.halign = "left"
         self.fields[name] = btn
         return btn
@@ -153,11 +154,12 @@ class StaffIssueFormScreen(KioskScreen):
         self.error_labels[name] = lbl
         return lbl
 
-    def _toggles(self, group, options, action, arg, names, size=19) -> list[Button]:
+    def _toggles(self, group, options, intent, names, size=19) -> list[Button]:
+        """One button per option; `intent(option)` is what a touch sends."""
         self.toggles[group] = {}
         for opt in options:
             self.toggles[group][opt] = button(
-                names(opt), self.lang, lambda o=opt: self.send(action, **{arg: o}), size=size
+                names(opt), self.lang, lambda o=opt: self.send(intent(o)), size=size
             )
         return list(self.toggles[group].values())
 
@@ -190,7 +192,7 @@ class StaffIssueFormScreen(KioskScreen):
             remove = button(
                 self.t("staff.form.clear_customer"),
                 self.lang,
-                lambda: self.send("clear_customer"),
+                lambda: self.send(f.ClearCustomer()),
                 size=18,
                 size_hint_x=0.3,
             )
@@ -200,7 +202,7 @@ class StaffIssueFormScreen(KioskScreen):
             self.search_button = button(
                 self.t("staff.form.search_button"),
                 self.lang,
-                lambda: self.send("search"),
+                lambda: self.send(f.Search()),
                 size=20,
                 size_hint_x=0.28,
             )
@@ -211,7 +213,7 @@ class StaffIssueFormScreen(KioskScreen):
         col.add_widget(self._row(self._field("description")))
         col.add_widget(self._error("description"))
         self.image_button = button(
-            "", self.lang, lambda: self.send("next_image"), size=20, size_hint_x=2.5
+            "", self.lang, lambda: self.send(f.NextImage()), size=20, size_hint_x=2.5
         )
         col.add_widget(self._row(self._caption("staff.form.image"), self.image_button))
         col.add_widget(self._error("image"))
@@ -226,7 +228,7 @@ class StaffIssueFormScreen(KioskScreen):
             button(
                 f"{r.display_name} {r.contact_hint}".strip(),
                 self.lang,
-                lambda i=r.id: self.send("pick_customer", card_id=i),
+                lambda i=r.id: self.send(f.PickCustomer(i)),
                 size=18,
             )
             for r in state.results[:4]
@@ -244,8 +246,7 @@ class StaffIssueFormScreen(KioskScreen):
         modes = self._toggles(
             "code_mode",
             CODE_MODES,
-            "set_code_mode",
-            "mode",
+            f.SetCodeMode,
             lambda m: self.t(f"staff.form.code_{m}"),
         )
         col.add_widget(self._row(self._caption("staff.form.redeem_code"), *modes))
@@ -254,15 +255,14 @@ class StaffIssueFormScreen(KioskScreen):
             if form.code_mode == "given":
                 widgets.append(self._field("code_value", size_hint_x=2.2))
             widgets += self._toggles(
-                "symbology", SYMBOLOGIES, "set_symbology", "value", SYMBOLOGY_NAMES.get, size=15
+                "symbology", SYMBOLOGIES, f.SetSymbology, SYMBOLOGY_NAMES.get, size=15
             )
             col.add_widget(self._row(*widgets))
         col.add_widget(self._error("code_value"))
         kinds = self._toggles(
             "validity",
             VALIDITY_KINDS,
-            "set_validity",
-            "kind",
+            f.SetValidity,
             lambda k: self.t(f"staff.form.validity_{k}"),
             size=17,
         )
@@ -281,7 +281,7 @@ class StaffIssueFormScreen(KioskScreen):
         col.add_widget(self._error("validity"))
         self.print_button = None
         if form.customer is not None:
-            self.print_button = button("", self.lang, lambda: self.send("toggle_print"), size=18)
+            self.print_button = button("", self.lang, lambda: self.send(f.TogglePrint()), size=18)
             col.add_widget(self._row(self.print_button, height=px(40)))
         col.add_widget(BoxLayout())
         self.message = label("", self.lang, size=20, height=px(36))
@@ -289,7 +289,7 @@ class StaffIssueFormScreen(KioskScreen):
         self.generate = button(
             self.t("staff.form.generate"),
             self.lang,
-            lambda: self.send("generate"),
+            lambda: self.send(f.Generate()),
             size=26,
             color=self.theme.accent,
             size_hint_y=None,
@@ -311,7 +311,7 @@ class StaffIssueFormScreen(KioskScreen):
                 button(
                     text,
                     self.lang,
-                    lambda u=unit, d=delta: self.send("date_step", unit=u, delta=d),
+                    lambda u=unit, d=delta: self.send(f.DateStep(u, d)),
                     size=18,
                 )
             )

@@ -8,6 +8,7 @@ from kivy.core.image import Image as CoreImage
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.image import Image
 
+from kiosk.flows.staff import intents as i
 from kiosk.flows.staff_states import StaffIssued
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import STAFF
@@ -71,21 +72,21 @@ class StaffIssuedScreen(KioskScreen):
             self.buttons["print"] = button(
                 self.t("staff.issued.print"),
                 self.lang,
-                lambda: self.send("print"),
+                lambda: self.send(i.PrintIssued()),
                 color=self.theme.selected,
             )
         if state.can_retry:
             self.buttons["retry_print"] = button(
                 self.t("staff.issued.retry"),
                 self.lang,
-                lambda: self.send("retry_print"),
+                lambda: self.send(i.RetryPrint()),
                 color=self.theme.selected,
             )
         self.buttons["new_voucher"] = button(
-            self.t("staff.issued.new"), self.lang, lambda: self.send("new_voucher")
+            self.t("staff.issued.new"), self.lang, lambda: self.send(i.NewVoucher())
         )
         self.buttons["back"] = button(
-            self.t("staff.issued.menu"), self.lang, lambda: self.send("back")
+            self.t("staff.issued.menu"), self.lang, lambda: self.send(i.Back())
         )
         for b in self.buttons.values():
             row.add_widget(b)

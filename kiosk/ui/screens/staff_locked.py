@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.flows.staff import intents as i
 from kiosk.flows.staff_states import StaffLocked
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import STAFF
@@ -58,7 +59,7 @@ class StaffLockedScreen(KioskScreen):
             button(
                 self.t("staff.key.cancel"),
                 self.lang,
-                lambda: self.send("cancel"),
+                lambda: self.send(i.Cancel()),
                 size_hint_y=None,
                 height=px(88),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.flows.staff import intents as i
 from kiosk.flows.staff_states import StaffMenu
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import STAFF
@@ -32,19 +33,19 @@ class StaffMenuScreen(KioskScreen):
             self.buttons["open_issue"] = button(
                 self.t("staff.menu.issue_voucher"),
                 self.lang,
-                lambda: self.send("open_issue"),
+                lambda: self.send(i.OpenIssue()),
                 size=30,
                 color=self.theme.accent,
             )
         if any(t in state.tools for t in COUNTER_TOOLS):
             self.buttons["open_tools"] = button(
-                self.t("staff.menu.tools"), self.lang, lambda: self.send("open_tools"), size=30
+                self.t("staff.menu.tools"), self.lang, lambda: self.send(i.OpenTools()), size=30
             )
         if "diagnostics" in state.tools:
             self.buttons["diagnostics"] = button(
                 self.t("staff.menu.diagnostics"),
                 self.lang,
-                lambda: self.send("diagnostics"),
+                lambda: self.send(i.Diagnostics()),
                 size=30,
             )
         for b in self.buttons.values():

@@ -9,6 +9,7 @@ from kivy.core.window import Window
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.flows.staff import intents as i
 from kiosk.flows.staff_states import StaffPin
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import STAFF
@@ -64,11 +65,11 @@ class StaffPinScreen(KioskScreen):
         self.keypad = PinKeypad(self.send, self.t, self.lang, size_hint_y=None, height=px(400))
         col.add_widget(self.keypad)
         row = BoxLayout(size_hint_y=None, height=px(88), spacing=px(10))
-        row.add_widget(button(self.t("staff.key.cancel"), self.lang, lambda: self.send("cancel")))
+        row.add_widget(button(self.t("staff.key.cancel"), self.lang, lambda: self.send(i.Cancel())))
         self.ok = button(
             self.t("staff.key.ok"),
             self.lang,
-            lambda: self.send("pin_ok"),
+            lambda: self.send(i.PinOk()),
             color=self.theme.selected,
         )
         row.add_widget(self.ok)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
+from kiosk.flows.staff import intents as i
 from kiosk.flows.staff_states import StaffTools
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import STAFF
@@ -23,10 +24,10 @@ class StaffToolsScreen(KioskScreen):
         actions = BoxLayout(orientation="vertical", spacing=px(12), size_hint_x=0.45)
         self.buttons = {}
         wanted = [
-            ("reprint", "reprint_last", "staff.tools.reprint", state.has_last_coupon),
-            ("printer", "printer_status", "staff.tools.printer_status", True),
-            ("printer", "test_print", "staff.tools.test_print", True),
-            ("day_summary", "print_summary", "staff.tools.print_summary", True),
+            ("reprint", i.ReprintLast, "staff.tools.reprint", state.has_last_coupon),
+            ("printer", i.PrinterStatus, "staff.tools.printer_status", True),
+            ("printer", i.TestPrint, "staff.tools.test_print", True),
+            ("day_summary", i.PrintSummary, "staff.tools.print_summary", True),
             ("diagnostics", "diagnostics", "staff.menu.diagnostics", True),
         ]
         for tool, action, key, enabled in wanted:
@@ -34,7 +35,7 @@ class StaffToolsScreen(KioskScreen):
                 b = button(
                     self.t(key),
                     self.lang,
-                    lambda a=action: self.send(a),
+                    lambda a=action: self.send(a()),
                     size=22,
                     enabled=enabled,
                     size_hint_y=None,

@@ -15,7 +15,9 @@ from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
+from kiosk.flows.runtime import Intent
 from kiosk.flows.technician import REPAIR_PAGES, SCREEN, TechnicianView
+from kiosk.flows.technician import intents as i
 from kiosk.i18n import tr
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import TECHNICIAN
@@ -77,7 +79,7 @@ class TechnicianScreen(KioskScreen):
         self.close_button = button(
             "Close",
             "en",
-            lambda: self.send("tech_close"),
+            lambda: self.send(i.CloseScreen()),
             size=20,
             color=self.theme.danger,
             size_hint_x=0.2,
@@ -107,14 +109,13 @@ class TechnicianScreen(KioskScreen):
         grid = GridLayout(cols=3, spacing=px(13))
         self.keys = {}
         for key in ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Clear", "0", "OK"]:
+            intent: Intent = i.PinDigit(key)
             if key == "Clear":
-                action, data = "tech_clear", {}
+                intent = i.PinClear()
             elif key == "OK":
-                action, data = "tech_enter", {}
-            else:
-                action, data = "tech_digit", {"digit": key}
+                intent = i.PinEnter()
             size = 30 if key.isdigit() else 20
-            b = button(key, "en", lambda a=action, d=data: self.send(a, **d), size=size)
+            b = button(key, "en", lambda k=intent: self.send(k), size=size)
             self.keys[key] = b
             grid.add_widget(b)
         box.add_widget(grid)
@@ -145,18 +146,18 @@ class TechnicianScreen(KioskScreen):
         body.add_widget(left)
         side = BoxLayout(orientation="vertical", spacing=px(13), size_hint_x=0.34)
         self.buttons = {}
-        actions = [
-            ("tech_refresh", "Run checks again"),
-            ("tech_test_print", "Test print"),
-            ("tech_restart", "Restart app"),
+        actions: list[tuple[str, Intent, str]] = [  # (button name, what it sends, label)
+            ("tech_refresh", i.RunChecks(), "Run checks again"),
+            ("tech_test_print", i.PrintTest(), "Test print"),
+            ("tech_restart", i.RestartApp(), "Restart app"),
         ]
         if state.can_repair:
-            actions.append(("tech_repair", tr("tech.repair.button", state.lang)))
-        for action, text in actions:
+            actions.append(("tech_repair", i.StartRepair(), tr("tech.repair.button", state.lang)))
+        for action, intent, text in actions:
             b = button(
                 text,
                 state.lang,
-                lambda a=action: self.send(a),
+                lambda k=intent: self.send(k),
                 size=20,
                 size_hint_y=None,
                 height=px(80),

@@ -14,7 +14,9 @@ from typing import Any
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
 
+from kiosk.flows.runtime import Intent
 from kiosk.flows.technician import TechnicianView
+from kiosk.flows.technician import intents as i
 from kiosk.i18n import tr
 from kiosk.ui.theme import TECHNICIAN
 from kiosk.ui.widgets.kit import button, label, px
@@ -22,36 +24,37 @@ from kiosk.ui.widgets.live_preview import LivePreview
 
 PREVIEW_PERIOD_S = 0.2
 
-# page -> (title key, title colour, buttons as (action, label key, primary))
-PAGES: dict[str, tuple[str, tuple[float, ...], tuple[tuple[str, str, bool], ...]]] = {
+# page -> (title key, title colour, buttons as (name, what it sends, label key, primary))
+Buttons = tuple[tuple[str, Intent, str, bool], ...]
+PAGES: dict[str, tuple[str, tuple[float, ...], Buttons]] = {
     "repair_blocked": (
         "tech.repair.title",
         TECHNICIAN.accent,
         (
-            ("tech_repair_sync", "tech.repair.sync_now", True),
-            ("tech_repair_cancel", "tech.repair.back", False),
+            ("tech_repair_sync", i.SendNow(), "tech.repair.sync_now", True),
+            ("tech_repair_cancel", i.CancelRepair(), "tech.repair.back", False),
         ),
     ),
     "repair_confirm": (
         "tech.repair.title",
         TECHNICIAN.accent,
         (
-            ("tech_repair_confirm", "tech.repair.confirm_yes", True),
-            ("tech_repair_cancel", "tech.repair.cancel", False),
+            ("tech_repair_confirm", i.ConfirmRepair(), "tech.repair.confirm_yes", True),
+            ("tech_repair_cancel", i.CancelRepair(), "tech.repair.cancel", False),
         ),
     ),
     "repair_wait": (
         "tech.repair.title",
         TECHNICIAN.accent,
-        (("tech_repair_cancel", "tech.repair.cancel", False),),
+        (("tech_repair_cancel", i.CancelRepair(), "tech.repair.cancel", False),),
     ),
     "repair_working": ("tech.repair.title", TECHNICIAN.accent, ()),
     "repair_failed": (
         "tech.repair.failed_title",
         TECHNICIAN.error,
         (
-            ("tech_repair_retry", "tech.repair.retry", True),
-            ("tech_repair_cancel", "tech.repair.back", False),
+            ("tech_repair_retry", i.RetryRepair(), "tech.repair.retry", True),
+            ("tech_repair_cancel", i.CancelRepair(), "tech.repair.back", False),
         ),
     ),
     "repair_paired": ("tech.repair.paired_title", TECHNICIAN.good, ()),
@@ -120,12 +123,12 @@ class RepairPages:
     def _buttons(self, state: TechnicianView, actions) -> BoxLayout:
         row = BoxLayout(size_hint_y=None, height=px(93), spacing=px(16))
         self.screen.buttons = {}
-        for action, key, primary in actions:
+        for action, intent, key, primary in actions:
             text = tr("tech.repair.sending" if state.busy and primary else key, state.lang)
             b = button(
                 text,
                 state.lang,
-                lambda a=action: self.screen.send(a),
+                lambda k=intent: self.screen.send(k),
                 size=20,
                 color=PRIMARY if primary else SECONDARY,
                 enabled=not state.busy,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.properties import BooleanProperty
 
+from kiosk.flows.customer.intents import HoldRedeem
 from kiosk.ui.codes import code_image, to_texture
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets import hold_button  # noqa: F401 - registers HoldButton for the .kv
@@ -50,4 +51,4 @@ class VoucherScreen(KioskScreen):
 
     def redeem(self) -> None:
         if self._voucher_id:
-            self.send("redeem", voucher_id=self._voucher_id)
+            self.send(HoldRedeem(self._voucher_id))

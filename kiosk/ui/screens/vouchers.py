@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.app import App
 
+from kiosk.flows.customer.intents import OpenVoucher
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import KioskButton
 
@@ -42,5 +43,5 @@ class VouchersScreen(KioskScreen):
                 base_size=28 * u,
             )
             btn.voucher_id = v.id
-            btn.bind(on_release=lambda b: self.send("open_voucher", voucher_id=b.voucher_id))
+            btn.bind(on_release=lambda b: self.send(OpenVoucher(b.voucher_id)))
             rows.add_widget(btn)

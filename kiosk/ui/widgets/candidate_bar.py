@@ -15,11 +15,13 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 
 from kiosk.flows.field_composer import CandidateBar
+from kiosk.flows.runtime import Intent
+from kiosk.flows.staff.form_intents import CandidatePage, PickCandidate
 from kiosk.input_methods.pinyin import PAGE_SIZE
 from kiosk.ui.theme import STAFF
 from kiosk.ui.widgets.kit import button, font_for, px
 
-Send = Callable[..., None]
+Send = Callable[[Intent], None]
 
 
 class CandidateStrip(BoxLayout):
@@ -67,10 +69,10 @@ class CandidateStrip(BoxLayout):
 
     def _pick(self, index: int) -> None:
         if self.bar is not None and index < len(self.bar.words):
-            self.send("pick_candidate", index=index)
+            self.send(PickCandidate(index))
 
     def _page(self, delta: int) -> None:
-        self.send("candidate_page", delta=delta)
+        self.send(CandidatePage(delta))
 
 
 __all__ = ["CandidateStrip"]

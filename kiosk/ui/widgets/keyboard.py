@@ -19,6 +19,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
 from kiosk.flows.field_composer import CandidateBar
+from kiosk.flows.runtime import Intent
+from kiosk.flows.staff.form_intents import Backspace, EndCompose, Key
 from kiosk.input_methods.hangul import DUBEOLSIK, DUBEOLSIK_SHIFT
 from kiosk.ui.theme import STAFF
 from kiosk.ui.widgets.candidate_bar import CandidateStrip
@@ -33,7 +35,7 @@ PINYIN_KEY = "staff.key.pinyin"  # the 中/A layer switch
 SCRIPT_KEYS = {"hangul": HANGUL_KEY, "pinyin": PINYIN_KEY}
 OPENS_ON = {"ko": "hangul", "zh": "pinyin"}
 
-KeyHandler = Callable[..., None]
+KeyHandler = Callable[[Intent], None]
 
 
 def layout_rows(lang: str, mode: str) -> list[str]:
@@ -58,8 +60,8 @@ def default_mode(lang: str) -> str:
 
 
 class OnScreenKeyboard(BoxLayout):
-    """Sends on_key("key", char=..., ime=...), on_key("backspace"), the candidate bar's
-    on_key("pick_candidate" / "candidate_page"); Shift, ?123, 한/A and 中/A are its own.
+    """Sends on_key(Key(char, ime=...)), on_key(Backspace()), the candidate bar's
+    PickCandidate / CandidatePage; Shift, ?123, 한/A and 中/A are its own.
 
     All layouts are built once; Shift relabels the letter keys in place and ?123 / 한/A / 中/A
     swap the layout, so a keystroke never rebuilds forty buttons.
@@ -121,7 +123,7 @@ class OnScreenKeyboard(BoxLayout):
                 line.add_widget(chars[-1])
             if last:
                 specials["staff.key.back"] = self._special(
-                    "staff.key.back", lambda: self.on_key("backspace")
+                    "staff.key.back", lambda: self.on_key(Backspace())
                 )
                 line.add_widget(specials["staff.key.back"])
             box.add_widget(self._slots[mode] if i == 0 else line)
@@ -179,9 +181,9 @@ class OnScreenKeyboard(BoxLayout):
 
     def _type(self, ch: str) -> None:
         if self.mode == "pinyin":
-            self.on_key("key", char=ch, ime="pinyin")
+            self.on_key(Key(ch, ime="pinyin"))
         else:
-            self.on_key("key", char=ch)
+            self.on_key(Key(ch))
         if self.shift and self.mode != "symbols" and ch.isalpha():
             self.shift = False  # one capital (or one tense consonant), like a phone keyboard
             self._show()
@@ -199,7 +201,7 @@ class OnScreenKeyboard(BoxLayout):
         what was being composed is final, as when a person switches keyboards on a phone."""
         self.mode = self.alpha = "letters" if self.mode == script else script
         self.shift = False
-        self.on_key("end_compose")
+        self.on_key(EndCompose())
         self._show()
 
     def show_candidates(self, bar: CandidateBar | None) -> None:

@@ -13,16 +13,18 @@ from kivy.graphics import Color, Ellipse, Line
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
+from kiosk.flows.runtime import Intent
+from kiosk.flows.staff.intents import PinBack, PinClear, PinDigit
 from kiosk.ui.canvas import canvas
 from kiosk.ui.theme import STAFF
 from kiosk.ui.widgets.kit import button, px
 
-# (label or i18n key, action, data)
-KEYS = [
-    *[(str(d), "pin_digit", {"digit": str(d)}) for d in range(1, 10)],
-    ("staff.key.clear", "pin_clear", {}),
-    ("0", "pin_digit", {"digit": "0"}),
-    ("staff.key.back", "pin_back", {}),
+# (label or i18n key, the intent a press sends)
+KEYS: list[tuple[str, Intent]] = [
+    *[(str(d), PinDigit(str(d))) for d in range(1, 10)],
+    ("staff.key.clear", PinClear()),
+    ("0", PinDigit("0")),
+    ("staff.key.back", PinBack()),
 ]
 
 
@@ -30,18 +32,18 @@ class PinKeypad(GridLayout):
     """3 x 4 keys, each at least 88 dp: a thumb on a 7" screen hits the right one."""
 
     def __init__(
-        self, on_key: Callable[..., None], translate: Callable[[str], str], lang: str, **kw
+        self, on_key: Callable[[Intent], None], translate: Callable[[str], str], lang: str, **kw
     ) -> None:
         kw.setdefault("cols", 3)
         kw.setdefault("spacing", px(10))
         super().__init__(**kw)
         self.keys: dict[str, Widget] = {}
-        for text, action, data in KEYS:
+        for text, intent in KEYS:
             shown = translate(text) if text.startswith("staff.") else text
             btn = button(
                 shown,
                 lang,
-                lambda a=action, d=data: on_key(a, **d),
+                lambda k=intent: on_key(k),
                 size=34 if len(shown) == 1 else 22,
                 color=STAFF.key,
                 size_hint_min_y=px(88),

@@ -21,6 +21,7 @@ from kivy.uix.button import Button
 from kivy.uix.label import Label
 from kivy.uix.widget import Widget
 
+from kiosk.flows.staff.intents import Back, Exit
 from kiosk.ui.canvas import canvas
 from kiosk.ui.fonts import find_font, has_cjk, latin_font
 from kiosk.ui.theme import STAFF, Theme, unit
@@ -140,7 +141,7 @@ def top_bar(screen: Any, title_key: str, *, back: bool = False, exit_: bool = Tr
             button(
                 screen.t("staff.form.back"),
                 lang,
-                lambda: screen.send("back"),
+                lambda: screen.send(Back()),
                 size_hint_x=0.18,
                 theme=theme,
             )
@@ -152,7 +153,7 @@ def top_bar(screen: Any, title_key: str, *, back: bool = False, exit_: bool = Tr
             button(
                 screen.t("staff.menu.exit"),
                 lang,
-                lambda: screen.send("exit"),
+                lambda: screen.send(Exit()),
                 size=20,
                 color=theme.danger,
                 size_hint_x=0.26,

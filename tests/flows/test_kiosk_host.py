@@ -1,7 +1,8 @@
-"""KioskController: classify -> route to customer or staff; touches; ticks; the worker pool.
+"""The kiosk's host as the composition root builds it (kiosk_host): classify -> the mode on
+top (customer at the base, staff opened by a badge); intents; ticks; the worker pool.
 
 The customer flow runs on its real host here (its transitions are transcripts in
-test_customer.py); these tests check the wiring: strings to intents, effects to handlers,
+test_customer.py); these tests check the wiring: intents to the flow, effects to handlers,
 late answers dropped, answers off the calling thread.
 """
 
@@ -9,19 +10,35 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from kiosk.cli._kiosk_parts import Mode, kiosk_host
+from kiosk.cli._scan_classify import fallback_classify
 from kiosk.config import Settings
 from kiosk.flows.base import FakeClock, ViewState
-from kiosk.flows.controller import KioskController, fallback_classify
 from kiosk.flows.customer import (
     AttractState,
+    BackInService,
     CardState,
     MessageState,
+    OutOfService,
     OutOfServiceState,
     RedeemedState,
     VoucherOpenState,
     WorkingState,
+)
+from kiosk.flows.customer import intents as ci
+from kiosk.flows.customer.intents import StaffGesture
+from kiosk.flows.runtime import (
+    CloseMode,
+    Entered,
+    Event,
+    Handlers,
+    Intent,
+    Now,
+    Scanned,
+    Step,
+    Wake,
 )
 from kiosk.flows.runtime.host import InlineExecutor
 from kiosk.scan_kinds import ScanKind
@@ -33,41 +50,47 @@ TOKEN = "tok_abcdefghijklmnop"
 @dataclass(frozen=True)
 class StaffHome(ViewState):
     screen: str = "staff_home"
+    scans: int = 0
+
+
+@dataclass(frozen=True)
+class StaffExit(Intent):
+    pass
 
 
 class FakeStaff:
-    """The StaffFlow interface (active, on_scan, touch, tick, state) in a few lines."""
+    """A staff mode in a few lines: counts the scans it takes, closes on StaffExit."""
 
-    def __init__(self) -> None:
-        self.active = False
-        self.state = StaffHome()
-        self.scans: list = []
-        self.touches: list = []
+    name = "staff"
 
-    def on_scan(self, scan) -> bool:
-        self.scans.append(scan)
-        if scan.kind is ScanKind.STAFF_BADGE:
-            self.active = True
-            return True
-        return self.active
+    def start(self, reason: Event | None, now: Now, last: StaffHome | None = None) -> Step:
+        return Step(StaffHome())
 
-    def touch(self, action, **data) -> None:
-        self.touches.append(action)
-        if action == "staff_exit":
-            self.active = False
+    def step(self, model: StaffHome, event: Event, now: Now) -> Step:
+        match event:
+            case Entered() | Scanned():
+                return Step(replace(model, scans=model.scans + 1))
+            case StaffExit():
+                return Step(model, (CloseMode(),))
+            case _:
+                return Step(model)
 
-    def tick(self) -> None:
-        pass
+    def view(self, model: StaffHome) -> ViewState:
+        return model
+
+    def epoch(self, model: StaffHome) -> int:
+        return 0
 
 
 def make(staff=None, executor=None, clock=None):
     settings = Settings()
     services = ScriptedServices()
-    ctl = KioskController(
+    modes = [Mode(staff, Handlers())] if staff is not None else []
+    ctl = kiosk_host(
         settings,
         services,
+        *modes,
         clock=clock or FakeClock(),
-        staff_flow=staff,
         executor=executor or InlineExecutor(),
     )
     seen: list = []
@@ -89,7 +112,7 @@ def test_classifier_fallback_follows_the_architecture_table():
 
 def test_card_scan_reaches_the_customer_flow_and_listeners():
     ctl, services, seen = make()
-    ctl.on_scan_text(f"https://shop.example/c/{TOKEN}")
+    ctl.scan_text(f"https://shop.example/c/{TOKEN}")
     assert services.calls == [("stamp", TOKEN)]
     assert isinstance(ctl.state, CardState)
     assert [s.screen for s in seen] == ["working", "card"]
@@ -97,34 +120,33 @@ def test_card_scan_reaches_the_customer_flow_and_listeners():
 
 def test_garbage_scan_is_a_calm_message_and_nothing_sent():
     ctl, services, _ = make()
-    ctl.on_scan_text("\x00\x1b garbage")
+    ctl.scan_text("\x00\x1b garbage")
     assert isinstance(ctl.state, MessageState) and services.calls == []
 
 
 def test_staff_badge_goes_to_staff_and_its_state_wins():
-    staff = FakeStaff()
-    ctl, services, seen = make(staff)
-    ctl.on_scan_text("STAFF:7:secret")
-    assert staff.active and ctl.state.screen == "staff_home"
+    ctl, services, seen = make(FakeStaff())
+    ctl.scan_text("STAFF:7:secret")
+    assert ctl.modes == ("customer", "staff") and ctl.state.screen == "staff_home"
     assert seen[-1].screen == "staff_home"
-    ctl.on_scan_text(TOKEN)  # while staff mode is open, scans are staff's
-    assert len(staff.scans) == 2 and services.calls == []
-    ctl.touch("staff_exit")
+    ctl.scan_text(TOKEN)  # while staff mode is open, scans are staff's
+    assert ctl.state.scans == 2 and services.calls == []  # the badge (Entered) and the card
+    ctl.send(StaffExit())
     assert isinstance(ctl.state, AttractState)
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     assert services.calls == [("stamp", TOKEN)]
 
 
 def test_staff_badge_without_staff_mode_is_unknown_for_the_customer():
     ctl, services, _ = make(None)
-    ctl.on_scan_text("STAFF:7:secret")
+    ctl.scan_text("STAFF:7:secret")
     assert isinstance(ctl.state, MessageState) and services.calls == []
 
 
 def test_pool_runner_answers_off_the_calling_thread():
     settings = Settings()
     services = ScriptedServices()
-    ctl = KioskController(settings, services)
+    ctl = kiosk_host(settings, services)
     threads: list[str] = []
     got = threading.Event()
 
@@ -135,7 +157,7 @@ def test_pool_runner_answers_off_the_calling_thread():
 
     ctl.subscribe(listener)
     t0 = time.monotonic()
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     assert got.wait(5), "card state never arrived"
     assert time.monotonic() - t0 < 5
     assert threads[0] == threading.current_thread().name  # working: at once, same thread
@@ -143,40 +165,35 @@ def test_pool_runner_answers_off_the_calling_thread():
     ctl.shutdown()
 
 
-def test_touch_strings_become_the_flow_s_intents():
+def test_intents_reach_the_customer_flow_and_its_handlers():
     ctl, services, _ = make()
     services.vouchers["CAKE-1234"] = voucher()
-    ctl.on_scan_text("CAKE-1234")
+    ctl.scan_text("CAKE-1234")
     assert isinstance(ctl.state, VoucherOpenState)
-    ctl.touch("redeem", voucher_id="v1")
+    ctl.send(ci.HoldRedeem(voucher_id="v1"))
     assert isinstance(ctl.state, RedeemedState)
-    ctl.touch("print")
+    ctl.send(ci.PrintCoupon())
     assert ctl.state.print_status == "printed"
-    ctl.touch("language", lang="ko")
-    assert ctl.state.lang == "ko" and ctl.customer.lang == "ko"
-    ctl.touch("home")
+    ctl.send(ci.ChooseLanguage(lang="ko"))
+    assert ctl.state.lang == "ko" and ctl.view_of("customer").lang == "ko"
+    ctl.send(ci.GoHome())
     assert isinstance(ctl.state, AttractState)
     assert services.calls == [("voucher_by_code", "CAKE-1234"), ("redeem", "v1"), ("print", "v1")]
 
 
-def test_an_unknown_action_is_an_error_line_not_a_silent_no(caplog):
-    ctl, _, seen = make()
-    ctl.touch("redeme", voucher_id="v1")
-    assert "no intent for the action 'redeme'" in caplog.text and seen == []
-
-
 def test_the_hidden_gesture_without_staff_mode_is_ignored_quietly(caplog):
+    caplog.set_level("INFO")
     ctl, services, seen = make(None)
-    ctl.touch("staff_unlock")
+    ctl.send(StaffGesture())
     assert isinstance(ctl.state, AttractState) and seen == [] and services.calls == []
-    assert "no intent" not in caplog.text
+    assert "no staff mode in this build" in caplog.text
 
 
 def test_a_touch_that_changes_nothing_on_screen_publishes_nothing():
     ctl, _, seen = make()
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     before = len(seen)
-    ctl.touch("wake")  # the app sends it with every touch: no redraw for it
+    ctl.send(Wake())  # the app sends it with every touch: no redraw for it
     ctl.tick()
     assert len(seen) == before
 
@@ -184,7 +201,7 @@ def test_a_touch_that_changes_nothing_on_screen_publishes_nothing():
 def test_an_answer_after_the_idle_timeout_is_dropped():
     clock, held = FakeClock(), HeldExecutor()
     ctl, services, seen = make(executor=held, clock=clock)
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     assert isinstance(ctl.state, WorkingState)
     clock.advance(21)
     ctl.tick()
@@ -195,11 +212,11 @@ def test_an_answer_after_the_idle_timeout_is_dropped():
     assert not any(isinstance(s, CardState) for s in seen)
 
 
-def test_out_of_service_and_back_through_the_controller():
+def test_out_of_service_and_back_through_the_host():
     ctl, services, _ = make()
-    ctl.out_of_service("config: bad")
+    ctl.send(OutOfService("config: bad"))
     assert isinstance(ctl.state, OutOfServiceState) and ctl.state.reason == "config: bad"
-    ctl.on_scan_text(TOKEN)
+    ctl.scan_text(TOKEN)
     assert services.calls == []
-    ctl.customer.back_in_service()
+    ctl.send(BackInService())
     assert isinstance(ctl.state, AttractState)
