@@ -130,7 +130,7 @@ def technician_mode(
             can_test_print=deps.test_print is not None,
             can_restart=deps.restart is not None,
             can_repair=deps.repairer is not None,
-            camera=lambda: deps.camera_frame() if deps.camera_frame is not None else None,
+            camera_source=lambda: deps.camera_frame,  # None: no camera, the screen says so
         )
     )
     outcome = Outcome()

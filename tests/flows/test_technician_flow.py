@@ -374,3 +374,26 @@ def test_unknown_events_change_nothing():
     t = home()
     before = t.model
     assert t.send(Event()) == () and t.model is before
+
+
+def test_the_camera_is_asked_for_at_each_opening_and_may_be_none():
+    """The scanner starts after the first frame: wired before it, the mode asks when opened."""
+    frames: list[object] = []
+
+    def frame() -> None:
+        return None
+
+    settings = TechnicianSettings(
+        pin_sha256=hashlib.sha256(b"1").hexdigest(),
+        camera_source=lambda: frames[0] if frames else None,
+    )
+    t = Transcript(TechnicianFlow(settings))
+    t.start()
+    t.send(i.OpenScreen())
+    type_pin(t, "1")
+    assert t.view.preview is None  # no camera: the screen shows its "no camera" words
+    frames.append(frame)
+    t.start()
+    t.send(i.OpenScreen())
+    type_pin(t, "1")
+    assert t.view.preview is frame

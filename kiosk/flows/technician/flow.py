@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -76,6 +76,9 @@ class TechnicianSettings:
     can_restart: bool = False
     can_repair: bool = False  # a re-pairer is wired: "Pair with another shop"
     camera: Frame | None = None  # the preview until CameraReady says otherwise
+    # asked at each opening when `camera` is None: the scanner (and so whether there is a
+    # camera at all) starts after the first frame, long after this mode was wired
+    camera_source: Callable[[], Frame | None] | None = None
 
 
 class TechnicianFlow:
@@ -90,7 +93,10 @@ class TechnicianFlow:
     def start(self, reason: Event | None, now: Now, last: TechnicianModel | None = None) -> Out:
         """Closed until Entered(OpenScreen) says in which language; a lockout (`failures`,
         `locked_until`) outlives closing the screen, so it comes from `last`."""
-        model = TechnicianModel(camera=self.settings.camera)
+        camera = self.settings.camera
+        if camera is None and self.settings.camera_source is not None:
+            camera = self.settings.camera_source()
+        model = TechnicianModel(camera=camera)
         if last is not None:
             model = replace(model, failures=last.failures, locked_until=last.locked_until)
         return Step(model)
