@@ -313,13 +313,6 @@ class FlowHost:
             self._last[m.name] = m.model
         log.info("mode(s) %s closed", ", ".join(m.name for m in closed))
 
-    def replace_base(self, name: str, reason: Event | None = None) -> None:
-        """Swap the whole stack for one mode (e.g. out of service after a config error)."""
-        with self._lock:
-            self._stack.clear()
-            self._open(name, reason)
-            self._drain()
-
     def _publish_if_changed(self) -> None:
         top = self._stack[-1]
         shown = self._shown
