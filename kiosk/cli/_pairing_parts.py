@@ -54,9 +54,8 @@ def build_pairing(
     executor: Executor | None = None,
 ) -> PairingFace:
     """The face `kiosk run` hands to KioskApp while the kiosk is unpaired."""
-    from kiosk.cli._scan_classify import load_classifier
+    from kiosk.cli._scan_classify import classifier_for
 
-    classify = load_classifier()
     flow = PairingFlow(PairingSettings.from_settings(settings))
     handlers = Handlers()  # filled below: the restart handler needs the face
     host = FlowHost(
@@ -65,7 +64,7 @@ def build_pairing(
         handlers,
         clock=clock,
         executor=executor,
-        classify=lambda text: classify(text, settings.scanner),
+        classify=classifier_for(settings.scanner),
     )
     face = PairingFace(host, Outcome())
     pairing_handlers(settings, pair, face, into=handlers)

@@ -22,13 +22,13 @@ from kiosk.appliance.doctor.runner import run_checks
 from kiosk.appliance.provisioning import pair_by_scan
 from kiosk.appliance.repair import RePairer
 from kiosk.card_cache import CardCache
-from kiosk.cli._scan_classify import load_classifier
 from kiosk.cli._technician_parts import TechnicianDeps, technician_mode
 from kiosk.config import PAIRED_FILE, load_settings
 from kiosk.flows.base import FakeClock
 from kiosk.flows.technician import REPAIR_WAIT_S, RESTART_AFTER_S
 from kiosk.flows.technician import intents as ti
 from kiosk.outbox import OpKind, Outbox, card_lane
+from kiosk.scan_router import classify
 from kiosk.stamping import StampKind, open_services
 from tests.support.modes import technician_handle
 from tests.support.refserver import free_port
@@ -87,7 +87,7 @@ class Kiosk:
             session_timeout_s=60,
         )
         self.flow = technician_handle(mode, clock=self.clock, lang=lang)
-        self.classify = load_classifier()
+        self.classify = classify
 
     def login(self) -> Kiosk:
         self.flow.open()

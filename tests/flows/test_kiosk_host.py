@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass, replace
 
 from kiosk.cli._kiosk_parts import Mode, kiosk_host
-from kiosk.cli._scan_classify import fallback_classify
 from kiosk.config import Settings
 from kiosk.flows.base import FakeClock, ViewState
 from kiosk.flows.customer import (
@@ -42,6 +41,7 @@ from kiosk.flows.runtime import (
 )
 from kiosk.flows.runtime.host import InlineExecutor
 from kiosk.scan_kinds import ScanKind
+from kiosk.scan_router import classify
 from tests.flows.customer_fakes import HeldExecutor, ScriptedServices, voucher
 
 TOKEN = "tok_abcdefghijklmnop"
@@ -98,16 +98,16 @@ def make(staff=None, executor=None, clock=None):
     return ctl, services, seen
 
 
-def test_classifier_fallback_follows_the_architecture_table():
+def test_the_classifier_follows_the_architecture_table():
     s = Settings().scanner
-    assert fallback_classify(f"https://shop.example/c/{TOKEN}", s).kind is ScanKind.CARD
-    assert fallback_classify(TOKEN, s).value == TOKEN
-    v = fallback_classify("https://shop.example/v/abcd1234", s)
+    assert classify(f"https://shop.example/c/{TOKEN}", s).kind is ScanKind.CARD
+    assert classify(TOKEN, s).value == TOKEN
+    v = classify("https://shop.example/v/abcd1234", s)
     assert v.kind is ScanKind.VOUCHER and v.by_id
-    assert fallback_classify("CAKE-1234", s).kind is ScanKind.VOUCHER
-    assert fallback_classify("STAFF:7:secret", s).kind is ScanKind.STAFF_BADGE
-    assert fallback_classify("hello world", s).kind is ScanKind.UNKNOWN
-    assert fallback_classify("x" * 5000, s).kind is ScanKind.UNKNOWN
+    assert classify("CAKE-1234", s).kind is ScanKind.VOUCHER
+    assert classify("STAFF:7:secret", s).kind is ScanKind.STAFF_BADGE
+    assert classify("hello world", s).kind is ScanKind.UNKNOWN
+    assert classify("x" * 5000, s).kind is ScanKind.UNKNOWN
 
 
 def test_card_scan_reaches_the_customer_flow_and_listeners():
