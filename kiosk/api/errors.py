@@ -10,11 +10,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+_BY_CODE: dict[str, type[ApiError]] = {}
+
 
 class ApiError(Exception):
-    """Base of every error the client raises."""
+    """Base of every error the client raises.
+
+    A subclass that sets its own `code` is what the server answers with that code: it
+    registers itself here, so a new error is one class, not a class plus a list entry.
+    The client's own failures (no answer, 5xx, garbage) pass `server_code=False`.
+    """
 
     code: str = "api_error"
+
+    def __init_subclass__(cls, *, server_code: bool = True, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if server_code and "code" in cls.__dict__:
+            _BY_CODE[cls.code] = cls
 
     def __init__(
         self,
@@ -37,7 +49,7 @@ class ApiError(Exception):
         return False
 
 
-class Offline(ApiError):
+class Offline(ApiError, server_code=False):
     """No answer: connection refused, DNS, TLS, or a timeout. The request may have applied."""
 
     code = "offline"
@@ -47,7 +59,7 @@ class Offline(ApiError):
         return True
 
 
-class ServerError(ApiError):
+class ServerError(ApiError, server_code=False):
     """5xx from the server."""
 
     code = "server_error"
@@ -57,7 +69,7 @@ class ServerError(ApiError):
         return True
 
 
-class BadResponse(ApiError):
+class BadResponse(ApiError, server_code=False):
     """The server answered something that is not the contract (garbage, wrong shape)."""
 
     code = "bad_response"
@@ -95,14 +107,18 @@ class InvalidRequest(ApiError):
     code = "validation_error"
 
 
-class CooldownActive(ApiError):
-    """409: the card was stamped moments ago; the next stamp is allowed at `next_stamp_at`."""
-
-    code = "cooldown_active"
+class _WaitThenRetry(ApiError):
+    """An answer that says how long to wait: `retry_after` seconds from the problem body."""
 
     @property
     def retry_after(self) -> int:
         return int(self.problem.get("retry_after", 0))
+
+
+class CooldownActive(_WaitThenRetry):
+    """409: the card was stamped moments ago; the next stamp is allowed at `next_stamp_at`."""
+
+    code = "cooldown_active"
 
     @property
     def next_stamp_at(self) -> datetime | None:
@@ -122,14 +138,10 @@ class VoucherNotSelfRedeemable(ApiError):
     code = "voucher_not_self_redeemable"
 
 
-class StaffLockedOut(ApiError):
+class StaffLockedOut(_WaitThenRetry):
     """429/423: too many wrong PINs; `retry_after` seconds until the next try."""
 
     code = "staff_locked_out"
-
-    @property
-    def retry_after(self) -> int:
-        return int(self.problem.get("retry_after", 0))
 
 
 class PairingCodeInvalid(ApiError):
@@ -166,29 +178,6 @@ class IdempotencyKeyReused(ApiError):
     code = "idempotency_key_reused"
 
 
-_BY_CODE: dict[str, type[ApiError]] = {
-    cls.code: cls
-    for cls in (
-        Unauthorized,
-        Forbidden,
-        NotFound,
-        CardNotFound,
-        VoucherNotFound,
-        InvalidRequest,
-        CooldownActive,
-        VoucherAlreadyRedeemed,
-        VoucherExpired,
-        VoucherNotSelfRedeemable,
-        StaffLockedOut,
-        PairingCodeInvalid,
-        PairingCodeExpired,
-        PairingCodeUsed,
-        RedeemCodeTaken,
-        IdempotencyKeyReused,
-        PayloadTooLarge,
-        VoucherNotYetValid,
-    )
-}
 _BY_STATUS: dict[int, type[ApiError]] = {
     400: InvalidRequest,
     401: Unauthorized,

@@ -397,3 +397,11 @@ def test_the_camera_is_asked_for_at_each_opening_and_may_be_none():
     t.send(i.OpenScreen())
     type_pin(t, "1")
     assert t.view.preview is frame
+
+
+def test_the_technician_pad_hides_its_digits_like_the_staff_pad() -> None:
+    """One PIN pad declaration: a technician PIN in a debug line shows as '*' too."""
+    from kiosk.flows.staff import intents as staff_intents
+
+    assert repr(i.PinDigit("7")) == "PinDigit(digit='*')"
+    assert i.PinDigit is staff_intents.PinDigit and staff_intents.PinOk is i.PinEnter

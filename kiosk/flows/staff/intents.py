@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.flows.pin_pad import PinBack as PinBack
+from kiosk.flows.pin_pad import PinClear as PinClear
+from kiosk.flows.pin_pad import PinDigit as PinDigit
+from kiosk.flows.pin_pad import PinEnter
 from kiosk.flows.runtime import Intent
 from kiosk.flows.runtime import Wake as Wake  # one Wake for every mode
 
@@ -41,27 +45,7 @@ class Back(Intent):
 # -- PIN pad --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PinDigit(Intent):
-    digit: str = ""
-
-    def __repr__(self) -> str:  # a digit of the PIN is part of the secret
-        return "PinDigit(digit='*')"
-
-
-@dataclass(frozen=True)
-class PinBack(Intent):
-    pass
-
-
-@dataclass(frozen=True)
-class PinClear(Intent):
-    pass
-
-
-@dataclass(frozen=True)
-class PinOk(Intent):
-    pass
+PinOk = PinEnter  # the staff pad labels its enter key OK
 
 
 # -- menu and tools ---------------------------------------------------------------------------

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kiosk.flows.pin_pad import PinClear as PinClear
+from kiosk.flows.pin_pad import PinDigit as PinDigit
+from kiosk.flows.pin_pad import PinEnter as PinEnter
 from kiosk.flows.runtime import Event, Intent
 from kiosk.flows.runtime import Wake as Wake  # one Wake for every mode
 from kiosk.flows.technician.model import Frame
@@ -19,21 +22,6 @@ class OpenScreen(Intent):
 @dataclass(frozen=True)
 class CloseScreen(Intent):
     """The close button (ignored while a code is exchanged or the restart is coming)."""
-
-
-@dataclass(frozen=True)
-class PinDigit(Intent):
-    digit: str = ""
-
-
-@dataclass(frozen=True)
-class PinClear(Intent):
-    pass
-
-
-@dataclass(frozen=True)
-class PinEnter(Intent):
-    pass
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from kivy.graphics import Color, Ellipse, Line
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.widget import Widget
 
+from kiosk.flows.pin_pad import PinBack, PinClear, PinDigit
 from kiosk.flows.runtime import Intent
-from kiosk.flows.staff.intents import PinBack, PinClear, PinDigit
 from kiosk.ui.canvas import canvas
 from kiosk.ui.theme import STAFF
 from kiosk.ui.widgets.kit import button, px
