@@ -212,6 +212,56 @@ def test_a_late_answer_from_an_older_epoch_is_dropped_with_real_threads():
         host.shutdown()
 
 
+@dataclass(frozen=True)
+class Lease(Effect):
+    """Leaves something open in the world (like a staff login's token)."""
+
+    def undo(self, result: object) -> Effect | None:
+        return Release(str(result)) if result else None
+
+
+@dataclass(frozen=True)
+class Release(Effect):
+    answered = False
+    what: str = ""
+
+
+class LeaseFlow(ToyFlow):
+    def step(self, model: Toy, event: Event, now: Now) -> Step[Toy]:
+        if isinstance(event, Add):
+            return Step(model, (Lease(),))
+        return super().step(model, event, now)
+
+
+def test_a_late_answer_that_left_something_open_is_undone_not_just_dropped():
+    """A login answered after the customer left: the host carries out the effect's undo."""
+    release = threading.Event()
+    released: list[str] = []
+    handlers = (
+        Handlers()
+        .on(Lease, lambda e: release.wait(5) and "token-1")
+        .on(Release, lambda e: released.append(e.what))
+    )
+    host = FlowHost({"toy": LeaseFlow()}, "toy", handlers, clock=FakeClock())
+    try:
+        host.send(Add())
+        host.send(Forget())  # moved on before the lease came back
+        release.set()
+        deadline = threading.Event()
+        for _ in range(50):
+            if released:
+                break
+            deadline.wait(0.1)
+        assert released == ["token-1"]
+        # an answer that arrives in time is the flow's to keep: nothing is undone
+        released.clear()
+        host.send(Add())
+        deadline.wait(0.5)
+        assert released == []
+    finally:
+        host.shutdown()
+
+
 def test_events_from_many_threads_are_stepped_one_at_a_time():
     host = FlowHost({"toy": ToyFlow()}, "toy", Handlers().on(Fetch, str), clock=FakeClock())
     try:

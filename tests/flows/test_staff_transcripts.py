@@ -333,3 +333,12 @@ def test_unknown_events_change_nothing():
     model = t.model
     assert t.send(i.PinOk()) == () and t.model is model  # closed: only the gesture is heard
     assert t.send(Answered(RenderPreview(), b"")) == ()
+
+
+def test_a_login_answered_after_exit_is_logged_out_by_the_host():
+    """StaffLogin names its undo: the host logs a late token out instead of leaving it live."""
+    from kiosk.flows.staff.effects import StaffLogin, StaffLogout
+
+    late = session()
+    assert StaffLogin(pin="1234").undo(late) == StaffLogout(session=late)
+    assert StaffLogin(pin="1234").undo(None) is None  # a refused login leaves nothing open

@@ -25,6 +25,17 @@ class Effect:
     blocking: ClassVar[bool] = True
     answered: ClassVar[bool] = True  # False: the flow does not want the result back
 
+    def undo(self, result: object) -> Effect | None:
+        """What undoes this effect's `result` when nobody is left to receive it.
+
+        The host drops an answer whose mode closed or moved on; an effect that leaves
+        something open in the world (a staff login leaves a live token) names here the
+        effect that closes it, and the host carries that out instead. Most effects leave
+        nothing open: None.
+        """
+        del result
+        return None
+
 
 @dataclass(frozen=True)
 class OpenMode(Effect):

@@ -276,12 +276,26 @@ class FlowHost:
             return
         with self._lock:
             mode = next((m for m in self._stack if m.serial == serial), None)
-            if mode is None or mode.epoch != epoch:
-                log.info(
-                    "dropping a late %s answer (the flow moved on)", type(answer.effect).__name__
-                )
-                return
-            self._enqueue(serial, answer)
+            stale = mode is None or mode.epoch != epoch
+            if not stale:
+                self._enqueue(serial, answer)
+        if stale:
+            log.info("dropping a late %s answer (the flow moved on)", type(answer.effect).__name__)
+            self._undo(answer)
+
+    def _undo(self, answer: Answered) -> None:
+        """Close what a dropped answer left open (a late login's token), outside any mode."""
+        if answer.error is not None:
+            return
+        undo = answer.effect.undo(answer.result)
+        handler = self.handlers.find(undo) if undo is not None else None
+        if undo is None or handler is None:
+            return
+        log.info("undoing the late %s: %s", type(answer.effect).__name__, type(undo).__name__)
+        try:
+            handler(undo)
+        except Exception:  # best effort, like the flow's own logout: the token expires anyway
+            log.warning("%s failed", type(undo).__name__, exc_info=True)
 
     # -- the stack -----------------------------------------------------------------------
 

@@ -28,6 +28,10 @@ class StaffLogin(Effect):
         how = "pin" if self.pin is not None else "badge"
         return f"StaffLogin({how}=****)"
 
+    def undo(self, result: object) -> Effect | None:
+        """A login answered after the staff member left: log that token out at once."""
+        return StaffLogout(session=result) if isinstance(result, StaffSession) else None
+
 
 @dataclass(frozen=True)
 class StaffLogout(Effect):
