@@ -194,7 +194,9 @@ class _Unpaired:
 def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     from kivy.clock import Clock
 
+    from kiosk import __version__
     from kiosk.appliance.service import ApplianceService
+    from kiosk.appliance.updates.trial import confirm_on_ready
     from kiosk.ui.app import KioskApp
 
     stamp_path = getattr(parts, "stamp_path", None)
@@ -212,6 +214,7 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     def first_frame() -> None:
         parts.start()  # camera, printer warm-up, outbox worker: after the screen is up
         service.ready()
+        confirm_on_ready(settings.device.state_dir, __version__)  # the update health gate
 
     app = KioskApp(
         parts.host,
