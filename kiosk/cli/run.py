@@ -208,7 +208,10 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     if reason:
         out_of_service(parts, reason)
     if service.heartbeat is not None:  # (service.start() would set up logging again)
-        service.heartbeat.status_source = lambda: _heartbeat_status(parts, reason)
+        service.heartbeat.status_source = lambda: {
+            **_heartbeat_status(parts, reason),
+            "update": _update_fields(settings),
+        }
         service.heartbeat.start()
 
     def first_frame() -> None:
@@ -266,6 +269,16 @@ def _status(parts, reason: str) -> dict:
         with contextlib.suppress(Exception):  # a status line never breaks the loop
             out["queue_depth"] = stamp_path.outbox.pending_count()
     return out
+
+
+def _update_fields(settings) -> dict | str:
+    """Version and last update result for the heartbeat (issue 18); never raises."""
+    from kiosk.appliance.updates.status import heartbeat_fields
+
+    try:
+        return heartbeat_fields(settings.update.releases_dir, settings.device.state_dir)
+    except (OSError, ValueError) as exc:  # reported, never raised
+        return f"unknown ({type(exc).__name__})"
 
 
 def _heartbeat_status(parts, reason: str) -> dict:

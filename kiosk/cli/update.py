@@ -38,7 +38,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _restart() -> None:
+    """A fresh start-limit count (an update is a deliberate start), then the restart."""
     if Path("/run/systemd/system").is_dir():
+        subprocess.run(["systemctl", "reset-failed", "kiosk.service"], check=False)
         subprocess.run(["systemctl", "restart", "--no-block", "kiosk.service"], check=False)
 
 

@@ -131,6 +131,7 @@ def arm_timer(seconds: float) -> None:
 
 
 def restart_kiosk() -> None:
+    subprocess.run(["systemctl", "reset-failed", UNIT], check=False)
     subprocess.run(["systemctl", "restart", "--no-block", UNIT], check=False)
 
 

@@ -40,7 +40,12 @@ class Layout:
             target = os.readlink(link)
         except OSError:
             return None
-        return Path(target).name if (self.root / target).is_dir() else None
+        return Path(target).name if self.complete(self.root / target) else None
+
+    @staticmethod
+    def complete(folder: Path) -> bool:
+        """A whole release has its kiosk script (a folder dpkg left behind has not)."""
+        return (folder / "venv" / "bin" / "kiosk").exists()
 
     def current(self) -> str | None:
         return self._link_version("current")
@@ -53,7 +58,9 @@ class Layout:
         if not self.releases.is_dir():
             return []
         return sorted(
-            p.name for p in self.releases.iterdir() if p.is_dir() and not p.name.startswith(".")
+            p.name
+            for p in self.releases.iterdir()
+            if p.is_dir() and not p.name.startswith(".") and self.complete(p)
         )
 
     def _point(self, name: str, version: str) -> None:
@@ -65,7 +72,7 @@ class Layout:
     def switch(self, current: str, previous: str | None) -> None:
         """previous first, then current: between the two renames both name whole releases."""
         for version in (current, previous):
-            if version is not None and not self.folder(version).is_dir():
+            if version is not None and not self.complete(self.folder(version)):
                 raise FileNotFoundError(f"release {version} is not in {self.releases}")
         if previous is not None:
             self._point("previous", previous)
@@ -78,8 +85,9 @@ class Layout:
     def install(self, deb: Path, version: str) -> Path:
         """releases/<version>/ from the .deb (kept if already there); returns the folder."""
         dest = self.folder(version)
-        if dest.is_dir():
+        if self.complete(dest):
             return dest
+        shutil.rmtree(dest, ignore_errors=True)  # what dpkg left of an old install
         staging = self.releases / f"{STAGING_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}"
         try:
             folder = extract_release(deb, version, staging)
@@ -110,4 +118,11 @@ class Layout:
         for version in others[: max(0, excess)]:
             shutil.rmtree(self.folder(version), ignore_errors=True)
             removed.append(version)
+        for leftover in self.releases.iterdir():  # incomplete folders are no releases
+            if (
+                not leftover.name.startswith(".")
+                and leftover.is_dir()
+                and not self.complete(leftover)
+            ):
+                shutil.rmtree(leftover, ignore_errors=True)
         return removed

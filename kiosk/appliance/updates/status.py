@@ -39,3 +39,18 @@ def summary(st: dict[str, Any]) -> str:
     if st.get("trial"):
         line += f"; {st['trial']['version']} on trial"
     return line
+
+
+def heartbeat_fields(releases_dir: Path, state_dir: Path) -> dict[str, Any]:
+    """What the cloud sees of updates (in the heartbeat's details): version and last result."""
+    st = status(releases_dir, state_dir)
+    last = st["last_result"] or {}
+    return {
+        "version": st["running"],
+        "current": st["current"],
+        "previous": st["previous"],
+        "on_trial": bool(st["trial"]),
+        "last_result": last.get("result"),
+        "last_version": last.get("version"),
+        "last_reason": (last.get("reason") or "")[:200] or None,
+    }
