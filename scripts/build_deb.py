@@ -49,6 +49,8 @@ WHEEL_ARCH = {"amd64": "x86_64", "arm64": "aarch64"}
 SYSTEM_FILES = {
     "systemd/kiosk.service": "lib/systemd/system/kiosk.service",
     "systemd/kiosk-crash-guard.service": "lib/systemd/system/kiosk-crash-guard.service",
+    "systemd/kiosk-update.service": "lib/systemd/system/kiosk-update.service",
+    "systemd/kiosk-update.timer": "lib/systemd/system/kiosk-update.timer",
     "systemd/kiosk.sysusers.conf": "usr/lib/sysusers.d/kiosk.conf",
     "systemd/kiosk.tmpfiles.conf": "usr/lib/tmpfiles.d/kiosk.conf",
     "systemd/udev/70-kiosk-scanners.rules": "lib/udev/rules.d/70-kiosk-scanners.rules",

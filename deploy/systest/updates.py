@@ -111,10 +111,34 @@ class Updates:
         return f"{len(debs)} releases derived and signed, key trusted in {KEYS}"
 
     # -- helpers ---------------------------------------------------------------------------
-    def update(self, deb: str, *extra: str) -> tuple[int, str]:
+    def update(self, deb: str, *extra: str, window: str = "") -> tuple[int, str]:
         res = self.m.run("env", f"KIOSK__UPDATE__HEALTH_TIMEOUT_S={HEALTH_TIMEOUT_S * self.t.slow:.0f}",
-                         "kiosk", "update", *extra, deb, check=False, timeout=300)  # fmt: skip
+                         f"KIOSK__UPDATE__WINDOW={window}", "kiosk", "update", *extra,
+                         *([deb] if deb else []), check=False, timeout=300)  # fmt: skip
         return res.returncode, (res.stdout + res.stderr).strip()
+
+    def window(self) -> str:
+        """The retry goes through the window: queued, held outside it and while a session
+        is open, applied inside it (kiosk-update.timer runs exactly this)."""
+        from datetime import datetime, timedelta
+
+        m = self.m
+        code, out = self.update(self.debs[5], "--later")
+        assert code == 0 and "pending" in out, out
+        assert m.run("systemctl", "is-enabled", "kiosk-update.timer").stdout.strip() == "enabled"
+        later = datetime.now() + timedelta(hours=2)
+        closed = f"{later:%H}:00-{(later + timedelta(hours=1)):%H}:00"
+        code, out = self.update("", "--apply-pending", window=closed)
+        assert code == 0 and "waits for the window" in out, out
+        marker = "/var/lib/kiosk/update/session-open"
+        m.run("touch", marker)
+        code, out = self.update("", "--apply-pending")
+        assert code == 0 and "session is open" in out, out
+        m.run("rm", "-f", marker)
+        assert self.status()["pending"]["version"] == self.v[5]
+        code, out = self.update("", "--apply-pending")
+        assert code == 0 and "switched" in out, out
+        return f"held outside {closed} and while a session was open; applied inside"
 
     def status(self) -> dict:
         out = self.m.run("kiosk", "update", "--status", "--json").stdout
@@ -239,14 +263,13 @@ class Updates:
         assert not [x for x in left if x.startswith(".staging")], left
         assert v5 not in left, left
         delivered = self.delivered_once()
-        code, out = self.update(self.debs[5])  # the same update again, now to the end
-        assert code == 0, out
+        held = self.window()  # the same update again, now to the end
         self.wait_running(v5, f"{v5} running", 120 * t.slow)
         wait_until("v5 healthy", lambda: (self.status()["last_result"] or {}).get("result")
                    == "ok", 60 * t.slow)  # fmt: skip
         return (f"cut while unpacking: back on {good} {t.t['power cut -> scanning again (boot incl.)']:.1f} s "
                 f"after power-on, half-unpacked release removed; {delivered}; the update "
-                f"again: {v5} healthy")  # fmt: skip
+                f"again ({held}): {v5} healthy")  # fmt: skip
 
     def refusals(self) -> str:
         v5 = self.v[5]

@@ -214,6 +214,8 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
         }
         service.heartbeat.start()
 
+    _mark_sessions(parts.host, settings)  # updates wait until nobody is at the kiosk
+
     def first_frame() -> None:
         parts.start()  # camera, printer warm-up, outbox worker: after the screen is up
         service.ready()
@@ -269,6 +271,18 @@ def _status(parts, reason: str) -> dict:
         with contextlib.suppress(Exception):  # a status line never breaks the loop
             out["queue_depth"] = stamp_path.outbox.pending_count()
     return out
+
+
+def _mark_sessions(host, settings) -> None:
+    """Keep update/session-open present while a customer or staff session is open."""
+    from kiosk.appliance.updates.window import SessionMarker
+
+    subscribe = getattr(host, "subscribe", None)
+    if subscribe is None:
+        return
+    marker = SessionMarker(settings.device.state_dir)
+    marker.update(tuple(getattr(host, "modes", ())), "attract")
+    subscribe(lambda view: marker.update(tuple(getattr(host, "modes", ())), view.screen))
 
 
 def _update_fields(settings) -> dict | str:

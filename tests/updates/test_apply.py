@@ -127,6 +127,13 @@ def test_a_second_update_waits_for_the_trial(tmp_path, signer, keys_dir, layout_
         upd.apply(d12, check(d12, keys_dir, current="1.1.0"), layout_v1, store,
                   health_timeout_s=30, keep=3, restart=lambda: None)  # fmt: skip
     assert info.value.code == upd.EX_ON_TRIAL
+    # once it has passed the health gate (READY), the next update may go ahead
+    from kiosk.appliance.updates.trial import mark_ready
+
+    mark_ready(tmp_path / "state", "1.1.0", 1e10)
+    upd.apply(d12, check(d12, keys_dir, current="1.1.0"), layout_v1, store,
+              health_timeout_s=30, keep=3, restart=lambda: None)  # fmt: skip
+    assert layout_v1.current() == "1.2.0" and layout_v1.previous() == "1.1.0"
 
 
 def test_old_releases_are_pruned_but_current_and_previous_stay(tmp_path, layout_v1):

@@ -122,9 +122,11 @@ def apply(
         raise Refused(EX_NOT_INSTALLED, f"no release is current in {layout.root}",
                       "install the .deb with apt first (sudo apt install ./stamp-kiosk_*.deb)")  # fmt: skip
     trial = store.trial()
-    if trial is not None and trial.version == current:
-        raise Refused(EX_ON_TRIAL, f"{trial.version} is still on trial (not yet healthy "
-                      "for 5 min)", "wait for it to pass or roll back, see kiosk update --status")  # fmt: skip
+    # a release that passed the health gate (READY) may be updated again at once; one
+    # still waiting for READY may not (it might yet be rolled back under the new one)
+    if trial is not None and trial.version == current and trial.ready_at is None:
+        raise Refused(EX_ON_TRIAL, f"{trial.version} has not sent READY=1 yet",
+                      "wait for it to pass or roll back, see kiosk update --status")  # fmt: skip
     version = checked.info.version
     layout.clean_staging()
     start = now()
