@@ -92,3 +92,21 @@ def test_stock_minisign_reads_our_signature(tmp_path, signer):
                          capture_output=True, text=True)  # fmt: skip
     assert res.returncode == 0, res.stderr
     assert parse_public_key(signer.pub_text).key_id == signer.key_id
+
+
+@pytest.mark.skipif(shutil.which("minisign") is None, reason="minisign not installed")
+def test_we_read_a_signature_made_by_stock_minisign(tmp_path):
+    """A release manager may sign with `minisign -S` (prehashed by default) instead."""
+    pub, sec, f = tmp_path / "k.pub", tmp_path / "k.sec", tmp_path / "r.deb"
+    subprocess.run(["minisign", "-G", "-W", "-p", str(pub), "-s", str(sec)], check=True,
+                   capture_output=True)  # fmt: skip
+    f.write_bytes(b"release" * 999)
+    subprocess.run(["minisign", "-S", "-s", str(sec), "-m", str(f), "-t", "v1 amd64"], check=True,
+                   capture_output=True)  # fmt: skip
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "k.pub").write_text(pub.read_text())
+    got = verify(f, tmp_path / "r.deb.minisig", trusted_keys(tmp_path / "keys"))
+    assert got.trusted_comment == "v1 amd64"
+    f.write_bytes(b"changed")
+    with pytest.raises(SignatureError):
+        verify(f, tmp_path / "r.deb.minisig", trusted_keys(tmp_path / "keys"))

@@ -79,3 +79,11 @@ def test_doctor_warns_without_trusted_keys(tmp_path, kiosk_env, monkeypatch):
     settings = load_settings(None, must_exist=False)
     res = update_check.check(DoctorContext(tmp_path / "k.toml", settings))
     assert res.status == "yellow" and "no trusted release key" in res.message
+
+
+def test_the_technician_screen_shows_the_update_check():
+    """The technician home page lists every doctor check (kiosk.cli.doctor.diagnose), so
+    the update line with its fix is there too."""
+    from kiosk.appliance.doctor.runner import check_names
+
+    assert "update" in check_names()
