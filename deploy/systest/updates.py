@@ -179,7 +179,7 @@ class Updates:
             return len(srv.admin("GET", f"/admin/cards/{self.card['id']}")["ledger"])
 
         try:
-            wait_until("queued stamps delivered", lambda: ledger() >= self.queued, 60)
+            wait_until("queued stamps delivered", lambda: ledger() >= self.queued, 30)
         except AssertionError:  # the worker may be in a long backoff: send now
             self.m.run("runuser", "-u", "kiosk", "--", "kiosk", "sync", check=False, timeout=120)
         assert ledger() == self.queued, f"{ledger()} stamps on the card, {self.queued} queued"
@@ -225,13 +225,17 @@ class Updates:
 
         wait_until(f"{bad} rolled back", rolled_back, (HEALTH_TIMEOUT_S + 120) * t.slow)
         self.wait_running(good, f"{good} running again", 120 * t.slow)
-        took = time.monotonic() - start
-        t.t[f"update applied -> rolled back ({label})"] = took
         st = self.status()
         last = st["last_result"]
+        # from the switch (the machine's clock is the host's: one kernel) to the previous
+        # release running again; after_s is the switch -> the rollback decision
+        took = time.time() - (last["at"] - last["after_s"])
+        t.t[f"update applied -> rolled back ({label})"] = took
+        assert time.monotonic() - start < took + 5
         assert st["current"] == good and st["previous"] == bad and st["trial"] is None, st
         assert last["log"], "no log lines kept with the rollback"
-        return (f"{bad} ({label}) rolled back to {good} by itself in {took:.1f} s: "
+        return (f"{bad} ({label}) rolled back to {good} by itself: decided {last['after_s']:.1f} s "
+                f"after the switch, {good} running {took:.1f} s after it: "
                 f"{last['reason']!r}, {len(last['log'])} log lines kept; {self.delivered_once()}")  # fmt: skip
 
     def never_ready(self) -> str:

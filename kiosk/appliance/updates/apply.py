@@ -129,6 +129,8 @@ def apply(
                       "wait for it to pass or roll back, see kiosk update --status")  # fmt: skip
     version = checked.info.version
     layout.clean_staging()
+    # room first (a small SD card), and never deleting files while the new release starts
+    layout.prune(keep - 1)
     start = now()
     layout.install(deb, version)
     installed = now()
@@ -138,7 +140,6 @@ def apply(
               "unpack_s": round(installed - start, 1), "key": checked.key_id}  # fmt: skip
     store.record(result)
     restart()
-    layout.prune(keep)
     return result
 
 
