@@ -12,7 +12,7 @@ restarts three times within five minutes, the kiosk switches back by itself
 (docs/updates.md). Exit codes: 0 applied (or --check passed, or queued), 10 unsigned,
 11 bad signature, 12 downgrade (use --allow-downgrade), 13 wrong architecture, 14 already
 running, 15 not a release, 16 no trusted keys, 17 download failed its size/hash check,
-18 an update is still on trial, 69 not installed from the .deb, 75 not now (download
+18 an update is still on trial, 19 could not unpack (disk full?), 69 not installed from the .deb, 75 not now (download
 interrupted: run again to resume; outside the window; a session open), 77 not root,
 78 bad config.
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 
 import pytest
 
@@ -161,9 +162,33 @@ def test_a_cut_off_unpack_leaves_no_release_and_current_untouched(tmp_path, layo
     with pytest.raises(OSError):
         layout_v1.install(deb, "1.1.0")
     assert layout_v1.installed() == ["1.0.0"] and layout_v1.current() == "1.0.0"
-    # a staging folder that a real power cut left behind is cleaned up on the next start
-    (layout_v1.releases / ".staging-1-abc").mkdir()
-    assert layout_v1.clean_staging() == [".staging-1-abc"]
+    # a staging folder that a real power cut left behind is cleaned up on the next start,
+    # one that a running `kiosk update` is filling is not
+    (layout_v1.releases / ".staging-999999999-abc").mkdir()
+    busy = subprocess.Popen(["sleep", "30"])
+    try:
+        (layout_v1.releases / f".staging-{busy.pid}-def").mkdir()
+        assert layout_v1.clean_staging() == [".staging-999999999-abc"]
+    finally:
+        busy.kill()
+        busy.wait()
+    assert layout_v1.clean_staging() == [f".staging-{busy.pid}-def"]
+
+
+def test_a_failed_unpack_is_refused_with_19(tmp_path, signer, keys_dir, layout_v1, monkeypatch):
+    import kiosk.appliance.updates.releases as rel
+
+    def disk_full(deb_, version, staging):
+        raise OSError(28, "No space left on device")
+
+    deb = make_deb(tmp_path, "1.1.0")
+    signer.sign(deb)
+    monkeypatch.setattr(rel, "extract_release", disk_full)
+    with pytest.raises(upd.Refused) as info:
+        upd.apply(deb, check(deb, keys_dir), layout_v1, Store(tmp_path / "s"),
+                  health_timeout_s=30, keep=3, restart=lambda: None)  # fmt: skip
+    assert info.value.code == upd.EX_UNPACK and "df -h" in info.value.fix
+    assert layout_v1.current() == "1.0.0"
 
 
 def test_switch_never_leaves_current_missing(tmp_path, layout_v1, monkeypatch):

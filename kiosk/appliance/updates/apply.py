@@ -36,6 +36,7 @@ EX_NOT_A_RELEASE = 15
 EX_NO_KEYS = 16
 EX_DOWNLOAD = 17
 EX_ON_TRIAL = 18
+EX_UNPACK = 19
 EX_NOT_INSTALLED = 69
 EX_NOPERM = 77
 
@@ -132,7 +133,12 @@ def apply(
     # room first (a small SD card), and never deleting files while the new release starts
     layout.prune(keep - 1)
     start = now()
-    layout.install(deb, version)
+    try:
+        layout.install(deb, version)
+    except (PackageError, OSError) as exc:
+        raise Refused(EX_UNPACK, f"could not unpack {version}: {exc}",
+                      f"free space on {layout.root} (df -h {layout.root}), then try again; "
+                      "the running release is untouched") from exc  # fmt: skip
     installed = now()
     store.save_trial(Trial(version, current, installed, health_timeout_s))
     layout.switch(version, current)

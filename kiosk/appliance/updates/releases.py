@@ -22,6 +22,12 @@ from kiosk.files.atomic import fsync_dir
 STAGING_PREFIX = ".staging-"
 
 
+def _owner_alive(name: str) -> bool:
+    """Is the process that made staging folder `name` (.staging-<pid>-<rand>) running?"""
+    pid = name.removeprefix(STAGING_PREFIX).split("-")[0]
+    return pid.isdigit() and int(pid) != os.getpid() and Path(f"/proc/{pid}").exists()
+
+
 @dataclass(frozen=True)
 class Layout:
     root: Path  # /opt/stamp-kiosk
@@ -99,11 +105,12 @@ class Layout:
         return dest
 
     def clean_staging(self) -> list[str]:
-        """Remove half-unpacked folders (an update cut off by a power loss)."""
+        """Remove half-unpacked folders (an update cut off by a power loss), but never the
+        one a `kiosk update` still running is filling (its pid is in the name)."""
         gone = []
         if self.releases.is_dir():
             for p in self.releases.iterdir():
-                if p.name.startswith(STAGING_PREFIX):
+                if p.name.startswith(STAGING_PREFIX) and not _owner_alive(p.name):
                     shutil.rmtree(p, ignore_errors=True)
                     gone.append(p.name)
         return gone
