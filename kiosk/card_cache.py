@@ -29,6 +29,7 @@ from typing import Any
 from kiosk.api.models import Card, Voucher
 from kiosk.outbox import classify
 from kiosk.state_files import bound_sqlite_memory, move_aside, prepare_sqlite
+from kiosk.state_schema import migrate
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ CREATE TABLE IF NOT EXISTS vouchers (
     token      TEXT NOT NULL
 );
 """
+# PRAGMA user_version steps (kiosk/state_schema.py): append, never edit, additive only
+MIGRATIONS = [_SCHEMA]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -117,7 +120,7 @@ class CardCache:
             bound_sqlite_memory(conn)
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise sqlite3.DatabaseError("database disk image is malformed")
-            conn.executescript(_SCHEMA)
+            migrate(conn, "card cache", MIGRATIONS)
         except BaseException:
             conn.close()
             raise

@@ -346,6 +346,44 @@ class TechnicianSection(Section):
         raise ValueError(f"not a SHA-256 hex digest (64 characters 0-9 a-f; got {len(v)})")
 
 
+WINDOW = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
+
+
+class UpdateSection(Section):
+    health_timeout_s: float = Field(
+        default=120,
+        ge=5,
+        le=3600,
+        description="seconds a new release has to send READY=1 before it is rolled back",
+    )
+    window: str = Field(
+        default="03:00-05:00",
+        description='local time when a downloaded update may be applied, "HH:MM-HH:MM"; "" = any time',
+    )
+    keys_dir: Path = Field(
+        default=Path("/etc/kiosk/release-keys"),
+        description="folder of trusted release public keys (*.pub, minisign format)",
+    )
+    releases_dir: Path = Field(
+        default=Path("/opt/stamp-kiosk"),
+        description="where releases/<version>/, current and previous live",
+    )
+    max_rate_kib_s: int = Field(
+        default=512, ge=0, description="download rate cap in KiB/s; 0 = no cap"
+    )
+    keep_releases: int = Field(
+        default=3, ge=2, le=10, description="releases kept on disk (current and previous always)"
+    )
+
+    @field_validator("window")
+    @classmethod
+    def _window(cls, v: str) -> str:
+        v = v.strip()
+        if v and not WINDOW.match(v):
+            raise ValueError('not a window like "03:00-05:00" (24-hour HH:MM-HH:MM, or "")')
+        return v
+
+
 class Settings(Section):
     device: DeviceSection = Field(default_factory=DeviceSection)
     server: ServerSection = Field(default_factory=ServerSection)
@@ -356,6 +394,7 @@ class Settings(Section):
     staff: StaffSection = Field(default_factory=StaffSection)
     offline: OfflineSection = Field(default_factory=OfflineSection)
     technician: TechnicianSection = Field(default_factory=TechnicianSection)
+    update: UpdateSection = Field(default_factory=UpdateSection)
 
     # where [server] url came from (load_settings fills it): see server_source
     _server_source: str = PrivateAttr("default")

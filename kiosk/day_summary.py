@@ -23,12 +23,19 @@ from datetime import date, datetime
 from pathlib import Path
 
 from kiosk.state_files import bound_sqlite_memory, prepare_sqlite
+from kiosk.state_schema import migrate
 
 log = logging.getLogger(__name__)
 
 KINDS = ("stamp", "redemption", "voucher_issued", "coupon_printed")
 FILE_NAME = "daylog.sqlite"
 OUTBOX_FILE = "outbox.sqlite"
+# PRAGMA user_version steps (kiosk/state_schema.py): append, never edit, additive only
+MIGRATIONS = [
+    "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+    " at TEXT NOT NULL, day TEXT NOT NULL, ref TEXT);\n"
+    "CREATE INDEX IF NOT EXISTS events_day ON events(day, kind);"
+]
 OUTBOX_KINDS = {"stamp": "stamp", "redeem": "redemption"}
 
 
@@ -62,11 +69,7 @@ class DayLog:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         bound_sqlite_memory(self._db)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
-            " at TEXT NOT NULL, day TEXT NOT NULL, ref TEXT)"
-        )
-        self._db.execute("CREATE INDEX IF NOT EXISTS events_day ON events(day, kind)")
+        migrate(self._db, "day log", MIGRATIONS)
 
     def record(self, kind: str, at: datetime, ref: str | None = None) -> None:
         """Append one event; `at` is aware, the day is the kiosk's local calendar day."""

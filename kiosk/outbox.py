@@ -39,6 +39,7 @@ from typing import Any
 
 from kiosk.files.atomic import write_atomic
 from kiosk.state_files import PRIVATE, bound_sqlite_memory, move_aside, prepare_sqlite
+from kiosk.state_schema import migrate
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,8 @@ CREATE TABLE IF NOT EXISTS ops (
 CREATE INDEX IF NOT EXISTS ops_by_state_lane ON ops(state, lane, id);
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 """
+# PRAGMA user_version steps (kiosk/state_schema.py): append, never edit, additive only
+MIGRATIONS = [_SCHEMA]
 
 
 class OpKind(StrEnum):
@@ -378,7 +381,7 @@ class Outbox:
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             raise sqlite3.DatabaseError(f"database disk image is malformed: {check}")
-        conn.executescript(_SCHEMA)
+        migrate(conn, "outbox", MIGRATIONS)
         conn.execute(
             "INSERT OR IGNORE INTO meta(k, v) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )

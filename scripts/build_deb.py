@@ -27,13 +27,30 @@ from lock import clean_pip_env, wheel_args
 ROOT = Path(__file__).resolve().parent.parent
 DEB = ROOT / "deploy" / "deb"
 OPT = "opt/stamp-kiosk"
-VENV = f"{OPT}/venv"
-SITE = f"{VENV}/lib/python3.11/site-packages"
+# Each version in a folder of its own (issue 18): `kiosk update` unpacks the next release
+# beside it and switches /opt/stamp-kiosk/current (a symlink postinst makes) by one rename.
+CURRENT = f"/{OPT}/current"
+
+
+def release_dir(ver: str) -> str:
+    return f"{OPT}/releases/{ver}"
+
+
+def venv_dir(ver: str) -> str:
+    return f"{release_dir(ver)}/venv"
+
+
+def site_dir(ver: str) -> str:
+    return f"{venv_dir(ver)}/lib/python3.11/site-packages"
+
+
 WHEEL_ARCH = {"amd64": "x86_64", "arm64": "aarch64"}
 # repository file -> where the package puts it (the vendor locations; /etc stays the admin's)
 SYSTEM_FILES = {
     "systemd/kiosk.service": "lib/systemd/system/kiosk.service",
     "systemd/kiosk-crash-guard.service": "lib/systemd/system/kiosk-crash-guard.service",
+    "systemd/kiosk-update.service": "lib/systemd/system/kiosk-update.service",
+    "systemd/kiosk-update.timer": "lib/systemd/system/kiosk-update.timer",
     "systemd/kiosk.sysusers.conf": "usr/lib/sysusers.d/kiosk.conf",
     "systemd/kiosk.tmpfiles.conf": "usr/lib/tmpfiles.d/kiosk.conf",
     "systemd/udev/70-kiosk-scanners.rules": "lib/udev/rules.d/70-kiosk-scanners.rules",
@@ -42,7 +59,9 @@ SYSTEM_FILES = {
     "config/kiosk.example.toml": "etc/kiosk/kiosk.toml",
 }
 CONFFILES = ["/etc/kiosk/kiosk.toml"]
-KIOSK_SCRIPT = f"""#!/{VENV}/bin/python
+# The versioned python, not current's: a process keeps the release it started with even
+# when `current` is switched under it (its imports never mix two releases).
+KIOSK_SCRIPT = """#!/{venv}/bin/python
 # kiosk's console script (written by scripts/build_deb.py: pip --target would name the
 # build machine's python here)
 import sys
@@ -87,10 +106,10 @@ def own_wheel(work: Path, arch: str) -> Path:
     return whl
 
 
-def skeleton(root: Path) -> None:
+def skeleton(root: Path, ver: str) -> None:
     """A venv as `python3.11 -m venv` makes it on the target, without running the target."""
-    venv = root / VENV
-    (root / SITE).mkdir(parents=True)
+    venv = root / venv_dir(ver)
+    (root / site_dir(ver)).mkdir(parents=True)
     (venv / "bin").mkdir()
     (venv / "lib64").symlink_to("lib")
     (venv / "pyvenv.cfg").write_text(
@@ -101,23 +120,25 @@ def skeleton(root: Path) -> None:
     (venv / "bin" / "python").symlink_to("python3.11")
 
 
-def fill_venv(root: Path, arch: str, wheels: Path, own: Path) -> None:
-    site = root / SITE
+def fill_venv(root: Path, arch: str, wheels: Path, own: Path, ver: str) -> None:
+    site = root / site_dir(ver)
     target = ["--no-index", "--no-deps", *wheel_args(WHEEL_ARCH[arch])]
-    print(f"deb: installing the locked wheels into /{VENV}", flush=True)
+    print(f"deb: installing the locked wheels into /{venv_dir(ver)}", flush=True)
     pip("install", "-q", "--find-links", str(wheels), "--require-hashes", "--target", str(site),
         *target, "-r", str(ROOT / "requirements.lock"))  # fmt: skip
     shutil.rmtree(site / "bin", ignore_errors=True)  # scripts naming the build machine's python
     shutil.rmtree(site / "share", ignore_errors=True)  # kivy-examples: not for a kiosk
     ours = site.parent / "stamp-kiosk.tmp"
     pip("install", "-q", "--target", str(ours), *target, str(own))
-    shutil.move(ours / "share", root / VENV / "share")  # install-service's files (data-files)
+    shutil.move(
+        ours / "share", root / venv_dir(ver) / "share"
+    )  # install-service's files (data-files)
     shutil.rmtree(ours / "bin")
     for item in ours.iterdir():
         shutil.move(item, site / item.name)
     ours.rmdir()
-    kiosk = root / VENV / "bin" / "kiosk"
-    kiosk.write_text(KIOSK_SCRIPT)
+    kiosk = root / venv_dir(ver) / "bin" / "kiosk"
+    kiosk.write_text(KIOSK_SCRIPT.format(venv=venv_dir(ver)))
     kiosk.chmod(0o755)
     if sys.version_info[:2] == (3, 11):  # .pyc is per Python version, not per CPU
         compileall.compile_dir(site, quiet=1, workers=os.cpu_count() or 1)
@@ -126,22 +147,23 @@ def fill_venv(root: Path, arch: str, wheels: Path, own: Path) -> None:
 def stamp_version(root: Path, ver: str) -> None:
     """A package built with another --version (the system test's "previous" one) says so in
     `kiosk --version` too: the staged kiosk/__init__.py gets that version."""
-    init = root / SITE / "kiosk" / "__init__.py"
+    init = root / site_dir(ver) / "kiosk" / "__init__.py"
     text = re.sub(r'(?m)^__version__ = "[^"]*"', f'__version__ = "{ver}"', init.read_text())
     init.write_text(text)
     for pyc in (init.parent / "__pycache__").glob("__init__.*.pyc"):
         pyc.unlink()
 
 
-def system_files(root: Path) -> None:
+def system_files(root: Path, ver: str) -> None:
     for src, dest in SYSTEM_FILES.items():
         target = root / dest
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / src, target)
         target.chmod(0o644)
     (root / "usr" / "bin").mkdir(parents=True, exist_ok=True)
-    (root / "usr" / "bin" / "kiosk").symlink_to(f"/{VENV}/bin/kiosk")
-    shutil.copytree(ROOT / "docs", root / OPT / "docs")
+    (root / "usr" / "bin" / "kiosk").symlink_to(f"{CURRENT}/venv/bin/kiosk")
+    shutil.copytree(ROOT / "docs", root / release_dir(ver) / "docs")
+    (root / OPT / "docs").symlink_to("current/docs")  # the units' Documentation= path
 
 
 def control(root: Path, arch: str, ver: str) -> None:
@@ -154,7 +176,7 @@ def control(root: Path, arch: str, ver: str) -> None:
     (meta / "control").write_text(text)
     (meta / "conffiles").write_text("".join(f"{c}\n" for c in CONFFILES))
     for script in ("postinst", "prerm", "postrm"):
-        shutil.copy2(DEB / script, meta / script)
+        (meta / script).write_text((DEB / script).read_text().replace("@VERSION@", ver))
         (meta / script).chmod(0o755)
 
 
@@ -163,11 +185,11 @@ def build(arch: str, ver: str, out: Path, work: Path) -> Path:
     own = own_wheel(work, arch)
     root = work / f"root-{arch}"
     shutil.rmtree(root, ignore_errors=True)
-    skeleton(root)
-    fill_venv(root, arch, wheels, own)
+    skeleton(root, ver)
+    fill_venv(root, arch, wheels, own, ver)
     if ver != version():
         stamp_version(root, ver)
-    system_files(root)
+    system_files(root, ver)
     control(root, arch, ver)
     out.mkdir(parents=True, exist_ok=True)
     deb = out / f"stamp-kiosk_{ver}_{arch}.deb"

@@ -26,7 +26,7 @@ SHARE = Path(sys.prefix) / "share" / "stamp-kiosk"
 SYSTEMD_SRC = REPO / "systemd"
 UNIT_NAME = "kiosk.service"
 GUARD_UNIT = "kiosk-crash-guard.service"  # kiosk.service's OnFailure=: one reboot, no loop
-DEFAULT_EXEC = "/opt/stamp-kiosk/venv/bin/kiosk"
+DEFAULT_EXEC = "/opt/stamp-kiosk/current/venv/bin/kiosk"
 
 Runner = Callable[[list[str]], int]
 

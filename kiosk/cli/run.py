@@ -194,7 +194,9 @@ class _Unpaired:
 def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     from kivy.clock import Clock
 
+    from kiosk import __version__
     from kiosk.appliance.service import ApplianceService
+    from kiosk.appliance.updates.trial import confirm_on_ready
     from kiosk.ui.app import KioskApp
 
     stamp_path = getattr(parts, "stamp_path", None)
@@ -206,12 +208,18 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
     if reason:
         out_of_service(parts, reason)
     if service.heartbeat is not None:  # (service.start() would set up logging again)
-        service.heartbeat.status_source = lambda: _heartbeat_status(parts, reason)
+        service.heartbeat.status_source = lambda: {
+            **_heartbeat_status(parts, reason),
+            "update": _update_fields(settings),
+        }
         service.heartbeat.start()
+
+    _mark_sessions(parts.host, settings)  # updates wait until nobody is at the kiosk
 
     def first_frame() -> None:
         parts.start()  # camera, printer warm-up, outbox worker: after the screen is up
         service.ready()
+        confirm_on_ready(settings.device.state_dir, __version__)  # the update health gate
 
     app = KioskApp(
         parts.host,
@@ -263,6 +271,28 @@ def _status(parts, reason: str) -> dict:
         with contextlib.suppress(Exception):  # a status line never breaks the loop
             out["queue_depth"] = stamp_path.outbox.pending_count()
     return out
+
+
+def _mark_sessions(host, settings) -> None:
+    """Keep update/session-open present while a customer or staff session is open."""
+    from kiosk.appliance.updates.window import SessionMarker
+
+    subscribe = getattr(host, "subscribe", None)
+    if subscribe is None:
+        return
+    marker = SessionMarker(settings.device.state_dir)
+    marker.update(tuple(getattr(host, "modes", ())), "attract")
+    subscribe(lambda view: marker.update(tuple(getattr(host, "modes", ())), view.screen))
+
+
+def _update_fields(settings) -> dict | str:
+    """Version and last update result for the heartbeat (issue 18); never raises."""
+    from kiosk.appliance.updates.status import heartbeat_fields
+
+    try:
+        return heartbeat_fields(settings.update.releases_dir, settings.device.state_dir)
+    except (OSError, ValueError) as exc:  # reported, never raised
+        return f"unknown ({type(exc).__name__})"
 
 
 def _heartbeat_status(parts, reason: str) -> dict:

@@ -21,7 +21,9 @@ needs_analyze = pytest.mark.skipif(
 
 def unit_copy(tmp_path: Path) -> Path:
     """The unit with ExecStart pointing at a binary that exists here (verify checks it)."""
-    text = UNIT.read_text().replace("/opt/stamp-kiosk/venv/bin/kiosk", shutil.which("true"))
+    true = shutil.which("true")
+    text = UNIT.read_text().replace("/opt/stamp-kiosk/current/venv/bin/kiosk", true)
+    text = text.replace("/opt/stamp-kiosk/current/venv/bin/python", true)
     path = tmp_path / "kiosk.service"
     path.write_text(text)
     return path
