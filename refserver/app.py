@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from refserver import problems
-from refserver.clock import Clock
+from refserver.clock import ENV_OFFSET, Clock
 from refserver.context import Context
-from refserver.db import Database
 from refserver.lockout import Policy
 from refserver.middleware import AccessLog, BodyLimit
 from refserver.routes import admin, cards, devices, metrics, staff, vouchers
 from refserver.shops import ensure_default_shop
+from refserver.store import open_database
 
 DEFAULT_MAX_BODY = 64 * 1024
 
@@ -27,8 +28,14 @@ def create_app(
     staff_session_seconds: int = 900,
     staff_lockout_seconds: int = 300,
     pin_pepper: bytes = b"",
+    shared_clock: bool = False,
 ) -> FastAPI:
-    db = Database(db_path)
+    """The app on a SQLite file or a postgresql:// URL. `shared_clock`: several worker
+    processes serve one database, so the test clock's offset is read from it at each use."""
+    db = open_database(db_path)
+    if clock is None and shared_clock:
+        start = float(os.environ.get(ENV_OFFSET) or 0)
+        clock = Clock(load=lambda: float(db.read_meta_now("clock_offset") or start))
     if clock is None:
         stored = db.get_meta("clock_offset")
         clock = Clock(float(stored) if stored is not None else None)
