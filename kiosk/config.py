@@ -346,6 +346,17 @@ class TechnicianSection(Section):
         raise ValueError(f"not a SHA-256 hex digest (64 characters 0-9 a-f; got {len(v)})")
 
 
+class MetricsSection(Section):
+    textfile: Path | None = Field(
+        default=None,
+        description="node_exporter textfile to write the kiosk's metrics to (e.g. "
+        "/var/lib/node_exporter/textfile/stampkiosk.prom); unset = no metrics file",
+    )
+    interval_s: float = Field(
+        default=30, ge=5, le=3600, description="seconds between two writes of the file"
+    )
+
+
 class Settings(Section):
     device: DeviceSection = Field(default_factory=DeviceSection)
     server: ServerSection = Field(default_factory=ServerSection)
@@ -356,6 +367,7 @@ class Settings(Section):
     staff: StaffSection = Field(default_factory=StaffSection)
     offline: OfflineSection = Field(default_factory=OfflineSection)
     technician: TechnicianSection = Field(default_factory=TechnicianSection)
+    metrics: MetricsSection = Field(default_factory=MetricsSection)
 
     # where [server] url came from (load_settings fills it): see server_source
     _server_source: str = PrivateAttr("default")

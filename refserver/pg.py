@@ -32,6 +32,10 @@ from refserver.migrations import MIGRATIONS
 
 WRITE_LOCK = 0x5354414D50  # "STAMP": the one key every write transaction holds
 MIGRATE_LOCK = WRITE_LOCK + 1
+_UNSEEN = object()
+_OFFSET = b"(SELECT value FROM meta WHERE key='clock_offset')"
+BEGIN_READ = b"BEGIN; SELECT " + _OFFSET
+BEGIN_WRITE = b"BEGIN; SELECT pg_advisory_xact_lock(%d), " % WRITE_LOCK + _OFFSET
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\bIS\s+\?|\?|%|\bLIKE\b", re.IGNORECASE)
 
 
@@ -127,16 +131,28 @@ class PgDatabase(Database):
         self._slots = threading.BoundedSemaphore(pool_size)
         self._meta_lock = threading.Lock()
         self._meta_conn: psycopg.Connection[Any] | None = None
+        self.clock_offset_seen: object = _UNSEEN
         self.migrate()
 
     def read_meta_now(self, key: str) -> str | None:
         """A meta value on a connection outside the pool (see Database.read_meta_now), so a
-        route holding a pooled connection never waits for a second one."""
+        route holding a pooled connection never waits for a second one.
+
+        The clock's offset costs no query: every transaction's first round trip brings it
+        along (clock_offset_seen), and every request begins with one (the token lookup),
+        so a worker sees a clock moved by another before it serves its next request."""
+        if key == "clock_offset" and self.clock_offset_seen is not _UNSEEN:
+            return cast("str | None", self.clock_offset_seen)
         with self._meta_lock:
             if self._meta_conn is None or self._meta_conn.closed or self._meta_conn.broken:
                 self._meta_conn = self._connect()
             row = self._meta_conn.execute("SELECT value FROM meta WHERE key=%s", (key,)).fetchone()
         return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        super().set_meta(key, value)
+        if key == "clock_offset":  # this worker's own change is seen at once
+            self.clock_offset_seen = value
 
     def _connect(self) -> psycopg.Connection[Any]:
         # named per worker process, so pg_stat_activity shows which worker holds what
@@ -162,10 +178,12 @@ class PgDatabase(Database):
     def tx(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         """One transaction; a write one holds the write lock from its first statement."""
         with self._checkout() as raw:
-            raw.execute("BEGIN")
+            # one round trip: BEGIN, the write lock (for writes) and the test clock's offset
+            cur = raw.execute(BEGIN_WRITE if write else BEGIN_READ)
+            cur.nextset()  # past BEGIN's result to the SELECT's
+            row = cur.fetchone()
+            self.clock_offset_seen = row[-1] if row else None
             try:
-                if write:
-                    raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                 # duck-typed: the routes use only execute() and what its cursor offers
                 yield cast(sqlite3.Connection, Connection(raw))
             except BaseException:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
+import pytest
 import requests
 
 from kiosk.api import LoyaltyClient
@@ -16,7 +19,8 @@ def sample(text: str, name: str, **labels: str) -> float | None:
         m = re.match(r"^([a-z_]+)(\{(.*)\})? (\S+)$", line)
         if not m or m.group(1) != name:
             continue
-        have = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(3) or ""))
+        pairs = re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(3) or "")
+        have = {k: re.sub(r"\\(.)", lambda e: "\n" if e[1] == "n" else e[1], v) for k, v in pairs}
         if all(have.get(k) == v for k, v in labels.items()):
             return float(m.group(4))
     return None
@@ -76,3 +80,19 @@ def test_fleet_metrics_from_heartbeats(refserver: RefServer) -> None:
         refserver.url + "/metrics", headers={"X-Admin-Token": refserver.admin_token}, timeout=5
     )
     assert r2.status_code == 200
+
+
+@pytest.mark.skipif(
+    shutil.which("promtool") is None, reason="promtool missing: apt-get install prometheus"
+)
+def test_promtool_accepts_the_cloud_metrics(refserver: RefServer) -> None:
+    client = LoyaltyClient(refserver.url, refserver.pair_device('front "1"\\'))
+    client.heartbeat({"app_version": "1.0", "queue_depth": 1, "printer": "ready"})
+    auth = {"Authorization": f"Bearer {refserver.admin_token}"}
+    text = requests.get(refserver.url + "/metrics", headers=auth, timeout=5).text
+    assert sample(text, "stampkiosk_fleet_outbox_depth", device='front "1"\\') == 1
+    r = subprocess.run(
+        ["promtool", "check", "metrics"], input=text, capture_output=True, text=True,
+        timeout=60, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stdout + r.stderr
