@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 
 from refserver import problems
 from refserver.clock import ENV_OFFSET, Clock
-from refserver.context import Context
+from refserver.context import Context, context_of
 from refserver.lockout import Policy
 from refserver.middleware import AccessLog, BodyLimit
 from refserver.routes import admin, cards, devices, metrics, staff, vouchers
@@ -17,6 +17,12 @@ from refserver.shops import ensure_default_shop
 from refserver.store import open_database
 
 DEFAULT_MAX_BODY = 64 * 1024
+
+
+def _fresh_clock(request: Request) -> None:
+    """Several workers: read the test clock's offset before the request uses "now" (another
+    worker may have moved it; admin calls and pairing read the clock before any query)."""
+    context_of(request).db.refresh_clock()
 
 
 def create_app(
@@ -43,6 +49,7 @@ def create_app(
         title="Stamp Kiosk loyalty API (reference server)",
         version="1.0.0",
         description="The loyalty API v1 the kiosk speaks, plus the admin API. See docs/api.md.",
+        dependencies=[Depends(_fresh_clock)] if shared_clock else None,
     )
     app.state.ctx = Context(
         db=db,

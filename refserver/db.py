@@ -164,6 +164,9 @@ class Database:
         row = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
+    def refresh_clock(self) -> None:
+        """Nothing to do here: read_meta_now reads the file each time (in-process, cheap)."""
+
     def set_meta(self, key: str, value: str) -> None:
         with self.tx(write=True) as conn:
             conn.execute(

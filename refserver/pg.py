@@ -138,9 +138,10 @@ class PgDatabase(Database):
         """A meta value on a connection outside the pool (see Database.read_meta_now), so a
         route holding a pooled connection never waits for a second one.
 
-        The clock's offset costs no query: every transaction's first round trip brings it
-        along (clock_offset_seen), and every request begins with one (the token lookup),
-        so a worker sees a clock moved by another before it serves its next request."""
+        The clock's offset is read once per request (refresh_clock, an app dependency when
+        several workers share the database) and again by every transaction's first round
+        trip (clock_offset_seen), so a worker sees a clock moved by another before it serves
+        its next request."""
         if key == "clock_offset" and self.clock_offset_seen is not _UNSEEN:
             return cast("str | None", self.clock_offset_seen)
         with self._meta_lock:
@@ -148,6 +149,12 @@ class PgDatabase(Database):
                 self._meta_conn = self._connect()
             row = self._meta_conn.execute("SELECT value FROM meta WHERE key=%s", (key,)).fetchone()
         return row[0] if row else None
+
+    def refresh_clock(self) -> None:
+        """One round trip at the start of a request (app dependency, several workers only)."""
+        with self._checkout() as raw:
+            row = raw.execute(b"SELECT " + _OFFSET).fetchone()
+        self.clock_offset_seen = row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
         super().set_meta(key, value)
