@@ -383,6 +383,16 @@ class UpdateSection(Section):
             raise ValueError('not a window like "03:00-05:00" (24-hour HH:MM-HH:MM, or "")')
         return v
 
+class MetricsSection(Section):
+    textfile: Path | None = Field(
+        default=None,
+        description="node_exporter textfile to write the kiosk's metrics to (e.g. "
+        "/var/lib/node_exporter/textfile/stampkiosk.prom); unset = no metrics file",
+    )
+    interval_s: float = Field(
+        default=30, ge=5, le=3600, description="seconds between two writes of the file"
+    )
+
 
 class Settings(Section):
     device: DeviceSection = Field(default_factory=DeviceSection)
@@ -395,6 +405,7 @@ class Settings(Section):
     offline: OfflineSection = Field(default_factory=OfflineSection)
     technician: TechnicianSection = Field(default_factory=TechnicianSection)
     update: UpdateSection = Field(default_factory=UpdateSection)
+    metrics: MetricsSection = Field(default_factory=MetricsSection)
 
     # where [server] url came from (load_settings fills it): see server_source
     _server_source: str = PrivateAttr("default")

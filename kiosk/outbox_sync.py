@@ -182,6 +182,7 @@ class SyncWorker:
         self._lane_failures: dict[str, int] = {}
         self._host_due = 0.0
         self._host_failures = 0
+        self.sync_errors = 0  # failed sends since start, for the metrics textfile
         self._waiters: dict[int, list[_Waiter]] = {}
         self._listeners: list[Callable[[Attempt], None]] = []
         self._wake = threading.Event()
@@ -323,6 +324,7 @@ class SyncWorker:
                     delay = max(delay, self.backoff.cap_s)
                 self._lane_due[attempt.lane] = now + delay
                 self._host_failures += 1
+                self.sync_errors += 1  # never reset: the metrics' counter
                 self._host_due = max(
                     self._host_due,
                     now + self.backoff.delay(self._host_failures, retry_after_of(err)),

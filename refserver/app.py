@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
 
 from refserver import problems
-from refserver.clock import Clock
-from refserver.context import Context
-from refserver.db import Database
+from refserver.clock import ENV_OFFSET, Clock
+from refserver.context import Context, context_of
 from refserver.lockout import Policy
 from refserver.middleware import AccessLog, BodyLimit
-from refserver.routes import admin, cards, devices, staff, vouchers
+from refserver.routes import admin, cards, devices, metrics, staff, vouchers
 from refserver.shops import ensure_default_shop
+from refserver.store import open_database
 
 DEFAULT_MAX_BODY = 64 * 1024
+
+
+def _fresh_clock(request: Request) -> None:
+    """Several workers: read the test clock's offset before the request uses "now" (another
+    worker may have moved it; admin calls and pairing read the clock before any query)."""
+    context_of(request).db.refresh_clock()
 
 
 def create_app(
@@ -27,8 +34,14 @@ def create_app(
     staff_session_seconds: int = 900,
     staff_lockout_seconds: int = 300,
     pin_pepper: bytes = b"",
+    shared_clock: bool = False,
 ) -> FastAPI:
-    db = Database(db_path)
+    """The app on a SQLite file or a postgresql:// URL. `shared_clock`: several worker
+    processes serve one database, so the test clock's offset is read from it at each use."""
+    db = open_database(db_path)
+    if clock is None and shared_clock:
+        start = float(os.environ.get(ENV_OFFSET) or 0)
+        clock = Clock(load=lambda: float(db.read_meta_now("clock_offset") or start))
     if clock is None:
         stored = db.get_meta("clock_offset")
         clock = Clock(float(stored) if stored is not None else None)
@@ -36,6 +49,7 @@ def create_app(
         title="Stamp Kiosk loyalty API (reference server)",
         version="1.0.0",
         description="The loyalty API v1 the kiosk speaks, plus the admin API. See docs/api.md.",
+        dependencies=[Depends(_fresh_clock)] if shared_clock else None,
     )
     app.state.ctx = Context(
         db=db,
@@ -47,7 +61,7 @@ def create_app(
         lockout=Policy(kiosk_window_seconds=staff_lockout_seconds),
     )
     problems.install(app)
-    for module in (devices, cards, vouchers, staff, admin):
+    for module in (devices, cards, vouchers, staff, admin, metrics):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["health"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 ENV_OFFSET = "REFSERVER_NOW_OFFSET"
@@ -19,14 +20,21 @@ WIRE_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 class Clock:
     """UTC wall clock plus an adjustable offset in seconds."""
 
-    def __init__(self, offset_seconds: float | None = None) -> None:
+    def __init__(
+        self, offset_seconds: float | None = None, *, load: Callable[[], float] | None = None
+    ) -> None:
         if offset_seconds is None:
             offset_seconds = float(os.environ.get(ENV_OFFSET, "0") or 0)
         self._offset = float(offset_seconds)
         self._lock = threading.Lock()
+        # Several worker processes share one clock only through the database: `load` reads
+        # the stored offset at every use (a test feature; one indexed read per call).
+        self._load = load
 
     @property
     def offset_seconds(self) -> float:
+        if self._load is not None:
+            return self._load()
         return self._offset
 
     def set_offset(self, seconds: float) -> None:
@@ -34,7 +42,7 @@ class Clock:
             self._offset = float(seconds)
 
     def now(self) -> datetime:
-        return datetime.now(UTC) + timedelta(seconds=self._offset)
+        return datetime.now(UTC) + timedelta(seconds=self.offset_seconds)
 
 
 def iso(dt: datetime | None) -> str | None:

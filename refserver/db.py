@@ -153,6 +153,20 @@ class Database:
             row = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
         return row[0] if row else None
 
+    def read_meta_now(self, key: str) -> str | None:
+        """A meta value read outside any transaction, on a connection of its own: callable
+        while this thread holds a transaction open (the shared test clock reads its offset
+        from inside routes)."""
+        conn = getattr(self._local, "meta_conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=15.0)
+            self._local.meta_conn = conn
+        row = conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def refresh_clock(self) -> None:
+        """Nothing to do here: read_meta_now reads the file each time (in-process, cheap)."""
+
     def set_meta(self, key: str, value: str) -> None:
         with self.tx(write=True) as conn:
             conn.execute(

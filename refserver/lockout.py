@@ -77,13 +77,12 @@ def begin(
             locked = len(failures) >= policy.kiosk_max_failures
             why = "too many failed logins on this kiosk" if locked else "wait after a failed login"
             raise Problem("staff_locked_out", why, retry_after=wait)
-        cur = conn.execute(
+        row = conn.execute(  # RETURNING, not lastrowid: the same on SQLite and PostgreSQL
             "INSERT INTO staff_login_attempts(shop_id, device_id, kind, at, outcome) "
-            "VALUES (?, ?, ?, ?, 'pending')",
+            "VALUES (?, ?, ?, ?, 'pending') RETURNING id",
             (shop_id, device_id, kind, iso(now)),
-        )
-        assert cur.lastrowid is not None
-        return cur.lastrowid
+        ).fetchone()
+        return int(row[0])
 
 
 def candidates(
@@ -97,9 +96,9 @@ def candidates(
             f"SELECT s.*, s.{column} AS secret_hash FROM staff s "  # noqa: S608
             f"WHERE s.shop_id=? AND s.{column} IS NOT NULL AND ("
             f" SELECT count(*) FROM staff_login_attempts a WHERE a.shop_id=s.shop_id"
-            f" AND a.kind=? AND a.{FAILED} AND a.id!=? AND a.at > max(s.created_at, ?)) < ? "
+            f" AND a.kind=? AND a.{FAILED} AND a.id!=? AND a.at > CASE WHEN s.created_at > ? THEN s.created_at ELSE ? END) < ? "
             "ORDER BY s.created_at, s.id",
-            (shop_id, kind, attempt, since, policy.member_max_failures),
+            (shop_id, kind, attempt, since, since, policy.member_max_failures),
         ).fetchall()
 
 

@@ -79,6 +79,7 @@ class CameraWorker:
         self.status = "starting"
         self.frames = 0
         self.decoded = 0
+        self.decode_ms_total = 0.0  # capture-to-decoded, summed (the kiosk's metrics)
         self.last_frame: np.ndarray | None = None  # for a preview; replaced, never copied
         # (last_frame runs ahead of the decoder: a box must never be drawn over it)
         self.on_decoded: OnDecoded | None = None
@@ -190,6 +191,7 @@ class CameraWorker:
             if reads is None:
                 continue
             self.decoded += 1
+            self.decode_ms_total += ms
             for r in reads:
                 self.on_read(r, origin, ms)
 

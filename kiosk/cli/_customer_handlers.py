@@ -16,6 +16,7 @@ from kiosk.api import errors
 from kiosk.api.models import Voucher
 from kiosk.flows.customer import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
 from kiosk.flows.runtime import Handlers
+from kiosk.metrics.hooks import count_stamp
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampOutcome
 
 if TYPE_CHECKING:
@@ -85,10 +86,13 @@ class CustomerEffects:
 
     def stamp(self, effect: Stamp) -> StampOutcome:
         try:
-            return self.stamps.stamp(effect.token, scanned_at=effect.scanned_at)
+            outcome = self.stamps.stamp(effect.token, scanned_at=effect.scanned_at)
         except Exception as exc:  # the flow says "not saved"; the log says why
             log.warning("stamp failed: %s", type(exc).__name__)
+            count_stamp(None)
             raise
+        count_stamp(outcome)
+        return outcome
 
     def look_up(self, effect: LookUpVoucher) -> Voucher:
         try:

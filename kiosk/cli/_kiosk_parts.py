@@ -19,6 +19,7 @@ from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
 from kiosk.flows.customer import CustomerFlow, CustomerSettings
 from kiosk.flows.runtime import Flow, FlowHost, Handlers
+from kiosk.metrics.hooks import counting_scans
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -63,7 +64,7 @@ def kiosk_host(
         handlers,
         clock=clock,
         executor=executor,
-        classify=classifier_for(settings.scanner),
+        classify=counting_scans(classifier_for(settings.scanner)),
     )
 
 

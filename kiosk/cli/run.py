@@ -213,6 +213,9 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
             "update": _update_fields(settings),
         }
         service.heartbeat.start()
+    from kiosk.cli._metrics_parts import start_metrics
+
+    metrics = start_metrics(parts, settings, lambda: float(Clock.frametime))
 
     _mark_sessions(parts.host, settings)  # updates wait until nobody is at the kiosk
 
@@ -236,6 +239,8 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
         app.run()
     finally:
         service.stop()
+        if metrics is not None:
+            metrics.stop()
         parts.close()
     result = getattr(parts.host, "result", None)  # first pairing by scan
     result = result or getattr(getattr(parts, "technician", None), "result", None)  # re-pairing
@@ -309,6 +314,8 @@ def _heartbeat_status(parts, reason: str) -> dict:
         try:
             st = printer.status()
             out["printer"] = st.error or ("ready" if st.ready else "not ready")
+            # for the cloud's fleet metrics (goes under the heartbeat's details)
+            out["printer_state"] = {"ready": st.ready, "paper_out": st.paper_out}
         except Exception as exc:  # reported, never raised
             log.debug("printer status failed", exc_info=True)
             out["printer"] = f"unknown ({type(exc).__name__})"

@@ -1,6 +1,7 @@
 """The reference loyalty server: FastAPI + uvicorn on one SQLite file (see docs/api.md).
 
-`kiosk server --port P --db FILE --admin-token T`. The admin token defaults to
+`kiosk server --port P --db FILE --admin-token T`; `--db postgresql://...` with
+`--workers N` runs it on PostgreSQL with N worker processes (docs/fleet.md). The admin token defaults to
 $REFSERVER_ADMIN_TOKEN, else one is generated and printed once at start (the only time a
 token is ever printed). Request logs show route templates only, never tokens.
 `--pin-pepper-file FILE` (or $REFSERVER_PIN_PEPPER_FILE) names a file whose contents are
@@ -27,7 +28,17 @@ ENV_PEPPER_FILE = "REFSERVER_PIN_PEPPER_FILE"
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8765, help="TCP port (default 8765)")
-    p.add_argument("--db", type=Path, default=Path("refserver.sqlite"), help="SQLite file")
+    p.add_argument(
+        "--db",
+        default="refserver.sqlite",
+        help="a SQLite file (the default, embedded) or a postgresql://user@host/db URL",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (default 1); every API guarantee holds across them",
+    )
     p.add_argument(
         "--admin-token",
         default=None,
@@ -61,18 +72,49 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    args.db.parent.mkdir(parents=True, exist_ok=True)
-    app = create_app(args.db, token, max_body_bytes=args.max_body_bytes, pin_pepper=pepper)
-    print(f"kiosk server: http://{args.host}:{args.port} (db {args.db})", flush=True)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        access_log=False,
-        log_level="warning" if args.log_level == "info" else args.log_level,
-        server_header=False,
-    )
+    if args.workers < 1:
+        print("kiosk server: --workers must be 1 or more", file=sys.stderr)
+        return EX_USAGE
+    postgres = args.db.startswith(("postgresql://", "postgres://"))
+    if not postgres:
+        Path(args.db).parent.mkdir(parents=True, exist_ok=True)
+    shown = _redact(args.db) if postgres else args.db
+    common = {
+        "host": args.host,
+        "port": args.port,
+        "access_log": False,
+        "log_level": "warning" if args.log_level == "info" else args.log_level,
+        "server_header": False,
+    }
+    print(f"kiosk server: http://{args.host}:{args.port} (db {shown})", flush=True)
+    if args.workers == 1:
+        app = create_app(args.db, token, max_body_bytes=args.max_body_bytes, pin_pepper=pepper)
+        uvicorn.run(app, **common)
+        return 0
+    print(f"kiosk server: {args.workers} worker processes", flush=True)
+    _export_for_workers(args, token)
+    uvicorn.run("refserver.asgi:app_from_env", factory=True, workers=args.workers, **common)
     return 0
+
+
+def _export_for_workers(args: argparse.Namespace, token: str) -> None:
+    """What each worker process reads in refserver.asgi (they inherit the environment)."""
+    os.environ["REFSERVER_DB"] = args.db
+    os.environ[ENV_ADMIN_TOKEN] = token
+    os.environ["REFSERVER_MAX_BODY_BYTES"] = str(args.max_body_bytes)
+    os.environ["REFSERVER_LOG_LEVEL"] = args.log_level
+    pepper_file = args.pin_pepper_file or os.environ.get(ENV_PEPPER_FILE)
+    if pepper_file:
+        os.environ[ENV_PEPPER_FILE] = str(Path(pepper_file).resolve())
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, for the start-up line."""
+    head, sep, rest = url.partition("://")
+    creds, at, host = rest.rpartition("@")
+    if not at or ":" not in creds:
+        return url
+    return f"{head}{sep}{creds.split(':', 1)[0]}:***@{host}"
 
 
 def _read_pepper(path: Path | str | None) -> bytes | None:

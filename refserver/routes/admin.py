@@ -276,13 +276,15 @@ def revoke_device(device_id: Annotated[str, Path(max_length=64)], c: Ctx) -> Res
 
 @router.get("/clock", response_model=ClockOut, responses=problems())
 def get_clock(c: Ctx):
+    c.db.get_meta("clock_offset")  # a transaction: a worker's shared clock is fresh after it
     return ok({"now": iso(c.clock.now()), "offset_seconds": c.clock.offset_seconds})
 
 
 @router.post("/clock", response_model=ClockOut, responses=problems())
 def set_clock(body: ClockIn, c: Ctx):
     """Test clock: `{offset_seconds}` sets the shift from real time, `{advance_seconds}` adds to it."""
-    offset = c.clock.offset_seconds
+    stored = c.db.get_meta("clock_offset")  # another worker may have moved it: read it
+    offset = float(stored) if stored is not None else c.clock.offset_seconds
     if body.offset_seconds is not None:
         offset = body.offset_seconds
     if body.advance_seconds is not None:

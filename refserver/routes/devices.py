@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from refserver import auth
 from refserver.clock import iso
 from refserver.context import Ctx
 from refserver.crypto import new_id, new_token, token_hash
+from refserver.etag import conditional_json
 from refserver.problems import Problem
 from refserver.routes.common import ok, problems
 from refserver.schemas import DeviceOut, HeartbeatIn, HeartbeatOut, PairIn, PairingOut
@@ -65,10 +66,15 @@ def pair(body: PairIn, c: Ctx):
     return ok({"device_id": device_id, "device_token": token, "location": location}, 201)
 
 
-@router.get("/device", response_model=DeviceOut, responses=problems(403))
-def get_device(who: auth.Device, c: Ctx):
+@router.get(
+    "/device",
+    response_model=DeviceOut,
+    responses={**problems(403), 304: {"description": "unchanged since the If-None-Match ETag"}},
+)
+def get_device(who: auth.Device, c: Ctx, request: Request):
     """The kiosk's settings from the cloud (location, branding, languages, stamp rule):
-    the location's program, else the shop's newest one."""
+    the location's program, else the shop's newest one. With an ETag; a kiosk polling
+    with If-None-Match gets 304 while nothing changed."""
     with c.db.tx() as conn:
         dev = conn.execute("SELECT * FROM devices WHERE id=?", (who.id,)).fetchone()
         loc = conn.execute("SELECT * FROM locations WHERE id=?", (dev["location_id"],)).fetchone()
@@ -82,7 +88,8 @@ def get_device(who: auth.Device, c: Ctx):
                 "SELECT * FROM programs WHERE shop_id=? ORDER BY created_at DESC, id LIMIT 1",
                 (who.shop_id,),
             ).fetchone()
-    return ok(
+    return conditional_json(
+        request,
         {
             "device_id": dev["id"],
             "name": dev["name"],
@@ -95,7 +102,7 @@ def get_device(who: auth.Device, c: Ctx):
                 "program_id": prog["id"] if prog else None,
                 "max_stamps_per_scan": prog["max_stamps_per_scan"] if prog else 1,
             },
-        }
+        },
     )
 
 

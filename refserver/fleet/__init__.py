@@ -1,0 +1,1 @@
+"""The fleet view of the reference cloud: Prometheus metrics built from the heartbeats."""

@@ -1,0 +1,17 @@
+"""Versioned schema migrations for the PostgreSQL backend.
+
+Why not Alembic: the schema is one file of plain SQL per version and the server applies
+them itself at start, under an advisory lock so that N workers starting at once migrate
+exactly once. A new version is a new module `pg_NNNN_<what>.py` with `SQL` and a line in
+MIGRATIONS; a version once released is never edited. `schema_migrations` records what ran.
+(The SQLite file keeps its own start-up upgrade in refserver/db.py: ADDED_COLUMNS.)
+"""
+
+from __future__ import annotations
+
+from refserver.migrations import pg_0001_initial
+
+# (version, name, SQL), in order
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "initial", pg_0001_initial.SQL),
+]
