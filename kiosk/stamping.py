@@ -129,7 +129,7 @@ class StampService(_OutboxBacked):
             return StampOutcome(StampKind.INVALID, reason="not_a_card_token")
         replay = key is not None and self._known_key(key)
         key = key or new_idempotency_key()
-        local = None if replay else self._local_cooldown(card_token, scanned_at)
+        local = None if replay else self._local_refusal(card_token, scanned_at)
         if local is not None:
             return local
         cached = self.cache.card(card_token) if self.cache else None
@@ -163,6 +163,35 @@ class StampService(_OutboxBacked):
             return self.outbox.by_key(key) is not None
         except OutboxError:
             return False
+
+    def _local_refusal(self, token: str, scanned_at: datetime) -> StampOutcome | None:
+        """A cooldown or a reached daily limit the kiosk already knows of (or None)."""
+        return self._local_cooldown(token, scanned_at) or self._local_daily_limit(token, scanned_at)
+
+    def _local_daily_limit(self, token: str, scanned_at: datetime) -> StampOutcome | None:
+        """Today's stamps reached the program's daily limit, counted from the cached card
+        (the cloud's count when it last answered) plus this kiosk's stamps still waiting.
+        Works offline; the cloud stays the authority (its count can only grow in a day)."""
+        card = self.cache.card(token) if self.cache else None
+        if card is None or card.daily_limit is None or card.day_ends_at is None:
+            return None
+        if scanned_at >= card.day_ends_at:
+            return None  # the cached count is of an earlier day
+        day_start = card.day_ends_at - timedelta(days=1)
+        try:
+            pending = self.outbox.pending_stamps(token)
+        except OutboxError:
+            pending = []
+        waiting = sum(1 for p in pending if p.occurred_at >= day_start)
+        if card.today_stamps + waiting < card.daily_limit:
+            return None
+        return StampOutcome(
+            StampKind.DAILY_LIMIT,
+            card=card,
+            next_stamp_at=card.day_ends_at,
+            pending=len(pending),
+            reason="local",
+        )
 
     def _local_cooldown(self, token: str, scanned_at: datetime) -> StampOutcome | None:
         """Spare a round trip the cloud would refuse anyway; the cloud stays the authority."""
@@ -211,6 +240,15 @@ class StampService(_OutboxBacked):
                     op_id=op_id,
                     card=self.cache.card(token) if self.cache else None,
                     next_stamp_at=err.next_stamp_at,
+                    reason=err.code,
+                )
+            if isinstance(err, errors.DailyLimitReached):
+                return StampOutcome(
+                    StampKind.DAILY_LIMIT,
+                    key=key,
+                    op_id=op_id,
+                    card=self.cache.card(token) if self.cache else None,
+                    next_stamp_at=err.next_day_at,
                     reason=err.code,
                 )
             if isinstance(err, errors.NotFound):

@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS shops (id TEXT PRIMARY KEY, name TEXT NOT NULL, creat
 CREATE TABLE IF NOT EXISTS programs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, goal INTEGER NOT NULL,
   cooldown_seconds INTEGER NOT NULL, created_at TEXT NOT NULL, shop_id TEXT,
-  max_stamps_per_scan INTEGER NOT NULL DEFAULT 1);
+  max_stamps_per_scan INTEGER NOT NULL DEFAULT 1, daily_limit INTEGER,
+  timezone TEXT NOT NULL DEFAULT 'UTC');
 
 CREATE TABLE IF NOT EXISTS milestones (
   program_id TEXT NOT NULL REFERENCES programs(id), stamps INTEGER NOT NULL,
@@ -47,7 +48,7 @@ CREATE TABLE IF NOT EXISTS cards (
 CREATE TABLE IF NOT EXISTS stamps (
   id TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id), count INTEGER NOT NULL,
   occurred_at TEXT NOT NULL, received_at TEXT NOT NULL, channel TEXT NOT NULL,
-  device_id TEXT, round INTEGER NOT NULL, staff_id TEXT);
+  device_id TEXT, round INTEGER NOT NULL, staff_id TEXT, reason TEXT);
 CREATE INDEX IF NOT EXISTS stamps_card ON stamps(card_id);
 
 CREATE TABLE IF NOT EXISTS vouchers (
@@ -95,9 +96,14 @@ CREATE TABLE IF NOT EXISTS idempotency (
 
 # Columns added after the first release: a database file from before gets them at start.
 ADDED_COLUMNS = {
-    "programs": ("shop_id TEXT", "max_stamps_per_scan INTEGER NOT NULL DEFAULT 1"),
+    "programs": (
+        "shop_id TEXT",
+        "max_stamps_per_scan INTEGER NOT NULL DEFAULT 1",
+        "daily_limit INTEGER",
+        "timezone TEXT NOT NULL DEFAULT 'UTC'",
+    ),
     "locations": ("shop_id TEXT",),
-    "stamps": ("staff_id TEXT",),
+    "stamps": ("staff_id TEXT", "reason TEXT"),
     "vouchers": ("shop_id TEXT",),
     "devices": ("shop_id TEXT",),
     "pairing_codes": ("shop_id TEXT",),

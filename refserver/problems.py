@@ -34,6 +34,7 @@ CODES: dict[str, tuple[int, str]] = {
     "shop_not_found": (404, "No such shop"),
     "method_not_allowed": (405, "Method not allowed"),
     "cooldown_active": (409, "This card was stamped moments ago"),
+    "daily_limit_reached": (409, "This card has collected today's stamps"),
     "voucher_already_redeemed": (409, "This voucher was already redeemed"),
     "redeem_code_taken": (409, "This redeem code is already used in this program"),
     "voucher_expired": (410, "This voucher has expired"),

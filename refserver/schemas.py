@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -158,12 +159,33 @@ class ShopIn(In):
     name: Name
 
 
+def _known_zone(value: object) -> object:
+    """An IANA time zone this server knows (the local day of a daily limit needs one)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise PydanticCustomError("zone", "not a known IANA time zone") from exc
+    return value
+
+
+TimeZone = Annotated[
+    StrictStr,
+    Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+/-]+$"),
+    AfterValidator(_known_zone),
+]
+
+
 class ProgramIn(In):
     name: Name
     goal: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE]
     milestones: list[MilestoneIn] = Field(default_factory=list, max_length=50)
     cooldown_seconds: Annotated[StrictInt, Field(ge=0, le=86400 * 30), WHOLE] = 0
     max_stamps_per_scan: Annotated[StrictInt, Field(ge=1, le=10), WHOLE] = 1
+    # stamps per card per local day (the program's `timezone`); null: no limit
+    daily_limit: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE] | None = None
+    timezone: TimeZone = "UTC"
     shop_id: ShopId | None = None
 
 
@@ -238,6 +260,11 @@ class CardOut(Out):
     milestones: list[MilestoneOut]
     vouchers: list[VoucherOut]
     next_stamp_at: str | None = Field(json_schema_extra={"format": "date-time"})
+    # the daily limit (null: none), stamps received today, and when "today" ends: a kiosk
+    # that caches the card can say "see you tomorrow" while offline
+    daily_limit: int | None = None
+    today_stamps: int = 0
+    day_ends_at: str | None = Field(default=None, json_schema_extra={"format": "date-time"})
 
 
 class StampResultOut(Out):

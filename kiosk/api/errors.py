@@ -110,6 +110,22 @@ class CooldownActive(ApiError):
         return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
+class DailyLimitReached(ApiError):
+    """409: the card has collected today's stamps; `retry_after` seconds to the shop's
+    next day (`next_day_at`)."""
+
+    code = "daily_limit_reached"
+
+    @property
+    def retry_after(self) -> int:
+        return int(self.problem.get("retry_after", 0))
+
+    @property
+    def next_day_at(self) -> datetime | None:
+        value = self.problem.get("next_day_at")
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
 class VoucherAlreadyRedeemed(ApiError):
     code = "voucher_already_redeemed"
 
@@ -176,6 +192,7 @@ _BY_CODE: dict[str, type[ApiError]] = {
         VoucherNotFound,
         InvalidRequest,
         CooldownActive,
+        DailyLimitReached,
         VoucherAlreadyRedeemed,
         VoucherExpired,
         VoucherNotSelfRedeemable,

@@ -23,6 +23,10 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 @dataclass(frozen=True)
 class RedeemCode:
     value: str
@@ -97,6 +101,11 @@ class Card:
     milestones: tuple[Milestone, ...]
     vouchers: tuple[Voucher, ...]
     next_stamp_at: datetime | None
+    # Daily limit (None: none), stamps the cloud counted today, and when its "today" ends:
+    # an offline kiosk says "see you tomorrow" from the cached card (kiosk.stamping).
+    daily_limit: int | None = None
+    today_stamps: int = 0
+    day_ends_at: datetime | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Card:
@@ -109,6 +118,9 @@ class Card:
             milestones=tuple(Milestone.from_json(m) for m in data.get("milestones", [])),
             vouchers=tuple(Voucher.from_json(v) for v in data.get("vouchers", [])),
             next_stamp_at=parse_time(data.get("next_stamp_at")),
+            daily_limit=_optional_int(data.get("daily_limit")),
+            today_stamps=int(data.get("today_stamps") or 0),
+            day_ends_at=parse_time(data.get("day_ends_at")),
         )
 
     def next_milestone(self) -> Milestone | None:

@@ -68,7 +68,7 @@ def create_program(body: ProgramIn, c: Ctx):
         shop_id = shops.resolve(conn, body.shop_id, c.default_shop_id)
         conn.execute(
             "INSERT INTO programs(id, name, goal, cooldown_seconds, created_at, shop_id, "
-            "max_stamps_per_scan) VALUES (?,?,?,?,?,?,?)",
+            "max_stamps_per_scan, daily_limit, timezone) VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 pid,
                 body.name,
@@ -77,6 +77,8 @@ def create_program(body: ProgramIn, c: Ctx):
                 iso(now),
                 shop_id,
                 body.max_stamps_per_scan,
+                body.daily_limit,
+                body.timezone,
             ),
         )
         conn.executemany(

@@ -13,6 +13,7 @@ from refserver import auth
 from refserver.clock import iso, parse_iso
 from refserver.context import Context, Ctx
 from refserver.crypto import new_id
+from refserver.daily import check_daily_limit
 from refserver.idempotency import IdempotencyKey, request_hash, run_once
 from refserver.problems import Problem
 from refserver.routes.common import card_row, ok, problems
@@ -138,6 +139,8 @@ def _stamp(
     prog = conn.execute("SELECT * FROM programs WHERE id=?", (card["program_id"],)).fetchone()
     _check_count(who, body.count, prog["max_stamps_per_scan"])
     _check_cooldown(card, prog["cooldown_seconds"], now)
+    if who.kind == "device":
+        check_daily_limit(conn, prog, card_id, body.count, now)
     milestones = {
         m["stamps"]: m
         for m in conn.execute("SELECT * FROM milestones WHERE program_id=?", (prog["id"],))

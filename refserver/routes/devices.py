@@ -94,6 +94,7 @@ def get_device(who: auth.Device, c: Ctx):
                 "count": 1,
                 "program_id": prog["id"] if prog else None,
                 "max_stamps_per_scan": prog["max_stamps_per_scan"] if prog else 1,
+                "daily_limit": prog["daily_limit"] if prog else None,
             },
         }
     )

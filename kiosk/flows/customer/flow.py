@@ -178,6 +178,9 @@ class CustomerFlow:
             back = CardState(lang=lang, card=card) if card else None
             time = self._hhmm(outcome.next_stamp_at)
             return model.showing(self._message(model, MessageKind.COOLDOWN, back, time=time))
+        if outcome.kind is StampKind.DAILY_LIMIT:
+            back = CardState(lang=lang, card=card) if card else None
+            return model.showing(self._message(model, MessageKind.DAILY_LIMIT, back))
         kind = _STAMP_MESSAGES.get(outcome.kind, MessageKind.NOT_SAVED)
         return model.showing(self._message(model, kind))
 

@@ -105,6 +105,7 @@ class RedeemedState(CustomerState):
 
 class MessageKind(StrEnum):
     COOLDOWN = "cooldown"
+    DAILY_LIMIT = "daily_limit"  # today's stamps collected: "see you tomorrow"
     UNKNOWN_CODE = "unknown_code"
     CARD_NOT_FOUND = "card_not_found"
     VOUCHER_NOT_FOUND = "voucher_not_found"
