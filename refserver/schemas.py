@@ -157,6 +157,8 @@ class MilestoneIn(In):
 
 class ShopIn(In):
     name: Name
+    # shown beside the join page's consent box; a plain default names the shop otherwise
+    privacy_text: Annotated[StrictStr, Field(min_length=1, max_length=2000)] | None = None
 
 
 def _known_zone(value: object) -> object:
@@ -317,6 +319,7 @@ class DeviceOut(Out):
     languages: list[str]
     cooldown_seconds: int
     stamp_rule: dict[str, Any]
+    join_url: str | None = None  # the shop's join page (new customers scan it at the kiosk)
 
 
 class HeartbeatOut(Out):

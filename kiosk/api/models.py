@@ -190,6 +190,7 @@ class DeviceSettingsFromCloud:
     languages: tuple[str, ...]
     cooldown_seconds: int
     stamp_rule: dict[str, Any]
+    join_url: str | None = None  # the shop's join page: the attract screen's QR
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DeviceSettingsFromCloud:
@@ -201,6 +202,7 @@ class DeviceSettingsFromCloud:
             languages=tuple(data.get("languages") or ("en",)),
             cooldown_seconds=int(data.get("cooldown_seconds", 0)),
             stamp_rule=dict(data.get("stamp_rule") or {}),
+            join_url=str(data["join_url"]) if data.get("join_url") else None,
         )
 
 

@@ -30,6 +30,7 @@ PROGRAM = {
         {"stamps": 9, "title": "Free coffee", "redemption": "self_redeem"},
     ],
     "cooldown_seconds": 600,
+    "daily_limit": 3,  # the third stamp of a day is the last (the demo's "see you tomorrow")
 }
 STAFF_PIN = "2468"
 
@@ -84,6 +85,9 @@ class DemoShop:
             self.cards[f"offline-{lang}"] = self.admin(
                 "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
             )
+            self.cards[f"limit-{lang}"] = self.admin(
+                "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
+            )
         self.admin(
             "POST", "/admin/staff", {"name": "Demo staff", "pin": STAFF_PIN, "permissions": ["*"]}
         )
@@ -95,17 +99,19 @@ class DemoShop:
         return self
 
     def _two_stamps_each(self) -> None:
-        """Stamps in the past (the server's test clock), so the cooldown has passed now."""
+        """Stamps in the past (the server's test clock), so the cooldown has passed now; the
+        limit cards get a third: their day is full (the program's daily_limit is 3)."""
         client = LoyaltyClient(self.url, self.device_token)
-        for offset in (-1300, -650):
+        for offset in (-1950, -1300, -650):
             now = self.admin("POST", "/admin/clock", {"offset_seconds": offset})["now"]
             from kiosk.api.models import parse_time
 
             at = parse_time(now)
             assert at is not None, f"the server's clock answered {now!r}"
-            for lang in LANGS:
+            names = ("limit",) if offset == -1950 else ("reward", "limit")
+            for name, lang in ((n, lang) for n in names for lang in LANGS):
                 client.add_stamp(
-                    self.cards[f"reward-{lang}"]["id"],
+                    self.cards[f"{name}-{lang}"]["id"],
                     idempotency_key=new_idempotency_key(),
                     occurred_at=at,
                 )

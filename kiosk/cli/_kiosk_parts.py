@@ -17,7 +17,7 @@ from kiosk.cli._customer_handlers import CustomerEffects, customer_handlers
 from kiosk.cli._scan_classify import classifier_for
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
-from kiosk.flows.customer import CustomerFlow, CustomerSettings
+from kiosk.flows.customer import CloudSettings, CustomerFlow, CustomerSettings
 from kiosk.flows.runtime import Flow, FlowHost, Handlers
 
 if TYPE_CHECKING:
@@ -110,6 +110,8 @@ class KioskParts:
             log.info("device settings not loaded (%s); cooldown known only to the cloud", exc)
             return
         self.stamp_path.stamps.cooldown_hint_s = float(cloud.cooldown_seconds) or None
+        # the join page's QR for new customers (attract, "not a card of this shop")
+        self.host.send_to("customer", CloudSettings(cloud.join_url))
 
     def close(self) -> None:
         if self.scanner is not None:

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from refserver import auth, shops
+from refserver import auth, phone, shops
 from refserver.clock import iso
 from refserver.context import Context, Ctx
 from refserver.crypto import hash_secret, new_card_token, new_code, new_id, verify_secret
@@ -47,8 +47,8 @@ def create_shop(body: ShopIn, c: Ctx):
     sid = new_id("shp")
     with c.db.tx(write=True) as conn:
         conn.execute(
-            "INSERT INTO shops(id, name, created_at) VALUES (?,?,?)",
-            (sid, body.name, iso(c.clock.now())),
+            "INSERT INTO shops(id, name, created_at, privacy_text) VALUES (?,?,?,?)",
+            (sid, body.name, iso(c.clock.now()), body.privacy_text),
         )
     return ok({"id": sid}, 201)
 
@@ -101,7 +101,7 @@ def create_card(body: CardIn, c: Ctx):
         program_row(conn, body.program_id, body.shop_id)
         conn.execute(
             "INSERT INTO cards(id, program_id, token, first_name, last_name, email, phone, "
-            "created_at) VALUES (?,?,?,?,?,?,?,?)",
+            "created_at, phone_e164) VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 cid,
                 body.program_id,
@@ -111,6 +111,7 @@ def create_card(body: CardIn, c: Ctx):
                 body.email,
                 body.phone,
                 iso(c.clock.now()),
+                phone.normalize(body.phone),
             ),
         )
     return ok({"id": cid, "token": token}, 201)

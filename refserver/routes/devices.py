@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from refserver import auth
 from refserver.clock import iso
@@ -66,7 +66,7 @@ def pair(body: PairIn, c: Ctx):
 
 
 @router.get("/device", response_model=DeviceOut, responses=problems(403))
-def get_device(who: auth.Device, c: Ctx):
+def get_device(who: auth.Device, c: Ctx, request: Request):
     """The kiosk's settings from the cloud (location, branding, languages, stamp rule):
     the location's program, else the shop's newest one."""
     with c.db.tx() as conn:
@@ -89,6 +89,7 @@ def get_device(who: auth.Device, c: Ctx):
             "location": {"id": loc["id"], "name": loc["name"]},
             "branding": {"shop_name": loc["name"]},
             "languages": LANGUAGES,
+            "join_url": join_url(request, loc["id"]),
             "cooldown_seconds": prog["cooldown_seconds"] if prog else 0,
             "stamp_rule": {
                 "count": 1,
@@ -98,6 +99,11 @@ def get_device(who: auth.Device, c: Ctx):
             },
         }
     )
+
+
+def join_url(request: Request, location_id: str) -> str:
+    """The shop's join page for this location, on the address the kiosk reached us by."""
+    return str(request.base_url).rstrip("/") + f"/join/{location_id}"
 
 
 @router.post("/device/heartbeat", response_model=HeartbeatOut, responses=problems(403))

@@ -20,7 +20,7 @@ from kiosk.api import errors
 from kiosk.api.models import Card, Voucher
 from kiosk.flows.base import ViewState
 from kiosk.flows.customer.effects import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
-from kiosk.flows.customer.events import BackInService, OutOfService
+from kiosk.flows.customer.events import BackInService, CloudSettings, OutOfService
 from kiosk.flows.customer.intents import (
     ChooseLanguage,
     GoBack,
@@ -65,6 +65,9 @@ _REDEEM_REFUSED: dict[RedeemKind, tuple[MessageKind, bool]] = {
     RedeemKind.NEEDS_CLOUD: (MessageKind.OFFLINE_REDEEM, True),
 }
 
+# A code that is not this shop's card: maybe a first-time customer; offer the join page.
+_OFFER_JOIN = frozenset({MessageKind.CARD_NOT_FOUND, MessageKind.UNKNOWN_CODE})
+
 # What a stamp that added nothing tells the customer (COOLDOWN and ADDED have screens).
 _STAMP_MESSAGES: dict[StampKind, MessageKind] = {
     StampKind.SAVED_PENDING: MessageKind.OFFLINE_SAVED,
@@ -86,7 +89,9 @@ class CustomerFlow:
     # -- the Flow protocol -----------------------------------------------------------------
 
     def start(self, reason: Event | None, now: Now, last: CustomerModel | None = None) -> Next:
-        return Step(CustomerModel(self._attract(), active_at=now.mono))
+        join_url = last.join_url if last else ""
+        model = CustomerModel(AttractState(), active_at=now.mono, join_url=join_url)
+        return Step(model.showing(self._attract(model)))
 
     def view(self, model: CustomerModel) -> ViewState:
         return model.view
@@ -100,7 +105,9 @@ class CustomerFlow:
                 view = OutOfServiceState(lang=model.view.lang, reason=reason)
                 return Step(model.next_epoch(view))
             case BackInService():
-                return Step(replace(model.next_epoch(self._attract()), active_at=now.mono))
+                return Step(replace(model.next_epoch(self._attract(model)), active_at=now.mono))
+            case CloudSettings(join_url):
+                return Step(self._cloud_settings(model, join_url or ""))
             case Scanned(scan) if scan.kind is ScanKind.STAFF_BADGE and self.settings.staff_mode:
                 return self._open_staff(model, scan.value)  # the scan is staff's, not ours
             case StaffGesture():
@@ -271,7 +278,7 @@ class CustomerFlow:
         view = model.view
         if isinstance(view, WorkingState) and view.what == "redeem":
             return model  # a redemption in flight must show its answer
-        return model.next_epoch(self._attract())
+        return model.next_epoch(self._attract(model))
 
     def _vouchers(self, model: CustomerModel) -> CustomerModel:
         view = model.view
@@ -338,17 +345,26 @@ class CustomerFlow:
                 return Step(model.showing(replace(view, blanked=True)))
             return Step(model)
         if idle >= self.settings.idle_timeout_s:
-            return Step(model.next_epoch(self._attract()))
+            return Step(model.next_epoch(self._attract(model)))
         return Step(model)
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _attract(self) -> AttractState:
+    def _attract(self, model: CustomerModel) -> AttractState:
         return AttractState(
             lang=self.settings.language,
             languages=tuple(self.settings.languages),
             shop_name=self.settings.shop_name,
+            join_url=model.join_url,
         )
+
+    def _cloud_settings(self, model: CustomerModel, join_url: str) -> CustomerModel:
+        """Remember the join page; an attract screen on show gets its QR at once."""
+        model = replace(model, join_url=join_url)
+        view = model.view
+        if isinstance(view, AttractState):
+            return model.showing(replace(view, join_url=join_url))
+        return model
 
     def _message(
         self,
@@ -358,7 +374,10 @@ class CustomerFlow:
         **values: str,
     ) -> MessageState:
         lang = model.view.lang
-        return MessageState(lang=lang, kind=kind, values=tuple(values.items()), back=back)
+        join = model.join_url if kind in _OFFER_JOIN else ""
+        return MessageState(
+            lang=lang, kind=kind, values=tuple(values.items()), back=back, join_url=join
+        )
 
     def _hhmm(self, when: datetime | None) -> str:
         """Local HH:MM for the customer (the shop's clock on the wall)."""

@@ -17,6 +17,13 @@ from kiosk.config import UiSection
 from kiosk.flows.base import ViewState
 
 
+def join_link(join_url: str, lang: str) -> str:
+    """The join page in the customer's language ("" when the cloud named none)."""
+    if not join_url:
+        return ""
+    return f"{join_url}{'&' if '?' in join_url else '?'}lang={lang}"
+
+
 @dataclass(frozen=True)
 class CustomerState(ViewState):
     lang: str = "en"
@@ -28,6 +35,12 @@ class AttractState(CustomerState):
     languages: tuple[str, ...] = ("en",)
     shop_name: str = ""
     blanked: bool = False  # screen blanking: the first touch only wakes the screen
+    join_url: str = ""  # the shop's join page ("" until the cloud named it): a small QR
+
+    @property
+    def join_qr(self) -> str:
+        """What the join QR holds: the join page in the language on screen."""
+        return join_link(self.join_url, self.lang)
 
 
 @dataclass(frozen=True)
@@ -126,6 +139,11 @@ class MessageState(CustomerState):
     kind: str = MessageKind.ERROR
     values: tuple[tuple[str, str], ...] = ()  # placeholders for the text, e.g. (("time","14:05"),)
     back: ViewState | None = field(default=None, compare=False)  # "OK" returns here
+    join_url: str = ""  # a code that is not this shop's card: offer the join page's QR
+
+    @property
+    def join_qr(self) -> str:
+        return join_link(self.join_url, self.lang)
 
     def value(self, key: str) -> str:
         return dict(self.values).get(key, "")
@@ -150,6 +168,7 @@ class CustomerModel:
     epoch: int = 0
     active_at: float = 0.0
     redeeming: VoucherOpenState | None = None
+    join_url: str = ""  # from the cloud (CloudSettings): outlives every visit
 
     def showing(self, view: CustomerState) -> CustomerModel:
         return replace(self, view=view)

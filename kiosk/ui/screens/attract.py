@@ -9,6 +9,7 @@ from kiosk.flows.customer.intents import ChooseLanguage
 from kiosk.i18n import LANGUAGE_NAMES
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import KioskButton
+from kiosk.ui.widgets.join_qr import JoinQr  # noqa: F401 - used by attract.kv
 
 load_kv(__file__)
 
@@ -27,6 +28,8 @@ class AttractScreen(KioskScreen):
         self.ids.shop.text = state.shop_name or self.t("attract.welcome")
         self.ids.title.text = self.t("attract.title")
         self.ids.hint.text = self.t("attract.hint")
+        self.ids.join.text = self.t("join.offer")
+        self.ids.join.url = state.join_qr
         self._lang_buttons(state.languages, state.lang)
         self._animate()
 

@@ -1,0 +1,54 @@
+"""The counter part of the scripted demo (issue 15): a new customer joins through the real
+join page from the attract screen's QR and scans the new card; a card that has collected
+today's stamps hears "see you tomorrow". File names carry `join` and `daily-limit`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.api.join_visitor import JoinFailed, join
+
+JOIN_NAMES = {"en": "Liis", "ko": "서연", "zh": "小红", "et": "Liis"}
+
+
+class CounterSteps:
+    """Drives the counter journeys through a Journey's driver and records screenshots."""
+
+    def __init__(self, journey: Any) -> None:
+        self.j = journey
+        self.drv = journey.drv
+
+    def play(self, lang: str) -> None:
+        self.join(lang)
+        self.daily_limit(lang)
+
+    def join(self, lang: str) -> None:
+        p = f"{lang}-20-join"
+        self.j.home(lang)
+        url = self.drv.app.rendered.join_qr
+        if not url:
+            self.drv.wait_for(lambda: bool(self.drv.app.rendered.join_qr), 5)
+            url = self.drv.app.rendered.join_qr
+        if not url:
+            self.j.problems.append(f"{p}: the attract screen shows no join QR")
+            return
+        self.j.shot(p + "-attract-qr", code=url)  # the QR decodes to the join page
+        try:
+            token = join(url, JOIN_NAMES.get(lang, "Liis"))
+        except JoinFailed as exc:
+            self.j.problems.append(f"{p}: {exc}")
+            return
+        self.j.present(token)  # the web card's QR holds the bare token
+        if self.j.expect("card"):
+            self.drv.pump(0.7)
+            self.j.shot(p + "-first-scan")
+
+    def daily_limit(self, lang: str) -> None:
+        self.j.home(lang)
+        self.j.present(self.j.shop.card_url(f"limit-{lang}"))
+        if self.j.expect("message"):
+            kind = getattr(self.drv.app.rendered, "kind", "")
+            if kind != "daily_limit":
+                self.j.problems.append(f"{lang} daily limit: the message is {kind!r}")
+            self.j.shot(f"{lang}-22-daily-limit")

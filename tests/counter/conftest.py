@@ -1,0 +1,13 @@
+"""A shop on the shared reference server for the counter features' tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import Shop, make_shop
+from tests.support.refserver import RefServer
+
+
+@pytest.fixture
+def shop(shared_refserver: RefServer) -> Shop:
+    return make_shop(shared_refserver)
