@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- A shop owns programs (and through them cards and vouchers), locations, devices, staff
 -- and pairing codes. A device or staff token reaches its own shop's rows only.
 CREATE TABLE IF NOT EXISTS shops (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL,
-  privacy_text TEXT);
+  privacy_text TEXT, phone_key TEXT);
 
 CREATE TABLE IF NOT EXISTS programs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, goal INTEGER NOT NULL,
@@ -45,14 +45,22 @@ CREATE TABLE IF NOT EXISTS cards (
   token TEXT NOT NULL UNIQUE, first_name TEXT NOT NULL, last_name TEXT NOT NULL DEFAULT '',
   email TEXT, phone TEXT, stamps INTEGER NOT NULL DEFAULT 0, round INTEGER NOT NULL DEFAULT 1,
   last_stamp_at TEXT, created_at TEXT NOT NULL, phone_e164 TEXT, consent_at TEXT,
-  source TEXT NOT NULL DEFAULT 'admin');
+  source TEXT NOT NULL DEFAULT 'admin', phone_hash TEXT);
 
 CREATE TABLE IF NOT EXISTS stamps (
   id TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id), count INTEGER NOT NULL,
   occurred_at TEXT NOT NULL, received_at TEXT NOT NULL, channel TEXT NOT NULL,
   device_id TEXT, round INTEGER NOT NULL, staff_id TEXT, reason TEXT);
 CREATE INDEX IF NOT EXISTS stamps_card ON stamps(card_id);
-CREATE INDEX IF NOT EXISTS cards_phone ON cards(phone_e164);
+CREATE INDEX IF NOT EXISTS cards_phone ON cards(phone_hash);
+
+-- Phone lookups and phone stamps, for their rate limits: the number only as its keyed
+-- hash, and only for the limits' window (older rows are deleted as new ones come).
+CREATE TABLE IF NOT EXISTS phone_attempts (
+  id INTEGER PRIMARY KEY, shop_id TEXT NOT NULL, device_id TEXT NOT NULL,
+  phone_hash TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS phone_attempts_device ON phone_attempts(device_id, at);
+CREATE INDEX IF NOT EXISTS phone_attempts_hash ON phone_attempts(shop_id, phone_hash, at);
 
 CREATE TABLE IF NOT EXISTS vouchers (
   id TEXT PRIMARY KEY, card_id TEXT REFERENCES cards(id), program_key TEXT NOT NULL,
@@ -110,8 +118,13 @@ ADDED_COLUMNS = {
         "daily_limit INTEGER",
         "timezone TEXT NOT NULL DEFAULT 'UTC'",
     ),
-    "shops": ("privacy_text TEXT",),
-    "cards": ("phone_e164 TEXT", "consent_at TEXT", "source TEXT NOT NULL DEFAULT 'admin'"),
+    "shops": ("privacy_text TEXT", "phone_key TEXT"),
+    "cards": (
+        "phone_e164 TEXT",
+        "consent_at TEXT",
+        "source TEXT NOT NULL DEFAULT 'admin'",
+        "phone_hash TEXT",
+    ),
     "locations": ("shop_id TEXT",),
     "stamps": ("staff_id TEXT", "reason TEXT"),
     "vouchers": ("shop_id TEXT",),

@@ -27,6 +27,8 @@ CODES: dict[str, tuple[int, str]] = {
     "malformed_json": (400, "The body is not valid JSON"),
     "unauthorized": (401, "Missing or invalid credentials"),
     "forbidden": (403, "Not allowed with these credentials"),
+    "phone_cannot_redeem": (403, "A phone number earns stamps and never redeems"),
+    "phone_not_found": (404, "No card for this number"),
     "not_found": (404, "No such resource"),
     "card_not_found": (404, "No such card"),
     "voucher_not_found": (404, "No such voucher"),

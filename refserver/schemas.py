@@ -113,9 +113,26 @@ class StampIn(In):
     channel: Channel = "kiosk"
 
 
+PhoneHash = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
 class RedeemIn(In):
     occurred_at: AwareDatetime
     channel: Channel = "kiosk"
+    # set when the customer was found through a phone lookup: refused (403
+    # phone_cannot_redeem), a phone number earns stamps and never redeems
+    phone_hash: PhoneHash | None = None
+
+
+class PhoneLookupIn(In):
+    """HMAC-SHA256 (hex) of the E.164 number under the shop's phone key (GET /device)."""
+
+    phone_hash: PhoneHash
+
+
+class PhoneStampIn(In):
+    phone_hash: PhoneHash
+    occurred_at: AwareDatetime
 
 
 class StaffLoginIn(In):
@@ -320,6 +337,11 @@ class DeviceOut(Out):
     cooldown_seconds: int
     stamp_rule: dict[str, Any]
     join_url: str | None = None  # the shop's join page (new customers scan it at the kiosk)
+    phone_key: str | None = None  # hex: the kiosk hashes typed numbers with it (memory only)
+
+
+class PhoneHintOut(Out):
+    hint: str
 
 
 class HeartbeatOut(Out):

@@ -26,6 +26,7 @@ from kiosk.api.models import (
     CardSummary,
     DeviceSettingsFromCloud,
     Pairing,
+    PhoneHint,
     StaffSession,
     StampResult,
     Voucher,
@@ -232,6 +233,23 @@ class LoyaltyClient:
             "POST",
             f"/cards/{_seg(card_id)}/stamps",
             json={"count": count, "occurred_at": occurred_at.isoformat(), "channel": "kiosk"},
+            idempotency_key=idempotency_key,
+        )
+        return self._parse(StampResult.from_json, body)
+
+    # -- stamp by phone number (the number itself never leaves the kiosk: its keyed hash) --
+
+    def phone_lookup(self, phone_hash: str) -> PhoneHint:
+        body = self._request("POST", "/phone/lookup", json={"phone_hash": phone_hash})
+        return self._parse(PhoneHint.from_json, body)
+
+    def phone_stamp(
+        self, phone_hash: str, *, idempotency_key: str, occurred_at: datetime
+    ) -> StampResult:
+        body = self._request(
+            "POST",
+            "/phone/stamps",
+            json={"phone_hash": phone_hash, "occurred_at": occurred_at.isoformat()},
             idempotency_key=idempotency_key,
         )
         return self._parse(StampResult.from_json, body)

@@ -126,6 +126,18 @@ class DailyLimitReached(ApiError):
         return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
+class PhoneNotFound(NotFound):
+    """404: no card for this number (also: a rate limit; the server says the same)."""
+
+    code = "phone_not_found"
+
+
+class PhoneCannotRedeem(Forbidden):
+    """403: a customer found by phone number earns stamps and never redeems."""
+
+    code = "phone_cannot_redeem"
+
+
 class VoucherAlreadyRedeemed(ApiError):
     code = "voucher_already_redeemed"
 
@@ -193,6 +205,8 @@ _BY_CODE: dict[str, type[ApiError]] = {
         InvalidRequest,
         CooldownActive,
         DailyLimitReached,
+        PhoneNotFound,
+        PhoneCannotRedeem,
         VoucherAlreadyRedeemed,
         VoucherExpired,
         VoucherNotSelfRedeemable,

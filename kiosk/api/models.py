@@ -191,6 +191,8 @@ class DeviceSettingsFromCloud:
     cooldown_seconds: int
     stamp_rule: dict[str, Any]
     join_url: str | None = None  # the shop's join page: the attract screen's QR
+    # hex key for hashing typed phone numbers; held in memory only, never logged
+    phone_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DeviceSettingsFromCloud:
@@ -203,7 +205,19 @@ class DeviceSettingsFromCloud:
             cooldown_seconds=int(data.get("cooldown_seconds", 0)),
             stamp_rule=dict(data.get("stamp_rule") or {}),
             join_url=str(data["join_url"]) if data.get("join_url") else None,
+            phone_key=str(data["phone_key"]) if data.get("phone_key") else None,
         )
+
+
+@dataclass(frozen=True)
+class PhoneHint:
+    """POST /phone/lookup: the masked first name the customer confirms ("M***")."""
+
+    hint: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PhoneHint:
+        return cls(hint=str(data["hint"]))
 
 
 @dataclass(frozen=True)

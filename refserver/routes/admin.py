@@ -97,11 +97,12 @@ def create_card(body: CardIn, c: Ctx):
     """-> {id, token}: the token is what the customer's wallet pass carries. The card
     belongs to its program's shop; a `shop_id` that is not the program's is a 404."""
     cid, token = new_id("crd"), new_card_token()
+    e164 = phone.normalize(body.phone)
     with c.db.tx(write=True) as conn:
         program_row(conn, body.program_id, body.shop_id)
         conn.execute(
             "INSERT INTO cards(id, program_id, token, first_name, last_name, email, phone, "
-            "created_at, phone_e164) VALUES (?,?,?,?,?,?,?,?,?)",
+            "created_at, phone_e164, phone_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 cid,
                 body.program_id,
@@ -111,7 +112,8 @@ def create_card(body: CardIn, c: Ctx):
                 body.email,
                 body.phone,
                 iso(c.clock.now()),
-                phone.normalize(body.phone),
+                e164,
+                phone.card_phone_hash(conn, body.program_id, e164),
             ),
         )
     return ok({"id": cid, "token": token}, 201)

@@ -133,7 +133,22 @@ def _check_cooldown(card: sqlite3.Row, cooldown: int, now: datetime) -> None:
 def _stamp(
     conn: sqlite3.Connection, c: Context, who: auth.Principal, card_id: str, body: StampIn
 ) -> dict[str, Any]:
-    """Check, then write. The cooldown counts from the server's receipt time (see docs)."""
+    return stamp_card(conn, c, who, card_id, body)
+
+
+def stamp_card(
+    conn: sqlite3.Connection,
+    c: Context,
+    who: auth.Principal,
+    card_id: str,
+    body: StampIn,
+    *,
+    channel: str | None = None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """Check, then write. The cooldown counts from the server's receipt time (see docs).
+    `channel` overrides the body's (a phone stamp is recorded as "phone"); `reason` is a
+    staff member's reason for a stamp given by hand."""
     now = c.clock.now()
     card = card_row(conn, card_id, who.shop_id)
     prog = conn.execute("SELECT * FROM programs WHERE id=?", (card["program_id"],)).fetchone()
@@ -156,17 +171,18 @@ def _stamp(
     stamp_id = new_id("stp")
     conn.execute(
         "INSERT INTO stamps(id, card_id, count, occurred_at, received_at, channel, device_id, "
-        "round, staff_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "round, staff_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             stamp_id,
             card_id,
             body.count,
             iso(body.occurred_at),
             iso(now),
-            body.channel,
+            channel or body.channel,
             who.device_id,
             rnd,
             who.id if who.kind == "staff" else None,
+            reason,
         ),
     )
     conn.execute(

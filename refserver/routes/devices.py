@@ -10,6 +10,7 @@ from refserver import auth
 from refserver.clock import iso
 from refserver.context import Ctx
 from refserver.crypto import new_id, new_token, token_hash
+from refserver.phone import shop_key
 from refserver.problems import Problem
 from refserver.routes.common import ok, problems
 from refserver.schemas import DeviceOut, HeartbeatIn, HeartbeatOut, PairIn, PairingOut
@@ -82,6 +83,8 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
                 "SELECT * FROM programs WHERE shop_id=? ORDER BY created_at DESC, id LIMIT 1",
                 (who.shop_id,),
             ).fetchone()
+    with c.db.tx(write=True) as conn:
+        phone_key = shop_key(conn, who.shop_id)
     return ok(
         {
             "device_id": dev["id"],
@@ -90,6 +93,7 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
             "branding": {"shop_name": loc["name"]},
             "languages": LANGUAGES,
             "join_url": join_url(request, loc["id"]),
+            "phone_key": phone_key.hex(),
             "cooldown_seconds": prog["cooldown_seconds"] if prog else 0,
             "stamp_rule": {
                 "count": 1,

@@ -204,7 +204,7 @@ def _join(
         cid, token = new_id("crd"), new_card_token()
         conn.execute(
             "INSERT INTO cards(id, program_id, token, first_name, email, phone, created_at, "
-            "phone_e164, consent_at, source) VALUES (?,?,?,?,?,?,?,?,?,'join')",
+            "phone_e164, consent_at, source, phone_hash) VALUES (?,?,?,?,?,?,?,?,?,'join',?)",
             (
                 cid,
                 prog["id"],
@@ -215,6 +215,7 @@ def _join(
                 now,
                 e164,
                 now,
+                phone.card_phone_hash(conn, prog["id"], e164),
             ),
         )
         conn.execute(
