@@ -12,7 +12,16 @@ from refserver.context import Context
 from refserver.db import Database
 from refserver.lockout import Policy
 from refserver.middleware import AccessLog, BodyLimit
-from refserver.routes import admin, cards, devices, join, phone_stamps, staff, vouchers
+from refserver.routes import (
+    admin,
+    cards,
+    devices,
+    join,
+    phone_stamps,
+    staff,
+    staff_counter,
+    vouchers,
+)
 from refserver.shops import ensure_default_shop
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -47,7 +56,7 @@ def create_app(
         lockout=Policy(kiosk_window_seconds=staff_lockout_seconds),
     )
     problems.install(app)
-    for module in (devices, cards, vouchers, staff, admin, join, phone_stamps):
+    for module in (devices, cards, vouchers, staff, staff_counter, admin, join, phone_stamps):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["health"])

@@ -111,6 +111,8 @@ class StampIn(In):
     count: Annotated[StrictInt, Field(ge=1, le=10), WHOLE] = 1
     occurred_at: AwareDatetime
     channel: Channel = "kiosk"
+    # why a staff member adds stamps by hand (pick-list key, then their own words)
+    reason: Annotated[StrictStr, Field(min_length=1, max_length=200)] | None = None
 
 
 PhoneHash = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -340,6 +342,25 @@ class DeviceOut(Out):
     phone_key: str | None = None  # hex: the kiosk hashes typed numbers with it (memory only)
 
 
+class CheckedVoucherOut(Out):
+    voucher: VoucherOut
+    card_display_name: str | None  # the card's first name (None: a free voucher)
+
+
+class ActivityEntryOut(Out):
+    at: str = Field(json_schema_extra={"format": "date-time"})
+    staff_id: str
+    staff_name: str
+    kind: Literal["stamp", "redeem", "issue"]
+    count: int
+    detail: str  # the stamp's reason, or the voucher's title
+    device_id: str | None
+
+
+class ActivityOut(Out):
+    entries: list[ActivityEntryOut]
+
+
 class PhoneHintOut(Out):
     hint: str
 
@@ -367,6 +388,7 @@ class LedgerEntryOut(Out):
     device_id: str | None
     staff_id: str | None
     round: int
+    reason: str | None = None  # a staff member's reason for a stamp given by hand
 
 
 class AdminCardOut(CardOut):

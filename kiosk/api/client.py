@@ -22,8 +22,10 @@ import requests
 from kiosk import __version__
 from kiosk.api import errors
 from kiosk.api.models import (
+    ActivityEntry,
     Card,
     CardSummary,
+    CheckedVoucher,
     DeviceSettingsFromCloud,
     Pairing,
     PhoneHint,
@@ -300,6 +302,50 @@ class LoyaltyClient:
         return self._parse(
             StaffSession.from_json, self._request("POST", "/staff/sessions", json=payload)
         )
+
+    def staff_check_voucher(
+        self, staff: StaffSession, *, code: str = "", voucher_id: str = ""
+    ) -> CheckedVoucher:
+        """The barista's check: a voucher by its redeem code or id, with its card's name."""
+        params = {"id": voucher_id} if voucher_id else {"code": code}
+        body = self._request("GET", "/staff/vouchers/check", params=params, bearer=staff.token)
+        return self._parse(CheckedVoucher.from_json, body)
+
+    def staff_add_stamps(
+        self,
+        staff: StaffSession,
+        card_id: str,
+        *,
+        count: int,
+        reason: str,
+        idempotency_key: str,
+        occurred_at: datetime,
+    ) -> StampResult:
+        """Stamps by hand: the server records the staff member, the reason and the kiosk."""
+        body = self._request(
+            "POST",
+            f"/cards/{_seg(card_id)}/stamps",
+            json={
+                "count": count,
+                "occurred_at": occurred_at.isoformat(),
+                "channel": "staff",
+                "reason": reason,
+            },
+            idempotency_key=idempotency_key,
+            bearer=staff.token,
+        )
+        return self._parse(StampResult.from_json, body)
+
+    def staff_activity(
+        self, staff: StaffSession, *, since: datetime, until: datetime
+    ) -> list[ActivityEntry]:
+        body = self._request(
+            "GET",
+            "/staff/activity",
+            params={"since": since.isoformat(), "until": until.isoformat()},
+            bearer=staff.token,
+        )
+        return self._parse(lambda b: [ActivityEntry.from_json(e) for e in b["entries"]], body)
 
     def staff_logout(self, staff: StaffSession) -> None:
         """End the staff session on the server now (the kiosk's Exit button)."""

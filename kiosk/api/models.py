@@ -259,3 +259,40 @@ class CardSummary:
             program_name=str(data.get("program_name") or ""),
             contact_hint=str(data.get("contact_hint") or ""),
         )
+
+
+@dataclass(frozen=True)
+class CheckedVoucher:
+    """GET /staff/vouchers/check: the voucher and its card's first name (None: free)."""
+
+    voucher: Voucher
+    card_name: str | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckedVoucher:
+        name = data.get("card_display_name")
+        return cls(Voucher.from_json(data["voucher"]), str(name) if name else None)
+
+
+@dataclass(frozen=True)
+class ActivityEntry:
+    """One line of GET /staff/activity: who stamped by hand, redeemed or issued."""
+
+    at: datetime
+    staff_name: str
+    kind: str  # stamp | redeem | issue
+    count: int
+    detail: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ActivityEntry:
+        at = parse_time(data["at"])
+        if at is None:
+            raise ValueError("activity entry without a time")
+        return cls(
+            at=at,
+            staff_name=str(data.get("staff_name") or ""),
+            kind=str(data["kind"]),
+            count=int(data.get("count") or 1),
+            detail=str(data.get("detail") or ""),
+        )

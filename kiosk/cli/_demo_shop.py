@@ -33,6 +33,8 @@ PROGRAM = {
     "daily_limit": 3,  # the third stamp of a day is the last (the demo's "see you tomorrow")
 }
 STAFF_PIN = "2468"
+# the phone-stamp journey's numbers (the kiosk's pad prefix is +372)
+PHONES = {"en": "+37250000001", "ko": "+37250000002", "zh": "+37250000003", "et": "+37250000004"}
 
 
 @dataclass
@@ -87,6 +89,11 @@ class DemoShop:
             )
             self.cards[f"limit-{lang}"] = self.admin(
                 "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
+            )
+            self.cards[f"phone-{lang}"] = self.admin(
+                "POST",
+                "/admin/cards",
+                {"program_id": program, "first_name": FIRST_NAMES[lang], "phone": PHONES[lang]},
             )
         self.admin(
             "POST", "/admin/staff", {"name": "Demo staff", "pin": STAFF_PIN, "permissions": ["*"]}

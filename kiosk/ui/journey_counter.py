@@ -22,6 +22,31 @@ class CounterSteps:
     def play(self, lang: str) -> None:
         self.join(lang)
         self.daily_limit(lang)
+        self.phone(lang)
+
+    def phone(self, lang: str) -> None:
+        """A customer without their phone types their number (the demo shop's PHONES)."""
+        from kiosk.cli._demo_shop import PHONES
+
+        p = f"{lang}-23-phone"
+        self.j.home(lang)
+        self.drv.tap(self.j.ids("attract").phone)
+        if not self.j.expect("phone_pad"):
+            return
+        pad = self.drv.app.screens["phone_pad"]
+        for digit in PHONES[lang].removeprefix("+372"):
+            self.drv.tap(pad.keys[digit])
+        self.j.shot(p + "-pad")  # masked, the newest digit still readable
+        self.drv.pump(1.7)
+        self.j.shot(p + "-pad-masked")
+        self.drv.tap(pad.ok)
+        if not self.j.expect("phone_confirm"):
+            return
+        self.j.shot(p + "-confirm")
+        self.drv.tap(self.drv.app.screens["phone_confirm"].yes)
+        if self.j.expect("card"):
+            self.drv.pump(0.7)
+            self.j.shot(p + "-stamp")
 
     def join(self, lang: str) -> None:
         p = f"{lang}-20-join"

@@ -149,6 +149,7 @@ def get_card(card_id: Annotated[str, Path(max_length=64)], c: Ctx):
                 "device_id": r["device_id"],
                 "staff_id": r["staff_id"],
                 "round": r["round"],
+                "reason": r["reason"],
             }
             for r in ledger
         ],

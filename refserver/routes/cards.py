@@ -100,8 +100,11 @@ def add_stamp(
     their stamps are recorded with the staff member."""
     fingerprint = request_hash("POST", f"/cards/{card_id}/stamps", body.model_dump(mode="json"))
 
+    if who.kind == "staff" and not who.may("stamps:add"):
+        raise Problem("forbidden", "this staff member lacks the 'stamps:add' permission")
+
     def op(conn: sqlite3.Connection) -> tuple[int, dict[str, Any]]:
-        return 201, _stamp(conn, c, who, card_id, body)
+        return 201, stamp_card(conn, c, who, card_id, body, reason=body.reason)
 
     return run_once(c, scope=f"{who.kind}:{who.id}", key=key, fingerprint=fingerprint, op=op)
 
@@ -128,12 +131,6 @@ def _check_cooldown(card: sqlite3.Row, cooldown: int, now: datetime) -> None:
             retry_after=max(1, math.ceil((nxt - now).total_seconds())),
             next_stamp_at=iso(nxt),
         )
-
-
-def _stamp(
-    conn: sqlite3.Connection, c: Context, who: auth.Principal, card_id: str, body: StampIn
-) -> dict[str, Any]:
-    return stamp_card(conn, c, who, card_id, body)
 
 
 def stamp_card(

@@ -19,6 +19,7 @@ from datetime import datetime, tzinfo
 from kiosk.api import errors
 from kiosk.api.models import Card, Voucher
 from kiosk.flows.base import ViewState
+from kiosk.flows.customer import phone
 from kiosk.flows.customer.effects import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
 from kiosk.flows.customer.events import BackInService, CloudSettings, OutOfService
 from kiosk.flows.customer.intents import (
@@ -46,6 +47,16 @@ from kiosk.flows.customer.model import (
     VoucherOpenState,
     VouchersState,
     WorkingState,
+)
+from kiosk.flows.customer.phone import (
+    PhoneCancel,
+    PhoneConfirm,
+    PhoneDigit,
+    PhoneErase,
+    PhoneLookUp,
+    PhoneStamp,
+    PhoneSubmit,
+    UsePhone,
 )
 from kiosk.flows.runtime import Answered, Event, Intent, Now, OpenMode, Scanned, Step, Ticked
 from kiosk.flows.staff.intents import OpenStaff
@@ -118,6 +129,9 @@ class CustomerFlow:
                 return self._scanned(model, scan, at, now)
             case Ticked():
                 return self._ticked(model, now)
+            case Answered(effect=PhoneLookUp() | PhoneStamp()):
+                moved = phone.step(replace(model, active_at=now.mono), event, now, self._hhmm)
+                return moved or Step(model)
             case Answered():
                 return self._answered(replace(model, active_at=now.mono), event)
             case Intent():
@@ -266,6 +280,12 @@ class CustomerFlow:
                 return self._print(model)
             case GoBack():
                 return Step(self._back(model))
+            case UsePhone() if isinstance(view, AttractState) and self.settings.phone_stamps:
+                return phone.opened(model, self.settings.phone_prefix, now)
+            case PhoneCancel():
+                return Step(model.next_epoch(self._attract(model)))  # the number is dropped
+            case PhoneDigit() | PhoneErase() | PhoneSubmit() | PhoneConfirm():
+                return phone.step(model, intent, now, self._hhmm) or Step(model)
             case _:
                 return Step(model)
 
@@ -337,6 +357,8 @@ class CustomerFlow:
 
     def _ticked(self, model: CustomerModel, now: Now) -> Next:
         """Idle timeout back to attract (in the shop's language), and screen blanking."""
+        masked = phone.step(model, Ticked(), now, self._hhmm)  # the pad's last digit
+        model = masked.model if masked else model
         idle = now.mono - model.active_at
         view = model.view
         if isinstance(view, AttractState):
@@ -356,6 +378,7 @@ class CustomerFlow:
             languages=tuple(self.settings.languages),
             shop_name=self.settings.shop_name,
             join_url=model.join_url,
+            phone=self.settings.phone_stamps,
         )
 
     def _cloud_settings(self, model: CustomerModel, join_url: str) -> CustomerModel:

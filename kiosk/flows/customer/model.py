@@ -36,6 +36,7 @@ class AttractState(CustomerState):
     shop_name: str = ""
     blanked: bool = False  # screen blanking: the first touch only wakes the screen
     join_url: str = ""  # the shop's join page ("" until the cloud named it): a small QR
+    phone: bool = False  # offer "No phone? Use your number"
 
     @property
     def join_qr(self) -> str:
@@ -128,6 +129,7 @@ class MessageKind(StrEnum):
     OFFLINE_SAVED = "offline_saved"
     OFFLINE_REDEEM = "offline_redeem"
     NOT_SAVED = "not_saved"
+    PHONE_NOT_FOUND = "phone_not_found"  # also a rate limit: the cloud says the same
     PAPER_OUT = "paper_out"
     PRINT_FAILED = "print_failed"
     ERROR = "error"
@@ -188,6 +190,8 @@ class CustomerSettings:
     screen_blank_after_s: float = 0.0
     shop_name: str = ""
     staff_mode: bool = False  # a staff mode is installed: a badge or the gesture opens it
+    phone_prefix: str = "+372"  # the phone pad's country prefix ([ui] phone_prefix)
+    phone_stamps: bool = True  # "No phone? Use your number" on the attract screen
 
     @classmethod
     def from_ui(
@@ -200,4 +204,6 @@ class CustomerSettings:
             screen_blank_after_s=float(ui.screen_blank_after_s),
             shop_name=shop_name,
             staff_mode=staff_mode,
+            phone_prefix=ui.phone_prefix,
+            phone_stamps=ui.phone_stamps,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kivy.animation import Animation
-from kivy.properties import NumericProperty
+from kivy.properties import BooleanProperty, NumericProperty
 
 from kiosk.flows.customer.intents import ChooseLanguage
 from kiosk.i18n import LANGUAGE_NAMES
@@ -18,6 +18,7 @@ class AttractScreen(KioskScreen):
     screen_name = "attract"
 
     bob = NumericProperty(0.5)
+    phone = BooleanProperty(False)  # "No phone? Use your number" is offered
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
@@ -30,6 +31,8 @@ class AttractScreen(KioskScreen):
         self.ids.hint.text = self.t("attract.hint")
         self.ids.join.text = self.t("join.offer")
         self.ids.join.url = state.join_qr
+        self.phone = bool(getattr(state, "phone", False))
+        self.ids.phone.text = self.t("phone.use")
         self._lang_buttons(state.languages, state.lang)
         self._animate()
 
