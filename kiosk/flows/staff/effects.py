@@ -115,6 +115,7 @@ class PrintSummary(Effect):
     shop_name: str = ""
     lang: str = "en"
     at: datetime | None = None
+    session: StaffSession | None = None  # the day's staff activity is printed too
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class LoadTools(Effect):
 
     printer: bool = False
     summary_day: date | None = None
+    session: StaffSession | None = None  # the day's staff activity is shown too
 
 
 @dataclass(frozen=True)

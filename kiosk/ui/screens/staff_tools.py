@@ -76,6 +76,20 @@ class StaffToolsScreen(KioskScreen):
                 info.add_widget(
                     label(line, self.lang, size=18, color=self.theme.text, height=px(28))
                 )
+        activity = getattr(state, "activity", ())
+        if activity:  # who stamped by hand, redeemed, issued today (the newest 6)
+            info.add_widget(
+                label(
+                    self.t("staff.activity.title"),
+                    self.lang,
+                    size=22,
+                    color=self.theme.accent,
+                    bold=True,
+                    height=px(40),
+                )
+            )
+            for line in activity[-6:]:
+                info.add_widget(label(line, self.lang, size=17, height=px(26)))
         info.add_widget(BoxLayout())
         info.add_widget(message_label(self, state.message, height=px(70)))
         body.add_widget(info)
