@@ -16,6 +16,7 @@ from typing import Any
 from kiosk.api.admin import AdminClient
 from kiosk.api.client import LoyaltyClient
 from kiosk.api.keys import new_idempotency_key
+from kiosk.api.models import parse_time
 from kiosk.appliance.token_store import TokenStore
 from refserver.process import ServerProcess, free_port
 
@@ -103,7 +104,36 @@ class DemoShop:
         self.device_token = pairing.device_token
         TokenStore(token_file).write(pairing.device_token)  # 0600 from the first byte
         self._two_stamps_each()
+        self._cake_cards(program)
         return self
+
+    def _cake_cards(self, program: str) -> None:
+        """A card per language whose 'Free cake' (staff-scan) voucher waits for the barista,
+        reached by six stamps a staff member added by hand."""
+        client = LoyaltyClient(self.url, self.device_token)
+        staff = client.staff_login(pin=STAFF_PIN)
+        for lang in LANGS:
+            card = self.admin(
+                "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
+            )
+            self.cards[f"cake-{lang}"] = card
+            at = parse_time(self.admin("GET", "/admin/clock")["now"])
+            assert at is not None
+            client.staff_add_stamps(
+                staff,
+                card["id"],
+                count=6,
+                reason="goodwill: demo",
+                idempotency_key=new_idempotency_key(),
+                occurred_at=at,
+            )
+        client.staff_logout(staff)
+
+    def cake_code(self, lang: str) -> str:
+        """The redeem code of the cake card's staff-scan voucher (what its QR holds)."""
+        card = self.admin("GET", f"/admin/cards/{self.cards[f'cake-{lang}']['id']}")
+        cake = next(v for v in card["vouchers"] if v["redemption"] == "staff_scan")
+        return str(cake["redeem_code"]["value"])
 
     def _two_stamps_each(self) -> None:
         """Stamps in the past (the server's test clock), so the cooldown has passed now; the

@@ -209,7 +209,7 @@ def _tool_facts(
     activity: tuple[str, ...] = ()
     if e.summary_day is not None and device_log is not None:
         summary = device_log.summary(e.summary_day)
-        activity = activity_lines(client, e.session, e.summary_day, lang)
+        activity = activity_lines(client, e.session, e.summary_day, e.lang or lang)
     return ToolFacts(printer_lines=lines, summary=summary, activity=activity)
 
 

@@ -96,7 +96,7 @@ class Journey:
             self.online_steps(lang, n)
         counter = CounterSteps(self)
         for lang in langs:
-            counter.play(lang)
+            counter.play(lang, staff_pin)
         if staff_pin:
             staff = StaffSteps(self, staff_pin)
             for lang in langs:

@@ -19,10 +19,77 @@ class CounterSteps:
         self.j = journey
         self.drv = journey.drv
 
-    def play(self, lang: str) -> None:
+    def play(self, lang: str, staff_pin: str = "") -> None:
         self.join(lang)
         self.daily_limit(lang)
         self.phone(lang)
+        if staff_pin:
+            self.staff_check(lang, staff_pin)
+
+    # -- staff mode: check and redeem a staff-scan voucher, a stamp by hand, the activity --
+
+    def _staff_login(self, pin: str) -> bool:
+        x, y = 10, self.drv.app.root.height - 10
+        self.drv.tap_at(x, y, hold=3.3)  # the hidden gesture, top-left corner
+        if not self.j.expect("staff_pin"):
+            return False
+        pad = self.drv.app.screens["staff_pin"]
+        for digit in pin:
+            self.drv.tap(pad.keypad.keys[digit])
+        self.drv.tap(pad.ok)
+        return self.j.expect("staff_menu")
+
+    def staff_check(self, lang: str, pin: str) -> None:
+        from kiosk.flows.staff.intents import Exit
+
+        p = f"{lang}-30-staff-check"
+        self.j.home(lang)
+        if not self._staff_login(pin):
+            return
+        menu = self.drv.app.screens["staff_menu"]
+        self.drv.tap(menu.buttons["open_check"])
+        if not self.j.expect("staff_check"):
+            return
+        self.j.present(self.j.shop.cake_code(lang))  # the customer's voucher QR
+        self.drv.wait_for(lambda: getattr(self.drv.app.rendered, "voucher", None) is not None, 10)
+        self.drv.pump(0.3)
+        self.j.shot(p + "-voucher")
+        self.drv.tap(self.drv.app.screens["staff_check"].redeem)
+        self.drv.wait_for(lambda: getattr(self.drv.app.rendered, "message", None) is not None, 10)
+        self.drv.pump(0.3)
+        self.j.shot(p + "-redeemed")
+        self._manual_stamp(lang)
+        self.drv.app.host.send(Exit())
+        self.j.expect("attract")
+
+    def _manual_stamp(self, lang: str) -> None:
+        from kiosk.flows.staff.intents import Back, OpenTools
+
+        p = f"{lang}-31-staff-manual-stamp"
+        self.drv.app.host.send(Back())
+        if not self.j.expect("staff_menu"):
+            return
+        self.drv.tap(self.drv.app.screens["staff_menu"].buttons["open_stamps"])
+        if not self.j.expect("staff_stamp"):
+            return
+        self.j.present(self.j.shop.card_url(f"reward-{lang}"))  # the customer's card
+        self.drv.wait_for(lambda: getattr(self.drv.app.rendered, "card", None) is not None, 10)
+        screen = self.drv.app.screens["staff_stamp"]
+        self.drv.tap(screen.plus)
+        self.drv.tap(self.drv.app.screens["staff_stamp"].reasons["bought_more"])
+        self.drv.pump(0.2)
+        self.j.shot(p + "-form")
+        self.drv.tap(self.drv.app.screens["staff_stamp"].add)
+        self.drv.wait_for(lambda: getattr(self.drv.app.rendered, "message", None) is not None, 10)
+        self.drv.pump(0.3)
+        self.j.shot(p + "-added")
+        self.drv.app.host.send(Back())
+        self.j.expect("staff_menu")
+        self.drv.app.host.send(OpenTools())
+        if self.j.expect("staff_tools"):
+            self.drv.wait_for(lambda: bool(getattr(self.drv.app.rendered, "activity", ())), 10)
+            self.drv.pump(0.3)
+            self.j.shot(f"{lang}-32-staff-activity")
 
     def phone(self, lang: str) -> None:
         """A customer without their phone types their number (the demo shop's PHONES)."""

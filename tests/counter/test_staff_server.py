@@ -113,3 +113,24 @@ def test_the_days_activity_names_who_stamped_redeemed_and_issued(shop):
     other = shop.client.staff_login(pin=shop.staff(["vouchers:issue"]))
     with pytest.raises(errors.Forbidden):
         shop.client.staff_activity(other, since=t, until=t)
+
+
+def test_stamps_by_hand_are_not_held_back_by_the_cooldown(shared_refserver):
+    from tests.api.conftest import make_shop
+
+    shop = make_shop(shared_refserver, cooldown_seconds=3600)
+    shop.client.add_stamp(shop.card_id, idempotency_key=new_idempotency_key(), occurred_at=now())
+    with pytest.raises(errors.CooldownActive):  # a second scan: the kiosk is held back
+        shop.client.add_stamp(
+            shop.card_id, idempotency_key=new_idempotency_key(), occurred_at=now()
+        )
+    anna = shop.client.staff_login(pin=shop.staff(["stamps:add"]))
+    done = shop.client.staff_add_stamps(
+        anna,
+        shop.card_id,
+        count=1,
+        reason="bought_more",
+        idempotency_key=new_idempotency_key(),
+        occurred_at=now(),
+    )
+    assert done.card.stamps == 2

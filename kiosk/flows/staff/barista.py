@@ -345,7 +345,8 @@ def _stamp_answer(view: StaffStamp, answer: Answered) -> StaffStamp:
 def _failed(error: BaseException) -> Message:
     if isinstance(error, errors.ApiError) and error.retryable:
         return Message.of("staff.check.offline", error=True)
-    return Message.of("staff.print.failed", error=True, reason=type(error).__name__)
+    reason = error.code if isinstance(error, errors.ApiError) else type(error).__name__
+    return Message.of("staff.counter.failed", error=True, reason=reason)
 
 
 def _typeable(char: str) -> bool:

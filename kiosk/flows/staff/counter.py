@@ -24,7 +24,10 @@ def load_tools(
         model = replace(model, view=replace(model.view, message=Message.of("staff.pin.checking")))
     day = local_day(now.wall) if allowed(config, model, "day_summary") else None
     effect = LoadTools(
-        printer=allowed(config, model, "printer"), summary_day=day, session=model.session
+        printer=allowed(config, model, "printer"),
+        summary_day=day,
+        session=model.session,
+        lang=model.lang,
     )
     return Step(replace(model, tools_message=message), (effect,))
 

@@ -133,6 +133,7 @@ class LoadTools(Effect):
     printer: bool = False
     summary_day: date | None = None
     session: StaffSession | None = None  # the day's staff activity is shown too
+    lang: str = ""  # the staff screens' language for it ("" = the kiosk's)
 
 
 @dataclass(frozen=True)

@@ -84,8 +84,9 @@ class PhonePadScreen(KioskScreen):
             ("⌫", PhoneErase()),
             ("0", PhoneDigit("0")),
         ]:
-            shown = "←" if text == "⌫" else text
-            btn = button(shown, lang, lambda k=intent: self.send(k), size=32, theme=th)
+            shown = t("phone.erase") if text == "⌫" else text
+            size = 32 if len(shown) == 1 else 22
+            btn = button(shown, lang, lambda k=intent: self.send(k), size=size, theme=th)
             self.keys[text] = btn
             pad.add_widget(btn)
         self.ok = button(

@@ -31,7 +31,7 @@ class StaffCheckScreen(KioskScreen):
         )
         typed = state.typed or "…"
         left.add_widget(label(typed, lang, size=30, bold=True, height=px(52)))
-        self.pad = CodePad(self.send, lang, t("staff.check.look_up"), size_hint_y=1)
+        self.pad = CodePad(self.send, lang, t("staff.check.look_up"), t, size_hint_y=1)
         left.add_widget(self.pad)
         body.add_widget(left)
         info = paint(

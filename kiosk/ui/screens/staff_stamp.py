@@ -37,7 +37,7 @@ class StaffStampScreen(KioskScreen):
         shown = state.note if state.typing_note else state.typed
         left.add_widget(label(shown or "…", lang, size=26, bold=True, height=px(44)))
         go = t("staff.stamps.done_note") if state.typing_note else t("staff.stamps.find")
-        self.pad = CodePad(self.send, lang, go, size_hint_y=1)
+        self.pad = CodePad(self.send, lang, go, t, size_hint_y=1)
         left.add_widget(self.pad)
         body.add_widget(left)
         body.add_widget(self._right(state))

@@ -72,7 +72,8 @@ class StaffToolsScreen(KioskScreen):
                     height=px(44),
                 )
             )
-            for line in state.printer_lines[:6]:
+            shown = 3 if getattr(state, "activity", ()) else 6  # room for the activity
+            for line in state.printer_lines[:shown]:
                 info.add_widget(
                     label(line, self.lang, size=18, color=self.theme.text, height=px(28))
                 )
@@ -88,7 +89,7 @@ class StaffToolsScreen(KioskScreen):
                     height=px(40),
                 )
             )
-            for line in activity[-6:]:
+            for line in activity[-4:]:
                 info.add_widget(label(line, self.lang, size=17, height=px(26)))
         info.add_widget(BoxLayout())
         info.add_widget(message_label(self, state.message, height=px(70)))

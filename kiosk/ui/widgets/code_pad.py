@@ -19,7 +19,14 @@ ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL-", "ZXCVBNM")
 
 
 class CodePad(GridLayout):
-    def __init__(self, on_key: Callable[[Intent], None], lang: str, go_text: str, **kw) -> None:
+    def __init__(
+        self,
+        on_key: Callable[[Intent], None],
+        lang: str,
+        go_text: str,
+        words: Callable[[str], str] = str,
+        **kw,
+    ) -> None:
         kw.setdefault("cols", 10)
         kw.setdefault("spacing", px(4))
         super().__init__(**kw)
@@ -27,12 +34,12 @@ class CodePad(GridLayout):
         for row in ROWS:
             for ch in row:
                 self._add(ch, lang, lambda c=ch: on_key(PadKey(c)))
-        self._add("␣", lang, lambda: on_key(PadKey(" ")))
-        self._add("←", lang, lambda: on_key(PadErase()))
+        self._add(words("staff.key.space"), lang, lambda: on_key(PadKey(" ")), "space")
+        self._add(words("staff.key.back"), lang, lambda: on_key(PadErase()), "erase")
         self.go = button(go_text, lang, lambda: on_key(PadGo()), size=18)
         self.add_widget(self.go)
 
-    def _add(self, text: str, lang: str, press: Callable[[], None]) -> None:
-        b = button(text, lang, press, size=22)
-        self.keys[text] = b
+    def _add(self, text: str, lang: str, press: Callable[[], None], name: str = "") -> None:
+        b = button(text, lang, press, size=22 if len(text) == 1 else 15)
+        self.keys[name or text] = b
         self.add_widget(b)
