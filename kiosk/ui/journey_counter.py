@@ -132,6 +132,11 @@ class CounterSteps:
             self.j.problems.append(f"{p}: {exc}")
             return
         self.j.present(token)  # the web card's QR holds the bare token
+        if not self.drv.wait_screen("card", 10):
+            shown = self.drv.app.rendered
+            what = getattr(shown, "kind", "") or getattr(shown, "screen", "?")
+            self.j.problems.append(f"{p}: the new card's first scan showed {what!r}")
+            return
         if self.j.expect("card"):
             self.drv.pump(0.7)
             self.j.shot(p + "-first-scan")
