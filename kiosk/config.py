@@ -259,6 +259,14 @@ class UiSection(Section):
         default="long_press_top_left", description="hidden gesture that opens the staff PIN pad"
     )
     sound: bool = Field(default=True, description="beep on a successful read")
+    phone_prefix: str = Field(
+        default="+372",
+        pattern=r"^\+[1-9][0-9]{0,3}$",
+        description='country prefix of the phone-number pad ("No phone? Use your number")',
+    )
+    phone_stamps: bool = Field(
+        default=True, description="offer stamps by phone number on the start screen"
+    )
 
 
 class StaffSection(Section):

@@ -66,6 +66,10 @@ class Attempt:
         return self.error.code if self.error is not None else None
 
 
+# kiosk.stamping.PHONE_PREFIX (stamping imports this module, so the constant lives here too)
+PHONE_PREFIX = "phone."
+
+
 def is_retryable(exc: errors.ApiError) -> bool:
     """Worth trying again later with the same key (the request may even have applied)."""
     if exc.retryable:
@@ -216,6 +220,11 @@ class SyncWorker:
             return Attempt(op.id, op.lane, Outcome.RETRY, None, err)
 
     def _send_stamp(self, op: Op) -> StampResult:
+        token = str(op.card_token)
+        if token.startswith(PHONE_PREFIX):  # typed number: its keyed hash, resolved by the cloud
+            return self.client.phone_stamp(
+                token[len(PHONE_PREFIX) :], idempotency_key=op.key, occurred_at=op.occurred_at
+            )
         card_id = op.card_id
         if card_id is None:
             # Queued offline by token: resolve now (a read, safe to repeat), then stamp.
@@ -280,7 +289,8 @@ class SyncWorker:
                 return self._drain_lane(head, latest)
             finally:
                 # Draining a backlog, only the card after its last stamp is worth caching.
-                if latest and self.cache is not None:
+                # A phone row's card is masked and its lane is a number's hash: never cached.
+                if latest and self.cache is not None and not lane.startswith("card:phone."):
                     self.cache.put(*latest[-1])
 
     def _is_due(self, lane: str) -> bool:

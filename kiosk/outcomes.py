@@ -21,6 +21,7 @@ class StampKind(StrEnum):
     ADDED = "added"  # the cloud answered: the stamp is on the card
     SAVED_PENDING = "saved_pending"  # durably queued: "saved and will be added"
     COOLDOWN = "cooldown"  # the card was stamped moments ago (nothing added)
+    DAILY_LIMIT = "daily_limit"  # the card has collected today's stamps (nothing added)
     CARD_NOT_FOUND = "card_not_found"  # the cloud does not know this card
     REJECTED = "rejected"  # another permanent "no" from the cloud (reason says which)
     NOT_SAVED = "not_saved"  # the disk refused: nothing saved, nothing sent

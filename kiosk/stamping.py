@@ -44,7 +44,7 @@ from kiosk.outbox import (
     card_lane,
     voucher_lane,
 )
-from kiosk.outbox_sync import Attempt, Outcome, SyncWorker, attempt_from_stored
+from kiosk.outbox_sync import PHONE_PREFIX, Attempt, Outcome, SyncWorker, attempt_from_stored
 
 # The outcome types are kiosk.outcomes' (one vocabulary with the customer flow); callers
 # that import them from here get the very same classes.
@@ -58,6 +58,13 @@ from kiosk.outcomes import (
 
 # A token is untrusted scan text: bounded, and only characters a URL segment keeps as is.
 _TOKEN_RE = re.compile(r"^[A-Za-z0-9_.~-]{1,256}$")
+# A phone stamp's row names the number's keyed hash under PHONE_PREFIX (a scanned code
+# that starts with it is refused, so only the phone pad makes such rows).
+_PHONE_HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def is_phone_token(token: str) -> bool:
+    return token.startswith(PHONE_PREFIX)
 
 
 def stamp_outcome_json(o: StampOutcome) -> dict[str, Any]:
@@ -125,14 +132,31 @@ class StampService(_OutboxBacked):
     def stamp(
         self, card_token: str, *, scanned_at: datetime, key: str | None = None
     ) -> StampOutcome:
-        if not valid_token(card_token):
+        if not valid_token(card_token) or is_phone_token(card_token):
             return StampOutcome(StampKind.INVALID, reason="not_a_card_token")
         replay = key is not None and self._known_key(key)
         key = key or new_idempotency_key()
-        local = None if replay else self._local_cooldown(card_token, scanned_at)
+        local = None if replay else self._local_refusal(card_token, scanned_at)
         if local is not None:
             return local
         cached = self.cache.card(card_token) if self.cache else None
+        return self._save_and_send(card_token, scanned_at, key, cached.id if cached else None)
+
+    def stamp_phone(
+        self, phone_hash: str, *, scanned_at: datetime, key: str | None = None
+    ) -> StampOutcome:
+        """A stamp for a typed phone number, known here only by its keyed hash
+        (kiosk.phone_numbers): the outbox row holds `phone.<hash>`, never the number, and
+        the answer is the cloud's masked card, which is never cached."""
+        if not _PHONE_HASH_RE.match(phone_hash or ""):
+            return StampOutcome(StampKind.INVALID, reason="not_a_phone_hash")
+        return self._save_and_send(
+            PHONE_PREFIX + phone_hash, scanned_at, key or new_idempotency_key(), None
+        )
+
+    def _save_and_send(
+        self, card_token: str, scanned_at: datetime, key: str, card_id: str | None
+    ) -> StampOutcome:
         try:
             op = self.outbox.enqueue(
                 kind=OpKind.STAMP,
@@ -140,7 +164,7 @@ class StampService(_OutboxBacked):
                 key=key,
                 occurred_at=scanned_at,
                 card_token=card_token,
-                card_id=cached.id if cached else None,
+                card_id=card_id,
             )
         except OutboxFull:
             return StampOutcome(StampKind.NOT_SAVED, key=key, reason="outbox_full")
@@ -163,6 +187,35 @@ class StampService(_OutboxBacked):
             return self.outbox.by_key(key) is not None
         except OutboxError:
             return False
+
+    def _local_refusal(self, token: str, scanned_at: datetime) -> StampOutcome | None:
+        """A cooldown or a reached daily limit the kiosk already knows of (or None)."""
+        return self._local_cooldown(token, scanned_at) or self._local_daily_limit(token, scanned_at)
+
+    def _local_daily_limit(self, token: str, scanned_at: datetime) -> StampOutcome | None:
+        """Today's stamps reached the program's daily limit, counted from the cached card
+        (the cloud's count when it last answered) plus this kiosk's stamps still waiting.
+        Works offline; the cloud stays the authority (its count can only grow in a day)."""
+        card = self.cache.card(token) if self.cache else None
+        if card is None or card.daily_limit is None or card.day_ends_at is None:
+            return None
+        if scanned_at >= card.day_ends_at:
+            return None  # the cached count is of an earlier day
+        day_start = card.day_ends_at - timedelta(days=1)
+        try:
+            pending = self.outbox.pending_stamps(token)
+        except OutboxError:
+            pending = []
+        waiting = sum(1 for p in pending if p.occurred_at >= day_start)
+        if card.today_stamps + waiting < card.daily_limit:
+            return None
+        return StampOutcome(
+            StampKind.DAILY_LIMIT,
+            card=card,
+            next_stamp_at=card.day_ends_at,
+            pending=len(pending),
+            reason="local",
+        )
 
     def _local_cooldown(self, token: str, scanned_at: datetime) -> StampOutcome | None:
         """Spare a round trip the cloud would refuse anyway; the cloud stays the authority."""
@@ -213,10 +266,17 @@ class StampService(_OutboxBacked):
                     next_stamp_at=err.next_stamp_at,
                     reason=err.code,
                 )
-            if isinstance(err, errors.NotFound):
+            if isinstance(err, errors.DailyLimitReached):
                 return StampOutcome(
-                    StampKind.CARD_NOT_FOUND, key=key, op_id=op_id, reason="card_not_found"
+                    StampKind.DAILY_LIMIT,
+                    key=key,
+                    op_id=op_id,
+                    card=self.cache.card(token) if self.cache else None,
+                    next_stamp_at=err.next_day_at,
+                    reason=err.code,
                 )
+            if isinstance(err, errors.NotFound):
+                return StampOutcome(StampKind.CARD_NOT_FOUND, key=key, op_id=op_id, reason=err.code)
             return StampOutcome(
                 StampKind.REJECTED, key=key, op_id=op_id, reason=err.code if err else "rejected"
             )
@@ -228,6 +288,8 @@ class StampService(_OutboxBacked):
         it too, but only after telling us, and `kiosk stamp` may exit in between (the cache
         then showed progress from before this stamp). Only when no later stamp of this card
         waits: then the worker's own write, after the last one, is the newer one."""
+        if is_phone_token(token):
+            return  # a phone stamp's card is masked, and a number is never cached
         if self.cache is not None and self._pending_count(token) == 0:
             self.cache.put(token, card)
 
@@ -238,7 +300,7 @@ class StampService(_OutboxBacked):
             return 0
 
     def _pending(self, op_id: int, key: str, token: str, reason: str) -> StampOutcome:
-        known = self.cache.get(token) if self.cache else None
+        known = self.cache.get(token) if self.cache and not is_phone_token(token) else None
         return StampOutcome(
             StampKind.SAVED_PENDING,
             key=key,

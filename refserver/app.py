@@ -12,7 +12,17 @@ from refserver.clock import ENV_OFFSET, Clock
 from refserver.context import Context, context_of
 from refserver.lockout import Policy
 from refserver.middleware import AccessLog, BodyLimit
-from refserver.routes import admin, cards, devices, metrics, staff, vouchers
+from refserver.routes import (
+    admin,
+    cards,
+    devices,
+    join,
+    metrics,
+    phone_stamps,
+    staff,
+    staff_counter,
+    vouchers,
+)
 from refserver.shops import ensure_default_shop
 from refserver.store import open_database
 
@@ -61,7 +71,17 @@ def create_app(
         lockout=Policy(kiosk_window_seconds=staff_lockout_seconds),
     )
     problems.install(app)
-    for module in (devices, cards, vouchers, staff, admin, metrics):
+    for module in (
+        devices,
+        cards,
+        vouchers,
+        staff,
+        staff_counter,
+        admin,
+        join,
+        phone_stamps,
+        metrics,
+    ):
         app.include_router(module.router)
 
     @app.get("/healthz", tags=["health"])

@@ -31,6 +31,8 @@ GRANTS: dict[str, set[str]] = {
     "cards:search": {"cards:search", "search_cards", "vouchers:issue", "issue_vouchers"},
     "vouchers:issue": {"vouchers:issue", "issue_vouchers", "issue_voucher"},
     "vouchers:redeem": {"vouchers:redeem", "redeem_vouchers"},
+    "stamps:add": {"stamps:add", "add_stamps"},
+    "reports:day": {"reports:day", "day_summary"},
 }
 
 

@@ -22,12 +22,14 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 -- A shop owns programs (and through them cards and vouchers), locations, devices, staff
 -- and pairing codes. A device or staff token reaches its own shop's rows only.
-CREATE TABLE IF NOT EXISTS shops (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shops (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL,
+  privacy_text TEXT, phone_key TEXT);
 
 CREATE TABLE IF NOT EXISTS programs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, goal INTEGER NOT NULL,
   cooldown_seconds INTEGER NOT NULL, created_at TEXT NOT NULL, shop_id TEXT,
-  max_stamps_per_scan INTEGER NOT NULL DEFAULT 1);
+  max_stamps_per_scan INTEGER NOT NULL DEFAULT 1, daily_limit INTEGER,
+  timezone TEXT NOT NULL DEFAULT 'UTC');
 
 CREATE TABLE IF NOT EXISTS milestones (
   program_id TEXT NOT NULL REFERENCES programs(id), stamps INTEGER NOT NULL,
@@ -42,13 +44,23 @@ CREATE TABLE IF NOT EXISTS cards (
   id TEXT PRIMARY KEY, program_id TEXT NOT NULL REFERENCES programs(id),
   token TEXT NOT NULL UNIQUE, first_name TEXT NOT NULL, last_name TEXT NOT NULL DEFAULT '',
   email TEXT, phone TEXT, stamps INTEGER NOT NULL DEFAULT 0, round INTEGER NOT NULL DEFAULT 1,
-  last_stamp_at TEXT, created_at TEXT NOT NULL);
+  last_stamp_at TEXT, created_at TEXT NOT NULL, phone_e164 TEXT, consent_at TEXT,
+  source TEXT NOT NULL DEFAULT 'admin', phone_hash TEXT);
 
 CREATE TABLE IF NOT EXISTS stamps (
   id TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id), count INTEGER NOT NULL,
   occurred_at TEXT NOT NULL, received_at TEXT NOT NULL, channel TEXT NOT NULL,
-  device_id TEXT, round INTEGER NOT NULL, staff_id TEXT);
+  device_id TEXT, round INTEGER NOT NULL, staff_id TEXT, reason TEXT);
 CREATE INDEX IF NOT EXISTS stamps_card ON stamps(card_id);
+CREATE INDEX IF NOT EXISTS cards_phone ON cards(phone_hash);
+
+-- Phone lookups and phone stamps, for their rate limits: the number only as its keyed
+-- hash, and only for the limits' window (older rows are deleted as new ones come).
+CREATE TABLE IF NOT EXISTS phone_attempts (
+  id INTEGER PRIMARY KEY, shop_id TEXT NOT NULL, device_id TEXT NOT NULL,
+  phone_hash TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS phone_attempts_device ON phone_attempts(device_id, at);
+CREATE INDEX IF NOT EXISTS phone_attempts_hash ON phone_attempts(shop_id, phone_hash, at);
 
 CREATE TABLE IF NOT EXISTS vouchers (
   id TEXT PRIMARY KEY, card_id TEXT REFERENCES cards(id), program_key TEXT NOT NULL,
@@ -86,6 +98,11 @@ CREATE TABLE IF NOT EXISTS staff_login_attempts (
 CREATE INDEX IF NOT EXISTS attempts_device ON staff_login_attempts(device_id, at);
 CREATE INDEX IF NOT EXISTS attempts_shop ON staff_login_attempts(shop_id, kind, at);
 
+-- Join forms already sent (the form id is signed, so a GET writes nothing): a replayed
+-- form finds its id here and creates no second card.
+CREATE TABLE IF NOT EXISTS join_forms_used (
+  form_id TEXT PRIMARY KEY, card_id TEXT NOT NULL, used_at TEXT NOT NULL);
+
 CREATE TABLE IF NOT EXISTS idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
   status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -95,9 +112,21 @@ CREATE TABLE IF NOT EXISTS idempotency (
 
 # Columns added after the first release: a database file from before gets them at start.
 ADDED_COLUMNS = {
-    "programs": ("shop_id TEXT", "max_stamps_per_scan INTEGER NOT NULL DEFAULT 1"),
+    "programs": (
+        "shop_id TEXT",
+        "max_stamps_per_scan INTEGER NOT NULL DEFAULT 1",
+        "daily_limit INTEGER",
+        "timezone TEXT NOT NULL DEFAULT 'UTC'",
+    ),
+    "shops": ("privacy_text TEXT", "phone_key TEXT"),
+    "cards": (
+        "phone_e164 TEXT",
+        "consent_at TEXT",
+        "source TEXT NOT NULL DEFAULT 'admin'",
+        "phone_hash TEXT",
+    ),
     "locations": ("shop_id TEXT",),
-    "stamps": ("staff_id TEXT",),
+    "stamps": ("staff_id TEXT", "reason TEXT"),
     "vouchers": ("shop_id TEXT",),
     "devices": ("shop_id TEXT",),
     "pairing_codes": ("shop_id TEXT",),

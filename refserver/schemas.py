@@ -12,6 +12,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     BeforeValidator,
@@ -110,11 +111,30 @@ class StampIn(In):
     count: Annotated[StrictInt, Field(ge=1, le=10), WHOLE] = 1
     occurred_at: AwareDatetime
     channel: Channel = "kiosk"
+    # why a staff member adds stamps by hand (pick-list key, then their own words)
+    reason: Annotated[StrictStr, Field(min_length=1, max_length=200)] | None = None
+
+
+PhoneHash = Annotated[StrictStr, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 class RedeemIn(In):
     occurred_at: AwareDatetime
     channel: Channel = "kiosk"
+    # set when the customer was found through a phone lookup: refused (403
+    # phone_cannot_redeem), a phone number earns stamps and never redeems
+    phone_hash: PhoneHash | None = None
+
+
+class PhoneLookupIn(In):
+    """HMAC-SHA256 (hex) of the E.164 number under the shop's phone key (GET /device)."""
+
+    phone_hash: PhoneHash
+
+
+class PhoneStampIn(In):
+    phone_hash: PhoneHash
+    occurred_at: AwareDatetime
 
 
 class StaffLoginIn(In):
@@ -156,6 +176,26 @@ class MilestoneIn(In):
 
 class ShopIn(In):
     name: Name
+    # shown beside the join page's consent box; a plain default names the shop otherwise
+    privacy_text: Annotated[StrictStr, Field(min_length=1, max_length=2000)] | None = None
+
+
+def _known_zone(value: object) -> object:
+    """An IANA time zone this server knows (the local day of a daily limit needs one)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise PydanticCustomError("zone", "not a known IANA time zone") from exc
+    return value
+
+
+TimeZone = Annotated[
+    StrictStr,
+    Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+/-]+$"),
+    AfterValidator(_known_zone),
+]
 
 
 class ProgramIn(In):
@@ -164,6 +204,9 @@ class ProgramIn(In):
     milestones: list[MilestoneIn] = Field(default_factory=list, max_length=50)
     cooldown_seconds: Annotated[StrictInt, Field(ge=0, le=86400 * 30), WHOLE] = 0
     max_stamps_per_scan: Annotated[StrictInt, Field(ge=1, le=10), WHOLE] = 1
+    # stamps per card per local day (the program's `timezone`); null: no limit
+    daily_limit: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE] | None = None
+    timezone: TimeZone = "UTC"
     shop_id: ShopId | None = None
 
 
@@ -238,6 +281,11 @@ class CardOut(Out):
     milestones: list[MilestoneOut]
     vouchers: list[VoucherOut]
     next_stamp_at: str | None = Field(json_schema_extra={"format": "date-time"})
+    # the daily limit (null: none), stamps received today, and when "today" ends: a kiosk
+    # that caches the card can say "see you tomorrow" while offline
+    daily_limit: int | None = None
+    today_stamps: int = 0
+    day_ends_at: str | None = Field(default=None, json_schema_extra={"format": "date-time"})
 
 
 class StampResultOut(Out):
@@ -290,6 +338,31 @@ class DeviceOut(Out):
     languages: list[str]
     cooldown_seconds: int
     stamp_rule: dict[str, Any]
+    join_url: str | None = None  # the shop's join page (new customers scan it at the kiosk)
+    phone_key: str | None = None  # hex: the kiosk hashes typed numbers with it (memory only)
+
+
+class CheckedVoucherOut(Out):
+    voucher: VoucherOut
+    card_display_name: str | None  # the card's first name (None: a free voucher)
+
+
+class ActivityEntryOut(Out):
+    at: str = Field(json_schema_extra={"format": "date-time"})
+    staff_id: str
+    staff_name: str
+    kind: Literal["stamp", "redeem", "issue"]
+    count: int
+    detail: str  # the stamp's reason, or the voucher's title
+    device_id: str | None
+
+
+class ActivityOut(Out):
+    entries: list[ActivityEntryOut]
+
+
+class PhoneHintOut(Out):
+    hint: str
 
 
 class HeartbeatOut(Out):
@@ -315,6 +388,7 @@ class LedgerEntryOut(Out):
     device_id: str | None
     staff_id: str | None
     round: int
+    reason: str | None = None  # a staff member's reason for a stamp given by hand
 
 
 class AdminCardOut(CardOut):

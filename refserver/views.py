@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from refserver.clock import iso, parse_iso
+from refserver.daily import day_window, stamps_today
 from refserver.validity import state
 
 
@@ -66,6 +67,9 @@ def card_json(conn: sqlite3.Connection, card: sqlite3.Row, now: datetime) -> dic
         "milestones": [dict(m) for m in milestones],
         "vouchers": card_vouchers(conn, card["id"], now),
         "next_stamp_at": iso(next_stamp_at(card, prog["cooldown_seconds"], now)),
+        "daily_limit": prog["daily_limit"],
+        "today_stamps": stamps_today(conn, card["id"], now, prog["timezone"]),
+        "day_ends_at": iso(day_window(now, prog["timezone"])[1]),
     }
 
 

@@ -22,10 +22,13 @@ import requests
 from kiosk import __version__
 from kiosk.api import errors
 from kiosk.api.models import (
+    ActivityEntry,
     Card,
     CardSummary,
+    CheckedVoucher,
     DeviceSettingsFromCloud,
     Pairing,
+    PhoneHint,
     StaffSession,
     StampResult,
     Voucher,
@@ -236,6 +239,23 @@ class LoyaltyClient:
         )
         return self._parse(StampResult.from_json, body)
 
+    # -- stamp by phone number (the number itself never leaves the kiosk: its keyed hash) --
+
+    def phone_lookup(self, phone_hash: str) -> PhoneHint:
+        body = self._request("POST", "/phone/lookup", json={"phone_hash": phone_hash})
+        return self._parse(PhoneHint.from_json, body)
+
+    def phone_stamp(
+        self, phone_hash: str, *, idempotency_key: str, occurred_at: datetime
+    ) -> StampResult:
+        body = self._request(
+            "POST",
+            "/phone/stamps",
+            json={"phone_hash": phone_hash, "occurred_at": occurred_at.isoformat()},
+            idempotency_key=idempotency_key,
+        )
+        return self._parse(StampResult.from_json, body)
+
     def card_vouchers(self, card_id: str) -> list[Voucher]:
         body = self._request("GET", f"/cards/{_seg(card_id)}/vouchers")
         return self._parse(lambda b: [Voucher.from_json(v) for v in b["vouchers"]], body)
@@ -282,6 +302,50 @@ class LoyaltyClient:
         return self._parse(
             StaffSession.from_json, self._request("POST", "/staff/sessions", json=payload)
         )
+
+    def staff_check_voucher(
+        self, staff: StaffSession, *, code: str = "", voucher_id: str = ""
+    ) -> CheckedVoucher:
+        """The barista's check: a voucher by its redeem code or id, with its card's name."""
+        params = {"id": voucher_id} if voucher_id else {"code": code}
+        body = self._request("GET", "/staff/vouchers/check", params=params, bearer=staff.token)
+        return self._parse(CheckedVoucher.from_json, body)
+
+    def staff_add_stamps(
+        self,
+        staff: StaffSession,
+        card_id: str,
+        *,
+        count: int,
+        reason: str,
+        idempotency_key: str,
+        occurred_at: datetime,
+    ) -> StampResult:
+        """Stamps by hand: the server records the staff member, the reason and the kiosk."""
+        body = self._request(
+            "POST",
+            f"/cards/{_seg(card_id)}/stamps",
+            json={
+                "count": count,
+                "occurred_at": occurred_at.isoformat(),
+                "channel": "staff",
+                "reason": reason,
+            },
+            idempotency_key=idempotency_key,
+            bearer=staff.token,
+        )
+        return self._parse(StampResult.from_json, body)
+
+    def staff_activity(
+        self, staff: StaffSession, *, since: datetime, until: datetime
+    ) -> list[ActivityEntry]:
+        body = self._request(
+            "GET",
+            "/staff/activity",
+            params={"since": since.isoformat(), "until": until.isoformat()},
+            bearer=staff.token,
+        )
+        return self._parse(lambda b: [ActivityEntry.from_json(e) for e in b["entries"]], body)
 
     def staff_logout(self, staff: StaffSession) -> None:
         """End the staff session on the server now (the kiosk's Exit button)."""

@@ -126,6 +126,34 @@ class CooldownActive(_WaitThenRetry):
         return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
 
 
+class DailyLimitReached(ApiError):
+    """409: the card has collected today's stamps; `retry_after` seconds to the shop's
+    next day (`next_day_at`)."""
+
+    code = "daily_limit_reached"
+
+    @property
+    def retry_after(self) -> int:
+        return int(self.problem.get("retry_after", 0))
+
+    @property
+    def next_day_at(self) -> datetime | None:
+        value = self.problem.get("next_day_at")
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+class PhoneNotFound(NotFound):
+    """404: no card for this number (also: a rate limit; the server says the same)."""
+
+    code = "phone_not_found"
+
+
+class PhoneCannotRedeem(Forbidden):
+    """403: a customer found by phone number earns stamps and never redeems."""
+
+    code = "phone_cannot_redeem"
+
+
 class VoucherAlreadyRedeemed(ApiError):
     code = "voucher_already_redeemed"
 

@@ -23,6 +23,10 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+def _optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 @dataclass(frozen=True)
 class RedeemCode:
     value: str
@@ -97,6 +101,11 @@ class Card:
     milestones: tuple[Milestone, ...]
     vouchers: tuple[Voucher, ...]
     next_stamp_at: datetime | None
+    # Daily limit (None: none), stamps the cloud counted today, and when its "today" ends:
+    # an offline kiosk says "see you tomorrow" from the cached card (kiosk.stamping).
+    daily_limit: int | None = None
+    today_stamps: int = 0
+    day_ends_at: datetime | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Card:
@@ -109,6 +118,9 @@ class Card:
             milestones=tuple(Milestone.from_json(m) for m in data.get("milestones", [])),
             vouchers=tuple(Voucher.from_json(v) for v in data.get("vouchers", [])),
             next_stamp_at=parse_time(data.get("next_stamp_at")),
+            daily_limit=_optional_int(data.get("daily_limit")),
+            today_stamps=int(data.get("today_stamps") or 0),
+            day_ends_at=parse_time(data.get("day_ends_at")),
         )
 
     def next_milestone(self) -> Milestone | None:
@@ -178,6 +190,9 @@ class DeviceSettingsFromCloud:
     languages: tuple[str, ...]
     cooldown_seconds: int
     stamp_rule: dict[str, Any]
+    join_url: str | None = None  # the shop's join page: the attract screen's QR
+    # hex key for hashing typed phone numbers; held in memory only, never logged
+    phone_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DeviceSettingsFromCloud:
@@ -189,7 +204,20 @@ class DeviceSettingsFromCloud:
             languages=tuple(data.get("languages") or ("en",)),
             cooldown_seconds=int(data.get("cooldown_seconds", 0)),
             stamp_rule=dict(data.get("stamp_rule") or {}),
+            join_url=str(data["join_url"]) if data.get("join_url") else None,
+            phone_key=str(data["phone_key"]) if data.get("phone_key") else None,
         )
+
+
+@dataclass(frozen=True)
+class PhoneHint:
+    """POST /phone/lookup: the masked first name the customer confirms ("M***")."""
+
+    hint: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PhoneHint:
+        return cls(hint=str(data["hint"]))
 
 
 @dataclass(frozen=True)
@@ -230,4 +258,41 @@ class CardSummary:
             goal=int(data.get("goal", 0)),
             program_name=str(data.get("program_name") or ""),
             contact_hint=str(data.get("contact_hint") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class CheckedVoucher:
+    """GET /staff/vouchers/check: the voucher and its card's first name (None: free)."""
+
+    voucher: Voucher
+    card_name: str | None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckedVoucher:
+        name = data.get("card_display_name")
+        return cls(Voucher.from_json(data["voucher"]), str(name) if name else None)
+
+
+@dataclass(frozen=True)
+class ActivityEntry:
+    """One line of GET /staff/activity: who stamped by hand, redeemed or issued."""
+
+    at: datetime
+    staff_name: str
+    kind: str  # stamp | redeem | issue
+    count: int
+    detail: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ActivityEntry:
+        at = parse_time(data["at"])
+        if at is None:
+            raise ValueError("activity entry without a time")
+        return cls(
+            at=at,
+            staff_name=str(data.get("staff_name") or ""),
+            kind=str(data["kind"]),
+            count=int(data.get("count") or 1),
+            detail=str(data.get("detail") or ""),
         )

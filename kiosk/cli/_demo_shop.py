@@ -16,6 +16,7 @@ from typing import Any
 from kiosk.api.admin import AdminClient
 from kiosk.api.client import LoyaltyClient
 from kiosk.api.keys import new_idempotency_key
+from kiosk.api.models import parse_time
 from kiosk.appliance.token_store import TokenStore
 from refserver.process import ServerProcess, free_port
 
@@ -30,8 +31,11 @@ PROGRAM = {
         {"stamps": 9, "title": "Free coffee", "redemption": "self_redeem"},
     ],
     "cooldown_seconds": 600,
+    "daily_limit": 3,  # the third stamp of a day is the last (the demo's "see you tomorrow")
 }
 STAFF_PIN = "2468"
+# the phone-stamp journey's numbers (the kiosk's pad prefix is +372)
+PHONES = {"en": "+37250000001", "ko": "+37250000002", "zh": "+37250000003", "et": "+37250000004"}
 
 
 @dataclass
@@ -84,6 +88,14 @@ class DemoShop:
             self.cards[f"offline-{lang}"] = self.admin(
                 "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
             )
+            self.cards[f"limit-{lang}"] = self.admin(
+                "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
+            )
+            self.cards[f"phone-{lang}"] = self.admin(
+                "POST",
+                "/admin/cards",
+                {"program_id": program, "first_name": FIRST_NAMES[lang], "phone": PHONES[lang]},
+            )
         self.admin(
             "POST", "/admin/staff", {"name": "Demo staff", "pin": STAFF_PIN, "permissions": ["*"]}
         )
@@ -92,20 +104,51 @@ class DemoShop:
         self.device_token = pairing.device_token
         TokenStore(token_file).write(pairing.device_token)  # 0600 from the first byte
         self._two_stamps_each()
+        self._cake_cards(program)
         return self
 
-    def _two_stamps_each(self) -> None:
-        """Stamps in the past (the server's test clock), so the cooldown has passed now."""
+    def _cake_cards(self, program: str) -> None:
+        """A card per language whose 'Free cake' (staff-scan) voucher waits for the barista,
+        reached by six stamps a staff member added by hand."""
         client = LoyaltyClient(self.url, self.device_token)
-        for offset in (-1300, -650):
+        staff = client.staff_login(pin=STAFF_PIN)
+        for lang in LANGS:
+            card = self.admin(
+                "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
+            )
+            self.cards[f"cake-{lang}"] = card
+            at = parse_time(self.admin("GET", "/admin/clock")["now"])
+            assert at is not None
+            client.staff_add_stamps(
+                staff,
+                card["id"],
+                count=6,
+                reason="goodwill: demo",
+                idempotency_key=new_idempotency_key(),
+                occurred_at=at,
+            )
+        client.staff_logout(staff)
+
+    def cake_code(self, lang: str) -> str:
+        """The redeem code of the cake card's staff-scan voucher (what its QR holds)."""
+        card = self.admin("GET", f"/admin/cards/{self.cards[f'cake-{lang}']['id']}")
+        cake = next(v for v in card["vouchers"] if v["redemption"] == "staff_scan")
+        return str(cake["redeem_code"]["value"])
+
+    def _two_stamps_each(self) -> None:
+        """Stamps in the past (the server's test clock), so the cooldown has passed now; the
+        limit cards get a third: their day is full (the program's daily_limit is 3)."""
+        client = LoyaltyClient(self.url, self.device_token)
+        for offset in (-1950, -1300, -650):
             now = self.admin("POST", "/admin/clock", {"offset_seconds": offset})["now"]
             from kiosk.api.models import parse_time
 
             at = parse_time(now)
             assert at is not None, f"the server's clock answered {now!r}"
-            for lang in LANGS:
+            names = ("limit",) if offset == -1950 else ("reward", "limit")
+            for name, lang in ((n, lang) for n in names for lang in LANGS):
                 client.add_stamp(
-                    self.cards[f"reward-{lang}"]["id"],
+                    self.cards[f"{name}-{lang}"]["id"],
                     idempotency_key=new_idempotency_key(),
                     occurred_at=at,
                 )

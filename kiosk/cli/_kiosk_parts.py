@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli._customer_handlers import CustomerEffects, customer_handlers
+from kiosk.cli._phone_handlers import PhoneEffects, PhoneKey, phone_handlers
 from kiosk.cli._scan_classify import classifier_for
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
-from kiosk.flows.customer import CustomerFlow, CustomerSettings
+from kiosk.flows.customer import CloudSettings, CustomerFlow, CustomerSettings
 from kiosk.flows.runtime import Flow, FlowHost, Handlers
 from kiosk.metrics.hooks import counting_scans
 
@@ -80,6 +81,7 @@ class KioskParts:
     technician: TechnicianMode | None = None  # its deps (camera) and outcome (re-pairing)
 
     scanner_factory: Any = None  # builds the scanner at start(): cv2 loads after the first frame
+    phone_key: PhoneKey | None = None  # the shop's key for typed numbers (memory only)
 
     def start(self) -> None:
         """Start the background parts; call after the first frame so the screen comes first."""
@@ -111,6 +113,10 @@ class KioskParts:
             log.info("device settings not loaded (%s); cooldown known only to the cloud", exc)
             return
         self.stamp_path.stamps.cooldown_hint_s = float(cloud.cooldown_seconds) or None
+        # the join page's QR for new customers (attract, "not a card of this shop")
+        self.host.send_to("customer", CloudSettings(cloud.join_url))
+        if self.phone_key is not None:
+            self.phone_key.set(cloud.phone_key)
 
     def close(self) -> None:
         if self.scanner is not None:
@@ -149,10 +155,12 @@ def build_kiosk(
     modes: list[Mode] = []
     if staff is not None:  # the technician opens only from staff mode's Diagnostics
         modes = [staff] if tech is None else [staff, tech]
-    host = kiosk_host(
-        settings, customer_handlers(services), *modes, clock=clock, shop_name=shop_name
-    )
+    phone_key = PhoneKey()
+    phones = PhoneEffects(phone_key, stamp_path.client, stamp_path.stamps)
+    customer = customer_handlers(services).include(phone_handlers(phones))
+    host = kiosk_host(settings, customer, *modes, clock=clock, shop_name=shop_name)
     parts = KioskParts(settings, host, services, stamp_path, printer, technician=tech)
+    parts.phone_key = phone_key
     parts.scanner_factory = lambda: _scanner(settings, host, frame_source, use_config_sources)
     return parts
 

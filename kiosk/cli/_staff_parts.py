@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from kiosk.api.models import CardSummary, StaffSession, Voucher
+from kiosk.cli._barista_parts import activity_lines, barista_handlers
 from kiosk.cli._kiosk_parts import Mode
 from kiosk.config import Settings
 from kiosk.day_summary import DayLog
@@ -78,10 +79,11 @@ def staff_handlers(
     h.on(fx.PrintCoupon, lambda e: _submit(printer, e.coupon))
     h.on(fx.RetryJob, lambda e: outcome_of(printer.retry(e.job_id)) if printer else None)
     h.on(fx.Reprint, lambda e: _reprint(printer, e))
-    h.on(fx.PrintSummary, lambda e: _print_summary(printer, device_log, e))
-    h.on(fx.LoadTools, lambda e: _tool_facts(printer, device_log, e, lang))
+    h.on(fx.PrintSummary, lambda e: _print_summary(printer, device_log, e, client))
+    h.on(fx.LoadTools, lambda e: _tool_facts(printer, device_log, e, lang, client))
     h.on(fx.LearnWord, lambda e: words.learn(e.letters, e.word) if words else None)
     h.on(fx.PreloadPinyin, lambda e: _preload())
+    h.include(barista_handlers(client))
     return h
 
 
@@ -184,24 +186,31 @@ def _reprint(printer: StaffPrinter | None, e: fx.Reprint) -> JobOutcome | None:
 
 
 def _print_summary(
-    printer: StaffPrinter | None, device_log: DayLog | None, e: fx.PrintSummary
+    printer: StaffPrinter | None, device_log: DayLog | None, e: fx.PrintSummary, client: Any
 ) -> fx.SummaryPrinted:
     if device_log is None or e.day is None or e.at is None:
         return fx.SummaryPrinted(had_log=False)
-    coupon = summary_coupon(device_log.summary(e.day), e.shop_name, e.lang, e.at)
+    activity = activity_lines(client, e.session, e.day, e.lang)
+    coupon = summary_coupon(device_log.summary(e.day), e.shop_name, e.lang, e.at, activity)
     return fx.SummaryPrinted(had_log=True, job=_submit(printer, coupon))
 
 
 def _tool_facts(
-    printer: StaffPrinter | None, device_log: DayLog | None, e: fx.LoadTools, lang: str
+    printer: StaffPrinter | None,
+    device_log: DayLog | None,
+    e: fx.LoadTools,
+    lang: str,
+    client: Any = None,
 ) -> ToolFacts:
     lines: tuple[str, ...] = ()
     if e.printer:
         lines = _status_lines(printer, lang)
     summary = None
+    activity: tuple[str, ...] = ()
     if e.summary_day is not None and device_log is not None:
         summary = device_log.summary(e.summary_day)
-    return ToolFacts(printer_lines=lines, summary=summary)
+        activity = activity_lines(client, e.session, e.summary_day, e.lang or lang)
+    return ToolFacts(printer_lines=lines, summary=summary, activity=activity)
 
 
 def _status_lines(printer: StaffPrinter | None, lang: str) -> tuple[str, ...]:

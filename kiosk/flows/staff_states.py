@@ -109,3 +109,4 @@ class StaffTools(StaffView):
     summary: DaySummary | None = None
     has_last_coupon: bool = False
     message: Message | None = None
+    activity: tuple[str, ...] = ()  # the day's staff activity (server), in words

@@ -19,6 +19,7 @@ from typing import Any
 from kiosk.flows.customer.intents import ChooseLanguage, GoHome
 from kiosk.ui import checks
 from kiosk.ui.driver import Driver
+from kiosk.ui.journey_counter import CounterSteps
 from kiosk.ui.journey_staff import StaffSteps
 
 UNKNOWN_TOKEN = "no_such_card_0123456789"  # noqa: S105 - a card token nobody has
@@ -93,6 +94,9 @@ class Journey:
         self.expect("attract")
         for n, lang in enumerate(langs):
             self.online_steps(lang, n)
+        counter = CounterSteps(self)
+        for lang in langs:
+            counter.play(lang, staff_pin)
         if staff_pin:
             staff = StaffSteps(self, staff_pin)
             for lang in langs:

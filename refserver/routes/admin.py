@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from refserver import auth, shops
+from refserver import auth, phone, shops
 from refserver.clock import iso
 from refserver.context import Context, Ctx
 from refserver.crypto import hash_secret, new_card_token, new_code, new_id, verify_secret
@@ -47,8 +47,8 @@ def create_shop(body: ShopIn, c: Ctx):
     sid = new_id("shp")
     with c.db.tx(write=True) as conn:
         conn.execute(
-            "INSERT INTO shops(id, name, created_at) VALUES (?,?,?)",
-            (sid, body.name, iso(c.clock.now())),
+            "INSERT INTO shops(id, name, created_at, privacy_text) VALUES (?,?,?,?)",
+            (sid, body.name, iso(c.clock.now()), body.privacy_text),
         )
     return ok({"id": sid}, 201)
 
@@ -68,7 +68,7 @@ def create_program(body: ProgramIn, c: Ctx):
         shop_id = shops.resolve(conn, body.shop_id, c.default_shop_id)
         conn.execute(
             "INSERT INTO programs(id, name, goal, cooldown_seconds, created_at, shop_id, "
-            "max_stamps_per_scan) VALUES (?,?,?,?,?,?,?)",
+            "max_stamps_per_scan, daily_limit, timezone) VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 pid,
                 body.name,
@@ -77,6 +77,8 @@ def create_program(body: ProgramIn, c: Ctx):
                 iso(now),
                 shop_id,
                 body.max_stamps_per_scan,
+                body.daily_limit,
+                body.timezone,
             ),
         )
         conn.executemany(
@@ -95,11 +97,12 @@ def create_card(body: CardIn, c: Ctx):
     """-> {id, token}: the token is what the customer's wallet pass carries. The card
     belongs to its program's shop; a `shop_id` that is not the program's is a 404."""
     cid, token = new_id("crd"), new_card_token()
+    e164 = phone.normalize(body.phone)
     with c.db.tx(write=True) as conn:
         program_row(conn, body.program_id, body.shop_id)
         conn.execute(
             "INSERT INTO cards(id, program_id, token, first_name, last_name, email, phone, "
-            "created_at) VALUES (?,?,?,?,?,?,?,?)",
+            "created_at, phone_e164, phone_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 cid,
                 body.program_id,
@@ -109,6 +112,8 @@ def create_card(body: CardIn, c: Ctx):
                 body.email,
                 body.phone,
                 iso(c.clock.now()),
+                e164,
+                phone.card_phone_hash(conn, body.program_id, e164),
             ),
         )
     return ok({"id": cid, "token": token}, 201)
@@ -144,6 +149,7 @@ def get_card(card_id: Annotated[str, Path(max_length=64)], c: Ctx):
                 "device_id": r["device_id"],
                 "staff_id": r["staff_id"],
                 "round": r["round"],
+                "reason": r["reason"],
             }
             for r in ledger
         ],

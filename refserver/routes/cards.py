@@ -13,6 +13,7 @@ from refserver import auth
 from refserver.clock import iso, parse_iso
 from refserver.context import Context, Ctx
 from refserver.crypto import new_id
+from refserver.daily import check_daily_limit
 from refserver.idempotency import IdempotencyKey, request_hash, run_once
 from refserver.problems import Problem
 from refserver.routes.common import card_row, ok, problems
@@ -99,8 +100,11 @@ def add_stamp(
     their stamps are recorded with the staff member."""
     fingerprint = request_hash("POST", f"/cards/{card_id}/stamps", body.model_dump(mode="json"))
 
+    if who.kind == "staff" and not who.may("stamps:add"):
+        raise Problem("forbidden", "this staff member lacks the 'stamps:add' permission")
+
     def op(conn: sqlite3.Connection) -> tuple[int, dict[str, Any]]:
-        return 201, _stamp(conn, c, who, card_id, body)
+        return 201, stamp_card(conn, c, who, card_id, body, reason=body.reason)
 
     return run_once(c, scope=f"{who.kind}:{who.id}", key=key, fingerprint=fingerprint, op=op)
 
@@ -129,15 +133,26 @@ def _check_cooldown(card: sqlite3.Row, cooldown: int, now: datetime) -> None:
         )
 
 
-def _stamp(
-    conn: sqlite3.Connection, c: Context, who: auth.Principal, card_id: str, body: StampIn
+def stamp_card(
+    conn: sqlite3.Connection,
+    c: Context,
+    who: auth.Principal,
+    card_id: str,
+    body: StampIn,
+    *,
+    channel: str | None = None,
+    reason: str | None = None,
 ) -> dict[str, Any]:
-    """Check, then write. The cooldown counts from the server's receipt time (see docs)."""
+    """Check, then write. The cooldown counts from the server's receipt time (see docs).
+    `channel` overrides the body's (a phone stamp is recorded as "phone"); `reason` is a
+    staff member's reason for a stamp given by hand."""
     now = c.clock.now()
     card = card_row(conn, card_id, who.shop_id)
     prog = conn.execute("SELECT * FROM programs WHERE id=?", (card["program_id"],)).fetchone()
     _check_count(who, body.count, prog["max_stamps_per_scan"])
-    _check_cooldown(card, prog["cooldown_seconds"], now)
+    if who.kind == "device":  # staff adding stamps by hand decide for themselves
+        _check_cooldown(card, prog["cooldown_seconds"], now)
+        check_daily_limit(conn, prog, card_id, body.count, now)
     milestones = {
         m["stamps"]: m
         for m in conn.execute("SELECT * FROM milestones WHERE program_id=?", (prog["id"],))
@@ -153,17 +168,18 @@ def _stamp(
     stamp_id = new_id("stp")
     conn.execute(
         "INSERT INTO stamps(id, card_id, count, occurred_at, received_at, channel, device_id, "
-        "round, staff_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "round, staff_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             stamp_id,
             card_id,
             body.count,
             iso(body.occurred_at),
             iso(now),
-            body.channel,
+            channel or body.channel,
             who.device_id,
             rnd,
             who.id if who.kind == "staff" else None,
+            reason,
         ),
     )
     conn.execute(

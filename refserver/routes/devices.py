@@ -11,6 +11,7 @@ from refserver.clock import iso
 from refserver.context import Ctx
 from refserver.crypto import new_id, new_token, token_hash
 from refserver.etag import conditional_json
+from refserver.phone import shop_key
 from refserver.problems import Problem
 from refserver.routes.common import ok, problems
 from refserver.schemas import DeviceOut, HeartbeatIn, HeartbeatOut, PairIn, PairingOut
@@ -88,6 +89,8 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
                 "SELECT * FROM programs WHERE shop_id=? ORDER BY created_at DESC, id LIMIT 1",
                 (who.shop_id,),
             ).fetchone()
+    with c.db.tx(write=True) as conn:
+        phone_key = shop_key(conn, who.shop_id)
     return conditional_json(
         request,
         {
@@ -96,14 +99,22 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
             "location": {"id": loc["id"], "name": loc["name"]},
             "branding": {"shop_name": loc["name"]},
             "languages": LANGUAGES,
+            "join_url": join_url(request, loc["id"]),
+            "phone_key": phone_key.hex(),
             "cooldown_seconds": prog["cooldown_seconds"] if prog else 0,
             "stamp_rule": {
                 "count": 1,
                 "program_id": prog["id"] if prog else None,
                 "max_stamps_per_scan": prog["max_stamps_per_scan"] if prog else 1,
+                "daily_limit": prog["daily_limit"] if prog else None,
             },
         },
     )
+
+
+def join_url(request: Request, location_id: str) -> str:
+    """The shop's join page for this location, on the address the kiosk reached us by."""
+    return str(request.base_url).rstrip("/") + f"/join/{location_id}"
 
 
 @router.post("/device/heartbeat", response_model=HeartbeatOut, responses=problems(403))

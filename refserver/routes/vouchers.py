@@ -61,6 +61,9 @@ def redeem(
         "POST", f"/vouchers/{voucher_id}/redeem", body.model_dump(mode="json")
     )
 
+    if body.phone_hash is not None:  # found through a phone lookup: stamps only
+        raise Problem("phone_cannot_redeem", "a phone number earns stamps and never redeems")
+
     def op(conn: sqlite3.Connection) -> tuple[int, dict[str, Any]]:
         return 200, _redeem(conn, c, who, voucher_id)
 

@@ -473,3 +473,20 @@ def test_every_state_is_immutable_and_named():
         assert st.screen
         with pytest.raises(AttributeError):
             st.lang = "xx"
+
+
+def test_daily_limit_says_see_you_tomorrow_and_ok_goes_back_to_the_card():
+    t = journey()
+    c = card(stamps=5)
+    stamped(t, StampOutcome(StampKind.DAILY_LIMIT, card=c, reason="local"))
+    view = t.view
+    assert isinstance(view, MessageState) and view.kind == MessageKind.DAILY_LIMIT
+    assert isinstance(view.back, CardState) and view.back.card == c
+    t.send(GoBack())
+    assert isinstance(t.view, CardState) and t.view.added == 0  # nothing was added
+
+
+def test_daily_limit_without_a_known_card_has_no_way_back():
+    t = journey()
+    stamped(t, StampOutcome(StampKind.DAILY_LIMIT, reason="daily_limit_reached"))
+    assert t.view.kind == MessageKind.DAILY_LIMIT and t.view.back is None

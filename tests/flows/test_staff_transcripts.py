@@ -306,7 +306,8 @@ def test_tools_follow_permissions_and_report_in_words():
     assert t.view.tools == ("printer",)
     assert t.send(i.OpenIssue()) == ()  # a forged touch cannot open the form
     [load] = t.send(i.OpenTools())
-    assert load == LoadTools(printer=True, summary_day=None)
+    # the session and the staff screens' language come along for the day's staff activity
+    assert load == LoadTools(printer=True, summary_day=None, session=t.model.session, lang="en")
     t.answer(load, ToolFacts(printer_lines=("paper: ok",)))
     assert t.view == StaffTools(tools=("printer",), printer_lines=("paper: ok",))
     [test_print] = t.send(i.TestPrint())

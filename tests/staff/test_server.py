@@ -46,7 +46,14 @@ def test_pin_login_gets_permissions_from_the_server(server_env):
     env.login(env.staff_pin)
     assert isinstance(env.flow.state, StaffMenu)
     assert env.flow.state.staff_name == "Anna"
-    assert env.flow.state.tools == ("issue_voucher", "reprint", "printer", "day_summary")
+    assert env.flow.state.tools == (
+        "issue_voucher",
+        "reprint",
+        "printer",
+        "day_summary",
+        "check_voucher",  # the barista tools (issue 15)
+        "add_stamps",
+    )
 
 
 def test_limited_staff_sees_only_their_tools(shared_refserver, tmp_path, tcp_printer):

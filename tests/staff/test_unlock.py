@@ -42,7 +42,14 @@ def test_right_pin_opens_the_menu_with_tools_from_permissions(memory_env):
     state = memory_env.flow.state
     assert isinstance(state, StaffMenu)
     assert state.staff_name == "Anna"
-    assert state.tools == ("issue_voucher", "reprint", "printer", "day_summary")
+    assert state.tools == (
+        "issue_voucher",
+        "reprint",
+        "printer",
+        "day_summary",
+        "check_voucher",  # the barista tools (issue 15)
+        "add_stamps",
+    )
     # diagnostics hidden: no technician screen was given to the flow
 
 

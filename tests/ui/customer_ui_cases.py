@@ -307,3 +307,37 @@ def test_text_from_the_network_is_not_markup(k):
     assert drv.wait_screen("voucher")
     assert ids(drv, "voucher").title.text == evil.title
     assert not ids(drv, "voucher").title.markup
+
+
+# -- issue 15: the join QR and the phone pad (real window) ----------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "zh", "et"])
+def test_join_qr_is_small_and_decodes_and_the_phone_pad_masks(k, lang):
+    from kiosk.flows.customer import CloudSettings
+
+    drv, ctl, _services, _clock = k
+    join = "http://127.0.0.1:9/join/loc_demo"
+    ctl.send_to("customer", CloudSettings(join))
+    if lang != ctl.state.lang:
+        ctl.send(ci.ChooseLanguage(lang))
+    assert drv.wait_for(lambda: drv.app.rendered.join_qr == f"{join}?lang={lang}", 3)
+    drv.frames(3)
+    path = shot(drv, f"1280x800-{lang}-attract-join")
+    assert f"{join}?lang={lang}" in checks.decode(path)
+    a = ids(drv, "attract")
+    # "Scan your card here" keeps its place: above the QR, in far bigger type, and the QR
+    # row takes at most a fifth of the screen
+    assert 0 < a.join.height <= 0.2 * drv.app.root.height + 1
+    assert a.title.y > a.join.top
+    assert a.title.font_size > 1.5 * a.join.label.font_size
+    drv.tap(a.phone)
+    assert drv.wait_screen("phone_pad")
+    pad = drv.app.screens["phone_pad"]
+    for d in "5123":
+        drv.tap(pad.keys[d])
+    drv.frames(2)
+    shot(drv, f"1280x800-{lang}-phone-pad")
+    assert "512" not in pad.number.text and pad.number.text.endswith("3")
+    drv.tap(pad.cancel)
+    assert drv.wait_screen("attract")

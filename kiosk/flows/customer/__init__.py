@@ -15,7 +15,7 @@ The handlers that carry the effects out live in the composition root
 """
 
 from kiosk.flows.customer.effects import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
-from kiosk.flows.customer.events import BackInService, OutOfService
+from kiosk.flows.customer.events import BackInService, CloudSettings, OutOfService
 from kiosk.flows.customer.flow import CustomerFlow
 from kiosk.flows.customer.model import (
     AttractState,
@@ -35,6 +35,7 @@ __all__ = [
     "AttractState",
     "BackInService",
     "CardState",
+    "CloudSettings",
     "CustomerFlow",
     "CustomerSettings",
     "LookUpVoucher",

@@ -21,3 +21,11 @@ class OutOfService(Event):
 @dataclass(frozen=True)
 class BackInService(Event):
     """Serve customers again, from the attract screen."""
+
+
+@dataclass(frozen=True)
+class CloudSettings(Event):
+    """What GET /device told the kiosk that the customer sees: the shop's join page (the
+    QR for new customers on the attract and "not a card of this shop" screens)."""
+
+    join_url: str | None = None

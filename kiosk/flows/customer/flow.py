@@ -19,8 +19,9 @@ from datetime import datetime, tzinfo
 from kiosk.api import errors
 from kiosk.api.models import Card, Voucher
 from kiosk.flows.base import ViewState
+from kiosk.flows.customer import phone
 from kiosk.flows.customer.effects import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
-from kiosk.flows.customer.events import BackInService, OutOfService
+from kiosk.flows.customer.events import BackInService, CloudSettings, OutOfService
 from kiosk.flows.customer.intents import (
     ChooseLanguage,
     GoBack,
@@ -47,6 +48,16 @@ from kiosk.flows.customer.model import (
     VouchersState,
     WorkingState,
 )
+from kiosk.flows.customer.phone import (
+    PhoneCancel,
+    PhoneConfirm,
+    PhoneDigit,
+    PhoneErase,
+    PhoneLookUp,
+    PhoneStamp,
+    PhoneSubmit,
+    UsePhone,
+)
 from kiosk.flows.runtime import Answered, Event, Intent, Now, OpenMode, Scanned, Step, Ticked
 from kiosk.flows.staff.intents import OpenStaff
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
@@ -64,6 +75,9 @@ _REDEEM_REFUSED: dict[RedeemKind, tuple[MessageKind, bool]] = {
     RedeemKind.NOT_SELF_REDEEMABLE: (MessageKind.NOT_SELF_REDEEMABLE, True),
     RedeemKind.NEEDS_CLOUD: (MessageKind.OFFLINE_REDEEM, True),
 }
+
+# A code that is not this shop's card: maybe a first-time customer; offer the join page.
+_OFFER_JOIN = frozenset({MessageKind.CARD_NOT_FOUND, MessageKind.UNKNOWN_CODE})
 
 # What a stamp that added nothing tells the customer (COOLDOWN and ADDED have screens).
 _STAMP_MESSAGES: dict[StampKind, MessageKind] = {
@@ -86,7 +100,9 @@ class CustomerFlow:
     # -- the Flow protocol -----------------------------------------------------------------
 
     def start(self, reason: Event | None, now: Now, last: CustomerModel | None = None) -> Next:
-        return Step(CustomerModel(self._attract(), active_at=now.mono))
+        join_url = last.join_url if last else ""
+        model = CustomerModel(AttractState(), active_at=now.mono, join_url=join_url)
+        return Step(model.showing(self._attract(model)))
 
     def view(self, model: CustomerModel) -> ViewState:
         return model.view
@@ -100,7 +116,9 @@ class CustomerFlow:
                 view = OutOfServiceState(lang=model.view.lang, reason=reason)
                 return Step(model.next_epoch(view))
             case BackInService():
-                return Step(replace(model.next_epoch(self._attract()), active_at=now.mono))
+                return Step(replace(model.next_epoch(self._attract(model)), active_at=now.mono))
+            case CloudSettings(join_url):
+                return Step(self._cloud_settings(model, join_url or ""))
             case Scanned(scan) if scan.kind is ScanKind.STAFF_BADGE and self.settings.staff_mode:
                 return self._open_staff(model, scan.value)  # the scan is staff's, not ours
             case StaffGesture():
@@ -111,6 +129,9 @@ class CustomerFlow:
                 return self._scanned(model, scan, at, now)
             case Ticked():
                 return self._ticked(model, now)
+            case Answered(effect=PhoneLookUp() | PhoneStamp()):
+                moved = phone.step(replace(model, active_at=now.mono), event, now, self._hhmm)
+                return moved or Step(model)
             case Answered():
                 return self._answered(replace(model, active_at=now.mono), event)
             case Intent():
@@ -178,6 +199,9 @@ class CustomerFlow:
             back = CardState(lang=lang, card=card) if card else None
             time = self._hhmm(outcome.next_stamp_at)
             return model.showing(self._message(model, MessageKind.COOLDOWN, back, time=time))
+        if outcome.kind is StampKind.DAILY_LIMIT:
+            back = CardState(lang=lang, card=card) if card else None
+            return model.showing(self._message(model, MessageKind.DAILY_LIMIT, back))
         kind = _STAMP_MESSAGES.get(outcome.kind, MessageKind.NOT_SAVED)
         return model.showing(self._message(model, kind))
 
@@ -256,6 +280,12 @@ class CustomerFlow:
                 return self._print(model)
             case GoBack():
                 return Step(self._back(model))
+            case UsePhone() if isinstance(view, AttractState) and self.settings.phone_stamps:
+                return phone.opened(model, self.settings.phone_prefix, now)
+            case PhoneCancel():
+                return Step(model.next_epoch(self._attract(model)))  # the number is dropped
+            case PhoneDigit() | PhoneErase() | PhoneSubmit() | PhoneConfirm():
+                return phone.step(model, intent, now, self._hhmm) or Step(model)
             case _:
                 return Step(model)
 
@@ -268,7 +298,7 @@ class CustomerFlow:
         view = model.view
         if isinstance(view, WorkingState) and view.what == "redeem":
             return model  # a redemption in flight must show its answer
-        return model.next_epoch(self._attract())
+        return model.next_epoch(self._attract(model))
 
     def _vouchers(self, model: CustomerModel) -> CustomerModel:
         view = model.view
@@ -327,6 +357,8 @@ class CustomerFlow:
 
     def _ticked(self, model: CustomerModel, now: Now) -> Next:
         """Idle timeout back to attract (in the shop's language), and screen blanking."""
+        masked = phone.step(model, Ticked(), now, self._hhmm)  # the pad's last digit
+        model = masked.model if masked else model
         idle = now.mono - model.active_at
         view = model.view
         if isinstance(view, AttractState):
@@ -335,17 +367,27 @@ class CustomerFlow:
                 return Step(model.showing(replace(view, blanked=True)))
             return Step(model)
         if idle >= self.settings.idle_timeout_s:
-            return Step(model.next_epoch(self._attract()))
+            return Step(model.next_epoch(self._attract(model)))
         return Step(model)
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _attract(self) -> AttractState:
+    def _attract(self, model: CustomerModel) -> AttractState:
         return AttractState(
             lang=self.settings.language,
             languages=tuple(self.settings.languages),
             shop_name=self.settings.shop_name,
+            join_url=model.join_url,
+            phone=self.settings.phone_stamps,
         )
+
+    def _cloud_settings(self, model: CustomerModel, join_url: str) -> CustomerModel:
+        """Remember the join page; an attract screen on show gets its QR at once."""
+        model = replace(model, join_url=join_url)
+        view = model.view
+        if isinstance(view, AttractState):
+            return model.showing(replace(view, join_url=join_url))
+        return model
 
     def _message(
         self,
@@ -355,7 +397,10 @@ class CustomerFlow:
         **values: str,
     ) -> MessageState:
         lang = model.view.lang
-        return MessageState(lang=lang, kind=kind, values=tuple(values.items()), back=back)
+        join = model.join_url if kind in _OFFER_JOIN else ""
+        return MessageState(
+            lang=lang, kind=kind, values=tuple(values.items()), back=back, join_url=join
+        )
 
     def _hhmm(self, when: datetime | None) -> str:
         """Local HH:MM for the customer (the shop's clock on the wall)."""

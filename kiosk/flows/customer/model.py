@@ -17,6 +17,13 @@ from kiosk.config import UiSection
 from kiosk.flows.base import ViewState
 
 
+def join_link(join_url: str, lang: str) -> str:
+    """The join page in the customer's language ("" when the cloud named none)."""
+    if not join_url:
+        return ""
+    return f"{join_url}{'&' if '?' in join_url else '?'}lang={lang}"
+
+
 @dataclass(frozen=True)
 class CustomerState(ViewState):
     lang: str = "en"
@@ -28,6 +35,13 @@ class AttractState(CustomerState):
     languages: tuple[str, ...] = ("en",)
     shop_name: str = ""
     blanked: bool = False  # screen blanking: the first touch only wakes the screen
+    join_url: str = ""  # the shop's join page ("" until the cloud named it): a small QR
+    phone: bool = False  # offer "No phone? Use your number"
+
+    @property
+    def join_qr(self) -> str:
+        """What the join QR holds: the join page in the language on screen."""
+        return join_link(self.join_url, self.lang)
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,7 @@ class RedeemedState(CustomerState):
 
 class MessageKind(StrEnum):
     COOLDOWN = "cooldown"
+    DAILY_LIMIT = "daily_limit"  # today's stamps collected: "see you tomorrow"
     UNKNOWN_CODE = "unknown_code"
     CARD_NOT_FOUND = "card_not_found"
     VOUCHER_NOT_FOUND = "voucher_not_found"
@@ -114,6 +129,7 @@ class MessageKind(StrEnum):
     OFFLINE_SAVED = "offline_saved"
     OFFLINE_REDEEM = "offline_redeem"
     NOT_SAVED = "not_saved"
+    PHONE_NOT_FOUND = "phone_not_found"  # also a rate limit: the cloud says the same
     PAPER_OUT = "paper_out"
     PRINT_FAILED = "print_failed"
     ERROR = "error"
@@ -125,6 +141,11 @@ class MessageState(CustomerState):
     kind: str = MessageKind.ERROR
     values: tuple[tuple[str, str], ...] = ()  # placeholders for the text, e.g. (("time","14:05"),)
     back: ViewState | None = field(default=None, compare=False)  # "OK" returns here
+    join_url: str = ""  # a code that is not this shop's card: offer the join page's QR
+
+    @property
+    def join_qr(self) -> str:
+        return join_link(self.join_url, self.lang)
 
     def value(self, key: str) -> str:
         return dict(self.values).get(key, "")
@@ -149,6 +170,7 @@ class CustomerModel:
     epoch: int = 0
     active_at: float = 0.0
     redeeming: VoucherOpenState | None = None
+    join_url: str = ""  # from the cloud (CloudSettings): outlives every visit
 
     def showing(self, view: CustomerState) -> CustomerModel:
         return replace(self, view=view)
@@ -168,6 +190,8 @@ class CustomerSettings:
     screen_blank_after_s: float = 0.0
     shop_name: str = ""
     staff_mode: bool = False  # a staff mode is installed: a badge or the gesture opens it
+    phone_prefix: str = "+372"  # the phone pad's country prefix ([ui] phone_prefix)
+    phone_stamps: bool = True  # "No phone? Use your number" on the attract screen
 
     @classmethod
     def from_ui(
@@ -180,4 +204,6 @@ class CustomerSettings:
             screen_blank_after_s=float(ui.screen_blank_after_s),
             shop_name=shop_name,
             staff_mode=staff_mode,
+            phone_prefix=ui.phone_prefix,
+            phone_stamps=ui.phone_stamps,
         )

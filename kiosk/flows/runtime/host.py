@@ -169,6 +169,16 @@ class FlowHost:
         """An intent from the UI, or any event; stepped in order, from any thread."""
         self._enqueue(None, event)
 
+    def send_to(self, mode: str, event: Event) -> bool:
+        """An appliance event for one open mode, on top or not (e.g. the cloud's settings
+        for the customer mode under staff). False when that mode is not open."""
+        with self._lock:
+            target = next((m.serial for m in self._stack if m.name == mode), None)
+            if target is None:
+                return False
+            self._enqueue(target, event)
+            return True
+
     def tick(self) -> None:
         self._enqueue(None, Ticked())
 

@@ -23,7 +23,12 @@ def load_tools(
     if isinstance(model.view, StaffTools):
         model = replace(model, view=replace(model.view, message=Message.of("staff.pin.checking")))
     day = local_day(now.wall) if allowed(config, model, "day_summary") else None
-    effect = LoadTools(printer=allowed(config, model, "printer"), summary_day=day)
+    effect = LoadTools(
+        printer=allowed(config, model, "printer"),
+        summary_day=day,
+        session=model.session,
+        lang=model.lang,
+    )
     return Step(replace(model, tools_message=message), (effect,))
 
 
@@ -46,7 +51,13 @@ def tools_page(
             coupon = test_coupon(shop, lang, now.wall)
             return tool(config, model, PrintCoupon(coupon=coupon, purpose="test"))
         case i.PrintSummary() if allowed(config, model, "day_summary"):
-            effect = PrintSummary(day=local_day(now.wall), shop_name=shop, lang=lang, at=now.wall)
+            effect = PrintSummary(
+                day=local_day(now.wall),
+                shop_name=shop,
+                lang=lang,
+                at=now.wall,
+                session=model.session,
+            )
             return tool(config, model, effect)
         case i.Diagnostics() if allowed(config, model, "diagnostics"):
             return diagnostics(config, model)
@@ -89,6 +100,7 @@ def tools_loaded(config: StaffConfig, model: StaffModel, answer: Answered) -> St
         summary=facts.summary,
         has_last_coupon=model.last_job is not None or model.last_coupon is not None,
         message=model.tools_message,
+        activity=facts.activity,
     )
     return Step(replace(model, view=view, tools_message=None))
 

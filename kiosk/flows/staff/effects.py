@@ -119,6 +119,7 @@ class PrintSummary(Effect):
     shop_name: str = ""
     lang: str = "en"
     at: datetime | None = None
+    session: StaffSession | None = None  # the day's staff activity is printed too
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ class LoadTools(Effect):
 
     printer: bool = False
     summary_day: date | None = None
+    session: StaffSession | None = None  # the day's staff activity is shown too
+    lang: str = ""  # the staff screens' language for it ("" = the kiosk's)
 
 
 @dataclass(frozen=True)

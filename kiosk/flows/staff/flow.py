@@ -13,7 +13,9 @@ from dataclasses import replace
 
 from kiosk.flows.base import ViewState
 from kiosk.flows.runtime import Answered, Entered, Event, Intent, Now, Scanned, Step, Ticked
+from kiosk.flows.staff import barista
 from kiosk.flows.staff import intents as i
+from kiosk.flows.staff.barista import StaffCheck, StaffStamp
 from kiosk.flows.staff.counter import load_tools, tool_answered, tools_loaded, tools_page
 from kiosk.flows.staff.effects import (
     CardByToken,
@@ -156,6 +158,8 @@ class StaffFlow:
         model = replace(model, last_activity=now.mono)
         if model.form is not None and isinstance(model.view, StaffIssueForm):
             return self._form(model, Scanned(scan, now.wall), now)
+        if isinstance(model.view, (StaffCheck, StaffStamp)):
+            return barista.scanned(self.config, model, scan)
         return Step(model)
 
     # -- intents -------------------------------------------------------------------------
@@ -179,6 +183,10 @@ class StaffFlow:
                 return issued_page(self.config, model, model.view, intent, now)
             case StaffTools():
                 return tools_page(self.config, model, intent, now)
+            case StaffCheck() as view:
+                return barista.check_page(self.config, model, view, intent, now)
+            case StaffStamp() as view:
+                return barista.stamp_page(self.config, model, view, intent, now)
             case _:
                 return Step(model)
 
@@ -192,6 +200,10 @@ class StaffFlow:
                 return open_issue(self.config, model, now)
             case i.OpenTools():
                 return load_tools(self.config, model, now)
+            case barista.OpenCheck() if allowed(self.config, model, "check_voucher"):
+                return barista.open_check(model)
+            case barista.OpenStamps() if allowed(self.config, model, "add_stamps"):
+                return barista.open_stamps(model)
             case i.Diagnostics() if allowed(self.config, model, "diagnostics"):
                 return diagnostics(self.config, model)
             case _:
@@ -247,6 +259,8 @@ class StaffFlow:
                 return tools_loaded(self.config, model, answer)
             case SearchCards() | CardByToken() | IssueVoucher():
                 return self._form(model, answer, now)
+            case effect if isinstance(effect, barista.BARISTA_EFFECTS):
+                return barista.answered(self.config, model, answer)
             case _:
                 return Step(model)
 

@@ -45,6 +45,7 @@ class ToolFacts:
 
     printer_lines: tuple[str, ...] = ()
     summary: DaySummary | None = None
+    activity: tuple[str, ...] = ()  # the day's staff activity, in words
 
 
 def outcome_of(job: Any) -> JobOutcome:
@@ -148,8 +149,16 @@ def test_coupon(shop_name: str, lang: str, at: datetime) -> Coupon:
     )
 
 
-def summary_coupon(summary: DaySummary, shop_name: str, lang: str, at: datetime) -> Coupon:
+def summary_coupon(
+    summary: DaySummary,
+    shop_name: str,
+    lang: str,
+    at: datetime,
+    activity: tuple[str, ...] = (),
+) -> Coupon:
     lines = [f"{tr(key, lang)}: {n}" for key, n in summary.lines()]
+    if activity:  # who stamped by hand, redeemed, issued (the server's list)
+        lines += ["", tr("staff.activity.title", lang), *activity]
     return Coupon(
         title=tr("staff.summary.title", lang, day=summary.day.isoformat()),
         shop_name=shop_name,

@@ -15,5 +15,7 @@ TOOL_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "printer": ("printer:manage", "printer"),
     "day_summary": ("reports:day", "day_summary"),
     "diagnostics": ("diagnostics:open", "diagnostics"),
+    "check_voucher": ("vouchers:redeem", "redeem_vouchers"),
+    "add_stamps": ("stamps:add", "add_stamps"),
 }
 ALL_PERMISSIONS = "*"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from kivy.animation import Animation
-from kivy.properties import NumericProperty
+from kivy.properties import BooleanProperty, NumericProperty
 
 from kiosk.flows.customer.intents import ChooseLanguage
 from kiosk.i18n import LANGUAGE_NAMES
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import KioskButton
+from kiosk.ui.widgets.join_qr import JoinQr  # noqa: F401 - used by attract.kv
 
 load_kv(__file__)
 
@@ -17,6 +18,7 @@ class AttractScreen(KioskScreen):
     screen_name = "attract"
 
     bob = NumericProperty(0.5)
+    phone = BooleanProperty(False)  # "No phone? Use your number" is offered
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
@@ -27,6 +29,10 @@ class AttractScreen(KioskScreen):
         self.ids.shop.text = state.shop_name or self.t("attract.welcome")
         self.ids.title.text = self.t("attract.title")
         self.ids.hint.text = self.t("attract.hint")
+        self.ids.join.text = self.t("join.offer")
+        self.ids.join.url = state.join_qr
+        self.phone = bool(getattr(state, "phone", False))
+        self.ids.phone.text = self.t("phone.use")
         self._lang_buttons(state.languages, state.lang)
         self._animate()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kivy.properties import BooleanProperty
 
 from kiosk.ui.screens._base import KioskScreen, load_kv
+from kiosk.ui.widgets.join_qr import JoinQr  # noqa: F401 - used by message.kv
 
 load_kv(__file__)
 
@@ -22,6 +23,8 @@ class MessageScreen(KioskScreen):
         if kind == "already_redeemed" and values.get("when"):
             body = self.t("msg.already_redeemed.body_when", **values)
         self.ids.body.text = body
+        self.ids.join.text = self.t("join.offer")
+        self.ids.join.url = getattr(state, "join_qr", "")
         back = state.back
         has_back = back is not None
         self.ids.back.opacity = 1 if has_back else 0

@@ -6,6 +6,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 
 from kiosk.flows.staff import intents as i
+from kiosk.flows.staff.barista import OpenCheck, OpenStamps
 from kiosk.flows.staff_states import StaffMenu
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import STAFF
@@ -27,7 +28,7 @@ class StaffMenuScreen(KioskScreen):
                 self.t("staff.menu.hello", name=state.staff_name), self.lang, size=24, height=px(44)
             )
         )
-        grid = GridLayout(cols=2, spacing=px(16), size_hint_y=None, height=px(300))
+        grid = GridLayout(cols=2, spacing=px(16), size_hint_y=None, height=px(320))
         self.buttons = {}
         if "issue_voucher" in state.tools:
             self.buttons["open_issue"] = button(
@@ -40,6 +41,20 @@ class StaffMenuScreen(KioskScreen):
         if any(t in state.tools for t in COUNTER_TOOLS):
             self.buttons["open_tools"] = button(
                 self.t("staff.menu.tools"), self.lang, lambda: self.send(i.OpenTools()), size=30
+            )
+        if "check_voucher" in state.tools:
+            self.buttons["open_check"] = button(
+                self.t("staff.menu.check_voucher"),
+                self.lang,
+                lambda: self.send(OpenCheck()),
+                size=30,
+            )
+        if "add_stamps" in state.tools:
+            self.buttons["open_stamps"] = button(
+                self.t("staff.menu.add_stamps"),
+                self.lang,
+                lambda: self.send(OpenStamps()),
+                size=30,
             )
         if "diagnostics" in state.tools:
             self.buttons["diagnostics"] = button(

@@ -72,10 +72,25 @@ class StaffToolsScreen(KioskScreen):
                     height=px(44),
                 )
             )
-            for line in state.printer_lines[:6]:
+            shown = 3 if getattr(state, "activity", ()) else 6  # room for the activity
+            for line in state.printer_lines[:shown]:
                 info.add_widget(
                     label(line, self.lang, size=18, color=self.theme.text, height=px(28))
                 )
+        activity = getattr(state, "activity", ())
+        if activity:  # who stamped by hand, redeemed, issued today (the newest 6)
+            info.add_widget(
+                label(
+                    self.t("staff.activity.title"),
+                    self.lang,
+                    size=22,
+                    color=self.theme.accent,
+                    bold=True,
+                    height=px(40),
+                )
+            )
+            for line in activity[-4:]:
+                info.add_widget(label(line, self.lang, size=17, height=px(26)))
         info.add_widget(BoxLayout())
         info.add_widget(message_label(self, state.message, height=px(70)))
         body.add_widget(info)

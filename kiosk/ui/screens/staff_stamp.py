@@ -1,0 +1,131 @@
+"""staff_stamp: add stamps by hand: scan the card or search by name, 1 to N stamps, a
+reason from the pick list (and words of one's own, typed on the code pad)."""
+
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+
+from kiosk.flows.staff.barista import (
+    MAX_STAMPS,
+    REASONS,
+    AddStamps,
+    PickCard,
+    PickReason,
+    StaffStamp,
+    StampCount,
+    TypeNote,
+)
+from kiosk.ui.screens._base import KioskScreen
+from kiosk.ui.theme import STAFF
+from kiosk.ui.widgets.code_pad import CodePad
+from kiosk.ui.widgets.kit import button, label, message_label, paint, px, top_bar
+
+
+class StaffStampScreen(KioskScreen):
+    screen_name = "staff_stamp"
+    theme = STAFF
+
+    def render(self, state: StaffStamp) -> None:
+        self.clear_widgets()
+        t, lang = self.t, self.lang
+        root = BoxLayout(orientation="vertical", padding=px(12), spacing=px(8))
+        root.add_widget(top_bar(self, "staff.stamps.title", back=True))
+        body = BoxLayout(spacing=px(14))
+        left = BoxLayout(orientation="vertical", spacing=px(6))
+        where = t("staff.stamps.note") if state.typing_note else t("staff.stamps.search")
+        left.add_widget(label(where, lang, size=18, color=self.theme.muted, height=px(30)))
+        shown = state.note if state.typing_note else state.typed
+        left.add_widget(label(shown or "…", lang, size=26, bold=True, height=px(44)))
+        go = t("staff.stamps.done_note") if state.typing_note else t("staff.stamps.find")
+        self.pad = CodePad(self.send, lang, go, t, size_hint_y=1)
+        left.add_widget(self.pad)
+        body.add_widget(left)
+        body.add_widget(self._right(state))
+        root.add_widget(body)
+        self.add_widget(root)
+
+    def _right(self, state: StaffStamp) -> BoxLayout:
+        t, lang = self.t, self.lang
+        info = paint(
+            BoxLayout(orientation="vertical", spacing=px(6), padding=px(12), size_hint_x=0.9),
+            self.theme.panel,
+        )
+        self.results = {}
+        if state.results:
+            for c in state.results[:4]:
+                b = button(
+                    f"{c.display_name}  {c.contact_hint}  ({c.stamps}/{c.goal})",
+                    lang,
+                    lambda cid=c.id: self.send(PickCard(cid)),
+                    size=18,
+                    size_hint_y=None,
+                    height=px(52),
+                )
+                self.results[c.id] = b
+                info.add_widget(b)
+        card = state.card
+        who = (
+            f"{card.display_name}  ({card.stamps}/{card.goal})"
+            if card
+            else t("staff.stamps.no_card")
+        )
+        info.add_widget(
+            label(who, lang, size=24, bold=True, color=self.theme.accent, height=px(40))
+        )
+        count = BoxLayout(size_hint_y=None, height=px(64), spacing=px(8))
+        self.minus = button(
+            "−", lang, lambda: self.send(StampCount(-1)), size=30, enabled=state.count > 1
+        )
+        self.plus = button(
+            "+", lang, lambda: self.send(StampCount(1)), size=30, enabled=state.count < MAX_STAMPS
+        )
+        count.add_widget(self.minus)
+        count.add_widget(
+            label(
+                t("staff.stamps.count", count=state.count),
+                lang,
+                size=24,
+                bold=True,
+                halign="center",
+            )
+        )
+        count.add_widget(self.plus)
+        info.add_widget(count)
+        reasons = BoxLayout(size_hint_y=None, height=px(60), spacing=px(6))
+        self.reasons = {}
+        for r in REASONS:
+            b = button(
+                t(f"staff.stamps.reason_{r}"),
+                lang,
+                lambda r=r: self.send(PickReason(r)),
+                size=16,
+                selected=state.reason == r,
+            )
+            self.reasons[r] = b
+            reasons.add_widget(b)
+        info.add_widget(reasons)
+        note = state.note or t("staff.stamps.note_hint")
+        self.note = button(
+            note,
+            lang,
+            lambda: self.send(TypeNote()),
+            size=16,
+            selected=state.typing_note,
+            size_hint_y=None,
+            height=px(48),
+        )
+        info.add_widget(self.note)
+        info.add_widget(BoxLayout())
+        info.add_widget(message_label(self, state.message, height=px(50)))
+        self.add = button(
+            t("staff.stamps.add"),
+            lang,
+            lambda: self.send(AddStamps()),
+            size=24,
+            color=self.theme.accent,
+            enabled=state.ready and not state.busy,
+            size_hint_y=None,
+            height=px(76),
+        )
+        info.add_widget(self.add)
+        return info
