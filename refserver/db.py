@@ -32,7 +32,14 @@ CREATE TABLE IF NOT EXISTS programs (
 CREATE TABLE IF NOT EXISTS milestones (
   program_id TEXT NOT NULL REFERENCES programs(id), stamps INTEGER NOT NULL,
   title TEXT NOT NULL, description TEXT NOT NULL DEFAULT '', redemption TEXT NOT NULL,
-  validity TEXT NOT NULL DEFAULT 'unlimited', PRIMARY KEY (program_id, stamps));
+  validity TEXT NOT NULL DEFAULT 'unlimited', variants TEXT,
+  PRIMARY KEY (program_id, stamps));
+
+-- One row per lottery draw: the stamp that reached the milestone, and what it drew.
+CREATE TABLE IF NOT EXISTS lottery_draws (
+  stamp_id TEXT NOT NULL, card_id TEXT NOT NULL, milestone INTEGER NOT NULL,
+  kind TEXT NOT NULL, title TEXT NOT NULL, voucher_id TEXT, drawn_at TEXT NOT NULL,
+  PRIMARY KEY (stamp_id, milestone));
 
 CREATE TABLE IF NOT EXISTS locations (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, program_id TEXT, created_at TEXT NOT NULL,
@@ -96,6 +103,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
 # Columns added after the first release: a database file from before gets them at start.
 ADDED_COLUMNS = {
     "programs": ("shop_id TEXT", "max_stamps_per_scan INTEGER NOT NULL DEFAULT 1"),
+    "milestones": ("variants TEXT",),
     "locations": ("shop_id TEXT",),
     "stamps": ("staff_id TEXT",),
     "vouchers": ("shop_id TEXT",),

@@ -26,6 +26,9 @@ from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 Redemption = Literal["self_redeem", "staff_scan", "redeem_code"]
+# a milestone may also be a lottery: a pool of variants the server draws from
+MilestoneRedemption = Literal["self_redeem", "staff_scan", "redeem_code", "lottery"]
+VariantKind = Literal["award", "voucher", "try_again", "no_prize"]
 Symbology = Literal["qr", "code128", "pdf417", "aztec", "ean13"]
 VoucherState = Literal["issued", "active", "redeemed", "expired"]
 Channel = Literal["kiosk", "staff", "app", "web"]
@@ -146,12 +149,22 @@ class VoucherIn(In):
     validity: Validity = "unlimited"
 
 
+class VariantIn(In):
+    """One outcome of a lottery: its chance in whole percents (all add up to 100)."""
+
+    kind: VariantKind
+    title: Annotated[StrictStr, Field(min_length=1, max_length=80)]
+    probability: Annotated[StrictInt, Field(ge=1, le=100), WHOLE]
+    redemption: Redemption | None = None  # award/voucher: how it is redeemed (self_redeem)
+
+
 class MilestoneIn(In):
     stamps: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE]
     title: Annotated[StrictStr, Field(min_length=1, max_length=80)]
-    redemption: Redemption = "self_redeem"
+    redemption: MilestoneRedemption = "self_redeem"
     description: Text = ""
     validity: Validity = "unlimited"
+    variants: list[VariantIn] | None = Field(default=None, max_length=20)
 
 
 class ShopIn(In):
@@ -226,7 +239,7 @@ class VoucherOut(Out):
 class MilestoneOut(Out):
     stamps: int
     title: str
-    redemption: Redemption
+    redemption: MilestoneRedemption
 
 
 class CardOut(Out):
@@ -240,10 +253,24 @@ class CardOut(Out):
     next_stamp_at: str | None = Field(json_schema_extra={"format": "date-time"})
 
 
+class LotteryOutcomeOut(Out):
+    kind: VariantKind
+    title: str
+
+
+class LotteryOut(Out):
+    """What the server drew for a lottery milestone this stamp reached."""
+
+    milestone: int
+    outcome: LotteryOutcomeOut
+    voucher: VoucherOut | None = None
+
+
 class StampResultOut(Out):
     stamp_id: str
     card: CardOut
     unlocked_vouchers: list[VoucherOut]
+    lottery: LotteryOut | None = None  # present only when a lottery milestone was reached
 
 
 class VoucherListOut(Out):

@@ -14,6 +14,8 @@ from typing import Any, Literal
 Symbology = Literal["qr", "code128", "pdf417", "aztec", "ean13"]
 Redemption = Literal["self_redeem", "staff_scan", "redeem_code"]
 VoucherState = Literal["issued", "active", "redeemed", "expired"]
+MilestoneRedemption = Literal["self_redeem", "staff_scan", "redeem_code", "lottery"]
+LotteryKind = Literal["award", "voucher", "try_again", "no_prize"]
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -74,7 +76,7 @@ class Voucher:
 class Milestone:
     stamps: int
     title: str
-    redemption: Redemption = "self_redeem"
+    redemption: MilestoneRedemption = "self_redeem"
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Milestone:
@@ -118,12 +120,47 @@ class Card:
 
 
 @dataclass(frozen=True)
+class LotteryOutcome:
+    kind: LotteryKind
+    title: str
+
+    @property
+    def won(self) -> bool:
+        return self.kind in ("award", "voucher")
+
+
+@dataclass(frozen=True)
+class LotteryDraw:
+    """What the server drew when a stamp reached a lottery milestone (the kiosk only
+    shows it): the outcome, and the voucher a win issued."""
+
+    milestone: int
+    outcome: LotteryOutcome
+    voucher: Voucher | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> LotteryDraw | None:
+        if not data:
+            return None
+        outcome = data.get("outcome") or {}
+        voucher = data.get("voucher")
+        return cls(
+            milestone=int(data.get("milestone", 0)),
+            outcome=LotteryOutcome(
+                kind=outcome.get("kind", "no_prize"), title=str(outcome.get("title") or "")
+            ),
+            voucher=Voucher.from_json(voucher) if voucher else None,
+        )
+
+
+@dataclass(frozen=True)
 class StampResult:
     """The answer to POST /cards/{id}/stamps: the updated card and what the stamp unlocked."""
 
     stamp_id: str
     card: Card
     unlocked_vouchers: tuple[Voucher, ...] = ()
+    lottery: LotteryDraw | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StampResult:
@@ -133,6 +170,7 @@ class StampResult:
             unlocked_vouchers=tuple(
                 Voucher.from_json(v) for v in data.get("unlocked_vouchers", [])
             ),
+            lottery=LotteryDraw.from_json(data.get("lottery")),
         )
 
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from refserver import auth, shops
+from refserver import auth, lottery, shops
 from refserver.clock import iso
 from refserver.context import Context, Ctx
 from refserver.crypto import hash_secret, new_card_token, new_code, new_id, verify_secret
@@ -29,6 +29,7 @@ from refserver.schemas import (
     ClockOut,
     DeviceListOut,
     IdOut,
+    MilestoneIn,
     PairingCodeIn,
     PairingCodeOut,
     ProgramIn,
@@ -61,8 +62,9 @@ def create_program(body: ProgramIn, c: Ctx):
     if any(s > body.goal for s in stamps):
         raise Problem("validation_error", "milestones: a milestone lies beyond the goal")
     now = c.clock.now()
-    for m in body.milestones:
+    for i, m in enumerate(body.milestones):
         valid_until(m.validity, now, now)  # rejects a fixed date in the past
+        lottery.validate(i, m.title, m.redemption, m.variants)
     pid = new_id("prg")
     with c.db.tx(write=True) as conn:
         shop_id = shops.resolve(conn, body.shop_id, c.default_shop_id)
@@ -80,14 +82,21 @@ def create_program(body: ProgramIn, c: Ctx):
             ),
         )
         conn.executemany(
-            "INSERT INTO milestones(program_id, stamps, title, description, redemption, validity)"
-            " VALUES (?,?,?,?,?,?)",
+            "INSERT INTO milestones(program_id, stamps, title, description, redemption, validity,"
+            " variants) VALUES (?,?,?,?,?,?,?)",
             [
-                (pid, m.stamps, m.title, m.description, m.redemption, m.validity)
+                (pid, m.stamps, m.title, m.description, m.redemption, m.validity, _variants(m))
                 for m in body.milestones
             ],
         )
     return ok({"id": pid}, 201)
+
+
+def _variants(m: MilestoneIn) -> str | None:
+    """A lottery's pool as stored (JSON), in the order given: the draw's buckets."""
+    if not m.variants:
+        return None
+    return json.dumps([v.model_dump(exclude_none=True) for v in m.variants])
 
 
 @router.post("/cards", response_model=CardCreatedOut, status_code=201, responses=problems(404))
