@@ -236,10 +236,16 @@ class VoucherOut(Out):
     redeemed_at: str | None = Field(json_schema_extra={"format": "date-time"})
 
 
+class LotteryOutcomeOut(Out):
+    kind: VariantKind
+    title: str
+
+
 class MilestoneOut(Out):
     stamps: int
     title: str
     redemption: MilestoneRedemption
+    variants: list[LotteryOutcomeOut] | None = None  # a lottery's outcomes, in order
 
 
 class CardOut(Out):
@@ -251,11 +257,6 @@ class CardOut(Out):
     milestones: list[MilestoneOut]
     vouchers: list[VoucherOut]
     next_stamp_at: str | None = Field(json_schema_extra={"format": "date-time"})
-
-
-class LotteryOutcomeOut(Out):
-    kind: VariantKind
-    title: str
 
 
 class LotteryOut(Out):

@@ -73,10 +73,25 @@ class Voucher:
 
 
 @dataclass(frozen=True)
+class LotteryOutcome:
+    kind: LotteryKind
+    title: str
+
+    @property
+    def won(self) -> bool:
+        return self.kind in ("award", "voucher")
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LotteryOutcome:
+        return cls(kind=data.get("kind", "no_prize"), title=str(data.get("title") or ""))
+
+
+@dataclass(frozen=True)
 class Milestone:
     stamps: int
     title: str
     redemption: MilestoneRedemption = "self_redeem"
+    variants: tuple[LotteryOutcome, ...] = ()  # a lottery's outcomes (the wheel's segments)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Milestone:
@@ -84,6 +99,7 @@ class Milestone:
             stamps=int(data["stamps"]),
             title=str(data["title"]),
             redemption=data.get("redemption", "self_redeem"),
+            variants=tuple(LotteryOutcome.from_json(v) for v in data.get("variants") or ()),
         )
 
 
@@ -120,16 +136,6 @@ class Card:
 
 
 @dataclass(frozen=True)
-class LotteryOutcome:
-    kind: LotteryKind
-    title: str
-
-    @property
-    def won(self) -> bool:
-        return self.kind in ("award", "voucher")
-
-
-@dataclass(frozen=True)
 class LotteryDraw:
     """What the server drew when a stamp reached a lottery milestone (the kiosk only
     shows it): the outcome, and the voucher a win issued."""
@@ -142,13 +148,11 @@ class LotteryDraw:
     def from_json(cls, data: dict[str, Any] | None) -> LotteryDraw | None:
         if not data:
             return None
-        outcome = data.get("outcome") or {}
+        outcome: dict[str, Any] = data.get("outcome") or {}
         voucher = data.get("voucher")
         return cls(
             milestone=int(data.get("milestone", 0)),
-            outcome=LotteryOutcome(
-                kind=outcome.get("kind", "no_prize"), title=str(outcome.get("title") or "")
-            ),
+            outcome=LotteryOutcome.from_json(outcome),
             voucher=Voucher.from_json(voucher) if voucher else None,
         )
 

@@ -142,6 +142,7 @@ def build_kiosk(
         shop_name=shop_name,
         footer=settings.printer.footer,
         day_log=_day_log(settings),
+        spins=_spins(settings, stamp_path),
     )
     tech = _technician(settings, config_path, printer)
     staff = _staff(settings, stamp_path.client, printer, shop_name, diagnostics=tech is not None)
@@ -195,6 +196,19 @@ def _day_log(settings: Settings) -> Any:
     except Exception as exc:  # noqa: BLE001 - the summary is a nicety, stamps are not
         log.warning("day log not available: %s", exc)
         return None
+
+
+def _spins(settings: Settings, stamp_path: Any) -> Any:
+    """Lottery spins the sync worker delivered while the customer was told "waiting"."""
+    try:
+        from kiosk.spins import SpinBox
+
+        spins = SpinBox(Path(settings.device.state_dir))
+    except Exception as exc:  # noqa: BLE001 - a missed spin replay never costs a stamp
+        log.warning("waiting spins not available: %s", exc)
+        return None
+    stamp_path.worker.add_listener(spins.on_attempt)
+    return spins
 
 
 def _technician(

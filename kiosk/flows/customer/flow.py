@@ -32,6 +32,7 @@ from kiosk.flows.customer.intents import (
     StaffGesture,
     Wake,
 )
+from kiosk.flows.customer.lottery import reaches, segments
 from kiosk.flows.customer.model import (
     AttractState,
     CardState,
@@ -43,6 +44,7 @@ from kiosk.flows.customer.model import (
     OutOfServiceState,
     RedeemedState,
     RewardState,
+    SpinState,
     VoucherOpenState,
     VouchersState,
     WorkingState,
@@ -169,7 +171,23 @@ class CustomerFlow:
                 return Step(model)
 
     def _stamped(self, model: CustomerModel, outcome: StampOutcome) -> CustomerModel:
+        """What the stamp shows; a lottery draw spins first and then shows it."""
+        shown = self._stamp_view(model, outcome)
+        draw = outcome.lottery
+        if draw is None:
+            return shown
+        spin = SpinState(
+            lang=model.view.lang,
+            draw=draw,
+            segments=segments(outcome.card, draw),
+            then=shown.view,
+        )
+        return model.showing(spin)
+
+    def _stamp_view(self, model: CustomerModel, outcome: StampOutcome) -> CustomerModel:
         lang, card = model.view.lang, outcome.card
+        if outcome.kind is StampKind.SAVED_PENDING and reaches(card, outcome.pending):
+            return model.showing(self._message(model, MessageKind.SPIN_WAITING))
         if outcome.kind is StampKind.ADDED and card is not None:
             if outcome.unlocked:
                 return model.showing(RewardState(lang=lang, card=card, vouchers=outcome.unlocked))
@@ -312,6 +330,8 @@ class CustomerFlow:
         view = model.view
         if isinstance(view, MessageState) and isinstance(view.back, CustomerState):
             return model.showing(replace(view.back, lang=view.lang))
+        if isinstance(view, SpinState) and view.then is not None:
+            return model.showing(replace(view.then, lang=view.lang))
         if isinstance(view, VoucherOpenState) and view.card is not None:
             return self._vouchers(model)
         if isinstance(view, RewardState) and view.card is not None:

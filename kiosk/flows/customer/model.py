@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from kiosk.api.models import Card, Voucher
+from kiosk.api.models import Card, LotteryDraw, Voucher
 from kiosk.config import UiSection
 from kiosk.flows.base import ViewState
 
@@ -69,6 +69,17 @@ class RewardState(CustomerState):
 
 
 @dataclass(frozen=True)
+class SpinState(CustomerState):
+    """The lottery spin: the wheel turns and lands on what the server drew (`draw`); the
+    customer only watches. "Continue" shows `then` (the reward, the card, a message)."""
+
+    screen: str = "spin"
+    draw: LotteryDraw | None = None
+    segments: tuple[tuple[str, str], ...] = ()  # (kind, title) around the wheel
+    then: CustomerState | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class VouchersState(CustomerState):
     screen: str = "vouchers"
     card: Card | None = None
@@ -112,6 +123,7 @@ class MessageKind(StrEnum):
     ALREADY_REDEEMED = "already_redeemed"
     NOT_SELF_REDEEMABLE = "not_self_redeemable"
     OFFLINE_SAVED = "offline_saved"
+    SPIN_WAITING = "spin_waiting"  # offline: the stamp reaches a lottery; it plays after sync
     OFFLINE_REDEEM = "offline_redeem"
     NOT_SAVED = "not_saved"
     PAPER_OUT = "paper_out"
