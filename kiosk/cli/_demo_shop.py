@@ -32,6 +32,29 @@ PROGRAM = {
     "cooldown_seconds": 600,
 }
 STAFF_PIN = "2468"
+# A lottery card: the third stamp spins. The demo's server draws from a fixed seed (never a
+# real shop's: REFSERVER_LOTTERY_SEED), picked so the scripted journey's spins alternate
+# win / try again in every language (a real server draws with the CSPRNG).
+LOTTERY_PROGRAM = {
+    "name": "Kohvik Mari lucky card",
+    "goal": 5,
+    "milestones": [
+        {
+            "stamps": 3,
+            "title": "Lucky spin",
+            "redemption": "lottery",
+            "variants": [
+                {"kind": "award", "title": "Free coffee", "probability": 25},
+                {"kind": "voucher", "title": "Half-price cake", "probability": 25},
+                {"kind": "try_again", "title": "Try again", "probability": 30},
+                {"kind": "no_prize", "title": "No prize", "probability": 20},
+            ],
+        }
+    ],
+    "cooldown_seconds": 0,  # the offline step stamps a card the journey scanned just before
+}
+LOTTERY_SEED = "demo-305"
+LOTTERY_CARDS = ("lottery-win", "lottery-again", "lottery-offline")
 
 
 @dataclass
@@ -58,7 +81,10 @@ class DemoShop:
             port=self.port,
             log_path=self.folder / "server.log",
             args=["--log-level", "warning"],
-            env={"REFSERVER_ADMIN_TOKEN": self.admin_token},  # not on the command line
+            env={  # the token not on the command line
+                "REFSERVER_ADMIN_TOKEN": self.admin_token,
+                "REFSERVER_LOTTERY_SEED": LOTTERY_SEED,
+            },
         )
         self.server.start(timeout)
         self._admin = AdminClient(self.url, self.admin_token)
@@ -76,8 +102,13 @@ class DemoShop:
     def seed(self, token_file: Path) -> DemoShop:
         """Program 3/6/9, a card per language two stamps short of... one stamp short of
         the first reward, fresh cards for the offline step, a staff PIN, and pairing."""
-        program = self.admin("POST", "/admin/programs", PROGRAM)["id"]
+        lucky = self.admin("POST", "/admin/programs", LOTTERY_PROGRAM)["id"]  # before: the
+        program = self.admin("POST", "/admin/programs", PROGRAM)["id"]  # newest is the kiosk's
         for lang in LANGS:
+            for name in LOTTERY_CARDS:
+                self.cards[f"{name}-{lang}"] = self.admin(
+                    "POST", "/admin/cards", {"program_id": lucky, "first_name": FIRST_NAMES[lang]}
+                )
             self.cards[f"reward-{lang}"] = self.admin(
                 "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
             )
@@ -103,10 +134,14 @@ class DemoShop:
 
             at = parse_time(now)
             assert at is not None, f"the server's clock answered {now!r}"
+            # lottery-offline gets one: the journey scans it online once (the kiosk then
+            # knows the card), and offline the next stamp reaches the spin
+            names = ("reward", *LOTTERY_CARDS[: 3 if offset == -650 else 2])
             for lang in LANGS:
-                client.add_stamp(
-                    self.cards[f"reward-{lang}"]["id"],
-                    idempotency_key=new_idempotency_key(),
-                    occurred_at=at,
-                )
+                for name in names:
+                    client.add_stamp(
+                        self.cards[f"{name}-{lang}"]["id"],
+                        idempotency_key=new_idempotency_key(),
+                        occurred_at=at,
+                    )
         self.admin("POST", "/admin/clock", {"offset_seconds": 0})
