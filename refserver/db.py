@@ -22,12 +22,13 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 -- A shop owns programs (and through them cards and vouchers), locations, devices, staff
 -- and pairing codes. A device or staff token reaches its own shop's rows only.
-CREATE TABLE IF NOT EXISTS shops (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shops (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL,
+  timezone TEXT);
 
 CREATE TABLE IF NOT EXISTS programs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, goal INTEGER NOT NULL,
   cooldown_seconds INTEGER NOT NULL, created_at TEXT NOT NULL, shop_id TEXT,
-  max_stamps_per_scan INTEGER NOT NULL DEFAULT 1);
+  max_stamps_per_scan INTEGER NOT NULL DEFAULT 1, birthday_voucher TEXT);
 
 CREATE TABLE IF NOT EXISTS milestones (
   program_id TEXT NOT NULL REFERENCES programs(id), stamps INTEGER NOT NULL,
@@ -49,7 +50,12 @@ CREATE TABLE IF NOT EXISTS cards (
   id TEXT PRIMARY KEY, program_id TEXT NOT NULL REFERENCES programs(id),
   token TEXT NOT NULL UNIQUE, first_name TEXT NOT NULL, last_name TEXT NOT NULL DEFAULT '',
   email TEXT, phone TEXT, stamps INTEGER NOT NULL DEFAULT 0, round INTEGER NOT NULL DEFAULT 1,
-  last_stamp_at TEXT, created_at TEXT NOT NULL);
+  last_stamp_at TEXT, created_at TEXT NOT NULL, birthday TEXT);
+
+-- One birthday gift per card and birthday year (the once-a-year rule is this key).
+CREATE TABLE IF NOT EXISTS birthday_gifts (
+  card_id TEXT NOT NULL, year INTEGER NOT NULL, voucher_id TEXT NOT NULL,
+  issued_at TEXT NOT NULL, PRIMARY KEY (card_id, year));
 
 CREATE TABLE IF NOT EXISTS stamps (
   id TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id), count INTEGER NOT NULL,
@@ -102,7 +108,13 @@ CREATE TABLE IF NOT EXISTS idempotency (
 
 # Columns added after the first release: a database file from before gets them at start.
 ADDED_COLUMNS = {
-    "programs": ("shop_id TEXT", "max_stamps_per_scan INTEGER NOT NULL DEFAULT 1"),
+    "programs": (
+        "shop_id TEXT",
+        "max_stamps_per_scan INTEGER NOT NULL DEFAULT 1",
+        "birthday_voucher TEXT",
+    ),
+    "shops": ("timezone TEXT",),
+    "cards": ("birthday TEXT",),
     "milestones": ("variants TEXT",),
     "locations": ("shop_id TEXT",),
     "stamps": ("staff_id TEXT",),

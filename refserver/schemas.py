@@ -169,6 +169,17 @@ class MilestoneIn(In):
 
 class ShopIn(In):
     name: Name
+    timezone: Annotated[StrictStr, Field(min_length=1, max_length=64)] | None = None  # IANA
+
+
+class BirthdayVoucherIn(In):
+    """A program's birthday gift: issued once a year in a window around the card's date."""
+
+    title: Annotated[StrictStr, Field(min_length=1, max_length=80)]
+    description: Text = ""
+    redemption: Redemption = "self_redeem"
+    days_valid: Annotated[StrictInt, Field(ge=1, le=366), WHOLE] = 14
+    window_days: Annotated[StrictInt, Field(ge=0, le=31), WHOLE] = 7
 
 
 class ProgramIn(In):
@@ -178,6 +189,7 @@ class ProgramIn(In):
     cooldown_seconds: Annotated[StrictInt, Field(ge=0, le=86400 * 30), WHOLE] = 0
     max_stamps_per_scan: Annotated[StrictInt, Field(ge=1, le=10), WHOLE] = 1
     shop_id: ShopId | None = None
+    birthday_voucher: BirthdayVoucherIn | None = None
 
 
 class CardIn(In):
@@ -187,6 +199,7 @@ class CardIn(In):
     email: Annotated[StrictStr, Field(max_length=200)] | None = None
     phone: Annotated[StrictStr, Field(max_length=40)] | None = None
     shop_id: ShopId | None = None
+    birthday: Annotated[StrictStr, Field(pattern=r"^[0-9]{2}-[0-9]{2}$")] | None = None  # MM-DD
 
 
 class StaffIn(In):
@@ -267,11 +280,18 @@ class LotteryOut(Out):
     voucher: VoucherOut | None = None
 
 
+class BirthdayOut(Out):
+    """The card's birthday gift of this year (the kiosk greets with it)."""
+
+    voucher: VoucherOut
+
+
 class StampResultOut(Out):
     stamp_id: str
     card: CardOut
     unlocked_vouchers: list[VoucherOut]
     lottery: LotteryOut | None = None  # present only when a lottery milestone was reached
+    birthday: BirthdayOut | None = None  # present in the card's birthday window
 
 
 class VoucherListOut(Out):
@@ -347,6 +367,7 @@ class LedgerEntryOut(Out):
 
 class AdminCardOut(CardOut):
     token: str
+    birthday: str | None = None
     program_id: str
     shop_id: str
     first_name: str

@@ -165,6 +165,7 @@ class StampResult:
     card: Card
     unlocked_vouchers: tuple[Voucher, ...] = ()
     lottery: LotteryDraw | None = None
+    birthday: Voucher | None = None  # this year's birthday gift, in the card's window
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StampResult:
@@ -175,7 +176,17 @@ class StampResult:
                 Voucher.from_json(v) for v in data.get("unlocked_vouchers", [])
             ),
             lottery=LotteryDraw.from_json(data.get("lottery")),
+            birthday=_birthday(data.get("birthday")),
         )
+
+
+def _birthday(data: dict[str, Any] | None) -> Voucher | None:
+    """`birthday: {voucher}` on the wire; the voucher is what the kiosk needs (the outbox
+    keeps the model's own shape, the voucher itself)."""
+    if not data:
+        return None
+    voucher: dict[str, Any] | None = data.get("voucher") if "voucher" in data else data
+    return Voucher.from_json(voucher) if voucher else None
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ PROGRAM = {
         {"stamps": 9, "title": "Free coffee", "redemption": "self_redeem"},
     ],
     "cooldown_seconds": 600,
+    "birthday_voucher": {"title": "Birthday cake", "days_valid": 14, "window_days": 7},
 }
 STAFF_PIN = "2468"
 # A lottery card: the third stamp spins. The demo's server draws from a fixed seed (never a
@@ -55,6 +56,13 @@ LOTTERY_PROGRAM = {
 }
 LOTTERY_SEED = "demo-305"
 LOTTERY_CARDS = ("lottery-win", "lottery-again", "lottery-offline")
+
+
+def _today() -> str:
+    """MM-DD of today on the demo server's clock (UTC, its default shop's time zone)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%m-%d")
 
 
 @dataclass
@@ -109,6 +117,11 @@ class DemoShop:
                 self.cards[f"{name}-{lang}"] = self.admin(
                     "POST", "/admin/cards", {"program_id": lucky, "first_name": FIRST_NAMES[lang]}
                 )
+            self.cards[f"birthday-{lang}"] = self.admin(  # the server's today (UTC): the gift
+                "POST",
+                "/admin/cards",
+                {"program_id": program, "first_name": FIRST_NAMES[lang], "birthday": _today()},
+            )
             self.cards[f"reward-{lang}"] = self.admin(
                 "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
             )

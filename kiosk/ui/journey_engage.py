@@ -12,7 +12,7 @@ from typing import Any
 
 
 class EngageSteps:
-    """Drives the lottery (and later birthday/slide) steps through a Journey's driver."""
+    """Drives the lottery, birthday (and slide) steps through a Journey's driver."""
 
     def __init__(self, journey: Any) -> None:
         self.j = journey
@@ -28,6 +28,18 @@ class EngageSteps:
         self.j.home(lang)  # seen once online: the kiosk knows the card for offline
         self.j.present(self.j.shop.card_url(f"lottery-offline-{lang}"))
         self.j.expect("card")
+        self.birthday(lang)
+
+    def birthday(self, lang: str) -> None:
+        """A card whose birthday is today: the greeting and the gift on the card screen."""
+        self.j.home(lang)
+        self.j.present(self.j.shop.card_url(f"birthday-{lang}"))
+        if not self.j.expect("card"):
+            return
+        if getattr(self.drv.app.rendered, "birthday", None) is None:
+            self.j.problems.append(f"{lang}: no birthday gift in the stamp's answer")
+        self.drv.pump(0.7)  # the new stamp pops in
+        self.j.shot(f"{lang}-26-birthday")
 
     def _spin(self, lang: str, card: str, name: str, *, won: bool) -> None:
         self.j.home(lang)

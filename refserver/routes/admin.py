@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from refserver import auth, lottery, shops
+from refserver import auth, birthday, lottery, shops
 from refserver.clock import iso
 from refserver.context import Context, Ctx
 from refserver.crypto import hash_secret, new_card_token, new_code, new_id, verify_secret
@@ -46,10 +46,11 @@ router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(auth.a
 def create_shop(body: ShopIn, c: Ctx):
     """A shop of its own: its kiosks and staff never see another shop's cards or vouchers."""
     sid = new_id("shp")
+    tz = birthday.check_timezone(body.timezone) if body.timezone else None
     with c.db.tx(write=True) as conn:
         conn.execute(
-            "INSERT INTO shops(id, name, created_at) VALUES (?,?,?)",
-            (sid, body.name, iso(c.clock.now())),
+            "INSERT INTO shops(id, name, created_at, timezone) VALUES (?,?,?,?)",
+            (sid, body.name, iso(c.clock.now()), tz),
         )
     return ok({"id": sid}, 201)
 
@@ -70,7 +71,7 @@ def create_program(body: ProgramIn, c: Ctx):
         shop_id = shops.resolve(conn, body.shop_id, c.default_shop_id)
         conn.execute(
             "INSERT INTO programs(id, name, goal, cooldown_seconds, created_at, shop_id, "
-            "max_stamps_per_scan) VALUES (?,?,?,?,?,?,?)",
+            "max_stamps_per_scan, birthday_voucher) VALUES (?,?,?,?,?,?,?,?)",
             (
                 pid,
                 body.name,
@@ -79,6 +80,7 @@ def create_program(body: ProgramIn, c: Ctx):
                 iso(now),
                 shop_id,
                 body.max_stamps_per_scan,
+                body.birthday_voucher.model_dump_json() if body.birthday_voucher else None,
             ),
         )
         conn.executemany(
@@ -104,11 +106,13 @@ def create_card(body: CardIn, c: Ctx):
     """-> {id, token}: the token is what the customer's wallet pass carries. The card
     belongs to its program's shop; a `shop_id` that is not the program's is a 404."""
     cid, token = new_id("crd"), new_card_token()
+    if body.birthday is not None:
+        birthday.parse_birthday(body.birthday)  # a 422 for 02-30 or 13-01
     with c.db.tx(write=True) as conn:
         program_row(conn, body.program_id, body.shop_id)
         conn.execute(
             "INSERT INTO cards(id, program_id, token, first_name, last_name, email, phone, "
-            "created_at) VALUES (?,?,?,?,?,?,?,?)",
+            "created_at, birthday) VALUES (?,?,?,?,?,?,?,?,?)",
             (
                 cid,
                 body.program_id,
@@ -118,6 +122,7 @@ def create_card(body: CardIn, c: Ctx):
                 body.email,
                 body.phone,
                 iso(c.clock.now()),
+                body.birthday,
             ),
         )
     return ok({"id": cid, "token": token}, 201)
@@ -135,6 +140,7 @@ def get_card(card_id: Annotated[str, Path(max_length=64)], c: Ctx):
         ).fetchall()
     body.update(
         token=card["token"],
+        birthday=card["birthday"],
         program_id=card["program_id"],
         shop_id=shop_id,
         first_name=card["first_name"],

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from refserver import auth, lottery
+from refserver import auth, birthday, lottery
 from refserver.clock import iso, parse_iso
 from refserver.context import Context, Ctx
 from refserver.crypto import new_id
@@ -175,6 +175,9 @@ def _stamp(
         "UPDATE cards SET stamps=?, round=?, last_stamp_at=? WHERE id=?",
         (stamps, rnd, iso(now), card_id),
     )
+    gift = birthday.gift(
+        conn, card, prog, now, lambda b: _birthday_voucher(conn, prog, card, b, now)
+    )
     updated = card_row(conn, card_id, who.shop_id)
     answer: dict[str, Any] = {
         "stamp_id": stamp_id,
@@ -188,7 +191,37 @@ def _stamp(
             "outcome": {"kind": outcome.kind, "title": outcome.title},
             "voucher": voucher_json(voucher, now) if voucher is not None else None,
         }
+    if gift is not None:
+        answer["birthday"] = {"voucher": voucher_json(gift, now)}
     return answer
+
+
+def _birthday_voucher(
+    conn: sqlite3.Connection,
+    prog: sqlite3.Row,
+    card: sqlite3.Row,
+    settings: dict[str, Any],
+    now: datetime,
+) -> sqlite3.Row:
+    """This year's gift: a voucher of the card, valid `days_valid` days from today."""
+    return issue_voucher(
+        conn,
+        now,
+        shop_id=prog["shop_id"],
+        card_id=card["id"],
+        program_key=card["program_id"],
+        title=settings["title"],
+        description=settings.get("description", ""),
+        image_url=None,
+        redemption=settings.get("redemption", "self_redeem"),
+        code_value=None,
+        generate_code=True,
+        symbology="qr",
+        validity=f"days:{int(settings['days_valid'])}",
+        valid_from=now,
+        source="birthday",
+        issued_by=None,
+    )
 
 
 def _lottery(

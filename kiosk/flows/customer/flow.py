@@ -191,7 +191,8 @@ class CustomerFlow:
         if outcome.kind is StampKind.ADDED and card is not None:
             if outcome.unlocked:
                 return model.showing(RewardState(lang=lang, card=card, vouchers=outcome.unlocked))
-            return model.showing(CardState(lang=lang, card=card, added=1))
+            gift = outcome.result.birthday if outcome.result else None
+            return model.showing(CardState(lang=lang, card=card, added=1, birthday=gift))
         if outcome.kind is StampKind.COOLDOWN:
             back = CardState(lang=lang, card=card) if card else None
             time = self._hhmm(outcome.next_stamp_at)

@@ -41,6 +41,7 @@ class CardState(CustomerState):
     screen: str = "card"
     card: Card | None = None
     added: int = 0  # stamps added by this scan (the UI animates the newest)
+    birthday: Voucher | None = None  # this year's birthday gift: "Happy birthday, Mari!"
 
     @property
     def remaining(self) -> int:
