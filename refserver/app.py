@@ -12,7 +12,7 @@ from refserver.context import Context
 from refserver.db import Database
 from refserver.lockout import Policy
 from refserver.middleware import AccessLog, BodyLimit
-from refserver.routes import admin, cards, devices, staff, vouchers
+from refserver.routes import admin, cards, devices, engage, staff, vouchers
 from refserver.shops import ensure_default_shop
 
 DEFAULT_MAX_BODY = 64 * 1024
@@ -49,6 +49,8 @@ def create_app(
     problems.install(app)
     for module in (devices, cards, vouchers, staff, admin):
         app.include_router(module.router)
+    app.include_router(engage.admin)  # the shop's look and slides (#16)
+    app.include_router(engage.media)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, bool]:

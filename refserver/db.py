@@ -99,6 +99,13 @@ CREATE TABLE IF NOT EXISTS staff_login_attempts (
 CREATE INDEX IF NOT EXISTS attempts_device ON staff_login_attempts(device_id, at);
 CREATE INDEX IF NOT EXISTS attempts_shop ON staff_login_attempts(shop_id, kind, at);
 
+-- The shop's look (JSON: logo_url, primary, accent, voucher_images) and attract slides.
+CREATE TABLE IF NOT EXISTS shop_branding (shop_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS slides (
+  id TEXT PRIMARY KEY, shop_id TEXT NOT NULL, image_url TEXT NOT NULL, seconds INTEGER NOT NULL,
+  from_at TEXT, until_at TEXT, languages TEXT, position INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL);
+
 CREATE TABLE IF NOT EXISTS idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
   status INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL,

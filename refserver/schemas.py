@@ -222,6 +222,36 @@ class PairingCodeIn(In):
     shop_id: ShopId | None = None
 
 
+Colour = Annotated[StrictStr, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+MediaUrl = Annotated[StrictStr, Field(min_length=1, max_length=500, pattern=r"^https?://")]
+Lang = Literal["en", "et", "ko", "zh"]
+
+
+class BrandingIn(In):
+    """The shop's look on its kiosks (the kiosk checks the colours' contrast itself)."""
+
+    shop_id: ShopId | None = None
+    logo_url: MediaUrl | None = None
+    primary: Colour | None = None  # the screens' background
+    accent: Colour | None = None  # titles and the main button
+    voucher_images: dict[Annotated[str, Field(pattern=r"^[0-9]{1,4}$")], MediaUrl] = Field(
+        default_factory=dict, max_length=50
+    )  # milestone stamps -> image
+
+
+class SlideIn(In):
+    """One attract slide: shown `seconds` at a time, between `from` and `until`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    shop_id: ShopId | None = None
+    image_url: MediaUrl
+    seconds: Annotated[StrictInt, Field(ge=2, le=300), WHOLE] = 8
+    from_: AwareDatetime | None = Field(default=None, alias="from")
+    until: AwareDatetime | None = None
+    languages: list[Lang] | None = Field(default=None, max_length=4)
+    position: Annotated[StrictInt, Field(ge=0, le=1000), WHOLE] = 0
+
+
 class ClockIn(In):
     offset_seconds: Annotated[StrictFloat, Field(ge=-3e9, le=3e9)] | None = None
     advance_seconds: Annotated[StrictFloat, Field(ge=-3e9, le=3e9)] | None = None
@@ -338,6 +368,7 @@ class DeviceOut(Out):
     languages: list[str]
     cooldown_seconds: int
     stamp_rule: dict[str, Any]
+    slides: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class HeartbeatOut(Out):

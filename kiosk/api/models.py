@@ -221,6 +221,27 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Slide:
+    """An attract slide as the cloud lists it (GET /device `slides`)."""
+
+    image_url: str
+    seconds: int = 8
+    start: datetime | None = None  # wire name `from`
+    until: datetime | None = None
+    languages: tuple[str, ...] = ()  # empty: every language
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Slide:
+        return cls(
+            image_url=str(data["image_url"]),
+            seconds=int(data.get("seconds", 8)),
+            start=parse_time(data.get("from")),
+            until=parse_time(data.get("until")),
+            languages=tuple(data.get("languages") or ()),
+        )
+
+
+@dataclass(frozen=True)
 class DeviceSettingsFromCloud:
     """GET /device: what the shop's admin configured for this kiosk."""
 
@@ -231,6 +252,7 @@ class DeviceSettingsFromCloud:
     languages: tuple[str, ...]
     cooldown_seconds: int
     stamp_rule: dict[str, Any]
+    slides: tuple[Slide, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DeviceSettingsFromCloud:
@@ -242,6 +264,7 @@ class DeviceSettingsFromCloud:
             languages=tuple(data.get("languages") or ("en",)),
             cooldown_seconds=int(data.get("cooldown_seconds", 0)),
             stamp_rule=dict(data.get("stamp_rule") or {}),
+            slides=tuple(Slide.from_json(x) for x in data.get("slides") or ()),
         )
 
 

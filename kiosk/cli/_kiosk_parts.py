@@ -104,12 +104,17 @@ class KioskParts:
         """GET /device once: the program's cooldown lets an offline kiosk say "already
         stamped" itself instead of queueing a stamp the cloud would refuse. Offline now?
         The kiosk works without it."""
+        from kiosk.cli._engage_parts import slide_sync
+
+        slides = slide_sync(self.settings, self.stamp_path.client)
+        self.host.send(slides.from_cache())  # what was cached shows at once, offline too
         try:
             cloud = self.stamp_path.client.device()
         except Exception as exc:  # noqa: BLE001 - offline at start is normal
             log.info("device settings not loaded (%s); cooldown known only to the cloud", exc)
             return
         self.stamp_path.stamps.cooldown_hint_s = float(cloud.cooldown_seconds) or None
+        self.host.send(slides.from_cloud(cloud.slides))
 
     def close(self) -> None:
         if self.scanner is not None:

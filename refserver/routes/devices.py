@@ -6,7 +6,7 @@ import json
 
 from fastapi import APIRouter
 
-from refserver import auth
+from refserver import auth, engage
 from refserver.clock import iso
 from refserver.context import Ctx
 from refserver.crypto import new_id, new_token, token_hash
@@ -82,12 +82,14 @@ def get_device(who: auth.Device, c: Ctx):
                 "SELECT * FROM programs WHERE shop_id=? ORDER BY created_at DESC, id LIMIT 1",
                 (who.shop_id,),
             ).fetchone()
+        look = engage.branding(conn, who.shop_id, loc["name"])
+        shown = engage.slides(conn, who.shop_id, c.clock.now())
     return ok(
         {
             "device_id": dev["id"],
             "name": dev["name"],
             "location": {"id": loc["id"], "name": loc["name"]},
-            "branding": {"shop_name": loc["name"]},
+            "branding": look,
             "languages": LANGUAGES,
             "cooldown_seconds": prog["cooldown_seconds"] if prog else 0,
             "stamp_rule": {
@@ -95,6 +97,7 @@ def get_device(who: auth.Device, c: Ctx):
                 "program_id": prog["id"] if prog else None,
                 "max_stamps_per_scan": prog["max_stamps_per_scan"] if prog else 1,
             },
+            "slides": shown,
         }
     )
 

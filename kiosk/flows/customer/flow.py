@@ -49,6 +49,7 @@ from kiosk.flows.customer.model import (
     VouchersState,
     WorkingState,
 )
+from kiosk.flows.customer.slides import SlidesChanged, pick
 from kiosk.flows.runtime import Answered, Event, Intent, Now, OpenMode, Scanned, Step, Ticked
 from kiosk.flows.staff.intents import OpenStaff
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
@@ -107,6 +108,8 @@ class CustomerFlow:
                 return self._open_staff(model, scan.value)  # the scan is staff's, not ours
             case StaffGesture():
                 return self._open_staff(model, None)
+            case SlidesChanged(slides):
+                return Step(self._slide(replace(model, slides=slides), now))
             case _ if isinstance(model.view, OutOfServiceState):
                 return Step(model)  # nothing reaches a kiosk out of service
             case Scanned(scan, at):
@@ -354,12 +357,24 @@ class CustomerFlow:
             blank_after = self.settings.screen_blank_after_s
             if blank_after > 0 and idle >= blank_after and not view.blanked:
                 return Step(model.showing(replace(view, blanked=True)))
-            return Step(model)
+            return Step(self._slide(model, now))
         if idle >= self.settings.idle_timeout_s:
             return Step(model.next_epoch(self._attract()))
         return Step(model)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _slide(self, model: CustomerModel, now: Now) -> CustomerModel:
+        """The attract slide rotation (a new view only when the slide changes)."""
+        view = model.view
+        if not isinstance(view, AttractState) or view.blanked:
+            return model
+        slide, since = pick(
+            model.slides, view.slide, model.slide_since, now.mono, now.wall, view.lang
+        )
+        if slide == view.slide and since == model.slide_since:
+            return model
+        return replace(model.showing(replace(view, slide=slide)), slide_since=since)
 
     def _attract(self) -> AttractState:
         return AttractState(

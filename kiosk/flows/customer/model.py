@@ -15,6 +15,7 @@ from enum import StrEnum
 from kiosk.api.models import Card, LotteryDraw, Voucher
 from kiosk.config import UiSection
 from kiosk.flows.base import ViewState
+from kiosk.flows.customer.slides import ShownSlide
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class AttractState(CustomerState):
     languages: tuple[str, ...] = ("en",)
     shop_name: str = ""
     blanked: bool = False  # screen blanking: the first touch only wakes the screen
+    slide: str = ""  # the slide behind the words (a cached image file), "" for none
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,8 @@ class CustomerModel:
     epoch: int = 0
     active_at: float = 0.0
     redeeming: VoucherOpenState | None = None
+    slides: tuple[ShownSlide, ...] = ()  # the attract rotation (kiosk/flows/customer/slides.py)
+    slide_since: float = 0.0  # when the current slide came up (Now.mono)
 
     def showing(self, view: CustomerState) -> CustomerModel:
         return replace(self, view=view)
