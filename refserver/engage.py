@@ -46,3 +46,13 @@ def slides(conn: sqlite3.Connection, shop_id: str, now: datetime) -> list[dict[s
             slide["languages"] = json.loads(r["languages"])
         out.append(slide)
     return out
+
+
+def voucher_image(conn: sqlite3.Connection, shop_id: str, stamps: int) -> str | None:
+    """The shop's image for the voucher of the milestone at `stamps`, if it set one."""
+    row = conn.execute("SELECT body FROM shop_branding WHERE shop_id=?", (shop_id,)).fetchone()
+    if row is None:
+        return None
+    images = json.loads(row["body"]).get("voucher_images") or {}
+    url = images.get(str(stamps))
+    return str(url) if url else None

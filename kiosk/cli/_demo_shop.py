@@ -35,7 +35,8 @@ PROGRAM = {
 STAFF_PIN = "2468"
 # A lottery card: the third stamp spins. The demo's server draws from a fixed seed (never a
 # real shop's: REFSERVER_LOTTERY_SEED), picked so the scripted journey's spins alternate
-# win / try again in every language (a real server draws with the CSPRNG).
+# win / try again in every language (a real server draws with the CSPRNG). A scan missed
+# under load shifts the sequence: the journey then spins more cards until it has both.
 LOTTERY_PROGRAM = {
     "name": "Kohvik Mari lucky card",
     "goal": 5,
@@ -47,15 +48,15 @@ LOTTERY_PROGRAM = {
             "variants": [
                 {"kind": "award", "title": "Free coffee", "probability": 25},
                 {"kind": "voucher", "title": "Half-price cake", "probability": 25},
-                {"kind": "try_again", "title": "Try again", "probability": 30},
-                {"kind": "no_prize", "title": "No prize", "probability": 20},
+                {"kind": "try_again", "title": "Try again", "probability": 50},
             ],
         }
     ],
     "cooldown_seconds": 0,  # the offline step stamps a card the journey scanned just before
 }
 LOTTERY_SEED = "demo-305"
-LOTTERY_CARDS = ("lottery-win", "lottery-again", "lottery-offline")
+SPINS = 6  # lottery cards per language: the journey spins until it showed both outcomes
+LOTTERY_CARDS = (*(f"lottery-{n}" for n in range(SPINS)), "lottery-offline")
 
 
 def _today() -> str:
@@ -92,6 +93,7 @@ class DemoShop:
             env={  # the token not on the command line
                 "REFSERVER_ADMIN_TOKEN": self.admin_token,
                 "REFSERVER_LOTTERY_SEED": LOTTERY_SEED,
+                "REFSERVER_MEDIA_DIR": str(self.folder / "media"),  # slides, logo
             },
         )
         self.server.start(timeout)
@@ -136,7 +138,24 @@ class DemoShop:
         self.device_token = pairing.device_token
         TokenStore(token_file).write(pairing.device_token)  # 0600 from the first byte
         self._two_stamps_each()
+        self._slides()
         return self
+
+    def _slides(self) -> None:
+        """Two attract slides, drawn here and served by the demo server (/media)."""
+        from kiosk.cli._demo_media import LOGO, SLIDES, draw_media
+
+        draw_media(self.folder / "media")
+        for name, _colours, _words in SLIDES:
+            slide = {"image_url": f"{self.url}/media/{name}", "seconds": 4}
+            self.admin("POST", "/admin/slides", slide)
+        look = {  # a deep green with the kiosk's amber: both pass the contrast check
+            "logo_url": f"{self.url}/media/{LOGO}",
+            "primary": "#123A2E",
+            "accent": "#F2B33D",
+            "voucher_images": {"3": f"{self.url}/media/{SLIDES[1][0]}"},
+        }
+        self.admin("POST", "/admin/branding", look)
 
     def _two_stamps_each(self) -> None:
         """Stamps in the past (the server's test clock), so the cooldown has passed now."""
@@ -149,7 +168,7 @@ class DemoShop:
             assert at is not None, f"the server's clock answered {now!r}"
             # lottery-offline gets one: the journey scans it online once (the kiosk then
             # knows the card), and offline the next stamp reaches the spin
-            names = ("reward", *LOTTERY_CARDS[: 3 if offset == -650 else 2])
+            names = ("reward", *LOTTERY_CARDS[: None if offset == -650 else SPINS])
             for lang in LANGS:
                 for name in names:
                     client.add_stamp(

@@ -99,3 +99,18 @@ def slide_sync(settings: Settings, client: LoyaltyClient) -> SlideSync:
     """The kiosk's SlideSync: images sized for its window, fetched through kiosk.api."""
     box = (int(settings.ui.width) or 1280, int(settings.ui.height) or 800)
     return SlideSync(Path(settings.device.state_dir), box, client.download)
+
+
+def use_cached_look(settings: Settings) -> None:
+    """The UI's theme from the cached look (kiosk/branding.py), before screens are built."""
+    from kiosk.branding import Look
+    from kiosk.ui.look import apply
+
+    apply(Look.load(settings.device.state_dir))
+
+
+def refresh_look(settings: Settings, client: LoyaltyClient, branding: dict[str, Any]) -> None:
+    """The cloud's branding, downloaded once, checked and cached (used from the next start)."""
+    from kiosk.branding import build
+
+    build(branding, settings.device.state_dir, client.download).save(settings.device.state_dir)

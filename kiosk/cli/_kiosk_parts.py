@@ -115,6 +115,9 @@ class KioskParts:
             return
         self.stamp_path.stamps.cooldown_hint_s = float(cloud.cooldown_seconds) or None
         self.host.send(slides.from_cloud(cloud.slides))
+        from kiosk.cli._engage_parts import refresh_look
+
+        refresh_look(self.settings, self.stamp_path.client, cloud.branding)
 
     def close(self) -> None:
         if self.scanner is not None:

@@ -213,6 +213,9 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
         parts.start()  # camera, printer warm-up, outbox worker: after the screen is up
         service.ready()
 
+    from kiosk.cli._engage_parts import use_cached_look
+
+    use_cached_look(settings)  # the shop's look as cached (checked); before any screen
     app = KioskApp(
         parts.host,
         staff_gesture=settings.ui.staff_gesture,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from refserver import auth, birthday, lottery
+from refserver import auth, birthday, engage, lottery
 from refserver.clock import iso, parse_iso
 from refserver.context import Context, Ctx
 from refserver.crypto import new_id
@@ -269,7 +269,7 @@ def _milestone_voucher(
         program_key=card["program_id"],
         title=m["title"],
         description=m["description"],
-        image_url=None,
+        image_url=engage.voucher_image(conn, shop_id, m["stamps"]),
         redemption=m["redemption"],
         code_value=None,
         generate_code=True,

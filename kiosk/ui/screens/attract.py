@@ -7,6 +7,7 @@ from kivy.properties import NumericProperty
 
 from kiosk.flows.customer.intents import ChooseLanguage
 from kiosk.i18n import LANGUAGE_NAMES
+from kiosk.ui.look import LogoBadge
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import KioskButton
 from kiosk.ui.widgets.slide_backdrop import SlideBackdrop
@@ -25,6 +26,7 @@ class AttractScreen(KioskScreen):
         self._anim = None
 
     def render(self, state) -> None:
+        self._logo = getattr(self, "_logo", None) or LogoBadge(self)  # the shop's logo
         self._backdrop = getattr(self, "_backdrop", None) or SlideBackdrop(self)
         self._backdrop.show(getattr(state, "slide", ""))  # the shop's slide, behind the words
         self.ids.shop.text = state.shop_name or self.t("attract.welcome")

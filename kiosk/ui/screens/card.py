@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.ui.look import LogoBadge
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets import stamp_grid  # noqa: F401 - registers StampGrid for the .kv
 
@@ -12,6 +13,7 @@ class CardScreen(KioskScreen):
     screen_name = "card"
 
     def render(self, state) -> None:
+        self._logo = getattr(self, "_logo", None) or LogoBadge(self)  # the shop's logo
         card = state.card
         ids = self.ids
         ids.hello.text = (
