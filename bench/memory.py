@@ -7,8 +7,10 @@ the kiosk process grouped by mapping (GL driver, malloc heap, anonymous, OpenCV/
 ...), the heavy packages loaded, and the FreeType faces Kivy opened (one per distinct
 font size and weight; a Noto Sans CJK face costs ~2.6 MiB).
 
-Run: .venv/bin/python bench/memory.py [--scans 100] [--lang ko] [--tracemalloc]. Prints figures,
-asserts nothing; ~1 min. --tracemalloc adds the top Python allocation sites (slower).
+Run: .venv/bin/python bench/memory.py [--scans 100] [--lang ko] [--slides 1000] [--tracemalloc].
+Prints figures, asserts nothing; ~1 min. --tracemalloc adds the top Python allocation sites
+(slower). --slides: RSS over that many attract slide changes (each drawn), and the scan ->
+card latency on a changing slide next to a still attract screen.
 """
 
 from __future__ import annotations
@@ -207,7 +209,79 @@ def bare_child() -> None:
     print_breakdown("bare window")
 
 
-def kiosk_child(scans: int, trace: bool, lang: str) -> None:
+def _slide_files(n: int = 3) -> list[str]:
+    """`n` attract slides as the media cache leaves them: PNGs already sized for the screen."""
+    from PIL import Image, ImageDraw
+
+    folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-slides-"))
+    paths = []
+    for i in range(n):
+        img = Image.new("RGB", (1280, 800), (40 + 60 * i, 90, 160 - 40 * i))
+        ImageDraw.Draw(img).ellipse(
+            [200 * i, 100, 200 * i + 600, 700], outline=(255, 240, 220), width=12
+        )
+        path = folder / f"slide-{i}.png"
+        img.save(path)
+        paths.append(str(path))
+    return paths
+
+
+def slide_stage(st: Stages, drv, ctl, scan, changes: int) -> None:
+    """RSS over `changes` attract slide changes, and scan latency on a slide vs still."""
+    from kiosk.flows.customer.intents import GoHome, Wake
+    from kiosk.flows.customer.slides import ShownSlide, SlidesChanged
+
+    def slide_now() -> str:
+        return getattr(drv.app.rendered, "slide", "")
+
+    def run_slides(n: int) -> float:
+        """n slide changes, each drawn; returns the mean ms per change."""
+        done, last, t0 = 0, slide_now(), time.perf_counter()
+        while done < n:
+            if time.perf_counter() - t0 > 300:
+                raise RuntimeError(f"slides stopped changing after {done}; state {ctl.state}")
+            ctl.send(Wake())  # someone at the kiosk now and then: no screen blanking
+            ctl.tick()
+            drv.frames(1)
+            now = slide_now()
+            if now != last:
+                done, last = done + 1, now
+        return (time.perf_counter() - t0) * 1000 / n
+
+    def latency(rounds: int) -> list[float]:
+        out = []
+        for i in range(rounds):
+            ctl.send(GoHome())
+            drv.wait_screen("attract", 5)
+            for _ in range(3):  # a slide change or two right before the scan
+                ctl.tick()
+                drv.frames(1)
+            t0 = time.perf_counter()
+            scan(i)
+            out.append((time.perf_counter() - t0) * 1000)
+        return sorted(out)
+
+    ctl.send(GoHome())
+    drv.wait_screen("attract", 5)
+    still = latency(20)
+    ctl.send(SlidesChanged(tuple(ShownSlide(p, seconds=0.0) for p in _slide_files())))
+    ctl.send(GoHome())
+    drv.wait_screen("attract", 5)
+    per = run_slides(100)
+    st.mark("100 slide changes (warm-up)", f"({per:.1f} ms per change, drawn)")
+    per = run_slides(changes)
+    st.mark(f"{changes} more slide changes", f"({per:.1f} ms per change, drawn)")
+    moving = latency(20)
+    for name, xs in (("still attract", still), ("slides changing", moving)):
+        print(
+            f"    scan -> card screen, {name}: median {xs[len(xs) // 2]:.0f} ms, "
+            f"p90 {xs[int(len(xs) * 0.9)]:.0f} ms ({len(xs)} scans)",
+            flush=True,
+        )
+    ctl.send(SlidesChanged(()))
+
+
+def kiosk_child(scans: int, trace: bool, lang: str, slides: int = 0) -> None:
     """The kiosk as `kiosk run` builds it (the CLI imports, the parts, the app), then scans."""
     if trace:
         import tracemalloc
@@ -276,6 +350,8 @@ def kiosk_child(scans: int, trace: bool, lang: str) -> None:
         scan(i, langs[i % len(langs)])
     st.mark(f"30 scans in {', '.join(langs)}")
     print(f"    {faces.summary()}")
+    if slides:
+        slide_stage(st, drv, ctl, scan, slides)
     print_breakdown("kiosk after the scans")
     print(f"  malloc: {malloc_summary()}")
     trim = malloc_trim()
@@ -373,18 +449,21 @@ def main() -> None:
     ap.add_argument("--tracemalloc", action="store_true")
     ap.add_argument("--lang", default="en", help="the shop's language (ui.language)")
     ap.add_argument("--child", choices=("bare", "kiosk"))
+    ap.add_argument(
+        "--slides", type=int, default=1000, help="attract slide changes measured (0: none)"
+    )
     args = ap.parse_args()
     if args.child == "bare":
         return bare_child()
     if args.child == "kiosk":
-        return kiosk_child(args.scans, args.tracemalloc, args.lang)
+        return kiosk_child(args.scans, args.tracemalloc, args.lang, args.slides)
 
     child("bare", {}, [])
     bench = load_bench_kiosk()
     folder = Path(tempfile.mkdtemp(prefix="kiosk-bench-mem-"))
     shop, settings, tokens = bench.setup(folder, 20)
     try:
-        extra = ["--scans", str(args.scans), "--lang", args.lang]
+        extra = ["--scans", str(args.scans), "--lang", args.lang, "--slides", str(args.slides)]
         extra += ["--tracemalloc"] if args.tracemalloc else []
         env = {"BENCH_SETTINGS": settings.model_dump_json(), "BENCH_TOKENS": json.dumps(tokens)}
         child("kiosk", env, extra)

@@ -391,6 +391,7 @@ class UpdateSection(Section):
             raise ValueError('not a window like "03:00-05:00" (24-hour HH:MM-HH:MM, or "")')
         return v
 
+
 class MetricsSection(Section):
     textfile: Path | None = Field(
         default=None,

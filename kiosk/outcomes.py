@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from kiosk.api import errors
-from kiosk.api.models import Card, StampResult, Voucher
+from kiosk.api.models import Card, LotteryDraw, StampResult, Voucher
 
 
 class StampKind(StrEnum):
@@ -42,6 +42,7 @@ class StampOutcome:
     next_stamp_at: datetime | None = None
     reason: str | None = None  # SAVED_PENDING: offline|server_error|slow; NOT_SAVED: disk_full...
     card_as_of: datetime | None = None  # SAVED_PENDING: when the cloud last told us `card`
+    lottery: LotteryDraw | None = None  # the server's draw to play (this stamp's, or a waiting one)
 
     @property
     def acknowledged(self) -> bool:

@@ -254,6 +254,7 @@ class StampService(_OutboxBacked):
                 card=a.result.card,
                 unlocked=a.result.unlocked_vouchers,
                 pending=self._pending_count(token),
+                lottery=a.result.lottery,
             )
         if a.outcome == Outcome.REJECTED:
             err = a.error

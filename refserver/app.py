@@ -16,6 +16,7 @@ from refserver.routes import (
     admin,
     cards,
     devices,
+    engage,
     join,
     metrics,
     phone_stamps,
@@ -83,6 +84,8 @@ def create_app(
         metrics,
     ):
         app.include_router(module.router)
+    app.include_router(engage.admin)  # the shop's look and slides (#16)
+    app.include_router(engage.media)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, bool]:

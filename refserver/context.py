@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from refserver.clock import Clock
 from refserver.db import Database
 from refserver.lockout import Policy
+from refserver.lottery import Below, source_from_env
 
 
 @dataclass
@@ -21,6 +22,7 @@ class Context:
     pin_pepper: bytes = b""  # from server config, never stored in the database
     staff_session_seconds: int = 900
     lockout: Policy = field(default_factory=Policy)
+    lottery_below: Below = field(default_factory=source_from_env)  # the CSPRNG (or a seed)
 
 
 async def ctx(request: Request) -> Context:

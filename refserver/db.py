@@ -23,18 +23,25 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 -- A shop owns programs (and through them cards and vouchers), locations, devices, staff
 -- and pairing codes. A device or staff token reaches its own shop's rows only.
 CREATE TABLE IF NOT EXISTS shops (id TEXT PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL,
-  privacy_text TEXT, phone_key TEXT);
+  privacy_text TEXT, phone_key TEXT, timezone TEXT);
 
 CREATE TABLE IF NOT EXISTS programs (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, goal INTEGER NOT NULL,
   cooldown_seconds INTEGER NOT NULL, created_at TEXT NOT NULL, shop_id TEXT,
   max_stamps_per_scan INTEGER NOT NULL DEFAULT 1, daily_limit INTEGER,
-  timezone TEXT NOT NULL DEFAULT 'UTC');
+  timezone TEXT NOT NULL DEFAULT 'UTC', birthday_voucher TEXT);
 
 CREATE TABLE IF NOT EXISTS milestones (
   program_id TEXT NOT NULL REFERENCES programs(id), stamps INTEGER NOT NULL,
   title TEXT NOT NULL, description TEXT NOT NULL DEFAULT '', redemption TEXT NOT NULL,
-  validity TEXT NOT NULL DEFAULT 'unlimited', PRIMARY KEY (program_id, stamps));
+  validity TEXT NOT NULL DEFAULT 'unlimited', variants TEXT,
+  PRIMARY KEY (program_id, stamps));
+
+-- One row per lottery draw: the stamp that reached the milestone, and what it drew.
+CREATE TABLE IF NOT EXISTS lottery_draws (
+  stamp_id TEXT NOT NULL, card_id TEXT NOT NULL, milestone INTEGER NOT NULL,
+  kind TEXT NOT NULL, title TEXT NOT NULL, voucher_id TEXT, drawn_at TEXT NOT NULL,
+  PRIMARY KEY (stamp_id, milestone));
 
 CREATE TABLE IF NOT EXISTS locations (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, program_id TEXT, created_at TEXT NOT NULL,
@@ -45,7 +52,12 @@ CREATE TABLE IF NOT EXISTS cards (
   token TEXT NOT NULL UNIQUE, first_name TEXT NOT NULL, last_name TEXT NOT NULL DEFAULT '',
   email TEXT, phone TEXT, stamps INTEGER NOT NULL DEFAULT 0, round INTEGER NOT NULL DEFAULT 1,
   last_stamp_at TEXT, created_at TEXT NOT NULL, phone_e164 TEXT, consent_at TEXT,
-  source TEXT NOT NULL DEFAULT 'admin', phone_hash TEXT);
+  source TEXT NOT NULL DEFAULT 'admin', phone_hash TEXT, birthday TEXT);
+
+-- One birthday gift per card and birthday year (the once-a-year rule is this key).
+CREATE TABLE IF NOT EXISTS birthday_gifts (
+  card_id TEXT NOT NULL, year INTEGER NOT NULL, voucher_id TEXT NOT NULL,
+  issued_at TEXT NOT NULL, PRIMARY KEY (card_id, year));
 
 CREATE TABLE IF NOT EXISTS stamps (
   id TEXT PRIMARY KEY, card_id TEXT NOT NULL REFERENCES cards(id), count INTEGER NOT NULL,
@@ -102,6 +114,12 @@ CREATE INDEX IF NOT EXISTS attempts_shop ON staff_login_attempts(shop_id, kind, 
 -- form finds its id here and creates no second card.
 CREATE TABLE IF NOT EXISTS join_forms_used (
   form_id TEXT PRIMARY KEY, card_id TEXT NOT NULL, used_at TEXT NOT NULL);
+-- The shop's look (JSON: logo_url, primary, accent, voucher_images) and attract slides.
+CREATE TABLE IF NOT EXISTS shop_branding (shop_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS slides (
+  id TEXT PRIMARY KEY, shop_id TEXT NOT NULL, image_url TEXT NOT NULL, seconds INTEGER NOT NULL,
+  from_at TEXT, until_at TEXT, languages TEXT, position INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL);
 
 CREATE TABLE IF NOT EXISTS idempotency (
   scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
@@ -117,14 +135,17 @@ ADDED_COLUMNS = {
         "max_stamps_per_scan INTEGER NOT NULL DEFAULT 1",
         "daily_limit INTEGER",
         "timezone TEXT NOT NULL DEFAULT 'UTC'",
+        "birthday_voucher TEXT",
     ),
-    "shops": ("privacy_text TEXT", "phone_key TEXT"),
+    "shops": ("privacy_text TEXT", "phone_key TEXT", "timezone TEXT"),
     "cards": (
         "phone_e164 TEXT",
         "consent_at TEXT",
         "source TEXT NOT NULL DEFAULT 'admin'",
         "phone_hash TEXT",
+        "birthday TEXT",
     ),
+    "milestones": ("variants TEXT",),
     "locations": ("shop_id TEXT",),
     "stamps": ("staff_id TEXT", "reason TEXT"),
     "vouchers": ("shop_id TEXT",),

@@ -27,6 +27,9 @@ from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 Redemption = Literal["self_redeem", "staff_scan", "redeem_code"]
+# a milestone may also be a lottery: a pool of variants the server draws from
+MilestoneRedemption = Literal["self_redeem", "staff_scan", "redeem_code", "lottery"]
+VariantKind = Literal["award", "voucher", "try_again", "no_prize"]
 Symbology = Literal["qr", "code128", "pdf417", "aztec", "ean13"]
 VoucherState = Literal["issued", "active", "redeemed", "expired"]
 Channel = Literal["kiosk", "staff", "app", "web"]
@@ -166,18 +169,29 @@ class VoucherIn(In):
     validity: Validity = "unlimited"
 
 
+class VariantIn(In):
+    """One outcome of a lottery: its chance in whole percents (all add up to 100)."""
+
+    kind: VariantKind
+    title: Annotated[StrictStr, Field(min_length=1, max_length=80)]
+    probability: Annotated[StrictInt, Field(ge=1, le=100), WHOLE]
+    redemption: Redemption | None = None  # award/voucher: how it is redeemed (self_redeem)
+
+
 class MilestoneIn(In):
     stamps: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE]
     title: Annotated[StrictStr, Field(min_length=1, max_length=80)]
-    redemption: Redemption = "self_redeem"
+    redemption: MilestoneRedemption = "self_redeem"
     description: Text = ""
     validity: Validity = "unlimited"
+    variants: list[VariantIn] | None = Field(default=None, max_length=20)
 
 
 class ShopIn(In):
     name: Name
     # shown beside the join page's consent box; a plain default names the shop otherwise
     privacy_text: Annotated[StrictStr, Field(min_length=1, max_length=2000)] | None = None
+    timezone: Annotated[StrictStr, Field(min_length=1, max_length=64)] | None = None  # IANA
 
 
 def _known_zone(value: object) -> object:
@@ -198,6 +212,16 @@ TimeZone = Annotated[
 ]
 
 
+class BirthdayVoucherIn(In):
+    """A program's birthday gift: issued once a year in a window around the card's date."""
+
+    title: Annotated[StrictStr, Field(min_length=1, max_length=80)]
+    description: Text = ""
+    redemption: Redemption = "self_redeem"
+    days_valid: Annotated[StrictInt, Field(ge=1, le=366), WHOLE] = 14
+    window_days: Annotated[StrictInt, Field(ge=0, le=31), WHOLE] = 7
+
+
 class ProgramIn(In):
     name: Name
     goal: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE]
@@ -208,6 +232,7 @@ class ProgramIn(In):
     daily_limit: Annotated[StrictInt, Field(ge=1, le=1000), WHOLE] | None = None
     timezone: TimeZone = "UTC"
     shop_id: ShopId | None = None
+    birthday_voucher: BirthdayVoucherIn | None = None
 
 
 class CardIn(In):
@@ -217,6 +242,7 @@ class CardIn(In):
     email: Annotated[StrictStr, Field(max_length=200)] | None = None
     phone: Annotated[StrictStr, Field(max_length=40)] | None = None
     shop_id: ShopId | None = None
+    birthday: Annotated[StrictStr, Field(pattern=r"^[0-9]{2}-[0-9]{2}$")] | None = None  # MM-DD
 
 
 class StaffIn(In):
@@ -237,6 +263,36 @@ class PairingCodeIn(In):
     program_id: Annotated[StrictStr, Field(max_length=64)] | None = None
     ttl_seconds: Annotated[StrictInt, Field(ge=1, le=86400 * 30), WHOLE] = 600
     shop_id: ShopId | None = None
+
+
+Colour = Annotated[StrictStr, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
+MediaUrl = Annotated[StrictStr, Field(min_length=1, max_length=500, pattern=r"^https?://")]
+Lang = Literal["en", "et", "ko", "zh"]
+
+
+class BrandingIn(In):
+    """The shop's look on its kiosks (the kiosk checks the colours' contrast itself)."""
+
+    shop_id: ShopId | None = None
+    logo_url: MediaUrl | None = None
+    primary: Colour | None = None  # the screens' background
+    accent: Colour | None = None  # titles and the main button
+    voucher_images: dict[Annotated[str, Field(pattern=r"^[0-9]{1,4}$")], MediaUrl] = Field(
+        default_factory=dict, max_length=50
+    )  # milestone stamps -> image
+
+
+class SlideIn(In):
+    """One attract slide: shown `seconds` at a time, between `from` and `until`."""
+
+    model_config = ConfigDict(populate_by_name=True)
+    shop_id: ShopId | None = None
+    image_url: MediaUrl
+    seconds: Annotated[StrictInt, Field(ge=2, le=300), WHOLE] = 8
+    from_: AwareDatetime | None = Field(default=None, alias="from")
+    until: AwareDatetime | None = None
+    languages: list[Lang] | None = Field(default=None, max_length=4)
+    position: Annotated[StrictInt, Field(ge=0, le=1000), WHOLE] = 0
 
 
 class ClockIn(In):
@@ -266,10 +322,16 @@ class VoucherOut(Out):
     redeemed_at: str | None = Field(json_schema_extra={"format": "date-time"})
 
 
+class LotteryOutcomeOut(Out):
+    kind: VariantKind
+    title: str
+
+
 class MilestoneOut(Out):
     stamps: int
     title: str
-    redemption: Redemption
+    redemption: MilestoneRedemption
+    variants: list[LotteryOutcomeOut] | None = None  # a lottery's outcomes, in order
 
 
 class CardOut(Out):
@@ -288,10 +350,26 @@ class CardOut(Out):
     day_ends_at: str | None = Field(default=None, json_schema_extra={"format": "date-time"})
 
 
+class LotteryOut(Out):
+    """What the server drew for a lottery milestone this stamp reached."""
+
+    milestone: int
+    outcome: LotteryOutcomeOut
+    voucher: VoucherOut | None = None
+
+
+class BirthdayOut(Out):
+    """The card's birthday gift of this year (the kiosk greets with it)."""
+
+    voucher: VoucherOut
+
+
 class StampResultOut(Out):
     stamp_id: str
     card: CardOut
     unlocked_vouchers: list[VoucherOut]
+    lottery: LotteryOut | None = None  # present only when a lottery milestone was reached
+    birthday: BirthdayOut | None = None  # present in the card's birthday window
 
 
 class VoucherListOut(Out):
@@ -340,6 +418,7 @@ class DeviceOut(Out):
     stamp_rule: dict[str, Any]
     join_url: str | None = None  # the shop's join page (new customers scan it at the kiosk)
     phone_key: str | None = None  # hex: the kiosk hashes typed numbers with it (memory only)
+    slides: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class CheckedVoucherOut(Out):
@@ -393,6 +472,7 @@ class LedgerEntryOut(Out):
 
 class AdminCardOut(CardOut):
     token: str
+    birthday: str | None = None
     program_id: str
     shop_id: str
     first_name: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
@@ -55,7 +56,8 @@ def card_json(conn: sqlite3.Connection, card: sqlite3.Row, now: datetime) -> dic
     """A card as a kiosk may show it: the first name only, never contact details."""
     prog = conn.execute("SELECT * FROM programs WHERE id=?", (card["program_id"],)).fetchone()
     milestones = conn.execute(
-        "SELECT stamps, title, redemption FROM milestones WHERE program_id=? ORDER BY stamps",
+        "SELECT stamps, title, redemption, variants FROM milestones WHERE program_id=? "
+        "ORDER BY stamps",
         (card["program_id"],),
     ).fetchall()
     return {
@@ -64,13 +66,24 @@ def card_json(conn: sqlite3.Connection, card: sqlite3.Row, now: datetime) -> dic
         "program_name": prog["name"],
         "stamps": card["stamps"],
         "goal": prog["goal"],
-        "milestones": [dict(m) for m in milestones],
+        "milestones": [milestone_json(m) for m in milestones],
         "vouchers": card_vouchers(conn, card["id"], now),
         "next_stamp_at": iso(next_stamp_at(card, prog["cooldown_seconds"], now)),
         "daily_limit": prog["daily_limit"],
         "today_stamps": stamps_today(conn, card["id"], now, prog["timezone"]),
         "day_ends_at": iso(day_window(now, prog["timezone"])[1]),
     }
+
+
+def milestone_json(m: sqlite3.Row) -> dict[str, Any]:
+    """A lottery milestone names its outcomes (kind and title, not the odds): the kiosk's
+    wheel shows them; the server alone draws."""
+    body = {"stamps": m["stamps"], "title": m["title"], "redemption": m["redemption"]}
+    if m["variants"]:
+        body["variants"] = [
+            {"kind": v["kind"], "title": v["title"]} for v in json.loads(m["variants"])
+        ]
+    return body
 
 
 def mask_contact(email: str | None, phone: str | None) -> str:

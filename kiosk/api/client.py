@@ -220,6 +220,48 @@ class LoyaltyClient:
     def device(self) -> DeviceSettingsFromCloud:
         return self._parse(DeviceSettingsFromCloud.from_json, self._request("GET", "/device"))
 
+    def download(self, url: str, max_bytes: int, timeout_s: float = 20.0) -> bytes:
+        """A media file (logo, slide, voucher image) by its full URL, at most `max_bytes`.
+
+        Why here: only kiosk.api speaks HTTP. No bearer token goes along (the URL may be
+        another host's), no redirects are followed, and the body is read within one
+        deadline and the cap, so a huge or trickling file is refused, never buffered.
+        """
+        if not url.startswith(("http://", "https://")):
+            raise errors.BadResponse("media URL must be http(s)")
+        try:
+            resp = self._http.get(
+                url, timeout=(self.timeout[0], timeout_s), stream=True, allow_redirects=False
+            )
+        except requests.exceptions.RequestException as exc:
+            raise errors.Offline(f"media not reachable: {type(exc).__name__}") from None
+        with resp:
+            if resp.status_code != 200:
+                raise errors.BadResponse(f"media: HTTP {resp.status_code}")
+            declared = int(resp.headers.get("Content-Length") or 0)
+            if declared > max_bytes:
+                raise errors.BadResponse(f"media larger than {max_bytes} bytes")
+            return self._read_capped(resp, max_bytes, timeout_s)
+
+    @staticmethod
+    def _read_capped(resp: requests.Response, max_bytes: int, timeout_s: float) -> bytes:
+        deadline = time.monotonic() + timeout_s
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while chunk := resp.raw.read1(65536, decode_content=True):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise errors.BadResponse(f"media larger than {max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise errors.Offline("media not complete in time")
+                chunks.append(chunk)
+        except errors.ApiError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - urllib3 protocol errors, resets
+            raise errors.Offline(f"media broke off: {type(exc).__name__}") from None
+        return b"".join(chunks)
+
     def heartbeat(self, status: Mapping[str, Any]) -> None:
         self._request("POST", "/device/heartbeat", json=dict(status))
 

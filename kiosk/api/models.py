@@ -14,6 +14,8 @@ from typing import Any, Literal
 Symbology = Literal["qr", "code128", "pdf417", "aztec", "ean13"]
 Redemption = Literal["self_redeem", "staff_scan", "redeem_code"]
 VoucherState = Literal["issued", "active", "redeemed", "expired"]
+MilestoneRedemption = Literal["self_redeem", "staff_scan", "redeem_code", "lottery"]
+LotteryKind = Literal["award", "voucher", "try_again", "no_prize"]
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -75,10 +77,25 @@ class Voucher:
 
 
 @dataclass(frozen=True)
+class LotteryOutcome:
+    kind: LotteryKind
+    title: str
+
+    @property
+    def won(self) -> bool:
+        return self.kind in ("award", "voucher")
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LotteryOutcome:
+        return cls(kind=data.get("kind", "no_prize"), title=str(data.get("title") or ""))
+
+
+@dataclass(frozen=True)
 class Milestone:
     stamps: int
     title: str
-    redemption: Redemption = "self_redeem"
+    redemption: MilestoneRedemption = "self_redeem"
+    variants: tuple[LotteryOutcome, ...] = ()  # a lottery's outcomes (the wheel's segments)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Milestone:
@@ -86,6 +103,7 @@ class Milestone:
             stamps=int(data["stamps"]),
             title=str(data["title"]),
             redemption=data.get("redemption", "self_redeem"),
+            variants=tuple(LotteryOutcome.from_json(v) for v in data.get("variants") or ()),
         )
 
 
@@ -130,12 +148,36 @@ class Card:
 
 
 @dataclass(frozen=True)
+class LotteryDraw:
+    """What the server drew when a stamp reached a lottery milestone (the kiosk only
+    shows it): the outcome, and the voucher a win issued."""
+
+    milestone: int
+    outcome: LotteryOutcome
+    voucher: Voucher | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> LotteryDraw | None:
+        if not data:
+            return None
+        outcome: dict[str, Any] = data.get("outcome") or {}
+        voucher = data.get("voucher")
+        return cls(
+            milestone=int(data.get("milestone", 0)),
+            outcome=LotteryOutcome.from_json(outcome),
+            voucher=Voucher.from_json(voucher) if voucher else None,
+        )
+
+
+@dataclass(frozen=True)
 class StampResult:
     """The answer to POST /cards/{id}/stamps: the updated card and what the stamp unlocked."""
 
     stamp_id: str
     card: Card
     unlocked_vouchers: tuple[Voucher, ...] = ()
+    lottery: LotteryDraw | None = None
+    birthday: Voucher | None = None  # this year's birthday gift, in the card's window
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StampResult:
@@ -145,7 +187,18 @@ class StampResult:
             unlocked_vouchers=tuple(
                 Voucher.from_json(v) for v in data.get("unlocked_vouchers", [])
             ),
+            lottery=LotteryDraw.from_json(data.get("lottery")),
+            birthday=_birthday(data.get("birthday")),
         )
+
+
+def _birthday(data: dict[str, Any] | None) -> Voucher | None:
+    """`birthday: {voucher}` on the wire; the voucher is what the kiosk needs (the outbox
+    keeps the model's own shape, the voucher itself)."""
+    if not data:
+        return None
+    voucher: dict[str, Any] | None = data.get("voucher") if "voucher" in data else data
+    return Voucher.from_json(voucher) if voucher else None
 
 
 @dataclass(frozen=True)
@@ -180,6 +233,27 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Slide:
+    """An attract slide as the cloud lists it (GET /device `slides`)."""
+
+    image_url: str
+    seconds: int = 8
+    start: datetime | None = None  # wire name `from`
+    until: datetime | None = None
+    languages: tuple[str, ...] = ()  # empty: every language
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Slide:
+        return cls(
+            image_url=str(data["image_url"]),
+            seconds=int(data.get("seconds", 8)),
+            start=parse_time(data.get("from")),
+            until=parse_time(data.get("until")),
+            languages=tuple(data.get("languages") or ()),
+        )
+
+
+@dataclass(frozen=True)
 class DeviceSettingsFromCloud:
     """GET /device: what the shop's admin configured for this kiosk."""
 
@@ -193,6 +267,7 @@ class DeviceSettingsFromCloud:
     join_url: str | None = None  # the shop's join page: the attract screen's QR
     # hex key for hashing typed phone numbers; held in memory only, never logged
     phone_key: str | None = field(default=None, repr=False)
+    slides: tuple[Slide, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DeviceSettingsFromCloud:
@@ -206,6 +281,7 @@ class DeviceSettingsFromCloud:
             stamp_rule=dict(data.get("stamp_rule") or {}),
             join_url=str(data["join_url"]) if data.get("join_url") else None,
             phone_key=str(data["phone_key"]) if data.get("phone_key") else None,
+            slides=tuple(Slide.from_json(x) for x in data.get("slides") or ()),
         )
 
 

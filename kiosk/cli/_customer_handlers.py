@@ -9,15 +9,16 @@ its own vocabulary (kiosk.outcomes), which the flow reads as is: nothing is tran
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from kiosk.api import errors
-from kiosk.api.models import Voucher
+from kiosk.api.models import LotteryDraw, Voucher
 from kiosk.flows.customer import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
 from kiosk.flows.runtime import Handlers
 from kiosk.metrics.hooks import count_stamp
-from kiosk.outcomes import RedeemKind, RedeemOutcome, StampOutcome
+from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
 
 if TYPE_CHECKING:
     from devices.printer.coupon import Coupon
@@ -61,6 +62,13 @@ class RedemptionLog(Protocol):
     def record(self, kind: str, at: datetime, ref: str | None = None) -> None: ...
 
 
+class WaitingSpins(Protocol):
+    """kiosk.spins.SpinBox: lottery draws delivered by the sync worker, not seen yet."""
+
+    def played(self, stamp_id: str) -> None: ...
+    def take(self, card_id: str) -> tuple[str, LotteryDraw] | None: ...
+
+
 class CustomerEffects:
     """One method per customer effect; `customer_handlers` registers them on a Handlers."""
 
@@ -74,6 +82,7 @@ class CustomerEffects:
         shop_name: str = "",
         footer: str = "",
         day_log: RedemptionLog | None = None,
+        spins: WaitingSpins | None = None,
     ) -> None:
         self.stamps = stamps
         self.redeems = redeems
@@ -82,6 +91,7 @@ class CustomerEffects:
         self.shop_name = shop_name
         self.footer = footer
         self.day_log = day_log
+        self.spins = spins
         self.last_print: PrintJob | None = None  # the demo copies its preview
 
     def stamp(self, effect: Stamp) -> StampOutcome:
@@ -92,6 +102,20 @@ class CustomerEffects:
             count_stamp(None)
             raise
         count_stamp(outcome)
+        return self._with_spin(outcome)
+
+    def _with_spin(self, outcome: StampOutcome) -> StampOutcome:
+        """This stamp's draw is played now (never again); with none, a spin that waited
+        for this card since an offline stamp was synced is played instead."""
+        if self.spins is None:
+            return outcome
+        if outcome.lottery is not None and outcome.result is not None:
+            self.spins.played(outcome.result.stamp_id)
+            return outcome
+        if outcome.card is not None and outcome.kind in (StampKind.ADDED, StampKind.COOLDOWN):
+            waiting = self.spins.take(outcome.card.id)
+            if waiting is not None:
+                return replace(outcome, lottery=waiting[1])
         return outcome
 
     def look_up(self, effect: LookUpVoucher) -> Voucher:

@@ -32,10 +32,42 @@ PROGRAM = {
     ],
     "cooldown_seconds": 600,
     "daily_limit": 3,  # the third stamp of a day is the last (the demo's "see you tomorrow")
+    "birthday_voucher": {"title": "Birthday cake", "days_valid": 14, "window_days": 7},
 }
 STAFF_PIN = "2468"
 # the phone-stamp journey's numbers (the kiosk's pad prefix is +372)
 PHONES = {"en": "+37250000001", "ko": "+37250000002", "zh": "+37250000003", "et": "+37250000004"}
+# A lottery card: the third stamp spins. The demo's server draws from a fixed seed (never a
+# real shop's: REFSERVER_LOTTERY_SEED), picked so the scripted journey's spins alternate
+# win / try again in every language (a real server draws with the CSPRNG). A scan missed
+# under load shifts the sequence: the journey then spins more cards until it has both.
+LOTTERY_PROGRAM = {
+    "name": "Kohvik Mari lucky card",
+    "goal": 5,
+    "milestones": [
+        {
+            "stamps": 3,
+            "title": "Lucky spin",
+            "redemption": "lottery",
+            "variants": [
+                {"kind": "award", "title": "Free coffee", "probability": 25},
+                {"kind": "voucher", "title": "Half-price cake", "probability": 25},
+                {"kind": "try_again", "title": "Try again", "probability": 50},
+            ],
+        }
+    ],
+    "cooldown_seconds": 0,  # the offline step stamps a card the journey scanned just before
+}
+LOTTERY_SEED = "demo-305"
+SPINS = 6  # lottery cards per language: the journey spins until it showed both outcomes
+LOTTERY_CARDS = (*(f"lottery-{n}" for n in range(SPINS)), "lottery-offline")
+
+
+def _today() -> str:
+    """MM-DD of today on the demo server's clock (UTC, its default shop's time zone)."""
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%m-%d")
 
 
 @dataclass
@@ -62,7 +94,11 @@ class DemoShop:
             port=self.port,
             log_path=self.folder / "server.log",
             args=["--log-level", "warning"],
-            env={"REFSERVER_ADMIN_TOKEN": self.admin_token},  # not on the command line
+            env={  # the token not on the command line
+                "REFSERVER_ADMIN_TOKEN": self.admin_token,
+                "REFSERVER_LOTTERY_SEED": LOTTERY_SEED,
+                "REFSERVER_MEDIA_DIR": str(self.folder / "media"),  # slides, logo
+            },
         )
         self.server.start(timeout)
         self._admin = AdminClient(self.url, self.admin_token)
@@ -80,8 +116,18 @@ class DemoShop:
     def seed(self, token_file: Path) -> DemoShop:
         """Program 3/6/9, a card per language two stamps short of... one stamp short of
         the first reward, fresh cards for the offline step, a staff PIN, and pairing."""
-        program = self.admin("POST", "/admin/programs", PROGRAM)["id"]
+        lucky = self.admin("POST", "/admin/programs", LOTTERY_PROGRAM)["id"]  # before: the
+        program = self.admin("POST", "/admin/programs", PROGRAM)["id"]  # newest is the kiosk's
         for lang in LANGS:
+            for name in LOTTERY_CARDS:
+                self.cards[f"{name}-{lang}"] = self.admin(
+                    "POST", "/admin/cards", {"program_id": lucky, "first_name": FIRST_NAMES[lang]}
+                )
+            self.cards[f"birthday-{lang}"] = self.admin(  # the server's today (UTC): the gift
+                "POST",
+                "/admin/cards",
+                {"program_id": program, "first_name": FIRST_NAMES[lang], "birthday": _today()},
+            )
             self.cards[f"reward-{lang}"] = self.admin(
                 "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
             )
@@ -105,7 +151,24 @@ class DemoShop:
         TokenStore(token_file).write(pairing.device_token)  # 0600 from the first byte
         self._two_stamps_each()
         self._cake_cards(program)
+        self._slides()
         return self
+
+    def _slides(self) -> None:
+        """Two attract slides, drawn here and served by the demo server (/media)."""
+        from kiosk.cli._demo_media import LOGO, SLIDES, draw_media
+
+        draw_media(self.folder / "media")
+        for name, _colours, _words in SLIDES:
+            slide = {"image_url": f"{self.url}/media/{name}", "seconds": 4}
+            self.admin("POST", "/admin/slides", slide)
+        look = {  # a deep green with the kiosk's amber: both pass the contrast check
+            "logo_url": f"{self.url}/media/{LOGO}",
+            "primary": "#123A2E",
+            "accent": "#F2B33D",
+            "voucher_images": {"3": f"{self.url}/media/{SLIDES[1][0]}"},
+        }
+        self.admin("POST", "/admin/branding", look)
 
     def _cake_cards(self, program: str) -> None:
         """A card per language whose 'Free cake' (staff-scan) voucher waits for the barista,
@@ -145,7 +208,13 @@ class DemoShop:
 
             at = parse_time(now)
             assert at is not None, f"the server's clock answered {now!r}"
-            names = ("limit",) if offset == -1950 else ("reward", "limit")
+            # the limit cards get a third stamp: their day is full (daily_limit is 3);
+            # lottery-offline gets one: the journey scans it online once (the kiosk then
+            # knows the card), and offline the next stamp reaches the spin
+            if offset == -1950:
+                names: tuple[str, ...] = ("limit",)
+            else:
+                names = ("reward", "limit", *LOTTERY_CARDS[: None if offset == -650 else SPINS])
             for name, lang in ((n, lang) for n in names for lang in LANGS):
                 client.add_stamp(
                     self.cards[f"{name}-{lang}"]["id"],

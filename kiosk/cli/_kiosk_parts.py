@@ -107,6 +107,10 @@ class KioskParts:
         """GET /device once: the program's cooldown lets an offline kiosk say "already
         stamped" itself instead of queueing a stamp the cloud would refuse. Offline now?
         The kiosk works without it."""
+        from kiosk.cli._engage_parts import slide_sync
+
+        slides = slide_sync(self.settings, self.stamp_path.client)
+        self.host.send(slides.from_cache())  # what was cached shows at once, offline too
         try:
             cloud = self.stamp_path.client.device()
         except Exception as exc:  # noqa: BLE001 - offline at start is normal
@@ -117,6 +121,10 @@ class KioskParts:
         self.host.send_to("customer", CloudSettings(cloud.join_url))
         if self.phone_key is not None:
             self.phone_key.set(cloud.phone_key)
+        self.host.send(slides.from_cloud(cloud.slides))
+        from kiosk.cli._engage_parts import refresh_look
+
+        refresh_look(self.settings, self.stamp_path.client, cloud.branding)
 
     def close(self) -> None:
         if self.scanner is not None:
@@ -149,6 +157,7 @@ def build_kiosk(
         shop_name=shop_name,
         footer=settings.printer.footer,
         day_log=_day_log(settings),
+        spins=_spins(settings, stamp_path),
     )
     tech = _technician(settings, config_path, printer)
     staff = _staff(settings, stamp_path.client, printer, shop_name, diagnostics=tech is not None)
@@ -204,6 +213,19 @@ def _day_log(settings: Settings) -> Any:
     except Exception as exc:  # noqa: BLE001 - the summary is a nicety, stamps are not
         log.warning("day log not available: %s", exc)
         return None
+
+
+def _spins(settings: Settings, stamp_path: Any) -> Any:
+    """Lottery spins the sync worker delivered while the customer was told "waiting"."""
+    try:
+        from kiosk.spins import SpinBox
+
+        spins = SpinBox(Path(settings.device.state_dir))
+    except Exception as exc:  # noqa: BLE001 - a missed spin replay never costs a stamp
+        log.warning("waiting spins not available: %s", exc)
+        return None
+    stamp_path.worker.add_listener(spins.on_attempt)
+    return spins
 
 
 def _technician(

@@ -104,6 +104,7 @@ def _headless(parts, shop, camera, args, size) -> int:
 
     out = args.record or Path("demo-recording")
     out.mkdir(parents=True, exist_ok=True)
+    _branded(parts)
     app = KioskApp(parts.host)
     drv = Driver(app).start(size)
     print(f"kiosk demo: recording to {out}/", flush=True)
@@ -115,6 +116,20 @@ def _headless(parts, shop, camera, args, size) -> int:
     for p in problems:
         print(f"  problem: {p}", file=sys.stderr)
     return EX_FAIL if problems else EX_OK
+
+
+def _branded(parts) -> None:
+    """The demo shop's look, fetched now (a kiosk fetches it in the background and uses it
+    from its next start), so the recording shows the branded screens."""
+    from kiosk.cli._engage_parts import refresh_look, use_cached_look
+
+    try:
+        refresh_look(
+            parts.settings, parts.stamp_path.client, parts.stamp_path.client.device().branding
+        )
+    except Exception as exc:  # noqa: BLE001 - the default look is a fine demo too
+        print(f"kiosk demo: no shop look ({exc})", file=sys.stderr)
+    use_cached_look(parts.settings)
 
 
 def _window(parts, shop, camera) -> int:

@@ -224,6 +224,9 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
         service.ready()
         confirm_on_ready(settings.device.state_dir, __version__)  # the update health gate
 
+    from kiosk.cli._engage_parts import use_cached_look
+
+    use_cached_look(settings)  # the shop's look as cached (checked); before any screen
     app = KioskApp(
         parts.host,
         staff_gesture=settings.ui.staff_gesture,

@@ -20,6 +20,7 @@ from kiosk.flows.customer.intents import ChooseLanguage, GoHome
 from kiosk.ui import checks
 from kiosk.ui.driver import Driver
 from kiosk.ui.journey_counter import CounterSteps
+from kiosk.ui.journey_engage import EngageSteps
 from kiosk.ui.journey_staff import StaffSteps
 
 UNKNOWN_TOKEN = "no_such_card_0123456789"  # noqa: S105 - a card token nobody has
@@ -92,8 +93,10 @@ class Journey:
 
     def play(self, langs: tuple[str, ...], staff_pin: str = "") -> list[str]:
         self.expect("attract")
+        engage = EngageSteps(self)
         for n, lang in enumerate(langs):
             self.online_steps(lang, n)
+            engage.online(lang)
         counter = CounterSteps(self)
         for lang in langs:
             counter.play(lang, staff_pin)
@@ -102,6 +105,8 @@ class Journey:
             for lang in langs:
                 staff.play(lang)
         self.offline_steps(langs)
+        engage.offline(langs)
+        engage.after_sync(langs)
         return self.problems
 
     def online_steps(self, lang: str, n: int) -> None:

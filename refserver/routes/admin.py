@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from refserver import auth, phone, shops
+from refserver import auth, birthday, lottery, phone, shops
 from refserver.clock import iso
 from refserver.context import Context, Ctx
 from refserver.crypto import hash_secret, new_card_token, new_code, new_id, verify_secret
@@ -29,6 +29,7 @@ from refserver.schemas import (
     ClockOut,
     DeviceListOut,
     IdOut,
+    MilestoneIn,
     PairingCodeIn,
     PairingCodeOut,
     ProgramIn,
@@ -45,10 +46,11 @@ router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(auth.a
 def create_shop(body: ShopIn, c: Ctx):
     """A shop of its own: its kiosks and staff never see another shop's cards or vouchers."""
     sid = new_id("shp")
+    tz = birthday.check_timezone(body.timezone) if body.timezone else None
     with c.db.tx(write=True) as conn:
         conn.execute(
-            "INSERT INTO shops(id, name, created_at, privacy_text) VALUES (?,?,?,?)",
-            (sid, body.name, iso(c.clock.now()), body.privacy_text),
+            "INSERT INTO shops(id, name, created_at, privacy_text, timezone) VALUES (?,?,?,?,?)",
+            (sid, body.name, iso(c.clock.now()), body.privacy_text, tz),
         )
     return ok({"id": sid}, 201)
 
@@ -61,14 +63,16 @@ def create_program(body: ProgramIn, c: Ctx):
     if any(s > body.goal for s in stamps):
         raise Problem("validation_error", "milestones: a milestone lies beyond the goal")
     now = c.clock.now()
-    for m in body.milestones:
+    for i, m in enumerate(body.milestones):
         valid_until(m.validity, now, now)  # rejects a fixed date in the past
+        lottery.validate(i, m.title, m.redemption, m.variants)
     pid = new_id("prg")
     with c.db.tx(write=True) as conn:
         shop_id = shops.resolve(conn, body.shop_id, c.default_shop_id)
         conn.execute(
             "INSERT INTO programs(id, name, goal, cooldown_seconds, created_at, shop_id, "
-            "max_stamps_per_scan, daily_limit, timezone) VALUES (?,?,?,?,?,?,?,?,?)",
+            "max_stamps_per_scan, daily_limit, timezone, birthday_voucher) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?)",
             (
                 pid,
                 body.name,
@@ -79,17 +83,25 @@ def create_program(body: ProgramIn, c: Ctx):
                 body.max_stamps_per_scan,
                 body.daily_limit,
                 body.timezone,
+                body.birthday_voucher.model_dump_json() if body.birthday_voucher else None,
             ),
         )
         conn.executemany(
-            "INSERT INTO milestones(program_id, stamps, title, description, redemption, validity)"
-            " VALUES (?,?,?,?,?,?)",
+            "INSERT INTO milestones(program_id, stamps, title, description, redemption, validity,"
+            " variants) VALUES (?,?,?,?,?,?,?)",
             [
-                (pid, m.stamps, m.title, m.description, m.redemption, m.validity)
+                (pid, m.stamps, m.title, m.description, m.redemption, m.validity, _variants(m))
                 for m in body.milestones
             ],
         )
     return ok({"id": pid}, 201)
+
+
+def _variants(m: MilestoneIn) -> str | None:
+    """A lottery's pool as stored (JSON), in the order given: the draw's buckets."""
+    if not m.variants:
+        return None
+    return json.dumps([v.model_dump(exclude_none=True) for v in m.variants])
 
 
 @router.post("/cards", response_model=CardCreatedOut, status_code=201, responses=problems(404))
@@ -98,11 +110,13 @@ def create_card(body: CardIn, c: Ctx):
     belongs to its program's shop; a `shop_id` that is not the program's is a 404."""
     cid, token = new_id("crd"), new_card_token()
     e164 = phone.normalize(body.phone)
+    if body.birthday is not None:
+        birthday.parse_birthday(body.birthday)  # a 422 for 02-30 or 13-01
     with c.db.tx(write=True) as conn:
         program_row(conn, body.program_id, body.shop_id)
         conn.execute(
             "INSERT INTO cards(id, program_id, token, first_name, last_name, email, phone, "
-            "created_at, phone_e164, phone_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "created_at, phone_e164, phone_hash, birthday) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 cid,
                 body.program_id,
@@ -114,6 +128,7 @@ def create_card(body: CardIn, c: Ctx):
                 iso(c.clock.now()),
                 e164,
                 phone.card_phone_hash(conn, body.program_id, e164),
+                body.birthday,
             ),
         )
     return ok({"id": cid, "token": token}, 201)
@@ -131,6 +146,7 @@ def get_card(card_id: Annotated[str, Path(max_length=64)], c: Ctx):
         ).fetchall()
     body.update(
         token=card["token"],
+        birthday=card["birthday"],
         program_id=card["program_id"],
         shop_id=shop_id,
         first_name=card["first_name"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 from datetime import datetime, timedelta
@@ -9,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from refserver import auth
+from refserver import auth, birthday, engage, lottery
 from refserver.clock import iso, parse_iso
 from refserver.context import Context, Ctx
 from refserver.crypto import new_id
@@ -158,14 +159,18 @@ def stamp_card(
         for m in conn.execute("SELECT * FROM milestones WHERE program_id=?", (prog["id"],))
     }
     stamps, rnd, unlocked = card["stamps"], card["round"], []
+    stamp_id, drawn = new_id("stp"), None
     for _ in range(body.count):
         if stamps >= prog["goal"]:  # the card was full: this stamp starts a new round
             stamps, rnd = 0, rnd + 1
         stamps += 1
         m = milestones.get(stamps)
-        if m is not None:
+        if m is not None and m["redemption"] == "lottery":
+            drawn = _lottery(conn, c, prog["shop_id"], card, m, stamp_id, now)
+            if drawn[1] is not None:
+                unlocked.append(drawn[1])
+        elif m is not None:
             unlocked.append(_milestone_voucher(conn, prog["shop_id"], card, m, now))
-    stamp_id = new_id("stp")
     conn.execute(
         "INSERT INTO stamps(id, card_id, count, occurred_at, received_at, channel, device_id, "
         "round, staff_id, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -186,16 +191,90 @@ def stamp_card(
         "UPDATE cards SET stamps=?, round=?, last_stamp_at=? WHERE id=?",
         (stamps, rnd, iso(now), card_id),
     )
+    gift = birthday.gift(
+        conn, card, prog, now, lambda b: _birthday_voucher(conn, prog, card, b, now)
+    )
     updated = card_row(conn, card_id, who.shop_id)
-    return {
+    answer: dict[str, Any] = {
         "stamp_id": stamp_id,
         "card": card_json(conn, updated, now),
         "unlocked_vouchers": [voucher_json(v, now) for v in unlocked],
     }
+    if drawn is not None:  # the last lottery this stamp reached (one per scan in practice)
+        milestone, voucher, outcome = drawn
+        answer["lottery"] = {
+            "milestone": milestone,
+            "outcome": {"kind": outcome.kind, "title": outcome.title},
+            "voucher": voucher_json(voucher, now) if voucher is not None else None,
+        }
+    if gift is not None:
+        answer["birthday"] = {"voucher": voucher_json(gift, now)}
+    return answer
+
+
+def _birthday_voucher(
+    conn: sqlite3.Connection,
+    prog: sqlite3.Row,
+    card: sqlite3.Row,
+    settings: dict[str, Any],
+    now: datetime,
+) -> sqlite3.Row:
+    """This year's gift: a voucher of the card, valid `days_valid` days from today."""
+    return issue_voucher(
+        conn,
+        now,
+        shop_id=prog["shop_id"],
+        card_id=card["id"],
+        program_key=card["program_id"],
+        title=settings["title"],
+        description=settings.get("description", ""),
+        image_url=None,
+        redemption=settings.get("redemption", "self_redeem"),
+        code_value=None,
+        generate_code=True,
+        symbology="qr",
+        validity=f"days:{int(settings['days_valid'])}",
+        valid_from=now,
+        source="birthday",
+        issued_by=None,
+    )
+
+
+def _lottery(
+    conn: sqlite3.Connection,
+    c: Context,
+    shop_id: str,
+    card: sqlite3.Row,
+    m: sqlite3.Row,
+    stamp_id: str,
+    now: datetime,
+) -> tuple[int, sqlite3.Row | None, lottery.Variant]:
+    """Draw (CSPRNG) inside the stamp's transaction; a winning variant issues its voucher.
+    The replay of this stamp's key returns the stored answer: no second draw."""
+    variants = [lottery.Variant.from_json(v) for v in json.loads(m["variants"] or "[]")]
+    outcome = lottery.draw(variants, c.lottery_below)
+    voucher = None
+    if outcome.kind in lottery.WINNING:
+        won = {**dict(m), "title": outcome.title, "redemption": outcome.redemption or "self_redeem"}
+        voucher = _milestone_voucher(conn, shop_id, card, won, now)
+    lottery.record(
+        conn,
+        stamp_id=stamp_id,
+        card_id=card["id"],
+        milestone=m["stamps"],
+        outcome=outcome,
+        voucher_id=voucher["id"] if voucher is not None else None,
+        drawn_at=iso(now) or "",
+    )
+    return m["stamps"], voucher, outcome
 
 
 def _milestone_voucher(
-    conn: sqlite3.Connection, shop_id: str, card: sqlite3.Row, m: sqlite3.Row, now: datetime
+    conn: sqlite3.Connection,
+    shop_id: str,
+    card: sqlite3.Row,
+    m: sqlite3.Row | dict[str, Any],
+    now: datetime,
 ) -> sqlite3.Row:
     """Milestone vouchers always get a generated QR code, so any of them can be printed."""
     return issue_voucher(
@@ -206,7 +285,7 @@ def _milestone_voucher(
         program_key=card["program_id"],
         title=m["title"],
         description=m["description"],
-        image_url=None,
+        image_url=engage.voucher_image(conn, shop_id, m["stamps"]),
         redemption=m["redemption"],
         code_value=None,
         generate_code=True,

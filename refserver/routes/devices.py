@@ -6,7 +6,7 @@ import json
 
 from fastapi import APIRouter, Request
 
-from refserver import auth
+from refserver import auth, engage
 from refserver.clock import iso
 from refserver.context import Ctx
 from refserver.crypto import new_id, new_token, token_hash
@@ -89,6 +89,8 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
                 "SELECT * FROM programs WHERE shop_id=? ORDER BY created_at DESC, id LIMIT 1",
                 (who.shop_id,),
             ).fetchone()
+        look = engage.branding(conn, who.shop_id, loc["name"])
+        shown = engage.slides(conn, who.shop_id, c.clock.now())
     with c.db.tx(write=True) as conn:
         phone_key = shop_key(conn, who.shop_id)
     return conditional_json(
@@ -97,7 +99,7 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
             "device_id": dev["id"],
             "name": dev["name"],
             "location": {"id": loc["id"], "name": loc["name"]},
-            "branding": {"shop_name": loc["name"]},
+            "branding": look,
             "languages": LANGUAGES,
             "join_url": join_url(request, loc["id"]),
             "phone_key": phone_key.hex(),
@@ -108,6 +110,7 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
                 "max_stamps_per_scan": prog["max_stamps_per_scan"] if prog else 1,
                 "daily_limit": prog["daily_limit"] if prog else None,
             },
+            "slides": shown,
         },
     )
 

@@ -33,6 +33,7 @@ from kiosk.flows.customer.intents import (
     StaffGesture,
     Wake,
 )
+from kiosk.flows.customer.lottery import reaches, segments
 from kiosk.flows.customer.model import (
     AttractState,
     CardState,
@@ -44,6 +45,7 @@ from kiosk.flows.customer.model import (
     OutOfServiceState,
     RedeemedState,
     RewardState,
+    SpinState,
     VoucherOpenState,
     VouchersState,
     WorkingState,
@@ -58,6 +60,7 @@ from kiosk.flows.customer.phone import (
     PhoneSubmit,
     UsePhone,
 )
+from kiosk.flows.customer.slides import SlidesChanged, pick
 from kiosk.flows.runtime import Answered, Event, Intent, Now, OpenMode, Scanned, Step, Ticked
 from kiosk.flows.staff.intents import OpenStaff
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
@@ -123,6 +126,8 @@ class CustomerFlow:
                 return self._open_staff(model, scan.value)  # the scan is staff's, not ours
             case StaffGesture():
                 return self._open_staff(model, None)
+            case SlidesChanged(slides):
+                return Step(self._slide(replace(model, slides=slides), now))
             case _ if isinstance(model.view, OutOfServiceState):
                 return Step(model)  # nothing reaches a kiosk out of service
             case Scanned(scan, at):
@@ -190,11 +195,28 @@ class CustomerFlow:
                 return Step(model)
 
     def _stamped(self, model: CustomerModel, outcome: StampOutcome) -> CustomerModel:
+        """What the stamp shows; a lottery draw spins first and then shows it."""
+        shown = self._stamp_view(model, outcome)
+        draw = outcome.lottery
+        if draw is None:
+            return shown
+        spin = SpinState(
+            lang=model.view.lang,
+            draw=draw,
+            segments=segments(outcome.card, draw),
+            then=shown.view,
+        )
+        return model.showing(spin)
+
+    def _stamp_view(self, model: CustomerModel, outcome: StampOutcome) -> CustomerModel:
         lang, card = model.view.lang, outcome.card
+        if outcome.kind is StampKind.SAVED_PENDING and reaches(card, outcome.pending):
+            return model.showing(self._message(model, MessageKind.SPIN_WAITING))
         if outcome.kind is StampKind.ADDED and card is not None:
             if outcome.unlocked:
                 return model.showing(RewardState(lang=lang, card=card, vouchers=outcome.unlocked))
-            return model.showing(CardState(lang=lang, card=card, added=1))
+            gift = outcome.result.birthday if outcome.result else None
+            return model.showing(CardState(lang=lang, card=card, added=1, birthday=gift))
         if outcome.kind is StampKind.COOLDOWN:
             back = CardState(lang=lang, card=card) if card else None
             time = self._hhmm(outcome.next_stamp_at)
@@ -342,6 +364,8 @@ class CustomerFlow:
         view = model.view
         if isinstance(view, MessageState) and isinstance(view.back, CustomerState):
             return model.showing(replace(view.back, lang=view.lang))
+        if isinstance(view, SpinState) and view.then is not None:
+            return model.showing(replace(view.then, lang=view.lang))
         if isinstance(view, VoucherOpenState) and view.card is not None:
             return self._vouchers(model)
         if isinstance(view, RewardState) and view.card is not None:
@@ -365,12 +389,24 @@ class CustomerFlow:
             blank_after = self.settings.screen_blank_after_s
             if blank_after > 0 and idle >= blank_after and not view.blanked:
                 return Step(model.showing(replace(view, blanked=True)))
-            return Step(model)
+            return Step(self._slide(model, now))
         if idle >= self.settings.idle_timeout_s:
             return Step(model.next_epoch(self._attract(model)))
         return Step(model)
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def _slide(self, model: CustomerModel, now: Now) -> CustomerModel:
+        """The attract slide rotation (a new view only when the slide changes)."""
+        view = model.view
+        if not isinstance(view, AttractState) or view.blanked:
+            return model
+        slide, since = pick(
+            model.slides, view.slide, model.slide_since, now.mono, now.wall, view.lang
+        )
+        if slide == view.slide and since == model.slide_since:
+            return model
+        return replace(model.showing(replace(view, slide=slide)), slide_since=since)
 
     def _attract(self, model: CustomerModel) -> AttractState:
         return AttractState(

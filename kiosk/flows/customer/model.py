@@ -12,9 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from kiosk.api.models import Card, Voucher
+from kiosk.api.models import Card, LotteryDraw, Voucher
 from kiosk.config import UiSection
 from kiosk.flows.base import ViewState
+from kiosk.flows.customer.slides import ShownSlide
 
 
 def join_link(join_url: str, lang: str) -> str:
@@ -43,6 +44,8 @@ class AttractState(CustomerState):
         """What the join QR holds: the join page in the language on screen."""
         return join_link(self.join_url, self.lang)
 
+    slide: str = ""  # the slide behind the words (a cached image file), "" for none
+
 
 @dataclass(frozen=True)
 class WorkingState(CustomerState):
@@ -55,6 +58,7 @@ class CardState(CustomerState):
     screen: str = "card"
     card: Card | None = None
     added: int = 0  # stamps added by this scan (the UI animates the newest)
+    birthday: Voucher | None = None  # this year's birthday gift: "Happy birthday, Mari!"
 
     @property
     def remaining(self) -> int:
@@ -80,6 +84,17 @@ class RewardState(CustomerState):
     screen: str = "reward"
     card: Card | None = None
     vouchers: tuple[Voucher, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpinState(CustomerState):
+    """The lottery spin: the wheel turns and lands on what the server drew (`draw`); the
+    customer only watches. "Continue" shows `then` (the reward, the card, a message)."""
+
+    screen: str = "spin"
+    draw: LotteryDraw | None = None
+    segments: tuple[tuple[str, str], ...] = ()  # (kind, title) around the wheel
+    then: CustomerState | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -127,6 +142,7 @@ class MessageKind(StrEnum):
     ALREADY_REDEEMED = "already_redeemed"
     NOT_SELF_REDEEMABLE = "not_self_redeemable"
     OFFLINE_SAVED = "offline_saved"
+    SPIN_WAITING = "spin_waiting"  # offline: the stamp reaches a lottery; it plays after sync
     OFFLINE_REDEEM = "offline_redeem"
     NOT_SAVED = "not_saved"
     PHONE_NOT_FOUND = "phone_not_found"  # also a rate limit: the cloud says the same
@@ -171,6 +187,8 @@ class CustomerModel:
     active_at: float = 0.0
     redeeming: VoucherOpenState | None = None
     join_url: str = ""  # from the cloud (CloudSettings): outlives every visit
+    slides: tuple[ShownSlide, ...] = ()  # the attract rotation (kiosk/flows/customer/slides.py)
+    slide_since: float = 0.0  # when the current slide came up (Now.mono)
 
     def showing(self, view: CustomerState) -> CustomerModel:
         return replace(self, view=view)

@@ -7,9 +7,11 @@ from kivy.properties import BooleanProperty, NumericProperty
 
 from kiosk.flows.customer.intents import ChooseLanguage
 from kiosk.i18n import LANGUAGE_NAMES
+from kiosk.ui.look import LogoBadge
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets.common import KioskButton
 from kiosk.ui.widgets.join_qr import JoinQr  # noqa: F401 - used by attract.kv
+from kiosk.ui.widgets.slide_backdrop import SlideBackdrop
 
 load_kv(__file__)
 
@@ -26,6 +28,9 @@ class AttractScreen(KioskScreen):
         self._anim = None
 
     def render(self, state) -> None:
+        self._logo = getattr(self, "_logo", None) or LogoBadge(self)  # the shop's logo
+        self._backdrop = getattr(self, "_backdrop", None) or SlideBackdrop(self)
+        self._backdrop.show(getattr(state, "slide", ""))  # the shop's slide, behind the words
         self.ids.shop.text = state.shop_name or self.t("attract.welcome")
         self.ids.title.text = self.t("attract.title")
         self.ids.hint.text = self.t("attract.hint")

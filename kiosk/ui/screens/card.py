@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.ui.look import LogoBadge
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets import stamp_grid  # noqa: F401 - registers StampGrid for the .kv
 
@@ -12,6 +13,7 @@ class CardScreen(KioskScreen):
     screen_name = "card"
 
     def render(self, state) -> None:
+        self._logo = getattr(self, "_logo", None) or LogoBadge(self)  # the shop's logo
         card = state.card
         ids = self.ids
         ids.hello.text = (
@@ -22,6 +24,12 @@ class CardScreen(KioskScreen):
         ids.grid.show(card.stamps, card.goal, [m.stamps for m in card.milestones], state.added > 0)
         ids.added.text = self.t("card.stamp_added") if state.added else ""
         ids.count.text = self.t("card.stamps", stamps=card.stamps, goal=card.goal)
+        ids.count.color = self.theme.muted
+        gift = getattr(state, "birthday", None)
+        if gift is not None:  # the greeting and the gift (the grid still shows the count)
+            ids.hello.text = self.t("birthday.hello", name=card.display_name)
+            ids.count.text = self.t("birthday.gift", title=gift.title)
+            ids.count.color = self.theme.accent
         if state.remaining > 0 and state.next_title:
             key = "card.more_one" if state.remaining == 1 else "card.more_many"
             ids.more.text = self.t(key, n=state.remaining, reward=state.next_title)

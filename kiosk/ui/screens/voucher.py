@@ -6,8 +6,10 @@ from kivy.properties import BooleanProperty
 
 from kiosk.flows.customer.intents import HoldRedeem
 from kiosk.ui.codes import code_image, to_texture
+from kiosk.ui.look import LogoBadge, voucher_image
 from kiosk.ui.screens._base import KioskScreen, load_kv
 from kiosk.ui.widgets import hold_button  # noqa: F401 - registers HoldButton for the .kv
+from kiosk.ui.widgets.slide_backdrop import SlideBackdrop
 
 load_kv(__file__)
 
@@ -23,6 +25,9 @@ class VoucherScreen(KioskScreen):
         self._voucher_id = ""
 
     def render(self, state) -> None:
+        self._logo = getattr(self, "_logo", None) or LogoBadge(self)  # the shop's logo
+        self._picture = getattr(self, "_picture", None) or SlideBackdrop(self)
+        self._picture.show(voucher_image(state.voucher.image_url if state.voucher else None))
         v = state.voucher
         ids = self.ids
         self._voucher_id = v.id
