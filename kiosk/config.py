@@ -259,6 +259,12 @@ class UiSection(Section):
         default="long_press_top_left", description="hidden gesture that opens the staff PIN pad"
     )
     sound: bool = Field(default=True, description="beep on a successful read")
+    low_reach: bool = Field(
+        default=False, description="every customer control in the lower half of the screen"
+    )
+    speech_volume: int = Field(
+        default=80, ge=0, le=100, description="accessibility mode: speech volume, percent"
+    )
 
 
 class StaffSection(Section):

@@ -15,11 +15,14 @@ from enum import StrEnum
 from kiosk.api.models import Card, Voucher
 from kiosk.config import UiSection
 from kiosk.flows.base import ViewState
+from kiosk.flows.customer.access import Access
 
 
 @dataclass(frozen=True)
 class CustomerState(ViewState):
     lang: str = "en"
+    access: Access = Access()  # this customer's accessibility choices (stamped by the flow)
+    idle_warning: bool = False  # "Need more time?" shows before the idle timeout
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,14 @@ class VoucherOpenState(CustomerState):
     screen: str = "voucher"
     voucher: Voucher | None = None
     card: Card | None = None  # None when the voucher came from a scanned coupon
+    confirming: bool = False  # the mode's two-step redeem: "Yes, redeem now" is asked
+
+
+@dataclass(frozen=True)
+class AccessOptionsState(CustomerState):
+    """The accessibility mode's options (the attract screen's accessibility button)."""
+
+    screen: str = "access"
 
 
 @dataclass(frozen=True)
@@ -149,6 +160,7 @@ class CustomerModel:
     epoch: int = 0
     active_at: float = 0.0
     redeeming: VoucherOpenState | None = None
+    access: Access = Access()  # the visit's accessibility choices; reset when it ends
 
     def showing(self, view: CustomerState) -> CustomerModel:
         return replace(self, view=view)
@@ -168,6 +180,13 @@ class CustomerSettings:
     screen_blank_after_s: float = 0.0
     shop_name: str = ""
     staff_mode: bool = False  # a staff mode is installed: a badge or the gesture opens it
+    low_reach: bool = False  # [ui] low_reach: every control in the lower half, for everyone
+    speech_volume: int = 80  # [ui] speech_volume: the mode's starting volume, percent
+    idle_warning_s: float = 8.0  # "Need more time?" this long before the idle timeout
+
+    def access(self) -> Access:
+        """What a new visit starts with (the mode off; the shop's low reach and volume)."""
+        return Access(low_reach=self.low_reach, volume=self.speech_volume)
 
     @classmethod
     def from_ui(
@@ -180,4 +199,6 @@ class CustomerSettings:
             screen_blank_after_s=float(ui.screen_blank_after_s),
             shop_name=shop_name,
             staff_mode=staff_mode,
+            low_reach=ui.low_reach,
+            speech_volume=ui.speech_volume,
         )
