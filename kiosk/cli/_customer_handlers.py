@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from kiosk.api import errors
 from kiosk.api.models import Voucher
 from kiosk.flows.customer import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
+from kiosk.flows.customer.access import Speak
 from kiosk.flows.runtime import Handlers
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampOutcome
 
@@ -60,6 +61,12 @@ class RedemptionLog(Protocol):
     def record(self, kind: str, at: datetime, ref: str | None = None) -> None: ...
 
 
+class SpeechOut(Protocol):
+    """kiosk.speech.Speaker: hands the text to its own thread and returns at once."""
+
+    def say(self, text: str, lang: str, volume: int, interrupt: bool = True) -> None: ...
+
+
 class CustomerEffects:
     """One method per customer effect; `customer_handlers` registers them on a Handlers."""
 
@@ -73,6 +80,7 @@ class CustomerEffects:
         shop_name: str = "",
         footer: str = "",
         day_log: RedemptionLog | None = None,
+        speaker: SpeechOut | None = None,
     ) -> None:
         self.stamps = stamps
         self.redeems = redeems
@@ -81,6 +89,7 @@ class CustomerEffects:
         self.shop_name = shop_name
         self.footer = footer
         self.day_log = day_log
+        self.speaker = speaker  # None: the mode works without speech
         self.last_print: PrintJob | None = None  # the demo copies its preview
 
     def stamp(self, effect: Stamp) -> StampOutcome:
@@ -116,6 +125,11 @@ class CustomerEffects:
             self.day_log.record("redemption", at, voucher_id)
         except Exception as exc:  # noqa: BLE001 - a summary line never costs a redemption
             log.warning("day log: %s", exc)
+
+    def speak(self, effect: Speak) -> None:
+        """The accessibility mode's speech: queued, never waited for (kiosk/speech.py)."""
+        if self.speaker is not None:
+            self.speaker.say(effect.text, effect.lang, effect.volume, effect.interrupt)
 
     def print_voucher(self, effect: PrintVoucher) -> PrintKind:
         if self.printer is None:
@@ -162,4 +176,5 @@ def customer_handlers(effects: CustomerEffects) -> Handlers:
         .on(LookUpVoucher, effects.look_up)
         .on(Redeem, effects.redeem)
         .on(PrintVoucher, effects.print_voucher)
+        .on(Speak, effects.speak)
     )

@@ -142,6 +142,7 @@ def build_kiosk(
         shop_name=shop_name,
         footer=settings.printer.footer,
         day_log=_day_log(settings),
+        speaker=_speaker(settings),
     )
     tech = _technician(settings, config_path, printer)
     staff = _staff(settings, stamp_path.client, printer, shop_name, diagnostics=tech is not None)
@@ -154,6 +155,13 @@ def build_kiosk(
     parts = KioskParts(settings, host, services, stamp_path, printer, technician=tech)
     parts.scanner_factory = lambda: _scanner(settings, host, frame_source, use_config_sources)
     return parts
+
+
+def _speaker(settings: Settings) -> Any:
+    """The accessibility mode's speech (espeak-ng); its WAV cache in the state directory."""
+    from kiosk.speech import Speaker, Synth
+
+    return Speaker(Synth(Path(settings.device.state_dir) / "speech"))
 
 
 class LazyPrinter:
