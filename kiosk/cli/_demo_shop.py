@@ -21,6 +21,7 @@ from refserver.process import ServerProcess, free_port
 
 LANGS = ("en", "ko", "zh", "et")
 FIRST_NAMES = {"en": "Mari", "ko": "지민", "zh": "小明", "et": "Jaan"}
+A11Y_FORMS = ("large-text", "high-contrast", "low-reach")  # kiosk/ui/journey_access.py
 PROGRAM = {
     "name": "Kohvik Mari coffee card",
     "goal": 9,
@@ -84,6 +85,10 @@ class DemoShop:
             self.cards[f"offline-{lang}"] = self.admin(
                 "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
             )
+            for form in A11Y_FORMS:  # the accessibility journey's cards (journey_access.py)
+                self.cards[f"a11y-{form}-{lang}"] = self.admin(
+                    "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
+                )
         self.admin(
             "POST", "/admin/staff", {"name": "Demo staff", "pin": STAFF_PIN, "permissions": ["*"]}
         )
@@ -103,9 +108,9 @@ class DemoShop:
 
             at = parse_time(now)
             assert at is not None, f"the server's clock answered {now!r}"
-            for lang in LANGS:
+            for name in [n for n in self.cards if n.startswith(("reward-", "a11y-"))]:
                 client.add_stamp(
-                    self.cards[f"reward-{lang}"]["id"],
+                    self.cards[name]["id"],
                     idempotency_key=new_idempotency_key(),
                     occurred_at=at,
                 )

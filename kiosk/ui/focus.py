@@ -150,7 +150,7 @@ class KeypadFocus:
             return  # an ordinary customer: no walk of the widget tree, no cost
         target = self.target()
         if self._announce_first and target is not None:
-            _scroll_into_view(target)
+            scroll_into_view(target)
         self.ring.draw(target, self.u)
         self._drawn = True
         if self._announce_first and target is not None:
@@ -204,7 +204,7 @@ class KeypadFocus:
             return
         self.index = (self.index + step) % len(items)
         target = items[self.index]
-        _scroll_into_view(target)
+        scroll_into_view(target)
         self.ring.draw(target, self.u)
         self.send(Focused(label_of(target)))
 
@@ -214,7 +214,7 @@ def _kind(state: Any) -> tuple[str, Any]:
     return (getattr(state, "screen", ""), getattr(state, "confirming", None))
 
 
-def _scroll_into_view(target: Widget) -> None:
+def scroll_into_view(target: Widget) -> None:
     node: Any = target.parent
     for _ in range(32):  # up to the screen; a window is its own parent, so never to None
         if node is None or isinstance(node, Screen):

@@ -19,6 +19,7 @@ from typing import Any
 from kiosk.flows.customer.intents import ChooseLanguage, GoHome
 from kiosk.ui import checks
 from kiosk.ui.driver import Driver
+from kiosk.ui.journey_access import AccessSteps
 from kiosk.ui.journey_staff import StaffSteps
 
 UNKNOWN_TOKEN = "no_such_card_0123456789"  # noqa: S105 - a card token nobody has
@@ -93,6 +94,7 @@ class Journey:
         self.expect("attract")
         for n, lang in enumerate(langs):
             self.online_steps(lang, n)
+        AccessSteps(self).play(langs)  # the accessibility mode (#17): journey_access.py
         if staff_pin:
             staff = StaffSteps(self, staff_pin)
             for lang in langs:

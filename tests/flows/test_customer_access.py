@@ -215,3 +215,44 @@ def test_a_scan_in_the_mode_still_stamps_at_once():
     t = in_mode()
     assert t.scan(CARD) == (Stamp(CARD.value, WALL), *t.last[1:])
     assert isinstance(t.last[0], Stamp)  # the stamp is asked first, speech after
+
+
+@pytest.mark.parametrize("lang", ["en", "ko", "zh", "et"])
+def test_every_customer_screen_has_words_in_every_language(lang):
+    """Title, state and controls of every screen (every message kind) are translated."""
+    from kiosk.flows.customer import (
+        MessageKind,
+        MessageState,
+        OutOfServiceState,
+        RewardState,
+        VouchersState,
+        WorkingState,
+    )
+    from kiosk.flows.customer.model import AccessOptionsState
+    from kiosk.flows.customer.present import present
+
+    v, c = voucher(), card(3, (voucher(),))
+    done = replace(v, state="redeemed", redeemed_at=WALL)
+    views = [
+        AttractState(languages=("en", "ko", "zh", "et")),
+        AccessOptionsState(),
+        WorkingState(),
+        CardState(card=c, added=1),
+        RewardState(card=c, vouchers=(v,)),
+        VouchersState(card=c, vouchers=(v,)),
+        VouchersState(card=c),
+        VoucherOpenState(voucher=v, card=c),
+        VoucherOpenState(voucher=v, card=c, confirming=True),
+        VoucherOpenState(voucher=voucher("v2", "staff_scan"), card=c),
+        RedeemedState(voucher=done, redeemed_at_text="14:05", print_status="printed"),
+        OutOfServiceState(),
+        *(MessageState(kind=k, values=(("time", "15:00"),)) for k in MessageKind),
+    ]
+    for view in views:
+        p = present(replace(view, lang=lang))
+        words = [p.title, *p.lines, *(c.label for c in p.controls)]
+        assert p.title and p.speech(), view.screen
+        raw = [w for w in words if w.startswith(("access.", "msg.", "card.", "common."))]
+        assert not raw, (view.screen, raw)
+        if view.screen not in ("working", "out_of_service"):
+            assert p.controls, view.screen  # every screen the customer acts on has controls

@@ -41,6 +41,9 @@ class Access:
         return TIMEOUT_FACTOR if self.on else 1.0
 
 
+NO_ACCESS = Access()  # the ordinary visit; shared, so `is` finds it without comparing fields
+
+
 # -- intents (the accessibility button, the mode's toggles, the keypad's keys) ---------------
 
 

@@ -33,7 +33,6 @@ from kiosk.flows.customer.model import (
     AccessOptionsState,
     AttractState,
     CustomerModel,
-    CustomerSettings,
     CustomerState,
     OutOfServiceState,
     VoucherOpenState,
@@ -96,23 +95,27 @@ def two_step(model: CustomerModel, intent: AskRedeem | CancelRedeem) -> Next:
             return Step(model)
 
 
-def after_step(old: CustomerModel, new: Next, event: Event, settings: CustomerSettings) -> Next:
+def after_step(old: CustomerModel, new: Next, event: Event, start: Access) -> Next:
     """Stamp, reset, clear the warning, and speak what changed (see the module docstring)."""
     model, effects = new
-    if model.epoch != old.epoch and isinstance(model.view, (AttractState, OutOfServiceState)):
-        model = replace(model, access=settings.access())  # the visit ended
+    ended = model.epoch != old.epoch and isinstance(model.view, (AttractState, OutOfServiceState))
+    if ended and model.access is not start:
+        model = replace(model, access=start)  # the visit ended: as the shop set it up
     view = model.view
     if view.idle_warning and model.active_at != old.active_at:
         view = replace(view, idle_warning=False)  # any touch, key or scan: more time
-    if view.access != model.access:
+    if view.access is not model.access and view.access != model.access:
         view = replace(view, access=model.access)
-    model = model.showing(view)
+    if view is not model.view:
+        model = model.showing(view)
+    if not model.access.on and not old.access.on:
+        return Step(model, effects)  # an ordinary customer: nothing to speak, nothing more
     return Step(model, (*effects, *_spoken(old, model, event)))
 
 
 def _spoken(old: CustomerModel, new: CustomerModel, event: Event) -> tuple[Effect, ...]:
     before, after = old.view, new.view
-    if after == before or not new.access.on:
+    if not new.access.on or after == before:
         return ()
     if after.idle_warning and not before.idle_warning:
         return speak(new, tr("access.more_time", after.lang))
@@ -137,7 +140,3 @@ def _toggled(model: CustomerModel, event: Event) -> tuple[Effect, ...]:
         if control.intent == event:
             return speak(model, control.label)
     return ()
-
-
-def starting_access(settings: CustomerSettings) -> Access:
-    return settings.access()

@@ -85,13 +85,12 @@ class CustomerFlow:
     def __init__(self, settings: CustomerSettings | None = None, tz: tzinfo | None = None) -> None:
         self.settings = settings or CustomerSettings()
         self.tz = tz  # None: the machine's local time zone
+        self._access = self.settings.access()  # what every visit starts with
 
     # -- the Flow protocol -----------------------------------------------------------------
 
     def start(self, reason: Event | None, now: Now, last: CustomerModel | None = None) -> Next:
-        access = self.settings.access()
-        view = replace(self._attract(), access=access)
-        return Step(CustomerModel(view, active_at=now.mono, access=access))
+        return Step(CustomerModel(self._attract(), active_at=now.mono, access=self._access))
 
     def view(self, model: CustomerModel) -> ViewState:
         return model.view
@@ -101,7 +100,7 @@ class CustomerFlow:
 
     def step(self, model: CustomerModel, event: Event, now: Now) -> Next:
         """One transition, then the accessibility mode's stamp and speech (access_flow)."""
-        return after_step(model, self._step(model, event, now), event, self.settings)
+        return after_step(model, self._step(model, event, now), event, self._access)
 
     def _step(self, model: CustomerModel, event: Event, now: Now) -> Next:
         match event:
@@ -377,6 +376,7 @@ class CustomerFlow:
             lang=self.settings.language,
             languages=tuple(self.settings.languages),
             shop_name=self.settings.shop_name,
+            access=self._access,
         )
 
     def _message(

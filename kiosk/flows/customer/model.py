@@ -15,13 +15,13 @@ from enum import StrEnum
 from kiosk.api.models import Card, Voucher
 from kiosk.config import UiSection
 from kiosk.flows.base import ViewState
-from kiosk.flows.customer.access import Access
+from kiosk.flows.customer.access import NO_ACCESS, Access
 
 
 @dataclass(frozen=True)
 class CustomerState(ViewState):
     lang: str = "en"
-    access: Access = Access()  # this customer's accessibility choices (stamped by the flow)
+    access: Access = NO_ACCESS  # this customer's accessibility choices (stamped by the flow)
     idle_warning: bool = False  # "Need more time?" shows before the idle timeout
 
 
@@ -160,7 +160,7 @@ class CustomerModel:
     epoch: int = 0
     active_at: float = 0.0
     redeeming: VoucherOpenState | None = None
-    access: Access = Access()  # the visit's accessibility choices; reset when it ends
+    access: Access = NO_ACCESS  # the visit's accessibility choices; reset when it ends
 
     def showing(self, view: CustomerState) -> CustomerModel:
         return replace(self, view=view)
@@ -186,7 +186,8 @@ class CustomerSettings:
 
     def access(self) -> Access:
         """What a new visit starts with (the mode off; the shop's low reach and volume)."""
-        return Access(low_reach=self.low_reach, volume=self.speech_volume)
+        access = Access(low_reach=self.low_reach, volume=self.speech_volume)
+        return NO_ACCESS if access == NO_ACCESS else access
 
     @classmethod
     def from_ui(

@@ -52,6 +52,7 @@ class Control:
 
     label: str
     intent: Intent
+    primary: bool = False  # the screen's main action (drawn in the accent colour)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class Presentation:
 
     def speech(self) -> str:
         """The screen's speech: title, then state (the focused control is spoken apart)."""
-        return ". ".join(p.rstrip(".!。") for p in (self.title, *self.lines) if p) + "."
+        return ". ".join(p.rstrip(".!。…") for p in (self.title, *self.lines) if p) + "."
 
 
 def present(view: CustomerState) -> Presentation:
@@ -111,12 +112,12 @@ def _on_off(key: str, on: bool, lang: str) -> str:
 
 def _options(access: Access, lang: str) -> Presentation:
     controls = (
+        Control(tr("access.start", lang), GoBack(), primary=True),  # first: never scrolled away
         Control(_on_off("access.large", access.large, lang), ToggleLargeText()),
         Control(_on_off("access.contrast", access.contrast, lang), ToggleContrast()),
         Control(_on_off("access.low_reach", access.low_reach, lang), ToggleLowReach()),
         Control(tr("access.volume_down", lang), ChangeVolume(-1)),
         Control(tr("access.volume_up", lang), ChangeVolume(1)),
-        Control(tr("access.start", lang), GoBack()),
     )
     lines = (tr("access.intro", lang), tr("access.volume", lang, volume=access.volume))
     return Presentation(tr("access.title", lang), lines, controls)
@@ -138,7 +139,7 @@ def _card(view: CardState) -> Presentation:
         lines.append(tr(key, lang, n=n, reward=reward))
     controls = (
         Control(tr("card.vouchers", lang, n=len(view.usable_vouchers)), ShowVouchers()),
-        Control(tr("common.done", lang), GoHome()),
+        _done(lang, primary=True),
     )
     return Presentation(title, tuple(lines), controls)
 
@@ -148,7 +149,7 @@ def _reward(view: RewardState) -> Presentation:
     lines = tuple(v.title for v in view.vouchers)
     first = view.vouchers[0].id if view.vouchers else ""
     controls = (
-        *((Control(tr("reward.open", lang), OpenVoucher(first)),) if first else ()),
+        *((Control(tr("reward.open", lang), OpenVoucher(first), primary=True),) if first else ()),
         Control(tr("reward.later", lang), GoBack()),
     )
     return Presentation(tr("reward.title", lang), lines, controls)
@@ -178,23 +179,27 @@ def _voucher(view: VoucherOpenState) -> Presentation:
     if v.redemption == "self_redeem" and view.confirming:
         lines.append(tr("access.confirm_question", lang))
         controls = (
-            Control(tr("access.confirm_yes", lang), ConfirmRedeem(v.id)),
+            Control(tr("access.confirm_yes", lang), ConfirmRedeem(v.id), primary=True),
             Control(tr("access.confirm_no", lang), CancelRedeem()),
         )
     elif v.redemption == "self_redeem":
-        controls = (Control(tr("access.redeem", lang), AskRedeem(v.id)),)
+        controls = (Control(tr("access.redeem", lang), AskRedeem(v.id), primary=True),)
     back = Control(tr("common.back", lang), GoBack())
     return Presentation(v.title, tuple(lines), (*controls, back, _done(lang)))
 
 
 def _redeemed(view: RedeemedState) -> Presentation:
     lang = view.lang
-    lines = [tr("redeemed.at", lang, time=view.redeemed_at_text)]
+    lines = [
+        tr("redeemed.at", lang, time=view.redeemed_at_text),
+        tr("access.code", lang, code=view.code),
+    ]
     if view.print_status:
         lines.append(tr(f"redeemed.{view.print_status}", lang))
     printed = view.print_status in ("printing", "printed", "unconfirmed")
     prints = () if printed else (Control(tr("redeemed.print", lang), PrintCoupon()),)
-    return Presentation(tr("redeemed.title", lang), tuple(lines), (*prints, _done(lang)))
+    done = _done(lang, primary=True)
+    return Presentation(tr("redeemed.title", lang), tuple(lines), (*prints, done))
 
 
 def _message(view: MessageState) -> Presentation:
@@ -207,9 +212,9 @@ def _message(view: MessageState) -> Presentation:
     if view.back is not None:
         key = "common.see_card" if getattr(view.back, "screen", "") == "card" else "common.back"
         controls = (Control(tr(key, lang), GoBack()),)
-    ok = Control(tr("common.ok", lang), GoHome())
+    ok = Control(tr("common.ok", lang), GoHome(), primary=True)
     return Presentation(tr(f"msg.{kind}.title", lang, **values), (body,), (*controls, ok))
 
 
-def _done(lang: str) -> Control:
-    return Control(tr("common.done", lang), GoHome())
+def _done(lang: str, *, primary: bool = False) -> Control:
+    return Control(tr("common.done", lang), GoHome(), primary=primary)

@@ -132,14 +132,14 @@ class AccessScreen(KioskScreen):
         )
         for line in p.lines:
             self.texts.add_widget(TextBlock(text=line, font_size=BODY * k * u, color=look.text))
-        for n, control in enumerate(p.controls):
-            last = n == len(p.controls) - 1
+        for control in p.controls:
+            main = control.primary
             button = ControlButton(
                 control,
                 look.button_h * u,  # a touch target at least; as tall as its text
                 font_size=BUTTON * k * u,
-                bg=look.accent if last else look.panel,
-                color=look.accent_text if last else look.text,
+                bg=look.accent if main else look.panel,
+                color=look.accent_text if main else look.text,
             )
             button.bind(on_release=lambda b: self.send(b.control.intent))
             self.controls.add_widget(button)
