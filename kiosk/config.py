@@ -267,6 +267,12 @@ class UiSection(Section):
     phone_stamps: bool = Field(
         default=True, description="offer stamps by phone number on the start screen"
     )
+    low_reach: bool = Field(
+        default=False, description="every customer control in the lower half of the screen"
+    )
+    speech_volume: int = Field(
+        default=80, ge=0, le=100, description="accessibility mode: speech volume, percent"
+    )
 
 
 class StaffSection(Section):

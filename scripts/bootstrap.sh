@@ -9,9 +9,10 @@ source scripts/heartbeat.sh
 heartbeat_start
 
 # System libraries: libzbar0 for pyzbar, EGL/GL/GBM for Kivy's SDL2 (offscreen or KMS),
-# libmtdev1 for Kivy's touch input, fonts-noto-cjk so Korean and Chinese text renders.
+# libmtdev1 for Kivy's touch input, fonts-noto-cjk so Korean and Chinese text renders,
+# espeak-ng and alsa-utils (aplay) for the accessibility mode's speech (docs/accessibility.md).
 APT_PACKAGES=(libzbar0 libegl1 libegl-mesa0 libgl1 libgl1-mesa-dri libgbm1 libgles2 libmtdev1
-              fonts-noto-cjk fonts-dejavu-core python3-venv)
+              fonts-noto-cjk fonts-dejavu-core python3-venv espeak-ng alsa-utils)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 from kiosk.api import errors
 from kiosk.api.models import LotteryDraw, Voucher
 from kiosk.flows.customer import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
+from kiosk.flows.customer.access import Speak
 from kiosk.flows.runtime import Handlers
 from kiosk.metrics.hooks import count_stamp
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
@@ -69,6 +70,12 @@ class WaitingSpins(Protocol):
     def take(self, card_id: str) -> tuple[str, LotteryDraw] | None: ...
 
 
+class SpeechOut(Protocol):
+    """kiosk.speech.Speaker: hands the text to its own thread and returns at once."""
+
+    def say(self, text: str, lang: str, volume: int, interrupt: bool = True) -> None: ...
+
+
 class CustomerEffects:
     """One method per customer effect; `customer_handlers` registers them on a Handlers."""
 
@@ -83,6 +90,7 @@ class CustomerEffects:
         footer: str = "",
         day_log: RedemptionLog | None = None,
         spins: WaitingSpins | None = None,
+        speaker: SpeechOut | None = None,
     ) -> None:
         self.stamps = stamps
         self.redeems = redeems
@@ -92,6 +100,7 @@ class CustomerEffects:
         self.footer = footer
         self.day_log = day_log
         self.spins = spins
+        self.speaker = speaker  # None: the mode works without speech
         self.last_print: PrintJob | None = None  # the demo copies its preview
 
     def stamp(self, effect: Stamp) -> StampOutcome:
@@ -145,6 +154,11 @@ class CustomerEffects:
         except Exception as exc:  # noqa: BLE001 - a summary line never costs a redemption
             log.warning("day log: %s", exc)
 
+    def speak(self, effect: Speak) -> None:
+        """The accessibility mode's speech: queued, never waited for (kiosk/speech.py)."""
+        if self.speaker is not None:
+            self.speaker.say(effect.text, effect.lang, effect.volume, effect.interrupt)
+
     def print_voucher(self, effect: PrintVoucher) -> PrintKind:
         if self.printer is None:
             return PrintKind.FAILED
@@ -190,4 +204,5 @@ def customer_handlers(effects: CustomerEffects) -> Handlers:
         .on(LookUpVoucher, effects.look_up)
         .on(Redeem, effects.redeem)
         .on(PrintVoucher, effects.print_voucher)
+        .on(Speak, effects.speak)
     )

@@ -22,6 +22,7 @@ from refserver.process import ServerProcess, free_port
 
 LANGS = ("en", "ko", "zh", "et")
 FIRST_NAMES = {"en": "Mari", "ko": "지민", "zh": "小明", "et": "Jaan"}
+A11Y_FORMS = ("large-text", "high-contrast", "low-reach")  # kiosk/ui/journey_access.py
 PROGRAM = {
     "name": "Kohvik Mari coffee card",
     "goal": 9,
@@ -142,6 +143,10 @@ class DemoShop:
                 "/admin/cards",
                 {"program_id": program, "first_name": FIRST_NAMES[lang], "phone": PHONES[lang]},
             )
+            for form in A11Y_FORMS:  # the accessibility journey's cards (journey_access.py)
+                self.cards[f"a11y-{form}-{lang}"] = self.admin(
+                    "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
+                )
         self.admin(
             "POST", "/admin/staff", {"name": "Demo staff", "pin": STAFF_PIN, "permissions": ["*"]}
         )
@@ -210,14 +215,18 @@ class DemoShop:
             assert at is not None, f"the server's clock answered {now!r}"
             # the limit cards get a third stamp: their day is full (daily_limit is 3);
             # lottery-offline gets one: the journey scans it online once (the kiosk then
-            # knows the card), and offline the next stamp reaches the spin
+            # knows the card), and offline the next stamp reaches the spin; the
+            # accessibility journey's cards get two, like the reward cards
             if offset == -1950:
                 names: tuple[str, ...] = ("limit",)
             else:
                 names = ("reward", "limit", *LOTTERY_CARDS[: None if offset == -650 else SPINS])
-            for name, lang in ((n, lang) for n in names for lang in LANGS):
+            keys = [f"{n}-{lang}" for n in names for lang in LANGS]
+            if offset != -1950:
+                keys += [k for k in self.cards if k.startswith("a11y-")]
+            for key in keys:
                 client.add_stamp(
-                    self.cards[f"{name}-{lang}"]["id"],
+                    self.cards[key]["id"],
                     idempotency_key=new_idempotency_key(),
                     occurred_at=at,
                 )

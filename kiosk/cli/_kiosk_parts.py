@@ -158,6 +158,7 @@ def build_kiosk(
         footer=settings.printer.footer,
         day_log=_day_log(settings),
         spins=_spins(settings, stamp_path),
+        speaker=_speaker(settings),
     )
     tech = _technician(settings, config_path, printer)
     staff = _staff(settings, stamp_path.client, printer, shop_name, diagnostics=tech is not None)
@@ -172,6 +173,13 @@ def build_kiosk(
     parts.phone_key = phone_key
     parts.scanner_factory = lambda: _scanner(settings, host, frame_source, use_config_sources)
     return parts
+
+
+def _speaker(settings: Settings) -> Any:
+    """The accessibility mode's speech (espeak-ng); its WAV cache in the state directory."""
+    from kiosk.speech import Speaker, Synth
+
+    return Speaker(Synth(Path(settings.device.state_dir) / "speech"))
 
 
 class LazyPrinter:

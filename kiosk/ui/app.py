@@ -26,8 +26,11 @@ from kivy.uix.widget import Widget
 
 from kiosk.flows.customer.intents import StaffGesture
 from kiosk.flows.runtime import Event, FlowHost, Intent, Wake
+from kiosk.i18n import tr
 from kiosk.ui import theme
+from kiosk.ui.access_look import MoreTimeBanner, apply_look, screen_for, window_colour
 from kiosk.ui.canvas import canvas
+from kiosk.ui.focus import FocusRing, KeypadFocus
 from kiosk.ui.fonts import register_fonts
 from kiosk.ui.window import finish_offscreen_frames
 
@@ -163,6 +166,11 @@ class Root(FloatLayout):
         self.app = app
         self.sm = ScreenManager(transition=NoTransition())
         self.add_widget(self.sm)
+        # the accessibility mode's "Need more time?" and the keypad's focus ring (#17)
+        self.banner = MoreTimeBanner(size_hint=(1, None), pos_hint={"top": 1}, opacity=0)
+        self.add_widget(self.banner)
+        self.ring = FocusRing()
+        self.add_widget(self.ring)
         self.overlay = BlankOverlay(on_wake=lambda: app.send(Wake()), opacity=0)
         self.add_widget(self.overlay)
         self._corner_ev = None
@@ -228,6 +236,7 @@ class KioskApp(App):
         self.renders = 0
         self.font_file: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self.focus: KeypadFocus | None = None
 
     # -- build -----------------------------------------------------------------------------
 
@@ -239,6 +248,8 @@ class KioskApp(App):
         Window.bind(size=lambda w, s: self._resize(w, *s))
         root = Root(self)
         self.screens = ScreenRegistry(discover_screen_classes(), root.sm.add_widget)
+        self.focus = KeypadFocus(self.send, root.ring)
+        Window.bind(on_key_down=self.focus.on_key)
         return root
 
     def _resize(self, _w: Any, width: float, height: float) -> None:
@@ -251,6 +262,8 @@ class KioskApp(App):
         Window.bind(on_flip=self._first_flip)
 
     def on_stop(self) -> None:
+        if self.focus is not None:
+            Window.unbind(on_key_down=self.focus.on_key)
         if self._unsubscribe:  # on_stop may come twice (stop() then run()'s own _stop)
             self._unsubscribe()
             self._unsubscribe = None
@@ -267,6 +280,8 @@ class KioskApp(App):
             log.exception("host tick failed")
         if self._on_tick:
             self._on_tick()
+        if self.focus is not None and self.focus.active:
+            self.focus.refresh()  # the ring follows a layout that settled since the render
 
     # -- state in, touches out ---------------------------------------------------------------
 
@@ -274,9 +289,10 @@ class KioskApp(App):
         Clock.schedule_once(lambda _dt: self.render(self.host.state), 0)
 
     def render(self, state: Any) -> None:
-        screen = self.screens.get(state.screen)
+        name = screen_for(state)  # the accessibility mode may draw a state on its own screen
+        screen = self.screens.get(name)
         if screen is None:
-            log.error("no screen named %r; is its module in kiosk/ui/screens?", state.screen)
+            log.error("no screen named %r; is its module in kiosk/ui/screens?", name)
             return
         if not hasattr(state, "lang") and hasattr(screen, "lang"):
             # a state without a language speaks the customer's (staff follows the customer)
@@ -297,8 +313,23 @@ class KioskApp(App):
         if self.root is not None:
             self.root.sm.current = screen.name
             self.root.overlay.opacity = 1 if getattr(state, "blanked", False) else 0
+            self._accessible(screen, state)
         self.rendered = state
         self.renders += 1
+
+    def _accessible(self, screen: Screen, state: Any) -> None:
+        """The accessibility mode's look, banner and focus for what was just shown."""
+        try:
+            apply_look(screen, state)
+            if hasattr(state, "access"):
+                Window.clearcolor = window_colour(state)
+            more_time = tr("access.more_time", getattr(state, "lang", "en"))
+            if self.root is not None:
+                self.root.banner.show(state, more_time, self.u)
+            if self.focus is not None:
+                self.focus.rendered(screen, state, self.u)
+        except Exception:  # the mode's look must never cost the ordinary screen
+            log.exception("accessibility look failed on %s", screen.name)
 
     def send(self, intent: Intent) -> None:
         """A touch, as its intent, to the mode on top."""

@@ -19,6 +19,7 @@ from typing import Any
 from kiosk.flows.customer.intents import ChooseLanguage, GoHome
 from kiosk.ui import checks
 from kiosk.ui.driver import Driver
+from kiosk.ui.journey_access import AccessSteps
 from kiosk.ui.journey_counter import CounterSteps
 from kiosk.ui.journey_engage import EngageSteps
 from kiosk.ui.journey_staff import StaffSteps
@@ -100,6 +101,7 @@ class Journey:
         counter = CounterSteps(self)
         for lang in langs:
             counter.play(lang, staff_pin)
+        AccessSteps(self).play(langs)  # the accessibility mode (#17): journey_access.py
         if staff_pin:
             staff = StaffSteps(self, staff_pin)
             for lang in langs:

@@ -116,3 +116,47 @@ THEMES = (CUSTOMER, STAFF, TECHNICIAN)
 def unit(width: float, height: float) -> float:
     """The one scaling rule: `u` for a window of this size (1 on a 800x480 panel)."""
     return max(0.5, min(width, height) / 480.0)
+
+
+# The accessibility mode's high-contrast look (#17): every text >= 7:1 on what it is drawn on,
+# most far above (white or yellow on black). Colours are data: the customer screens keep
+# their layout and .kv colours; kiosk/ui/access_look.py swaps each CUSTOMER colour for its
+# HIGH_CONTRAST counterpart (HIGH_CONTRAST_MAP) and back, so one map covers every screen.
+HIGH_CONTRAST = Theme(
+    name="high_contrast",
+    bg=(0.0, 0.0, 0.0, 1),
+    panel=(0.16, 0.16, 0.16, 1),  # white on it ~ 15:1; a button still shows as a box
+    text=(1.0, 1.0, 1.0, 1),
+    muted=(0.96, 0.96, 0.96, 1),  # no greyed text in high contrast
+    accent=(1.0, 0.87, 0.0, 1),  # yellow; black on it ~ 15:1
+    accent_text=(0.0, 0.0, 0.0, 1),
+    good=(0.55, 1.0, 0.55, 1),
+    warn=(1.0, 0.93, 0.45, 1),
+    error=(1.0, 0.93, 0.45, 1),
+    empty=(0.42, 0.42, 0.42, 1),
+    key=(0.16, 0.16, 0.16, 1),
+    selected=(1.0, 0.87, 0.0, 1),
+    selected_text=(0.0, 0.0, 0.0, 1),
+    danger=(0.16, 0.16, 0.16, 1),
+    scale=1.0,
+    button_h=64,
+)
+
+LARGE_TEXT_SCALE = 2.0  # the mode's large text: every size number twice (>= 200 %)
+FOCUS_RING = (1.0, 0.87, 0.0, 1)  # the keypad's focus ring: yellow, with a black edge
+FOCUS_EDGE = (0.0, 0.0, 0.0, 1)
+
+
+def _roles(look: Theme) -> dict[str, RGBA]:
+    return {k: v for k, v in vars(look).items() if isinstance(v, tuple)}
+
+
+def colour_map(src: Theme, dst: Theme) -> dict[RGBA, RGBA]:
+    """Each colour of `src` to the colour of the same role in `dst` (roles that share a
+    colour in `src` must share one in `dst` too: tests/ui/test_theme.py checks it)."""
+    dst_roles = _roles(dst)
+    return {colour: dst_roles[role] for role, colour in _roles(src).items()}
+
+
+HIGH_CONTRAST_MAP = colour_map(CUSTOMER, HIGH_CONTRAST)
+NORMAL_MAP = colour_map(HIGH_CONTRAST, CUSTOMER)

@@ -141,3 +141,18 @@ def test_server_down_is_red_and_token_unverified_is_yellow(tmp_path):
     assert s.status == "red" and "unreachable" in s.message and "network" in s.fix
     t = token.check(ctx)  # same probe, cached
     assert t.status == "yellow" and "not verified" in t.message
+
+
+def test_speech_missing_is_yellow_not_required(tmp_path, monkeypatch):
+    from kiosk.appliance.doctor.checks import speech
+
+    ctx = context(write_config(tmp_path), dev_dir=tmp_path)  # no snd/ here
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    res = speech.check(ctx)
+    assert res.status == "yellow" and not res.required and "espeak-ng" in res.message
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    res = speech.check(ctx)
+    assert res.status == "yellow" and "no audio output" in res.message
+    (tmp_path / "snd").mkdir()
+    (tmp_path / "snd" / "pcmC0D0p").touch()
+    assert speech.check(ctx).status == "green"

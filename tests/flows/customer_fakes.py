@@ -15,6 +15,7 @@ from typing import Any
 
 from kiosk.api.models import Card, Milestone, RedeemCode, Voucher
 from kiosk.flows.customer import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
+from kiosk.flows.customer.access import Speak
 from kiosk.flows.runtime import Handlers
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
 
@@ -74,6 +75,8 @@ class ScriptedServices(Handlers):
             setattr(self, name, value)
         self.on(Stamp, self.stamp).on(LookUpVoucher, self.look_up)
         self.on(Redeem, self.redeem).on(PrintVoucher, self.print_voucher)
+        self.spoken: list[Speak] = []  # the accessibility mode's speech, in order
+        self.on(Speak, self.spoken.append)
 
     @staticmethod
     def _give(answer: Any) -> Any:

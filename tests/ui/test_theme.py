@@ -62,3 +62,25 @@ def test_staff_layouts_keep_the_size_they_were_drawn_at():
 def test_the_technician_is_the_staff_look_in_blue():
     assert TECHNICIAN.accent != STAFF.accent
     assert TECHNICIAN.scale == STAFF.scale and TECHNICIAN.bg == STAFF.bg
+
+
+def test_high_contrast_is_at_least_7_to_1_everywhere():
+    hc = theme.HIGH_CONTRAST
+    for colour in (hc.text, hc.muted, hc.good, hc.warn, hc.accent):
+        assert _contrast(colour, hc.bg) >= 7
+    for colour in (hc.text, hc.muted, hc.good, hc.warn):
+        assert _contrast(colour, hc.panel) >= 7
+    for name, (fill, text) in hc.fills().items():
+        assert _contrast(text, fill) >= 7, name
+
+
+def test_the_high_contrast_map_goes_there_and_back():
+    """Roles that share a colour in one look share it in the other, so the swap is exact."""
+    for src, dst in ((CUSTOMER, theme.HIGH_CONTRAST), (theme.HIGH_CONTRAST, CUSTOMER)):
+        by_colour: dict = {}
+        for role, colour in vars(src).items():
+            if isinstance(colour, tuple):
+                by_colour.setdefault(colour, set()).add(getattr(dst, role))
+        assert all(len(v) == 1 for v in by_colour.values()), src.name
+    for colour, hc in theme.HIGH_CONTRAST_MAP.items():
+        assert theme.NORMAL_MAP[hc] == colour

@@ -20,6 +20,8 @@ from kiosk.api import errors
 from kiosk.api.models import Card, Voucher
 from kiosk.flows.base import ViewState
 from kiosk.flows.customer import phone
+from kiosk.flows.customer.access import AccessIntent, AskRedeem, CancelRedeem, ConfirmRedeem
+from kiosk.flows.customer.access_flow import access_intent, after_step, two_step
 from kiosk.flows.customer.effects import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
 from kiosk.flows.customer.events import BackInService, CloudSettings, OutOfService
 from kiosk.flows.customer.intents import (
@@ -35,6 +37,7 @@ from kiosk.flows.customer.intents import (
 )
 from kiosk.flows.customer.lottery import reaches, segments
 from kiosk.flows.customer.model import (
+    AccessOptionsState,
     AttractState,
     CardState,
     CustomerModel,
@@ -99,12 +102,15 @@ class CustomerFlow:
     def __init__(self, settings: CustomerSettings | None = None, tz: tzinfo | None = None) -> None:
         self.settings = settings or CustomerSettings()
         self.tz = tz  # None: the machine's local time zone
+        self._access = self.settings.access()  # what every visit starts with
 
     # -- the Flow protocol -----------------------------------------------------------------
 
     def start(self, reason: Event | None, now: Now, last: CustomerModel | None = None) -> Next:
         join_url = last.join_url if last else ""
-        model = CustomerModel(AttractState(), active_at=now.mono, join_url=join_url)
+        model = CustomerModel(
+            AttractState(), active_at=now.mono, join_url=join_url, access=self._access
+        )
         return Step(model.showing(self._attract(model)))
 
     def view(self, model: CustomerModel) -> ViewState:
@@ -114,6 +120,10 @@ class CustomerFlow:
         return model.epoch
 
     def step(self, model: CustomerModel, event: Event, now: Now) -> Next:
+        """One transition, then the accessibility mode's stamp and speech (access_flow)."""
+        return after_step(model, self._step(model, event, now), event, self._access)
+
+    def _step(self, model: CustomerModel, event: Event, now: Now) -> Next:
         match event:
             case OutOfService(reason):
                 view = OutOfServiceState(lang=model.view.lang, reason=reason)
@@ -288,6 +298,17 @@ class CustomerFlow:
         match intent:
             case Wake():
                 return Step(model)
+            case AccessIntent():
+                return access_intent(model, intent)
+            case AskRedeem() | CancelRedeem():
+                return two_step(model, intent)
+            case ConfirmRedeem(voucher_id) if isinstance(view, VoucherOpenState):
+                if not (model.access.on and view.confirming):
+                    return Step(model)
+                model = model.showing(replace(view, confirming=False))
+                return self._redeem(model, voucher_id, now)
+            case GoBack() if isinstance(view, AccessOptionsState):
+                return Step(model.showing(replace(self._attract(model), lang=view.lang)))
             case ChooseLanguage(lang):
                 return Step(self._language(model, lang))
             case GoHome():
@@ -380,18 +401,30 @@ class CustomerFlow:
     # -- the clock -------------------------------------------------------------------------
 
     def _ticked(self, model: CustomerModel, now: Now) -> Next:
-        """Idle timeout back to attract (in the shop's language), and screen blanking."""
+        """Idle timeout back to attract (in the shop's language), and screen blanking.
+
+        "Need more time?" shows `idle_warning_s` before the timeout (any touch, key or scan
+        takes it away: after_step). The accessibility mode doubles every timeout, and ends
+        with the visit: idle on the attract screen too."""
         masked = phone.step(model, Ticked(), now, self._hhmm)  # the pad's last digit
         model = masked.model if masked else model
         idle = now.mono - model.active_at
         view = model.view
+        factor = model.access.timeout_factor
+        timeout = self.settings.idle_timeout_s * factor
         if isinstance(view, AttractState):
-            blank_after = self.settings.screen_blank_after_s
+            if model.access.on and idle >= timeout:
+                return Step(model.next_epoch(self._attract(model)))
+            blank_after = self.settings.screen_blank_after_s * factor
             if blank_after > 0 and idle >= blank_after and not view.blanked:
                 return Step(model.showing(replace(view, blanked=True)))
             return Step(self._slide(model, now))
-        if idle >= self.settings.idle_timeout_s:
+        if idle >= timeout:
             return Step(model.next_epoch(self._attract(model)))
+        warn = self.settings.idle_warning_s
+        warned = view.idle_warning or isinstance(view, WorkingState)
+        if 0 < warn < timeout and idle >= timeout - warn and not warned:
+            return Step(model.showing(replace(view, idle_warning=True)))
         return Step(model)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -415,6 +448,7 @@ class CustomerFlow:
             shop_name=self.settings.shop_name,
             join_url=model.join_url,
             phone=self.settings.phone_stamps,
+            access=self._access,
         )
 
     def _cloud_settings(self, model: CustomerModel, join_url: str) -> CustomerModel:

@@ -15,6 +15,7 @@ from enum import StrEnum
 from kiosk.api.models import Card, LotteryDraw, Voucher
 from kiosk.config import UiSection
 from kiosk.flows.base import ViewState
+from kiosk.flows.customer.access import NO_ACCESS, Access
 from kiosk.flows.customer.slides import ShownSlide
 
 
@@ -28,6 +29,8 @@ def join_link(join_url: str, lang: str) -> str:
 @dataclass(frozen=True)
 class CustomerState(ViewState):
     lang: str = "en"
+    access: Access = NO_ACCESS  # this customer's accessibility choices (stamped by the flow)
+    idle_warning: bool = False  # "Need more time?" shows before the idle timeout
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,14 @@ class VoucherOpenState(CustomerState):
     screen: str = "voucher"
     voucher: Voucher | None = None
     card: Card | None = None  # None when the voucher came from a scanned coupon
+    confirming: bool = False  # the mode's two-step redeem: "Yes, redeem now" is asked
+
+
+@dataclass(frozen=True)
+class AccessOptionsState(CustomerState):
+    """The accessibility mode's options (the attract screen's accessibility button)."""
+
+    screen: str = "access"
 
 
 @dataclass(frozen=True)
@@ -189,6 +200,7 @@ class CustomerModel:
     join_url: str = ""  # from the cloud (CloudSettings): outlives every visit
     slides: tuple[ShownSlide, ...] = ()  # the attract rotation (kiosk/flows/customer/slides.py)
     slide_since: float = 0.0  # when the current slide came up (Now.mono)
+    access: Access = NO_ACCESS  # the visit's accessibility choices; reset when it ends
 
     def showing(self, view: CustomerState) -> CustomerModel:
         return replace(self, view=view)
@@ -210,6 +222,14 @@ class CustomerSettings:
     staff_mode: bool = False  # a staff mode is installed: a badge or the gesture opens it
     phone_prefix: str = "+372"  # the phone pad's country prefix ([ui] phone_prefix)
     phone_stamps: bool = True  # "No phone? Use your number" on the attract screen
+    low_reach: bool = False  # [ui] low_reach: every control in the lower half, for everyone
+    speech_volume: int = 80  # [ui] speech_volume: the mode's starting volume, percent
+    idle_warning_s: float = 8.0  # "Need more time?" this long before the idle timeout
+
+    def access(self) -> Access:
+        """What a new visit starts with (the mode off; the shop's low reach and volume)."""
+        access = Access(low_reach=self.low_reach, volume=self.speech_volume)
+        return NO_ACCESS if access == NO_ACCESS else access
 
     @classmethod
     def from_ui(
@@ -224,4 +244,6 @@ class CustomerSettings:
             staff_mode=staff_mode,
             phone_prefix=ui.phone_prefix,
             phone_stamps=ui.phone_stamps,
+            low_reach=ui.low_reach,
+            speech_volume=ui.speech_volume,
         )

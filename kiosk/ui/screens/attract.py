@@ -5,10 +5,12 @@ from __future__ import annotations
 from kivy.animation import Animation
 from kivy.properties import BooleanProperty, NumericProperty
 
+from kiosk.flows.customer.access import OpenAccessibility
 from kiosk.flows.customer.intents import ChooseLanguage
 from kiosk.i18n import LANGUAGE_NAMES
 from kiosk.ui.look import LogoBadge
 from kiosk.ui.screens._base import KioskScreen, load_kv
+from kiosk.ui.widgets.access_button import AccessButton
 from kiosk.ui.widgets.common import KioskButton
 from kiosk.ui.widgets.join_qr import JoinQr  # noqa: F401 - used by attract.kv
 from kiosk.ui.widgets.slide_backdrop import SlideBackdrop
@@ -39,7 +41,8 @@ class AttractScreen(KioskScreen):
         self.phone = bool(getattr(state, "phone", False))
         self.ids.phone.text = self.t("phone.use")
         self._lang_buttons(state.languages, state.lang)
-        self._animate()
+        if not state.access.reduced_motion:
+            self._animate()
 
     def _lang_buttons(self, langs: tuple[str, ...], current: str) -> None:
         """Rebuilt only when the choice changed: every label texture costs a glyph render."""
@@ -48,9 +51,7 @@ class AttractScreen(KioskScreen):
         self._langs = (*langs, current)
         box = self.ids.langs
         box.clear_widgets()
-        if len(langs) < 2:
-            return
-        for code in langs:
+        for code in langs if len(langs) > 1 else ():
             selected = code == current
             btn = KioskButton(
                 text=LANGUAGE_NAMES.get(code, code),
@@ -61,6 +62,25 @@ class AttractScreen(KioskScreen):
             btn.lang_code = code
             btn.bind(on_release=lambda b: self.send(ChooseLanguage(b.lang_code)))
             box.add_widget(btn)
+        self._access_button(box)
+
+    def _access_button(self, box) -> None:
+        """The accessibility mode's way in (#17): the symbol and the word, last in the row."""
+        access = AccessButton(base_size=24 * self._u(), size_hint_x=2.2)
+        access.text = self.t("access.button")
+        access.lang_code = ""  # not a language: the row's readers skip it
+        access.bind(on_release=lambda _b: self.send(OpenAccessibility()))
+        self.ids["access"] = access
+        box.add_widget(access)
+
+    def reduce_motion(self, on: bool) -> None:
+        """The accessibility mode's reduced motion: the arrow stands still."""
+        if on and self._anim is not None:
+            self._anim.cancel(self)
+            self._anim = None
+            self.bob = 0.5
+        elif not on:
+            self._animate()
 
     def _u(self) -> float:
         from kivy.app import App

@@ -24,7 +24,13 @@ class RewardScreen(KioskScreen):
         self.ids.how.text = self.t(f"how.{v.redemption}") if v else ""
         self.ids.later.text = self.t("reward.later")
         self.ids.open.text = self.t("reward.open")
-        self.ids.confetti.start()
+        if not state.access.reduced_motion:
+            self.ids.confetti.start()
+
+    def reduce_motion(self, on: bool) -> None:
+        """The accessibility mode's reduced motion: no confetti."""
+        if on:
+            self.ids.confetti.stop()
 
     def on_leave(self, *_a) -> None:
         self.ids.confetti.stop()
