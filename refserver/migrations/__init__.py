@@ -9,9 +9,10 @@ MIGRATIONS; a version once released is never edited. `schema_migrations` records
 
 from __future__ import annotations
 
-from refserver.migrations import pg_0001_initial
+from refserver.migrations import pg_0001_initial, pg_0002_counter_engage
 
 # (version, name, SQL), in order
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", pg_0001_initial.SQL),
+    (2, "counter and engagement", pg_0002_counter_engage.SQL),
 ]
