@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from kiosk.flows.staff.barista import OpenCheck, OpenStamps
+
 pytestmark = pytest.mark.ui
 
 from kiosk.flows.staff import form_intents as sf  # noqa: E402
@@ -134,6 +136,12 @@ def test_screenshots_of_every_staff_screen(host, memory_env, shots, lang):
     flow.send(si.OpenTools())
     flow.send(si.ReprintLast())
     made["staff_tools"] = host.shot(shots, f"{lang}-staff_tools")
+    flow.send(si.Back())
+    flow.send(OpenCheck())  # the barista's tools (issue 15): their pages before any scan
+    made["staff_check"] = host.shot(shots, f"{lang}-staff_check")
+    flow.send(si.Back())
+    flow.send(OpenStamps())
+    made["staff_stamp"] = host.shot(shots, f"{lang}-staff_stamp")
     flow.send(si.Exit())
     env.clock.advance(1)
     flow.begin_unlock()
