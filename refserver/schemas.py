@@ -176,10 +176,9 @@ def _known_zone(value: str) -> str:
 
 
 ZONES = sorted(available_timezones())
+_ZONE_ENUM: JsonDict = {"enum": list(ZONES)}
 # IANA names only: the schema lists them, so a schema-valid time zone is one the server takes
-Timezone = Annotated[
-    StrictStr, AfterValidator(_known_zone), Field(json_schema_extra={"enum": ZONES})
-]
+Timezone = Annotated[StrictStr, AfterValidator(_known_zone), Field(json_schema_extra=_ZONE_ENUM)]
 # MM-DD of a day some year has (02-29 included): stated in the pattern, not checked later
 BIRTHDAY_PATTERN = (
     r"^(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-9])|(?:0[13-9]|1[0-2])-30|(?:0[13578]|1[02])-31)$"
