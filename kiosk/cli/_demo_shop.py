@@ -171,7 +171,7 @@ class DemoShop:
             "logo_url": f"{self.url}/media/{LOGO}",
             "primary": "#123A2E",
             "accent": "#F2B33D",
-            "voucher_images": {"3": f"{self.url}/media/{SLIDES[1][0]}"},
+            "voucher_images": [{"stamps": 3, "image_url": f"{self.url}/media/{SLIDES[1][0]}"}],
         }
         self.admin("POST", "/admin/branding", look)
 

@@ -37,7 +37,9 @@ def set_branding(body: BrandingIn, c: Ctx):
     """Replace the shop's look (what is left out falls back to the kiosk's default)."""
     with c.db.tx(write=True) as conn:
         shop_id = shops.resolve(conn, body.shop_id, c.default_shop_id)
-        look = body.model_dump(exclude={"shop_id"}, exclude_none=True)
+        look = body.model_dump(exclude={"shop_id", "voucher_images"}, exclude_none=True)
+        if body.voucher_images:  # GET /device lists them by milestone: {"3": url}
+            look["voucher_images"] = {str(v.stamps): v.image_url for v in body.voucher_images}
         conn.execute(
             "INSERT INTO shop_branding(shop_id, body) VALUES (?, ?) "
             "ON CONFLICT(shop_id) DO UPDATE SET body=excluded.body",
@@ -83,7 +85,14 @@ def delete_slide(slide_id: Annotated[str, Path(max_length=64)], c: Ctx) -> Respo
     return Response(status_code=204)
 
 
-@media.get("/media/{name}", responses=problems(404, auth=False))
+_IMAGE = {200: {"description": "the file", "content": {"image/png": {}, "image/jpeg": {}}}}
+
+
+@media.get(
+    "/media/{name}",
+    response_class=FileResponse,
+    responses={**_IMAGE, **problems(404, auth=False)},
+)
 def get_media(name: Annotated[str, Path(max_length=100)]) -> FileResponse:
     """A file of REFSERVER_MEDIA_DIR by its plain name (no folders, no dot files)."""
     folder = os.environ.get(ENV_MEDIA)

@@ -92,7 +92,7 @@ def test_the_server_lists_the_look_and_puts_voucher_images_on_milestones(refserv
         "logo_url": "https://cdn.example/logo.png",
         "primary": "#123A2E",
         "accent": "#F2B33D",
-        "voucher_images": {"3": "https://cdn.example/cookie.png"},
+        "voucher_images": [{"stamps": 3, "image_url": "https://cdn.example/cookie.png"}],
     }
     refserver.admin("POST", "/admin/branding", look)
     client = LoyaltyClient(
