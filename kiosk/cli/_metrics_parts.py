@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from kiosk import __version__
@@ -23,8 +24,20 @@ def sources_of(parts: Any, settings: Any, ui_frame_s: Callable[[], float] | None
         printer=printer.status if printer is not None else None,
         camera=None,
         ui_frame_s=ui_frame_s,
-        state_dir=settings.device.state_dir,
+        update=lambda: update_result(settings.device.state_dir),
     )
+
+
+def update_result(state_dir: Path) -> tuple[str, int]:
+    """The safe-update path's last result and how many rollbacks its history keeps."""
+    from kiosk.appliance.updates.trial import Store
+
+    store = Store(state_dir)
+    last = store.last() or {}
+    history = store.dir / "history.jsonl"
+    lines = history.read_text().splitlines() if history.exists() else []
+    rollbacks = sum('"rolled-back"' in line for line in lines)
+    return str(last.get("result") or "none"), rollbacks
 
 
 def start_metrics(

@@ -8,20 +8,15 @@ runs on the writer's thread every 30 s and never on the UI's.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from kiosk.metrics.registry import Counters, Family
 
 log = logging.getLogger(__name__)
-
-# What the safe-update path leaves for us: {"result": "ok"|"rolled_back"|..., "rollbacks": n}
-UPDATE_STATE_FILE = "last-update.json"
 
 
 @dataclass
@@ -32,7 +27,9 @@ class Sources:
     printer: Callable[[], Any] | None = None  # -> devices.printer.status.PrinterStatus
     camera: Any = None  # devices.scanner.worker.CameraWorker (frames, decode_ms_total)
     ui_frame_s: Callable[[], float] | None = None
-    state_dir: Path | None = None
+    # the last update's result ("applied", "ok", "rolled-back", ...) and the rollbacks the
+    # kept history shows (kiosk.appliance.updates, wired in kiosk/cli/_metrics_parts.py)
+    update: Callable[[], tuple[str, int]] | None = None
 
 
 def _guarded(what: str, fn: Callable[[], list[Family]]) -> list[Family]:
@@ -99,16 +96,11 @@ def _camera(src: Sources) -> list[Family]:
 
 
 def _update(src: Sources) -> list[Family]:
-    result, rollbacks = "unknown", 0
-    if src.state_dir is not None:
-        path = src.state_dir / UPDATE_STATE_FILE
-        if path.exists():
-            data = json.loads(path.read_text())
-            result = str(data.get("result") or "unknown")
-            rollbacks = int(data.get("rollbacks") or 0)
+    result, rollbacks = src.update() if src.update is not None else ("unknown", 0)
     return [
         Family("stampkiosk_last_update_result", "The last update's result (value 1).").set(
-            1, result=result
+            1,
+            result=result.replace("-", "_"),  # label values the alert rules match
         ),
         Family("stampkiosk_update_rollbacks_total", "Updates rolled back.", "counter").set(
             rollbacks

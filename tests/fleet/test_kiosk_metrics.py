@@ -5,7 +5,6 @@ wires (classifier, stamp handler)."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import stat
@@ -16,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from devices.printer.status import PrinterStatus
+from kiosk.appliance.updates.trial import Store
+from kiosk.cli._metrics_parts import update_result
 from kiosk.config import Settings
 from kiosk.metrics.hooks import count_stamp, counting_scans
 from kiosk.metrics.registry import Counters, render
@@ -54,7 +55,9 @@ def test_every_listed_metric_is_there(tmp_path: Path) -> None:
     count_stamp(StampOutcome(StampKind.SAVED_PENDING), c)
     count_stamp(StampOutcome(StampKind.ADDED), c)
     count_stamp(None, c)
-    (tmp_path / "last-update.json").write_text(json.dumps({"result": "ok", "rollbacks": 1}))
+    store = Store(tmp_path)  # what the safe-update path leaves: a rollback, then a good one
+    store.record({"result": "rolled-back", "version": "0.4.0", "reason": "no READY=1"})
+    store.record({"result": "ok", "version": "0.3.1"})
     src = Sources(
         version="9.9.9",
         outbox=outbox_fields,
@@ -62,7 +65,7 @@ def test_every_listed_metric_is_there(tmp_path: Path) -> None:
         printer=lambda: PrinterStatus(online=True),
         camera=Camera(frames=1200, decoded=400, decode_ms_total=4800.0),
         ui_frame_s=lambda: 0.0166,
-        state_dir=tmp_path,
+        update=lambda: update_result(tmp_path),
     )
     text = text_of(src, c)
     assert (
