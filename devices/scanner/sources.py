@@ -172,30 +172,47 @@ class SimulatedCamera:
 
     show(text, symbology) puts a phone showing that code in front of the "camera" for
     `hold_s` seconds; frames come at `fps` so the worker sees a real stream.
+
+    Why also `min_frames`: on a loaded machine the worker may read its next frame only
+    after `hold_s` is over, and a phone that was "shown" to no frame is a scan the demo
+    waits for in vain. The phone stays until the worker was handed at least `min_frames`
+    of it, as a customer keeps holding a phone until the kiosk beeps.
     """
 
     def __init__(
-        self, size: tuple[int, int] = (1280, 720), fps: float = 15.0, hold_s: float = 1.5
+        self,
+        size: tuple[int, int] = (1280, 720),
+        fps: float = 15.0,
+        hold_s: float = 1.5,
+        min_frames: int = 3,
     ) -> None:
-        self.size, self.fps, self.hold_s = size, fps, hold_s
+        self.size, self.fps, self.hold_s, self.min_frames = size, fps, hold_s, min_frames
         self.name = "camera:simulated"
         w, h = size
         self._empty = np.full((h, w, 3), 90, dtype=np.uint8)
         self._showing: np.ndarray | None = None
         self._until = 0.0
+        self._frames_left = 0
+        self.shown_text = ""  # the code last shown, and when a frame last carried it
+        self.last_shown_at = 0.0
 
     def show(self, text: str, symbology: str = "qr", *, tier: str = "mild", seed: int = 0) -> None:
         from devices.scanner.synth import render_phone_frame
 
         self._showing = render_phone_frame(text, symbology, self.size, tier=tier, seed=seed)
         self._until = time.monotonic() + self.hold_s
+        self._frames_left = self.min_frames
+        self.shown_text = text
 
     def open(self) -> None:
         pass
 
     def read(self) -> Frame | None:
         time.sleep(1.0 / self.fps)
-        if self._showing is not None and time.monotonic() < self._until:
+        now = time.monotonic()
+        if self._showing is not None and (now < self._until or self._frames_left > 0):
+            self._frames_left -= 1
+            self.last_shown_at = now
             return self._showing, self.name
         return self._empty, self.name
 

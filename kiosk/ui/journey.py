@@ -50,7 +50,10 @@ class Journey:
     def present(self, payload: str) -> None:
         """Hold a phone showing `payload` in front of the simulated camera."""
         debounce = self.parts.settings.scanner.debounce_s
-        wait = self._last_scan.get(payload, 0) + debounce + 0.2 - time.monotonic()
+        last = self._last_scan.get(payload, 0)
+        if getattr(self.camera, "shown_text", None) == payload:  # held longer under load
+            last = max(last, self.camera.last_shown_at)
+        wait = last + debounce + 0.2 - time.monotonic()
         if wait > 0:
             self.drv.pump(wait)
         if self.camera is not None:

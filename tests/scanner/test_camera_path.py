@@ -288,3 +288,14 @@ def test_an_open_camera_that_goes_quiet_is_reported() -> None:
         release.set()
         worker.stop()
     assert worker.health() == "ended"
+
+
+def test_a_late_reader_still_sees_the_phone_it_was_shown() -> None:
+    """A worker that reads only after hold_s is over (a loaded machine) still gets the
+    phone in min_frames frames: the demo's scan is not lost to the clock."""
+    cam = SimulatedCamera((160, 120), fps=1000, hold_s=0.01, min_frames=3)
+    cam.show(CARD, "qr")
+    time.sleep(0.05)  # hold_s is over before the first read
+    frames = [cam.read() for _ in range(5)]
+    phone = [f for f in frames if f is not None and f[0].mean() != 90]
+    assert len(phone) == 3 and cam.shown_text == CARD and cam.last_shown_at > 0
