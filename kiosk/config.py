@@ -539,6 +539,12 @@ def _problems_from(exc: ValidationError, file: str) -> list[ConfigProblem]:
     return problems
 
 
+def validation_problems(exc: ValidationError, file: str) -> list[ConfigProblem]:
+    """A pydantic error of Settings as problems a technician can act on (also for the
+    cloud's settings, kiosk/cloud_settings.py)."""
+    return _problems_from(exc, file)
+
+
 def load_settings(
     path: Path | str | None = None,
     *,
