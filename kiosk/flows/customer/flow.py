@@ -100,14 +100,14 @@ _STAMP_MESSAGES: dict[StampKind, MessageKind] = {
 
 
 class CustomerFlow:
-    """The customer mode. Settings (from settings.ui) and the time zone are constants."""
+    """The customer mode. Settings come from settings.ui; the shop's settings from the cloud
+    replace them through the model (SettingsChanged -> model.tuned), so steps stay pure."""
 
     name = "customer"
 
     def __init__(self, settings: CustomerSettings | None = None, tz: tzinfo | None = None) -> None:
         self.settings = settings or CustomerSettings()
         self.tz = tz  # None: the machine's local time zone
-        self._access = self.settings.access()  # what every visit starts with
 
     # -- the Flow protocol -----------------------------------------------------------------
 
