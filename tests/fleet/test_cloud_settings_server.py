@@ -64,3 +64,15 @@ def test_unknown_keys_wrong_types_and_unknown_shops_are_refused(
     assert wrong_type.status_code == 422
     nobody = post(server, {"shop_id": "shop_nope", "settings": {}})
     assert nobody.status_code == 404
+
+
+def test_the_same_on_postgresql_across_workers(pg_cloud: RefServer) -> None:
+    """Migration 3 gives PostgreSQL the table; any worker answers with the shop's set."""
+    shop = pg_cloud.shop("PG cloud shop")
+    token = pg_cloud.pair_device(shop_id=shop)
+    settings = {"ui": {"languages": ["et"], "language": "et"}}
+    assert post(pg_cloud, {"shop_id": shop, "settings": settings}).status_code == 200
+    post(pg_cloud, {"shop_id": shop, "settings": settings})  # the upsert, a second time
+    tags = {device(pg_cloud, token).headers["ETag"] for _ in range(6)}
+    assert len(tags) == 1  # every worker computes the same body
+    assert device(pg_cloud, token).json()["settings"] == settings

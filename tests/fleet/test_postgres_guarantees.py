@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from kiosk.api import LoyaltyClient, errors, new_idempotency_key
+from refserver.migrations import MIGRATIONS
 from refserver.pg import PgDatabase
 from tests.api.conftest import make_shop
 from tests.fleet.conftest import pg_refserver
@@ -138,7 +139,7 @@ def test_the_lockout_window_holds_across_workers(pg_cloud: RefServer) -> None:
 
 def test_migrations_are_versioned_and_run_once(pg_url: str, tmp_path: Path) -> None:
     first = PgDatabase(pg_url)
-    assert first.schema_version() == 1
+    assert first.schema_version() == MIGRATIONS[-1][0]  # every version, in order
     assert first.migrate() == []  # a second start changes nothing
     # three workers starting at once against a fresh database: still one run, no error
     server = pg_refserver(tmp_path, pg_url, workers=WORKERS).start(timeout=60)
@@ -147,9 +148,8 @@ def test_migrations_are_versioned_and_run_once(pg_url: str, tmp_path: Path) -> N
     finally:
         server.stop()
     with psycopg.connect(pg_url) as conn:
-        assert conn.execute("SELECT version, name FROM schema_migrations").fetchall() == [
-            (1, "initial")
-        ]
+        ran = conn.execute("SELECT version, name FROM schema_migrations ORDER BY version")
+        assert ran.fetchall() == [(version, name) for version, name, _ in MIGRATIONS]
 
 
 def test_a_fresh_database_under_three_starting_workers_migrates_once(
@@ -165,7 +165,8 @@ def test_a_fresh_database_under_three_starting_workers_migrates_once(
     log = (tmp_path / "pg-server.log").read_text()
     assert "Traceback" not in log, log[-2000:]
     with psycopg.connect(url) as conn:
-        assert conn.execute("SELECT count(*) FROM schema_migrations").fetchone() == (1,)
+        ran = conn.execute("SELECT count(*) FROM schema_migrations").fetchone()
+        assert ran == (len(MIGRATIONS),)
 
 
 @pytest.mark.parametrize("bad", ["postgresql://nobody@127.0.0.1:1/none"])
