@@ -93,6 +93,13 @@ class ServerSection(Section):
         description="true allows http:// to another machine (token and PINs in clear; "
         "warned at every start)",
     )
+    settings_poll_s: float = Field(
+        default=300,
+        ge=0,
+        le=86400,
+        description="seconds between polls of the shop's settings from the cloud (GET /device "
+        "with its ETag); 0 = only at start",
+    )
 
     @field_validator("url")
     @classmethod
@@ -424,6 +431,14 @@ class Settings(Section):
 
     # where [server] url came from (load_settings fills it): see server_source
     _server_source: str = PrivateAttr("default")
+    # keys a person set (load_settings fills it): (section, key) -> "file" or "environment"
+    _explicit: dict[tuple[str, str], str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def explicit(self) -> dict[tuple[str, str], str]:
+        """Keys set in kiosk.toml ("file") or KIOSK__SECTION__KEY ("environment"): these
+        win over the cloud's settings (kiosk/cloud_settings.py)."""
+        return self._explicit
 
     @property
     def server_source(self) -> str:
@@ -524,6 +539,12 @@ def _problems_from(exc: ValidationError, file: str) -> list[ConfigProblem]:
     return problems
 
 
+def validation_problems(exc: ValidationError, file: str) -> list[ConfigProblem]:
+    """A pydantic error of Settings as problems a technician can act on (also for the
+    cloud's settings, kiosk/cloud_settings.py)."""
+    return _problems_from(exc, file)
+
+
 def load_settings(
     path: Path | str | None = None,
     *,
@@ -570,7 +591,17 @@ def load_settings(
         raise ConfigError(_problems_from(exc, str(path))) from exc
     _choose_server(settings, data, overrides)
     _check_server_url(settings, str(path))
+    settings._explicit = _explicit_keys(data, overrides)
     return settings
+
+
+def _explicit_keys(data: dict[str, Any], env: dict[str, Any]) -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {}
+    for origin, source in ((data, "file"), (env, "environment")):
+        for section, values in origin.items():
+            if isinstance(values, dict):
+                found.update({(section, str(key)): source for key in values})
+    return found
 
 
 def _check_server_url(settings: Settings, file: str) -> None:

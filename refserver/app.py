@@ -15,6 +15,7 @@ from refserver.middleware import AccessLog, BodyLimit
 from refserver.routes import (
     admin,
     cards,
+    device_settings,
     devices,
     engage,
     join,
@@ -85,6 +86,7 @@ def create_app(
     ):
         app.include_router(module.router)
     app.include_router(engage.admin)  # the shop's look and slides (#16)
+    app.include_router(device_settings.admin)  # the shop's kiosk settings (#19)
     app.include_router(engage.media)
 
     @app.get("/healthz", tags=["health"])

@@ -116,6 +116,9 @@ CREATE TABLE IF NOT EXISTS join_forms_used (
   form_id TEXT PRIMARY KEY, card_id TEXT NOT NULL, used_at TEXT NOT NULL);
 -- The shop's look (JSON: logo_url, primary, accent, voucher_images) and attract slides.
 CREATE TABLE IF NOT EXISTS shop_branding (shop_id TEXT PRIMARY KEY, body TEXT NOT NULL);
+-- The shop's kiosk settings from the cloud (JSON: {"ui": {...}, "staff": {...}, ...}).
+CREATE TABLE IF NOT EXISTS device_settings (
+  shop_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS slides (
   id TEXT PRIMARY KEY, shop_id TEXT NOT NULL, image_url TEXT NOT NULL, seconds INTEGER NOT NULL,
   from_at TEXT, until_at TEXT, languages TEXT, position INTEGER NOT NULL DEFAULT 0,

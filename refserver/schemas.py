@@ -423,6 +423,8 @@ class DeviceOut(Out):
     join_url: str | None = None  # the shop's join page (new customers scan it at the kiosk)
     phone_key: str | None = None  # hex: the kiosk hashes typed numbers with it (memory only)
     slides: list[dict[str, Any]] = Field(default_factory=list)
+    # the shop's kiosk settings, sections and keys as in kiosk.toml (POST /admin/device-settings)
+    settings: dict[str, Any] = Field(default_factory=dict)
 
 
 class CheckedVoucherOut(Out):
@@ -527,3 +529,49 @@ class ProblemOut(BaseModel):
 
 def parse_fixed_date(value: str) -> date:
     return date.fromisoformat(value)
+
+
+# -- settings from the cloud (issue 19): what a shop changes on its kiosks without a visit --
+# The server checks keys and types; the kiosk checks ranges and combinations with the very
+# models of its kiosk.toml (kiosk/config.py), and keeps its last good set when one fails, so
+# an older kiosk is never broken by a newer server's idea of a valid value.
+
+
+class CloudUiIn(In):
+    """[ui] keys a shop may set from the cloud."""
+
+    language: StrictStr | None = None
+    languages: list[StrictStr] | None = Field(default=None, max_length=10)
+    idle_timeout_s: float | None = None
+    screen_blank_after_s: float | None = None
+    low_reach: StrictBool | None = None
+    speech_volume: StrictInt | None = None
+    phone_stamps: StrictBool | None = None
+    sound: StrictBool | None = None
+
+
+class CloudStaffIn(In):
+    """[staff] keys a shop may set from the cloud."""
+
+    session_timeout_s: float | None = None
+
+
+class CloudUpdateIn(In):
+    """[update] keys a shop may set from the cloud (applied at the next start)."""
+
+    window: StrictStr | None = Field(default=None, max_length=20)
+
+
+class CloudSettingsIn(In):
+    """Sections and keys as in kiosk.toml; what is left out stays the kiosk's own."""
+
+    ui: CloudUiIn | None = None
+    staff: CloudStaffIn | None = None
+    update: CloudUpdateIn | None = None
+
+
+class DeviceSettingsIn(In):
+    """POST /admin/device-settings: the shop's kiosk settings, replacing the previous set."""
+
+    shop_id: ShopId | None = None
+    settings: CloudSettingsIn

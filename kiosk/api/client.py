@@ -220,6 +220,35 @@ class LoyaltyClient:
     def device(self) -> DeviceSettingsFromCloud:
         return self._parse(DeviceSettingsFromCloud.from_json, self._request("GET", "/device"))
 
+    def device_if_changed(
+        self, etag: str | None
+    ) -> tuple[DeviceSettingsFromCloud | None, str | None]:
+        """GET /device with If-None-Match: (None, etag) on 304 Not Modified, else the
+        settings and their new ETag. Why: a kiosk polls every few minutes; unchanged
+        settings then cost a header, not a body."""
+        headers = {"Accept": "application/json"}
+        token = self._token()
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if etag:
+            headers["If-None-Match"] = etag
+        try:
+            resp = self._http.get(
+                self.base_url + "/device",
+                headers=headers,
+                timeout=self.timeout,
+                stream=True,
+                allow_redirects=False,
+            )
+        except requests.exceptions.RequestException as exc:
+            raise self._network_error(exc) from None
+        with resp:
+            resp._content = self._read_body(resp)  # pyright: ignore[reportPrivateUsage] - bounded read
+        new_tag = resp.headers.get("ETag") or None
+        if resp.status_code == 304:
+            return None, new_tag or etag
+        return self._parse(DeviceSettingsFromCloud.from_json, self._decode(resp)), new_tag
+
     def download(self, url: str, max_bytes: int, timeout_s: float = 20.0) -> bytes:
         """A media file (logo, slide, voucher image) by its full URL, at most `max_bytes`.
 

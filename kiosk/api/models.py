@@ -268,6 +268,9 @@ class DeviceSettingsFromCloud:
     # hex key for hashing typed phone numbers; held in memory only, never logged
     phone_key: str | None = field(default=None, repr=False)
     slides: tuple[Slide, ...] = ()
+    # the shop's kiosk settings, sections and keys as in kiosk.toml (kiosk/cloud_settings.py
+    # validates them with the file's own models); raw here, on purpose
+    settings: dict[str, Any] = field(default_factory=dict[str, Any])
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DeviceSettingsFromCloud:
@@ -282,6 +285,7 @@ class DeviceSettingsFromCloud:
             join_url=str(data["join_url"]) if data.get("join_url") else None,
             phone_key=str(data["phone_key"]) if data.get("phone_key") else None,
             slides=tuple(Slide.from_json(x) for x in data.get("slides") or ()),
+            settings=dict(data.get("settings") or {}),
         )
 
 

@@ -18,7 +18,7 @@ from kiosk.cli._phone_handlers import PhoneEffects, PhoneKey, phone_handlers
 from kiosk.cli._scan_classify import classifier_for
 from kiosk.clock import Clock, SystemClock
 from kiosk.config import Settings
-from kiosk.flows.customer import CloudSettings, CustomerFlow, CustomerSettings
+from kiosk.flows.customer import CloudSettings, CustomerFlow, CustomerSettings, SettingsChanged
 from kiosk.flows.runtime import Flow, FlowHost, Handlers
 from kiosk.metrics.hooks import counting_scans
 
@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 
     from devices.printer.coupon import Coupon
     from devices.printer.jobs import PrintJob
+    from kiosk.api.models import DeviceSettingsFromCloud
     from kiosk.cli._technician_parts import TechnicianMode
+    from kiosk.cloud_settings import Effective
+    from kiosk.cloud_sync import CloudSync
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +85,8 @@ class KioskParts:
 
     scanner_factory: Any = None  # builds the scanner at start(): cv2 loads after the first frame
     phone_key: PhoneKey | None = None  # the shop's key for typed numbers (memory only)
+    cloud_sync: CloudSync | None = None  # polls GET /device (poll_cloud_settings)
+    local_settings: Settings | None = None  # the file alone (cloud keys revert to it)
 
     def start(self) -> None:
         """Start the background parts; call after the first frame so the screen comes first."""
@@ -97,25 +102,54 @@ class KioskParts:
                 self.technician.deps.camera_frame = camera_frame(self.scanner)
         if self.stamp_path is not None:
             threading.Thread(
-                target=self.load_cloud_settings, name="device-settings", daemon=True
+                target=self.poll_cloud_settings, name="device-settings", daemon=True
             ).start()
         warm = getattr(self.printer, "warm_up", None)
         if warm is not None:
             threading.Thread(target=warm, name="printer-warm-up", daemon=True).start()
 
-    def load_cloud_settings(self) -> None:
-        """GET /device once: the program's cooldown lets an offline kiosk say "already
-        stamped" itself instead of queueing a stamp the cloud would refuse. Offline now?
-        The kiosk works without it."""
-        from kiosk.cli._engage_parts import slide_sync
+    def poll_cloud_settings(self) -> None:
+        """GET /device at start, then every [server] settings_poll_s with its ETag (a 304
+        while nothing changed); the thread start() runs. Offline? The kiosk works on the
+        last good settings."""
+        self.load_cloud_settings()
+        assert self.cloud_sync is not None
+        self.cloud_sync.run(self.settings.server.settings_poll_s, first=False)
 
-        slides = slide_sync(self.settings, self.stamp_path.client)
-        self.host.send(slides.from_cache())  # what was cached shows at once, offline too
-        try:
-            cloud = self.stamp_path.client.device()
-        except Exception as exc:  # noqa: BLE001 - offline at start is normal
-            log.info("device settings not loaded (%s); cooldown known only to the cloud", exc)
-            return
+    def load_cloud_settings(self) -> None:
+        """One poll now (the first reads the whole body): a changed answer refreshes the
+        device's cloud data (on_device) and the shop's settings (kiosk/cloud_sync.py),
+        applied at once where safe."""
+        if self.cloud_sync is None:
+            from kiosk.cli._engage_parts import slide_sync
+            from kiosk.cloud_sync import CloudSync
+
+            slides = slide_sync(self.settings, self.stamp_path.client)
+            self.host.send(slides.from_cache())  # what was cached shows at once, offline too
+            self.cloud_sync = CloudSync(
+                self.local_settings or self.settings,
+                self.stamp_path.client.device_if_changed,
+                self.apply_cloud_settings,
+                lambda cloud: self.on_device(cloud, slides),
+            )
+        self.cloud_sync.poll_once()
+
+    def apply_cloud_settings(self, eff: Effective) -> None:
+        """The customer flow takes the new settings as an event (no restart); keys that
+        need one ([staff], [update], [ui] sound) apply at the next start (doctor says so)."""
+        customer = self.host.flows.get("customer")
+        old = getattr(customer, "settings", None)
+        tuned = CustomerSettings.from_ui(
+            eff.settings.ui,
+            getattr(old, "shop_name", ""),
+            staff_mode=getattr(old, "staff_mode", False),
+        )
+        self.host.send_to("customer", SettingsChanged(tuned))
+
+    def on_device(self, cloud: DeviceSettingsFromCloud, slides: Any) -> None:
+        """The program's cooldown lets an offline kiosk say "already stamped" itself
+        instead of queueing a stamp the cloud would refuse; join page, phone key, slides
+        and the shop's look come along."""
         self.stamp_path.stamps.cooldown_hint_s = float(cloud.cooldown_seconds) or None
         # the join page's QR for new customers (attract, "not a card of this shop")
         self.host.send_to("customer", CloudSettings(cloud.join_url))
@@ -129,6 +163,8 @@ class KioskParts:
     def close(self) -> None:
         if self.scanner is not None:
             self.scanner.stop()
+        if self.cloud_sync is not None:
+            self.cloud_sync.stop()
         self.host.shutdown()
         if self.stamp_path is not None:
             self.stamp_path.close()
@@ -144,8 +180,10 @@ def build_kiosk(
     config_path: Path | None = None,
 ) -> KioskParts:
     """Open everything; raises kiosk.stamping.NotPaired when there is no device token."""
+    from kiosk.cloud_settings import with_last_good
     from kiosk.stamping import open_services
 
+    local, settings = settings, with_last_good(settings).settings  # + last good cloud set
     clock = clock or SystemClock()
     stamp_path = open_services(settings, clock)
     printer = LazyPrinter(settings)
@@ -171,6 +209,7 @@ def build_kiosk(
     host = kiosk_host(settings, customer, *modes, clock=clock, shop_name=shop_name)
     parts = KioskParts(settings, host, services, stamp_path, printer, technician=tech)
     parts.phone_key = phone_key
+    parts.local_settings = local
     parts.scanner_factory = lambda: _scanner(settings, host, frame_source, use_config_sources)
     return parts
 

@@ -9,10 +9,15 @@ MIGRATIONS; a version once released is never edited. `schema_migrations` records
 
 from __future__ import annotations
 
-from refserver.migrations import pg_0001_initial, pg_0002_counter_engage
+from refserver.migrations import (
+    pg_0001_initial,
+    pg_0002_counter_engage,
+    pg_0003_device_settings,
+)
 
 # (version, name, SQL), in order
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", pg_0001_initial.SQL),
     (2, "counter and engagement", pg_0002_counter_engage.SQL),
+    (3, "device settings from the cloud", pg_0003_device_settings.SQL),
 ]

@@ -13,6 +13,7 @@ from refserver.crypto import new_id, new_token, token_hash
 from refserver.etag import conditional_json
 from refserver.phone import shop_key
 from refserver.problems import Problem
+from refserver.routes import device_settings
 from refserver.routes.common import ok, problems
 from refserver.schemas import DeviceOut, HeartbeatIn, HeartbeatOut, PairIn, PairingOut
 
@@ -91,6 +92,7 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
             ).fetchone()
         look = engage.branding(conn, who.shop_id, loc["name"])
         shown = engage.slides(conn, who.shop_id, c.clock.now())
+        settings = device_settings.of_shop(conn, who.shop_id)
     with c.db.tx(write=True) as conn:
         phone_key = shop_key(conn, who.shop_id)
     return conditional_json(
@@ -111,6 +113,7 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
                 "daily_limit": prog["daily_limit"] if prog else None,
             },
             "slides": shown,
+            "settings": settings,
         },
     )
 

@@ -151,3 +151,27 @@ def test_cooldown_from_the_cloud_lets_an_offline_kiosk_answer_itself(refserver, 
     finally:
         parts.close()
         refserver.start()
+
+
+def test_the_shops_cloud_settings_reach_the_customer_screen_without_a_restart(refserver, tmp_path):
+    """The kiosk as `kiosk run` builds it: a poll takes the shop's new languages to the
+    attract screen on show; kiosk.toml's own keys stay (issue 19, docs/settings.md)."""
+    shop = refserver.shop("Wired shop")
+    refserver.program(shop_id=shop)
+    cfg = kiosk_config(tmp_path, refserver.url, None)
+    settings = load_settings(cfg, environ={})
+    TokenStore(settings.device.token_path).write(refserver.pair_device(shop_id=shop))
+    parts = build_kiosk(settings, config_path=cfg)
+    try:
+        parts.load_cloud_settings()
+        assert parts.host.view_of("customer").languages == ("en", "ko", "zh", "et")
+        refserver.admin(
+            "POST",
+            "/admin/device-settings",
+            {"shop_id": shop, "settings": {"ui": {"languages": ["et", "en"], "language": "et"}}},
+        )
+        parts.load_cloud_settings()
+        view = parts.host.view_of("customer")
+        assert (view.lang, view.languages) == ("et", ("et", "en"))
+    finally:
+        parts.close()

@@ -15,7 +15,12 @@ The handlers that carry the effects out live in the composition root
 """
 
 from kiosk.flows.customer.effects import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
-from kiosk.flows.customer.events import BackInService, CloudSettings, OutOfService
+from kiosk.flows.customer.events import (
+    BackInService,
+    CloudSettings,
+    OutOfService,
+    SettingsChanged,
+)
 from kiosk.flows.customer.flow import CustomerFlow
 from kiosk.flows.customer.model import (
     AttractState,
@@ -36,6 +41,7 @@ __all__ = [
     "BackInService",
     "CardState",
     "CloudSettings",
+    "SettingsChanged",
     "CustomerFlow",
     "CustomerSettings",
     "LookUpVoucher",

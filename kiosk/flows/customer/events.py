@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kiosk.flows.customer.model import CustomerSettings
 from kiosk.flows.runtime import Event
 
 
@@ -29,3 +30,12 @@ class CloudSettings(Event):
     QR for new customers on the attract and "not a card of this shop" screens)."""
 
     join_url: str | None = None
+
+
+@dataclass(frozen=True)
+class SettingsChanged(Event):
+    """The shop changed the kiosk's settings in the cloud (kiosk/cloud_sync.py), already
+    validated and merged under the local file's explicit keys. Applied without a restart:
+    languages and accessibility defaults from the next attract screen on, timeouts at once."""
+
+    settings: CustomerSettings

@@ -23,7 +23,12 @@ from kiosk.flows.customer import phone
 from kiosk.flows.customer.access import AccessIntent, AskRedeem, CancelRedeem, ConfirmRedeem
 from kiosk.flows.customer.access_flow import access_intent, after_step, two_step
 from kiosk.flows.customer.effects import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
-from kiosk.flows.customer.events import BackInService, CloudSettings, OutOfService
+from kiosk.flows.customer.events import (
+    BackInService,
+    CloudSettings,
+    OutOfService,
+    SettingsChanged,
+)
 from kiosk.flows.customer.intents import (
     ChooseLanguage,
     GoBack,
@@ -95,21 +100,23 @@ _STAMP_MESSAGES: dict[StampKind, MessageKind] = {
 
 
 class CustomerFlow:
-    """The customer mode. Settings (from settings.ui) and the time zone are constants."""
+    """The customer mode. Settings come from settings.ui; the shop's settings from the cloud
+    replace them through the model (SettingsChanged -> model.tuned), so steps stay pure."""
 
     name = "customer"
 
     def __init__(self, settings: CustomerSettings | None = None, tz: tzinfo | None = None) -> None:
         self.settings = settings or CustomerSettings()
         self.tz = tz  # None: the machine's local time zone
-        self._access = self.settings.access()  # what every visit starts with
 
     # -- the Flow protocol -----------------------------------------------------------------
 
     def start(self, reason: Event | None, now: Now, last: CustomerModel | None = None) -> Next:
         join_url = last.join_url if last else ""
+        tuned = last.tuned if last else None
+        access = (tuned or self.settings).access()
         model = CustomerModel(
-            AttractState(), active_at=now.mono, join_url=join_url, access=self._access
+            AttractState(), active_at=now.mono, join_url=join_url, access=access, tuned=tuned
         )
         return Step(model.showing(self._attract(model)))
 
@@ -121,7 +128,7 @@ class CustomerFlow:
 
     def step(self, model: CustomerModel, event: Event, now: Now) -> Next:
         """One transition, then the accessibility mode's stamp and speech (access_flow)."""
-        return after_step(model, self._step(model, event, now), event, self._access)
+        return after_step(model, self._step(model, event, now), event, self._cfg(model).access())
 
     def _step(self, model: CustomerModel, event: Event, now: Now) -> Next:
         match event:
@@ -132,6 +139,8 @@ class CustomerFlow:
                 return Step(replace(model.next_epoch(self._attract(model)), active_at=now.mono))
             case CloudSettings(join_url):
                 return Step(self._cloud_settings(model, join_url or ""))
+            case SettingsChanged(settings):
+                return Step(self._tuned(model, settings))
             case Scanned(scan) if scan.kind is ScanKind.STAFF_BADGE and self.settings.staff_mode:
                 return self._open_staff(model, scan.value)  # the scan is staff's, not ours
             case StaffGesture():
@@ -323,8 +332,8 @@ class CustomerFlow:
                 return self._print(model)
             case GoBack():
                 return Step(self._back(model))
-            case UsePhone() if isinstance(view, AttractState) and self.settings.phone_stamps:
-                return phone.opened(model, self.settings.phone_prefix, now)
+            case UsePhone() if isinstance(view, AttractState) and self._cfg(model).phone_stamps:
+                return phone.opened(model, self._cfg(model).phone_prefix, now)
             case PhoneCancel():
                 return Step(model.next_epoch(self._attract(model)))  # the number is dropped
             case PhoneDigit() | PhoneErase() | PhoneSubmit() | PhoneConfirm():
@@ -333,7 +342,7 @@ class CustomerFlow:
                 return Step(model)
 
     def _language(self, model: CustomerModel, lang: str) -> CustomerModel:
-        if lang in self.settings.languages and lang != model.view.lang:
+        if lang in self._cfg(model).languages and lang != model.view.lang:
             return model.showing(replace(model.view, lang=lang))
         return model
 
@@ -411,17 +420,17 @@ class CustomerFlow:
         idle = now.mono - model.active_at
         view = model.view
         factor = model.access.timeout_factor
-        timeout = self.settings.idle_timeout_s * factor
+        timeout = self._cfg(model).idle_timeout_s * factor
         if isinstance(view, AttractState):
             if model.access.on and idle >= timeout:
                 return Step(model.next_epoch(self._attract(model)))
-            blank_after = self.settings.screen_blank_after_s * factor
+            blank_after = self._cfg(model).screen_blank_after_s * factor
             if blank_after > 0 and idle >= blank_after and not view.blanked:
                 return Step(model.showing(replace(view, blanked=True)))
             return Step(self._slide(model, now))
         if idle >= timeout:
             return Step(model.next_epoch(self._attract(model)))
-        warn = self.settings.idle_warning_s
+        warn = self._cfg(model).idle_warning_s
         warned = view.idle_warning or isinstance(view, WorkingState)
         if 0 < warn < timeout and idle >= timeout - warn and not warned:
             return Step(model.showing(replace(view, idle_warning=True)))
@@ -443,13 +452,28 @@ class CustomerFlow:
 
     def _attract(self, model: CustomerModel) -> AttractState:
         return AttractState(
-            lang=self.settings.language,
-            languages=tuple(self.settings.languages),
+            lang=self._cfg(model).language,
+            languages=tuple(self._cfg(model).languages),
             shop_name=self.settings.shop_name,
             join_url=model.join_url,
-            phone=self.settings.phone_stamps,
-            access=self._access,
+            phone=self._cfg(model).phone_stamps,
+            access=self._cfg(model).access(),
         )
+
+    def _cfg(self, model: CustomerModel) -> CustomerSettings:
+        """The settings in force: the cloud's (SettingsChanged) once they came, else ours."""
+        return model.tuned or self.settings
+
+    def _tuned(self, model: CustomerModel, settings: CustomerSettings) -> CustomerModel:
+        """Take the shop's new settings (this build's shop name and staff mode stay);
+        an attract screen on show is drawn again with them, a visit goes on."""
+        tuned = replace(
+            settings, shop_name=self.settings.shop_name, staff_mode=self.settings.staff_mode
+        )
+        model = replace(model, tuned=tuned)
+        if isinstance(model.view, AttractState):
+            return replace(model.showing(self._attract(model)), access=tuned.access())
+        return model
 
     def _cloud_settings(self, model: CustomerModel, join_url: str) -> CustomerModel:
         """Remember the join page; an attract screen on show gets its QR at once."""

@@ -201,6 +201,7 @@ class CustomerModel:
     slides: tuple[ShownSlide, ...] = ()  # the attract rotation (kiosk/flows/customer/slides.py)
     slide_since: float = 0.0  # when the current slide came up (Now.mono)
     access: Access = NO_ACCESS  # the visit's accessibility choices; reset when it ends
+    tuned: CustomerSettings | None = None  # from the cloud (SettingsChanged); outlives visits
 
     def showing(self, view: CustomerState) -> CustomerModel:
         return replace(self, view=view)
