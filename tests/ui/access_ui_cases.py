@@ -262,3 +262,17 @@ def test_the_accessibility_button_is_on_attract_in_every_language(k):
     drv.screenshot(SHOTS / "a11y-attract-et.png")
     drv.tap(drv.app.screens["attract"].ids.access)
     assert drv.wait_screen("access") and ctl.state.access.on
+
+
+def test_the_phone_pad_by_keys_alone(k):
+    """#15's phone pad in the mode: opened, typed and sent with Tab and Enter only."""
+    drv, ctl, services = k
+    key(drv, DOWN)  # the first key opens the mode
+    assert drv.wait_screen("access") and ctl.state.access.on
+    focus_and_press(drv, "Start")
+    assert drv.wait_screen("attract")
+    focus_and_press(drv, "No phone", tries=20)
+    assert drv.wait_for(lambda: ctl.state.screen == "phone_pad")
+    for digit in "5123":
+        focus_and_press(drv, digit, tries=20)
+    assert drv.wait_for(lambda: len(getattr(ctl.state, "digits", "")) == 4)
