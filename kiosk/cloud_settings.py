@@ -44,18 +44,8 @@ CLOUD_KEYS: dict[str, tuple[str, ...]] = {
     "update": ("window",),
 }
 # Applied at once (the customer flow gets them as an event); the others at the next start.
-LIVE_KEYS = frozenset(
-    ("ui", k)
-    for k in (
-        "language",
-        "languages",
-        "idle_timeout_s",
-        "screen_blank_after_s",
-        "low_reach",
-        "speech_volume",
-        "phone_stamps",
-    )
-)
+# Every [ui] key but `sound` (the sound player is built once, at start).
+LIVE_KEYS = frozenset(("ui", k) for k in CLOUD_KEYS["ui"] if k != "sound")
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,12 @@ def phone_hash(key: bytes, e164: str) -> str:
     return hmac.new(key, e164.encode(), hashlib.sha256).hexdigest()
 
 
+def existing_shop_key(conn: sqlite3.Connection, shop_id: str) -> bytes | None:
+    """The shop's phone key if it was made already (a read: no write lock per GET /device)."""
+    row = conn.execute("SELECT phone_key FROM shops WHERE id=?", (shop_id,)).fetchone()
+    return bytes.fromhex(row["phone_key"]) if row is not None and row["phone_key"] else None
+
+
 def shop_key(conn: sqlite3.Connection, shop_id: str) -> bytes:
     """The shop's phone key, made at first use; the shop's cards get their hashes then.
 
@@ -44,9 +50,9 @@ def shop_key(conn: sqlite3.Connection, shop_id: str) -> bytes:
     is useless without the key, and one shop's hashes say nothing about another's."""
     import secrets
 
-    row = conn.execute("SELECT phone_key FROM shops WHERE id=?", (shop_id,)).fetchone()
-    if row is not None and row["phone_key"]:
-        return bytes.fromhex(row["phone_key"])
+    existing = existing_shop_key(conn, shop_id)
+    if existing is not None:  # made by another request between our read and this write
+        return existing
     key = secrets.token_bytes(32)
     conn.execute("UPDATE shops SET phone_key=? WHERE id=?", (key.hex(), shop_id))
     cards = conn.execute(
