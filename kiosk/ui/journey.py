@@ -28,6 +28,11 @@ UNKNOWN_TOKEN = "no_such_card_0123456789"  # noqa: S105 - a card token nobody ha
 
 
 class Journey:
+    # An offline answer is a failed request first: connect and read timeouts of the API client
+    # ([server] connect_timeout_s + read_timeout_s) can pass before "saved" shows, and more on
+    # a loaded machine, so these steps wait that long, not a screen change's 10 s.
+    offline_answer_s = 30.0
+
     def __init__(
         self,
         drv: Driver,
@@ -171,7 +176,7 @@ class Journey:
         for lang in langs:
             self.home(lang)
             self.present(self.shop.card_url(f"offline-{lang}"))
-            if self.expect("message"):
+            if self.expect("message", self.offline_answer_s):
                 self.shot(f"{lang}-11-offline-saved")
         self.home()
         self.shot("zz-back-to-attract")

@@ -96,7 +96,7 @@ class EngageSteps:
         for lang in langs:
             self.j.home(lang)
             self.j.present(self.j.shop.card_url(f"lottery-offline-{lang}"))
-            if self.j.expect("message"):
+            if self.j.expect("message", self.j.offline_answer_s):
                 if getattr(self.drv.app.rendered, "kind", "") != "spin_waiting":
                     self.j.problems.append(f"{lang}: offline lottery stamp did not say 'waiting'")
                 self.j.shot(f"{lang}-24-lottery-spin-waiting")
