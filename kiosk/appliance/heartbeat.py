@@ -10,13 +10,13 @@ recovery is logged once. The latest outcome is readable for the technician scree
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kiosk import __version__
+from kiosk.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +65,7 @@ class Heartbeat:
         self.status_source = status_source or (lambda: {})
         self.started_at = time.monotonic() if started_at is None else started_at
         self.state = HeartbeatState()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = Periodic("heartbeat", interval_s, self.beat_once)
 
     def payload(self) -> dict[str, Any]:
         """version + uptime always; queue depth and device states from the status source."""
@@ -112,20 +111,10 @@ class Heartbeat:
         self.state = HeartbeatState(self.state.sent + 1, 0, time.time(), "")
         return True
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.beat_once()
-            self._stop.wait(self.interval_s)
-
     def start(self) -> Heartbeat:
-        if self._thread is None or not self._thread.is_alive():
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
-            self._thread.start()
+        self._loop.interval_s = self.interval_s
+        self._loop.start()
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._loop.stop(timeout)

@@ -12,9 +12,10 @@ import contextlib
 import logging
 import os
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
+
+from kiosk.periodic import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,7 @@ class TextfileWriter:
         self.interval_s = interval_s
         self.writes = 0
         self.last_error = ""
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = Periodic("metrics", interval_s, self.write_once)
 
     def write_once(self) -> bool:
         """One write; never raises (a full disk must not stop the kiosk), logs once per
@@ -61,19 +61,10 @@ class TextfileWriter:
         self.last_error = ""
         return True
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            self.write_once()
-            self._stop.wait(self.interval_s)
-
     def start(self) -> TextfileWriter:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="metrics", daemon=True)
-            self._thread.start()
+        self._loop.interval_s = self.interval_s
+        self._loop.start()
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._loop.stop(timeout)
