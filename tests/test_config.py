@@ -124,3 +124,22 @@ def test_technician_pin_must_be_a_sha256_hex_digest_and_the_documented_recipes_w
     assert short.returncode == 2 and short.stdout == ""
     docs = (ROOT / "docs" / "technician.md").read_text() + EXAMPLE.read_text()
     assert "| sha256sum`" not in docs  # the recipe that printed "<hash>  -"
+
+
+def test_the_example_the_package_installs_leaves_the_cloud_keys_to_the_cloud():
+    """The .deb installs this file as /etc/kiosk/kiosk.toml, and a key set in it wins over
+    the cloud: with `language = "en"` written out, no shop could ever change its language
+    from the cloud. Cloud keys are shown commented out, at their defaults."""
+    from kiosk.cloud_settings import CLOUD_KEYS
+
+    settings = load_settings(EXAMPLE, environ={})
+    pinned = {k for k in settings.explicit if k[1] in CLOUD_KEYS.get(k[0], ())}
+    assert pinned == set()
+    text = EXAMPLE.read_text()
+    defaults = Settings()
+    for section, keys in CLOUD_KEYS.items():
+        for key in keys:
+            line = re.search(rf"^# {key} = (.+)$", text, re.M)
+            assert line, f"[{section}] {key} not shown commented out"
+            shown = tomllib.loads(f"v = {line[1]}")["v"]
+            assert shown == getattr(getattr(defaults, section), key), (section, key)
