@@ -204,13 +204,20 @@ class SimulatedCamera:
         self._frames_left = self.min_frames
         self.shown_text = text
 
+    @property
+    def showing(self) -> bool:
+        """A phone is in front of the camera now (shown, and its time or frames not over)."""
+        return self._showing is not None and (
+            time.monotonic() < self._until or self._frames_left > 0
+        )
+
     def open(self) -> None:
         pass
 
     def read(self) -> Frame | None:
         time.sleep(1.0 / self.fps)
         now = time.monotonic()
-        if self._showing is not None and (now < self._until or self._frames_left > 0):
+        if self._showing is not None and self.showing:
             self._frames_left -= 1
             self.last_shown_at = now
             return self._showing, self.name

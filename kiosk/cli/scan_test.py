@@ -270,18 +270,27 @@ def _live(args: argparse.Namespace, settings: Any) -> int:
     last_status: dict[str, str] = {}
     ever_ok = False
 
+    first_tick = True
+
     def tick() -> bool:
-        """One look at the manager: status lines, the preview's frame, stop conditions."""
-        nonlocal last_status, ever_ok
-        if done.is_set() or (args.seconds and time.monotonic() - started >= args.seconds):
-            if feed is not None:
-                feed.finished = True
-            return False
+        """One look at the manager: status lines, the preview's frame, stop conditions.
+
+        A preview counts --seconds from its first tick, so a window that took long to open
+        (a loaded Pi) still shows for the seconds asked; the status is printed before any
+        stop, so a run always says what the source was doing."""
+        nonlocal last_status, ever_ok, started, first_tick
+        if first_tick and feed is not None:
+            started = time.monotonic()
+        first_tick = False
         status = manager.status()
         ever_ok = ever_ok or "ok" in status.values()
         if status != last_status:
             print("status: " + ", ".join(f"{k}={v}" for k, v in status.items()), file=sys.stderr)
             last_status = status
+        if done.is_set() or (args.seconds and time.monotonic() - started >= args.seconds):
+            if feed is not None:
+                feed.finished = True
+            return False
         if feed is not None and step_preview is not None:
             step_preview()
             feed.status = ", ".join(f"{k} {v}" for k, v in status.items())

@@ -32,6 +32,8 @@ class Journey:
     # ([server] connect_timeout_s + read_timeout_s) can pass before "saved" shows, and more on
     # a loaded machine, so these steps wait that long, not a screen change's 10 s.
     offline_answer_s = 30.0
+    # after the phone is gone, the decoder may still be busy with its last frame
+    decode_grace_s = 2.0
 
     def __init__(
         self,
@@ -61,11 +63,34 @@ class Journey:
         wait = last + debounce + 0.2 - time.monotonic()
         if wait > 0:
             self.drv.pump(wait)
-        if self.camera is not None:
-            self.camera.show(payload, "qr")
-        else:
+        if self.camera is None:
             self.parts.scanner.inject(payload)
+        else:
+            self._hold_until_read(payload)
         self._last_scan[payload] = time.monotonic() + getattr(self.camera, "hold_s", 0)
+
+    def _hold_until_read(self, payload: str, tries: int = 3) -> None:
+        """Show the phone, and show it again if the kiosk did not react, as a customer does.
+
+        Why: the decoder takes the newest frame only, so on a loaded machine every frame
+        with the phone can be replaced by an empty one before it is decoded; the demo then
+        waited for a screen that could not come (seen in CI at load 12). A read that was
+        only slow is not doubled: the scanner's debounce drops the same code shown again."""
+        state = self.ctl.state
+        before = getattr(state, "screen", "")
+
+        def reacted() -> bool:
+            """A new screen; on staff screens a scan may fill the same screen instead (an
+            attract slide turning is no reaction, so attract needs a new screen)."""
+            now = self.ctl.state
+            return getattr(now, "screen", "") != before or (before != "attract" and now != state)
+
+        for attempt in range(tries):
+            self.camera.show(payload, "qr")
+            self.drv.wait_for(lambda: reacted() or not self.camera.showing, 10)
+            if self.drv.wait_for(reacted, self.decode_grace_s):
+                return
+            self.log(f"  (not read while shown, try {attempt + 1}: shown again)")
 
     def expect(self, screen: str, timeout: float = 10.0) -> bool:
         if self.drv.wait_screen(screen, timeout):
