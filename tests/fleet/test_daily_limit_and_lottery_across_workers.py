@@ -35,6 +35,7 @@ import pytest
 import requests
 
 from kiosk.api import LoyaltyClient, new_idempotency_key
+from kiosk.phone_numbers import phone_hash
 from tests.api.conftest import Shop
 from tests.fleet.conftest import pg_refserver
 from tests.fleet.test_postgres_guarantees import WORKERS, workers_that_used_the_database
@@ -194,6 +195,31 @@ def test_one_key_sent_many_times_at_once_is_one_decision_under_the_limit(cloud: 
         assert len({(r.status_code, r.text) for r in copies}) == 1, [r.text for r in copies]
     assert sorted(copies[0].status_code for copies in by_scan) == [201, 409, 409, 409]
     assert shop.card_admin()["total_stamps"] == 2
+    assert cloud.spread_over_workers()
+
+
+def test_phone_stamps_and_card_scans_at_once_share_the_one_daily_limit(cloud: Cloud) -> None:
+    """Four kiosks scan the card while four others stamp it by its phone number, all at
+    once, a limit of 2: two stamps in all, whichever route they came by."""
+    shop = shop_with(cloud.server, 50, [], daily_limit=2)
+    card = shop.new_card("Liis", phone="+372 5123 4567")["id"]
+    key = shop.client.device().phone_key  # the shop's key, read once (GET /device)
+    number = phone_hash(key or "", "+37251234567")
+    tokens = [cloud.server.pair_device(shop_id=shop.shop_id) for _ in range(8)]
+
+    def send(i: int) -> requests.Response:
+        if i % 2:
+            return stamp(cloud.server, tokens[i], card, key=new_idempotency_key())
+        return requests.post(
+            f"{cloud.server.url}/api/v1/phone/stamps",
+            json={"phone_hash": number, "occurred_at": now().isoformat()},
+            headers={"Authorization": f"Bearer {tokens[i]}", "Idempotency-Key": f"p{i}"},
+            timeout=60,
+        )
+
+    answers = at_once(8, send)
+    assert codes(answers) == {201: 2, "daily_limit_reached": 6}, [r.text for r in answers]
+    assert shop.card_admin(card)["total_stamps"] == 2
     assert cloud.spread_over_workers()
 
 
