@@ -85,21 +85,21 @@ def _fetch(args: argparse.Namespace, settings) -> tuple[Path, Path]:
 
 
 def _apply_pending(settings, store) -> tuple[Path, Path] | None:
-    """The pending release, if it may be applied now; None (and why, printed) otherwise."""
-    from kiosk.appliance.updates.window import in_window, session_open
+    """The pending release (root's copy), if it may be applied now; None (and why, printed)
+    otherwise."""
+    from kiosk.appliance.updates import apply as upd
+    from kiosk.appliance.updates.pending import due, take
 
-    pending = store.pending()
+    pending, why = due(store, settings.update.window, datetime.now())
     if pending is None:
-        print("kiosk update: nothing pending")
+        print(f"kiosk update: {why}")
         return None
-    if not in_window(settings.update.window, datetime.now()):
-        print(f"kiosk update: {pending['version']} waits for the window {settings.update.window}")
-        return None
-    if session_open(settings.device.state_dir):
-        print(f"kiosk update: {pending['version']} waits: a session is open")
-        return None
-    store.clear_pending()
-    return Path(pending["deb"]), Path(pending["signature"])
+    store.clear_pending()  # taken, or unreadable (it would fail the same way every run)
+    try:
+        return take(pending, settings.update.releases_dir)
+    except OSError as exc:
+        raise upd.Refused(upd.EX_NOT_A_RELEASE, f"pending {pending.get('version')}: {exc}",
+                          "offer or queue the release again (kiosk update URL --later)") from exc  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -146,7 +146,15 @@ def run(args: argparse.Namespace) -> int:
         result = upd.apply(deb, checked, layout, store, health_timeout_s=cfg.health_timeout_s,
                            keep=cfg.keep_releases,
                            restart=(lambda: None) if args.no_restart else _restart)  # fmt: skip
+        if args.apply_pending:
+            from kiosk.appliance.updates.pending import drop_incoming
+
+            drop_incoming(cfg.releases_dir)
     except upd.Refused as exc:
+        if args.apply_pending:
+            from kiosk.appliance.updates.pending import drop_incoming
+
+            drop_incoming(cfg.releases_dir)
         if upd.is_root():
             store.record({"result": "refused", "file": Path(name).name, "reason": exc.message,
                           "code": exc.code, "at": time.time()})  # fmt: skip
