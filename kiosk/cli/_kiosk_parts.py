@@ -165,8 +165,6 @@ class KioskParts:
     def offer_release(self, cloud: DeviceSettingsFromCloud) -> None:
         """A release the cloud offers goes to its own thread (download, verify, pending;
         kiosk/appliance/updates/offer.py): never on this one, never in a scan's way."""
-        if cloud.release is None and self.offers is None:
-            return
         if self.offers is None:
             from kiosk.appliance.updates.offer import OfferWorker, offers_of
 

@@ -106,8 +106,8 @@ def offer_release(body: ReleaseIn, c: Ctx):
 
 @admin.delete("/releases/{offer_id}", status_code=204, responses=problems(404))
 def withdraw_release(offer_id: Annotated[str, PathParam(max_length=64)], c: Ctx):
-    """Withdraw an offer: GET /device says `release: null` again (a kiosk keeps what it
-    already installed; a download not yet applied stays pending until a technician clears it)."""
+    """Withdraw an offer: GET /device says `release: null` again. A kiosk drops the
+    release if it is still pending (not yet applied); one already installed stays."""
     with c.db.tx(write=True) as conn:
         gone = conn.execute("DELETE FROM release_offers WHERE id=?", (offer_id,)).rowcount
     if not gone:

@@ -267,3 +267,30 @@ def test_the_refserver_file_route_resumes_a_cut_download(cloud, signer, tmp_path
     part.write_bytes(whole[: len(whole) // 2])
     got = download(body["url"], dest, size=body["size"], sha256=body["sha256"], limit=RateLimit(0))
     assert got.resumed_from == len(whole) // 2 and dest.read_bytes() == whole
+
+
+def test_a_withdrawn_offer_is_no_longer_pending_but_a_technicians_is(cloud, kiosk, signer):
+    _layout, state, offers = kiosk
+    shop = cloud.shop("Withdraw shop")
+    client = LoyaltyClient(cloud.url, cloud.pair_device(shop_id=shop))
+    worker = OfferWorker(offers)
+    made = cloud.admin(
+        "POST", "/admin/releases", publish(cloud, signer, "1.1.0") | {"shop_id": shop}
+    )
+    device, _tag = client.device_if_changed(None)
+    worker.offer(device.release)
+    wait_for(lambda: worker.handled >= 1)
+    pending = Store(state).pending()
+    assert pending is not None and pending["version"] == "1.1.0"
+
+    cloud.admin("DELETE", f"/admin/releases/{made['id']}")
+    device, _tag = client.device_if_changed(None)
+    assert device.release is None
+    worker.offer(device.release)
+    worker.stop()
+    assert Store(state).pending() is None
+    assert not (state / "update" / "downloads" / pending["deb"].rsplit("/", 1)[-1]).exists()
+    assert offer_mod.load_state(Store(state)).reason == "withdrawn by the cloud"
+
+    Store(state).save_pending({"version": "1.1.0", "deb": "/x.deb", "signature": "/x.deb.minisig"})
+    assert offers.withdrawn(5.0) is False and Store(state).pending() is not None

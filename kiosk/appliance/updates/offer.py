@@ -177,6 +177,23 @@ class Offers:
             return state
         return self._fetch(store, state, offer)
 
+    def withdrawn(self, now: float) -> bool:
+        """The cloud offers nothing (any more): a cloud release still pending is dropped,
+        so an operator who withdraws a bad release before the window keeps it off the
+        kiosks. One queued by a technician (`kiosk update --later`) stays."""
+        store = self.store
+        pending = store.pending()
+        if pending is None or pending.get("source") != "cloud":
+            return False
+        store.clear_pending()
+        _drop_superseded(pending, Path())
+        before = load_state(store)
+        if before is not None:
+            before.state, before.reason, before.at = IGNORED, "withdrawn by the cloud", now
+            save_state(store, before)
+        log.info("offered release %s withdrawn by the cloud; no longer pending", pending["version"])
+        return True
+
     def _refuse(self, store: Store, state: OfferState, offer: ReleaseOffer) -> OfferState:
         state.state = REFUSED
         save_state(store, state)
@@ -259,6 +276,8 @@ class OfferWorker:
         """From the GET /device poller: returns at once (the work is the thread's)."""
         self._latest = release
         if release is None:
+            with contextlib.suppress(OSError):
+                self.offers.withdrawn(self.clock())  # a few file operations, no network
             return
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name="release-offer", daemon=True)
