@@ -28,23 +28,10 @@ from kiosk.cli import main
 from kiosk.clock import FakeClock
 from kiosk.cloud_sync import CloudSync, Polled
 from kiosk.config import load_settings
-from tests.support.refserver import RefServer
-from tests.updates.conftest import Signer, make_deb, make_signer, needs_dpkg_deb
+from tests.updates.conftest import make_deb, make_signer, needs_dpkg_deb, publish, wait_for
 
 pytestmark = needs_dpkg_deb
 WINDOW = "03:00-05:00"
-
-
-@pytest.fixture
-def cloud(tmp_path):
-    """The reference cloud, serving the release files in tmp/published/."""
-    folder = tmp_path / "published"
-    folder.mkdir()
-    server = RefServer(db=tmp_path / "cloud.sqlite", extra_args=["--releases-dir", str(folder)])
-    server.start(timeout=60)
-    server.published = folder  # type: ignore[attr-defined]
-    yield server
-    server.stop()
 
 
 @pytest.fixture
@@ -55,20 +42,6 @@ def kiosk(tmp_path, monkeypatch, layout_v1, keys_dir):
     monkeypatch.setenv("KIOSK__DEVICE__STATE_DIR", str(state))
     monkeypatch.setenv("KIOSK__UPDATE__WINDOW", WINDOW)
     return layout_v1, state, Offers(layout_v1.root, state, keys_dir, max_rate_kib_s=0)
-
-
-def publish(cloud: RefServer, signer: Signer, version: str, *, sig_as_url: bool = False) -> dict:
-    """A signed release in the cloud's folder, and the offer that announces it."""
-    deb = make_deb(cloud.published, version)  # type: ignore[attr-defined]
-    sig = signer.sign(deb)
-    body = deb.read_bytes()
-    return {
-        "version": version,
-        "url": f"{cloud.url}/releases/{deb.name}",
-        "size": len(body),
-        "sha256": hashlib.sha256(body).hexdigest(),
-        "signature": f"{cloud.url}/releases/{sig.name}" if sig_as_url else sig.read_text(),
-    }
 
 
 def as_offer(body: dict) -> ReleaseOffer:
@@ -94,14 +67,6 @@ class Downloads:
 def history(state) -> list[dict]:
     path = Store(state).dir / "history.jsonl"
     return [json.loads(x) for x in path.read_text().splitlines()] if path.exists() else []
-
-
-def wait_for(pred, timeout: float = 30.0) -> None:
-    """For the worker thread only (a real download over real HTTP)."""
-    end = time.monotonic() + timeout
-    while not pred():
-        assert time.monotonic() < end, "the offer worker did not finish"
-        time.sleep(0.02)
 
 
 def test_offered_downloaded_pending_then_applied_only_in_the_window(cloud, kiosk, signer):
