@@ -30,6 +30,9 @@ from pathlib import Path
 from kiosk.cli import EX_CONFIG, EX_OK, EX_TEMPFAIL
 
 NAME = "update"
+# --apply-pending refused with these keeps the pending release for the next timer run
+# (18: the last update has not sent READY=1 yet, so it may still be rolled back)
+KEEP_PENDING = (18,)
 HELP = "install a signed release (health-gated, rolls back by itself); --status"
 
 
@@ -94,12 +97,19 @@ def _apply_pending(settings, store) -> tuple[Path, Path] | None:
     if pending is None:
         print(f"kiosk update: {why}")
         return None
-    store.clear_pending()  # taken, or unreadable (it would fail the same way every run)
     try:
         return take(pending, settings.update.releases_dir)
     except OSError as exc:
+        store.clear_pending()  # gone or unreadable: it would fail the same way every run
         raise upd.Refused(upd.EX_NOT_A_RELEASE, f"pending {pending.get('version')}: {exc}",
                           "offer or queue the release again (kiosk update URL --later)") from exc  # fmt: skip
+
+
+def _done_with_pending(store, releases_dir: Path) -> None:
+    from kiosk.appliance.updates.pending import drop_incoming
+
+    store.clear_pending()
+    drop_incoming(releases_dir)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -147,14 +157,16 @@ def run(args: argparse.Namespace) -> int:
                            keep=cfg.keep_releases,
                            restart=(lambda: None) if args.no_restart else _restart)  # fmt: skip
         if args.apply_pending:
-            from kiosk.appliance.updates.pending import drop_incoming
-
-            drop_incoming(cfg.releases_dir)
+            _done_with_pending(store, cfg.releases_dir)
     except upd.Refused as exc:
         if args.apply_pending:
             from kiosk.appliance.updates.pending import drop_incoming
 
             drop_incoming(cfg.releases_dir)
+            if exc.code in KEEP_PENDING:  # not now, not never: the next timer run tries again
+                print(f"kiosk update: the pending release waits: {exc.message}")
+                return EX_OK
+            store.clear_pending()  # refused for good: not tried again at every run
         if upd.is_root():
             store.record({"result": "refused", "file": Path(name).name, "reason": exc.message,
                           "code": exc.code, "at": time.time()})  # fmt: skip

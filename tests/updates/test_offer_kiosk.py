@@ -259,3 +259,38 @@ def test_a_withdrawn_offer_is_no_longer_pending_but_a_technicians_is(cloud, kios
 
     Store(state).save_pending({"version": "1.1.0", "deb": "/x.deb", "signature": "/x.deb.minisig"})
     assert offers.withdrawn(5.0) is False and Store(state).pending() is not None
+
+
+def test_apply_pending_keeps_the_release_while_the_last_update_is_on_trial(
+    cloud, kiosk, signer, monkeypatch, capsys
+):
+    from kiosk.appliance.updates.trial import Trial
+
+    layout, state, offers = kiosk
+    layout.install(make_deb(cloud.published, "1.0.5"), "1.0.5")
+    layout.switch("1.0.5", "1.0.0")
+    Store(state).save_trial(Trial("1.0.5", "1.0.0", 1.0, 120))  # not READY yet
+    assert offers.handle(as_offer(publish(cloud, signer, "1.2.0")), 1.0).state == PENDING
+    monkeypatch.setattr(upd, "is_root", lambda: True)
+    monkeypatch.setenv("KIOSK__UPDATE__WINDOW", "")
+    assert main(["update", "--apply-pending", "--no-restart"]) == 0
+    assert "waits" in capsys.readouterr().out
+    assert layout.current() == "1.0.5" and Store(state).pending()["version"] == "1.2.0"
+    Store(state).clear_trial()  # it passed
+    assert main(["update", "--apply-pending", "--no-restart"]) == 0
+    assert layout.current() == "1.2.0" and Store(state).pending() is None
+
+
+def test_apply_pending_drops_a_pending_file_that_fails_its_check(
+    cloud, kiosk, signer, monkeypatch, capsys
+):
+    _layout, state, offers = kiosk
+    assert offers.handle(as_offer(publish(cloud, signer, "1.2.0")), 1.0).state == PENDING
+    pending = Store(state).pending()
+    with open(pending["deb"], "r+b") as f:  # changed on disk after the kiosk verified it
+        f.seek(100)
+        f.write(b"X")
+    monkeypatch.setattr(upd, "is_root", lambda: True)
+    monkeypatch.setenv("KIOSK__UPDATE__WINDOW", "")
+    assert main(["update", "--apply-pending", "--no-restart"]) == upd.EX_BAD_SIGNATURE
+    assert Store(state).pending() is None  # not tried again at every timer run
