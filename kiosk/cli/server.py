@@ -6,6 +6,7 @@ $REFSERVER_ADMIN_TOKEN, else one is generated and printed once at start (the onl
 token is ever printed). Request logs show route templates only, never tokens.
 `--pin-pepper-file FILE` (or $REFSERVER_PIN_PEPPER_FILE) names a file whose contents are
 mixed into every staff PIN and badge hash; keep it outside the database's backups.
+`--releases-dir DIR` serves signed release files at GET /releases/<file> (docs/updates.md).
 """
 
 from __future__ import annotations
