@@ -219,6 +219,8 @@ def test_a_newer_offer_replaces_a_pending_one_and_its_files(cloud, kiosk, signer
     assert offers.handle(as_offer(publish(cloud, signer, "1.2.0")), 2.0).state == PENDING
     assert Store(state).pending()["version"] == "1.2.0"
     assert not (state / "update" / "downloads" / first["deb"].rsplit("/", 1)[-1]).exists()
+    older = offers.handle(as_offer(publish(cloud, signer, "1.1.5")), 3.0)
+    assert older.state == IGNORED and "newer 1.2.0 is already pending" in older.reason
 
 
 def test_the_refserver_file_route_resumes_a_cut_download(cloud, signer, tmp_path):

@@ -115,6 +115,8 @@ def assess(
         return IGNORED, f"{offer.version} is running", None
     if pending is not None and pending.get("version") == offer.version:
         return IGNORED, f"{offer.version} is already pending", None
+    if pending is not None and debversion.compare(offer.version, str(pending.get("version"))) < 0:
+        return IGNORED, f"the newer {pending.get('version')} is already pending", None
     if offer.version in failed:
         return IGNORED, (f"{offer.version} rolled back on this kiosk; not tried again "
                          "until the cloud offers another version"), None  # fmt: skip
@@ -186,7 +188,7 @@ class Offers:
         if pending is None or pending.get("source") != "cloud":
             return False
         store.clear_pending()
-        _drop_superseded(pending, Path())
+        _drop_files(pending)
         before = load_state(store)
         if before is not None:
             before.state, before.reason, before.at = IGNORED, "withdrawn by the cloud", now
@@ -232,7 +234,7 @@ class Offers:
                 path.unlink(missing_ok=True)  # a refused file is not kept
             state.reason, state.code = exc.message, exc.code
             return self._refuse(store, state, offer)
-        _drop_superseded(store.pending(), deb)
+        _drop_files(store.pending(), keep=deb)
         store.save_pending({"version": checked.info.version, "deb": str(deb.resolve()),
                             "signature": str(sig.resolve()), "at": state.at,
                             "source": "cloud", "key": checked.key_id})  # fmt: skip
@@ -251,9 +253,10 @@ class Offers:
         return state
 
 
-def _drop_superseded(pending: dict[str, Any] | None, kept: Path) -> None:
-    """A cloud download a newer offer replaces is not kept (an SD card is small)."""
-    if pending is None or pending.get("source") != "cloud" or pending.get("deb") == str(kept):
+def _drop_files(pending: dict[str, Any] | None, keep: Path | None = None) -> None:
+    """A cloud download replaced or withdrawn is not kept (an SD card is small); a file a
+    technician queued is theirs."""
+    if pending is None or pending.get("source") != "cloud" or pending.get("deb") == str(keep):
         return
     for name in ("deb", "signature"):
         with contextlib.suppress(OSError, TypeError):
