@@ -126,6 +126,10 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"kiosk update: {exc}", file=sys.stderr)
         return EX_CONFIG
+    if args.apply_pending:  # the shop's [update] window from the cloud (kiosk.toml wins)
+        from kiosk.cloud_settings import with_last_good
+
+        settings = with_last_good(settings).settings
     cfg = settings.update
     layout, store = Layout(cfg.releases_dir), Store(settings.device.state_dir)
     if args.status or not (args.release or args.apply_pending):

@@ -296,3 +296,21 @@ def test_apply_pending_drops_a_pending_file_that_fails_its_check(
     monkeypatch.setenv("KIOSK__UPDATE__WINDOW", "")
     assert main(["update", "--apply-pending", "--no-restart"]) == upd.EX_BAD_SIGNATURE
     assert Store(state).pending() is None  # not tried again at every timer run
+
+
+def test_apply_pending_follows_the_window_the_shop_set_in_the_cloud(
+    cloud, kiosk, signer, monkeypatch, capsys
+):
+    """[update] window from GET /device settings (issue 19) reaches root's timer run."""
+    from kiosk.cloud_settings import CloudStore, Stored
+
+    layout, state, offers = kiosk
+    assert offers.handle(as_offer(publish(cloud, signer, "1.2.0")), 1.0).state == PENDING
+    monkeypatch.setattr(upd, "is_root", lambda: True)
+    monkeypatch.delenv("KIOSK__UPDATE__WINDOW")
+    now = datetime.now()
+    shut = f"{(now.hour + 2) % 24:02d}:00-{(now.hour + 3) % 24:02d}:00"  # not now
+    CloudStore(state).save(Stored(good={"update": {"window": shut}}))
+    assert main(["update", "--apply-pending", "--no-restart"]) == 0
+    assert f"waits for the window {shut}" in capsys.readouterr().out
+    assert layout.current() == "1.0.0"
