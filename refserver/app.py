@@ -21,6 +21,7 @@ from refserver.routes import (
     join,
     metrics,
     phone_stamps,
+    releases,
     staff,
     staff_counter,
     vouchers,
@@ -47,9 +48,11 @@ def create_app(
     staff_lockout_seconds: int = 300,
     pin_pepper: bytes = b"",
     shared_clock: bool = False,
+    releases_dir: Path | None = None,
 ) -> FastAPI:
     """The app on a SQLite file or a postgresql:// URL. `shared_clock`: several worker
-    processes serve one database, so the test clock's offset is read from it at each use."""
+    processes serve one database, so the test clock's offset is read from it at each use.
+    `releases_dir`: release files served at GET /releases/<file> (none when None)."""
     db = open_database(db_path)
     if clock is None and shared_clock:
         start = float(os.environ.get(ENV_OFFSET) or 0)
@@ -88,6 +91,9 @@ def create_app(
     app.include_router(engage.admin)  # the shop's look and slides (#16)
     app.include_router(device_settings.admin)  # the shop's kiosk settings (#19)
     app.include_router(engage.media)
+    app.include_router(releases.admin)  # releases offered to kiosks (#18)
+    app.include_router(releases.files)
+    app.state.releases_dir = releases_dir
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, bool]:

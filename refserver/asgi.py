@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -20,6 +21,7 @@ ENV_ADMIN_TOKEN = "REFSERVER_ADMIN_TOKEN"  # noqa: S105 - a variable name, not a
 ENV_PEPPER_FILE = "REFSERVER_PIN_PEPPER_FILE"
 ENV_MAX_BODY = "REFSERVER_MAX_BODY_BYTES"
 ENV_LOG_LEVEL = "REFSERVER_LOG_LEVEL"
+ENV_RELEASES_DIR = "REFSERVER_RELEASES_DIR"
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -37,4 +39,7 @@ def app_from_env() -> FastAPI:
         max_body_bytes=int(os.environ.get(ENV_MAX_BODY) or DEFAULT_MAX_BODY),
         pin_pepper=pepper,
         shared_clock=True,
+        releases_dir=Path(os.environ[ENV_RELEASES_DIR])
+        if os.environ.get(ENV_RELEASES_DIR)
+        else None,
     )

@@ -119,6 +119,13 @@ CREATE TABLE IF NOT EXISTS shop_branding (shop_id TEXT PRIMARY KEY, body TEXT NO
 -- The shop's kiosk settings from the cloud (JSON: {"ui": {...}, "staff": {...}, ...}).
 CREATE TABLE IF NOT EXISTS device_settings (
   shop_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at TEXT NOT NULL);
+-- A release offered to a shop's kiosks (device_id '') or to one kiosk (issue 18): GET
+-- /device carries it as `release`; a device's own offer wins over its shop's.
+CREATE TABLE IF NOT EXISTS release_offers (
+  shop_id TEXT NOT NULL, device_id TEXT NOT NULL DEFAULT '', id TEXT NOT NULL,
+  version TEXT NOT NULL, url TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
+  signature TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (shop_id, device_id));
+CREATE INDEX IF NOT EXISTS release_offers_id ON release_offers(id);
 CREATE TABLE IF NOT EXISTS slides (
   id TEXT PRIMARY KEY, shop_id TEXT NOT NULL, image_url TEXT NOT NULL, seconds INTEGER NOT NULL,
   from_at TEXT, until_at TEXT, languages TEXT, position INTEGER NOT NULL DEFAULT 0,

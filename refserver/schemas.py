@@ -412,6 +412,17 @@ class PairingOut(Out):
     location: LocationOut
 
 
+class ReleaseOut(Out):
+    """A release the cloud offers this kiosk (POST /admin/releases); the kiosk downloads it,
+    checks size, sha256 and signature itself, and applies it in its update window."""
+
+    version: str
+    url: str
+    size: int
+    sha256: str
+    signature: str  # the .minisig file's text, or its http(s) URL
+
+
 class DeviceOut(Out):
     device_id: str
     name: str
@@ -425,6 +436,7 @@ class DeviceOut(Out):
     slides: list[dict[str, Any]] = Field(default_factory=list)
     # the shop's kiosk settings, sections and keys as in kiosk.toml (POST /admin/device-settings)
     settings: dict[str, Any] = Field(default_factory=dict)
+    release: ReleaseOut | None = None  # an offered update (issue 18), else null
 
 
 class CheckedVoucherOut(Out):

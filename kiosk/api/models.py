@@ -254,6 +254,35 @@ class Slide:
 
 
 @dataclass(frozen=True)
+class ReleaseOffer:
+    """GET /device `release`: a signed release the cloud offers (issue 18). Nothing in it is
+    trusted: the kiosk checks size and sha256 while downloading, then the signature against
+    its own keys (kiosk/appliance/updates/offer.py)."""
+
+    version: str
+    url: str
+    size: int
+    sha256: str
+    signature: str = field(repr=False)  # the .minisig text, or its http(s) URL
+
+    @classmethod
+    def from_json(cls, data: Any) -> ReleaseOffer | None:
+        """None for null, and for an answer too broken to act on (never raises)."""
+        if not isinstance(data, dict):
+            return None
+        try:
+            return cls(
+                version=str(data["version"]),  # pyright: ignore[reportUnknownArgumentType]
+                url=str(data["url"]),  # pyright: ignore[reportUnknownArgumentType]
+                size=int(data["size"]),  # pyright: ignore[reportUnknownArgumentType]
+                sha256=str(data["sha256"]).lower(),  # pyright: ignore[reportUnknownArgumentType]
+                signature=str(data["signature"]),  # pyright: ignore[reportUnknownArgumentType]
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True)
 class DeviceSettingsFromCloud:
     """GET /device: what the shop's admin configured for this kiosk."""
 
@@ -271,6 +300,7 @@ class DeviceSettingsFromCloud:
     # the shop's kiosk settings, sections and keys as in kiosk.toml (kiosk/cloud_settings.py
     # validates them with the file's own models); raw here, on purpose
     settings: dict[str, Any] = field(default_factory=dict[str, Any])
+    release: ReleaseOffer | None = None  # an update the cloud offers (issue 18)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DeviceSettingsFromCloud:
@@ -286,6 +316,7 @@ class DeviceSettingsFromCloud:
             phone_key=str(data["phone_key"]) if data.get("phone_key") else None,
             slides=tuple(Slide.from_json(x) for x in data.get("slides") or ()),
             settings=dict(data.get("settings") or {}),
+            release=ReleaseOffer.from_json(data.get("release")),
         )
 
 

@@ -124,3 +124,12 @@ def fetch_small(url: str, dest: Path, *, max_bytes: int = 4096, timeout_s: float
         raise DownloadError(f"{url}: larger than {max_bytes} bytes", retry=False)
     dest.write_bytes(res.content)
     return dest
+
+
+def signature_file(signature: str, dest: Path) -> Path:
+    """An offer's signature as a file: fetched when it is a URL, else it is the .minisig's
+    text itself (GET /device carries either; the verifier decides whether it is any good)."""
+    if signature.startswith(("http://", "https://")):
+        return fetch_small(signature, dest)
+    dest.write_text(signature if signature.endswith("\n") else signature + "\n")
+    return dest

@@ -87,6 +87,7 @@ class KioskParts:
     phone_key: PhoneKey | None = None  # the shop's key for typed numbers (memory only)
     cloud_sync: CloudSync | None = None  # polls GET /device (poll_cloud_settings)
     local_settings: Settings | None = None  # the file alone (cloud keys revert to it)
+    offers: Any = None  # OfferWorker: releases offered in GET /device (made at the first)
 
     def start(self) -> None:
         """Start the background parts; call after the first frame so the screen comes first."""
@@ -159,12 +160,24 @@ class KioskParts:
         from kiosk.cli._engage_parts import refresh_look
 
         refresh_look(self.settings, self.stamp_path.client, cloud.branding)
+        self.offer_release(cloud)
+
+    def offer_release(self, cloud: DeviceSettingsFromCloud) -> None:
+        """A release the cloud offers goes to its own thread (download, verify, pending;
+        kiosk/appliance/updates/offer.py): never on this one, never in a scan's way."""
+        if self.offers is None:
+            from kiosk.appliance.updates.offer import OfferWorker, offers_of
+
+            self.offers = OfferWorker(offers_of(self.local_settings or self.settings))
+        self.offers.offer(cloud.release)
 
     def close(self) -> None:
         if self.scanner is not None:
             self.scanner.stop()
         if self.cloud_sync is not None:
             self.cloud_sync.stop()
+        if self.offers is not None:
+            self.offers.stop()
         self.host.shutdown()
         if self.stamp_path is not None:
             self.stamp_path.close()

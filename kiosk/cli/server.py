@@ -6,6 +6,7 @@ $REFSERVER_ADMIN_TOKEN, else one is generated and printed once at start (the onl
 token is ever printed). Request logs show route templates only, never tokens.
 `--pin-pepper-file FILE` (or $REFSERVER_PIN_PEPPER_FILE) names a file whose contents are
 mixed into every staff PIN and badge hash; keep it outside the database's backups.
+`--releases-dir DIR` serves signed release files at GET /releases/<file> (docs/updates.md).
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help=f"a secret mixed into staff PIN hashes (default ${ENV_PEPPER_FILE}; none if unset)",
     )
+    p.add_argument(
+        "--releases-dir",
+        type=Path,
+        default=None,
+        help="serve the release .deb/.minisig files in DIR at GET /releases/<file>",
+    )
     p.add_argument("--max-body-bytes", type=int, default=64 * 1024, help="request body limit")
     p.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
 
@@ -88,7 +95,13 @@ def run(args: argparse.Namespace) -> int:
     }
     print(f"kiosk server: http://{args.host}:{args.port} (db {shown})", flush=True)
     if args.workers == 1:
-        app = create_app(args.db, token, max_body_bytes=args.max_body_bytes, pin_pepper=pepper)
+        app = create_app(
+            args.db,
+            token,
+            max_body_bytes=args.max_body_bytes,
+            pin_pepper=pepper,
+            releases_dir=args.releases_dir,
+        )
         uvicorn.run(app, **common)
         return 0
     print(f"kiosk server: {args.workers} worker processes", flush=True)
@@ -103,6 +116,8 @@ def _export_for_workers(args: argparse.Namespace, token: str) -> None:
     os.environ[ENV_ADMIN_TOKEN] = token
     os.environ["REFSERVER_MAX_BODY_BYTES"] = str(args.max_body_bytes)
     os.environ["REFSERVER_LOG_LEVEL"] = args.log_level
+    if args.releases_dir is not None:
+        os.environ["REFSERVER_RELEASES_DIR"] = str(args.releases_dir.resolve())
     pepper_file = args.pin_pepper_file or os.environ.get(ENV_PEPPER_FILE)
     if pepper_file:
         os.environ[ENV_PEPPER_FILE] = str(Path(pepper_file).resolve())

@@ -30,6 +30,9 @@ from pathlib import Path
 from kiosk.cli import EX_CONFIG, EX_OK, EX_TEMPFAIL
 
 NAME = "update"
+# --apply-pending refused with these keeps the pending release for the next timer run
+# (18: the last update has not sent READY=1 yet, so it may still be rolled back)
+KEEP_PENDING = (18,)
 HELP = "install a signed release (health-gated, rolls back by itself); --status"
 
 
@@ -85,21 +88,28 @@ def _fetch(args: argparse.Namespace, settings) -> tuple[Path, Path]:
 
 
 def _apply_pending(settings, store) -> tuple[Path, Path] | None:
-    """The pending release, if it may be applied now; None (and why, printed) otherwise."""
-    from kiosk.appliance.updates.window import in_window, session_open
+    """The pending release (root's copy), if it may be applied now; None (and why, printed)
+    otherwise."""
+    from kiosk.appliance.updates import apply as upd
+    from kiosk.appliance.updates.pending import due, take
 
-    pending = store.pending()
+    pending, why = due(store, settings.update.window, datetime.now())
     if pending is None:
-        print("kiosk update: nothing pending")
+        print(f"kiosk update: {why}")
         return None
-    if not in_window(settings.update.window, datetime.now()):
-        print(f"kiosk update: {pending['version']} waits for the window {settings.update.window}")
-        return None
-    if session_open(settings.device.state_dir):
-        print(f"kiosk update: {pending['version']} waits: a session is open")
-        return None
+    try:
+        return take(pending, settings.update.releases_dir)
+    except OSError as exc:
+        store.clear_pending()  # gone or unreadable: it would fail the same way every run
+        raise upd.Refused(upd.EX_NOT_A_RELEASE, f"pending {pending.get('version')}: {exc}",
+                          "offer or queue the release again (kiosk update URL --later)") from exc  # fmt: skip
+
+
+def _done_with_pending(store, releases_dir: Path) -> None:
+    from kiosk.appliance.updates.pending import drop_incoming
+
     store.clear_pending()
-    return Path(pending["deb"]), Path(pending["signature"])
+    drop_incoming(releases_dir)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -116,6 +126,10 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"kiosk update: {exc}", file=sys.stderr)
         return EX_CONFIG
+    if args.apply_pending:  # the shop's [update] window from the cloud (kiosk.toml wins)
+        from kiosk.cloud_settings import with_last_good
+
+        settings = with_last_good(settings).settings
     cfg = settings.update
     layout, store = Layout(cfg.releases_dir), Store(settings.device.state_dir)
     if args.status or not (args.release or args.apply_pending):
@@ -146,7 +160,17 @@ def run(args: argparse.Namespace) -> int:
         result = upd.apply(deb, checked, layout, store, health_timeout_s=cfg.health_timeout_s,
                            keep=cfg.keep_releases,
                            restart=(lambda: None) if args.no_restart else _restart)  # fmt: skip
+        if args.apply_pending:
+            _done_with_pending(store, cfg.releases_dir)
     except upd.Refused as exc:
+        if args.apply_pending:
+            from kiosk.appliance.updates.pending import drop_incoming
+
+            drop_incoming(cfg.releases_dir)
+            if exc.code in KEEP_PENDING:  # not now, not never: the next timer run tries again
+                print(f"kiosk update: the pending release waits: {exc.message}")
+                return EX_OK
+            store.clear_pending()  # refused for good: not tried again at every run
         if upd.is_root():
             store.record({"result": "refused", "file": Path(name).name, "reason": exc.message,
                           "code": exc.code, "at": time.time()})  # fmt: skip

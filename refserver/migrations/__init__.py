@@ -13,6 +13,7 @@ from refserver.migrations import (
     pg_0001_initial,
     pg_0002_counter_engage,
     pg_0003_device_settings,
+    pg_0004_release_offers,
 )
 
 # (version, name, SQL), in order
@@ -20,4 +21,5 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial", pg_0001_initial.SQL),
     (2, "counter and engagement", pg_0002_counter_engage.SQL),
     (3, "device settings from the cloud", pg_0003_device_settings.SQL),
+    (4, "releases offered by the cloud", pg_0004_release_offers.SQL),
 ]

@@ -13,7 +13,7 @@ from refserver.crypto import new_id, new_token, token_hash
 from refserver.etag import conditional_json
 from refserver.phone import existing_shop_key, shop_key
 from refserver.problems import Problem
-from refserver.routes import device_settings
+from refserver.routes import device_settings, releases
 from refserver.routes.common import ok, problems
 from refserver.schemas import DeviceOut, HeartbeatIn, HeartbeatOut, PairIn, PairingOut
 
@@ -93,6 +93,7 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
         look = engage.branding(conn, who.shop_id, loc["name"])
         shown = engage.slides(conn, who.shop_id, c.clock.now())
         settings = device_settings.of_shop(conn, who.shop_id)
+        release = releases.offer_for(conn, who.shop_id, who.id)
         phone_key = existing_shop_key(conn, who.shop_id)
     if phone_key is None:  # the first GET /device of the shop makes it (a write, once)
         with c.db.tx(write=True) as conn:
@@ -116,6 +117,7 @@ def get_device(who: auth.Device, c: Ctx, request: Request):
             },
             "slides": shown,
             "settings": settings,
+            "release": release,
         },
     )
 

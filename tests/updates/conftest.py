@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 from kiosk.appliance.updates.package import this_arch
 from kiosk.appliance.updates.releases import Layout
 from kiosk.appliance.updates.signing import generate, sign
+from tests.support.refserver import RefServer
 
 needs_dpkg_deb = pytest.mark.skipif(
     shutil.which("dpkg-deb") is None, reason="dpkg-deb is not installed (package 'dpkg')"
@@ -79,3 +82,40 @@ def layout_v1(tmp_path: Path) -> Layout:
     layout.install(make_deb(tmp_path, "1.0.0"), "1.0.0")
     layout.switch("1.0.0", None)
     return layout
+
+
+# -- a cloud that offers releases (tests/updates/test_offer_*.py) ----------------------
+
+
+@pytest.fixture
+def cloud(tmp_path):
+    """The reference cloud, serving the release files in tmp/published/."""
+    folder = tmp_path / "published"
+    folder.mkdir()
+    server = RefServer(db=tmp_path / "cloud.sqlite", extra_args=["--releases-dir", str(folder)])
+    server.start(timeout=60)
+    server.published = folder  # type: ignore[attr-defined]
+    yield server
+    server.stop()
+
+
+def publish(cloud: RefServer, signer: Signer, version: str, *, sig_as_url: bool = False) -> dict:
+    """A signed release in the cloud's folder, and the offer that announces it."""
+    deb = make_deb(cloud.published, version)  # type: ignore[attr-defined]
+    sig = signer.sign(deb)
+    body = deb.read_bytes()
+    return {
+        "version": version,
+        "url": f"{cloud.url}/releases/{deb.name}",
+        "size": len(body),
+        "sha256": hashlib.sha256(body).hexdigest(),
+        "signature": f"{cloud.url}/releases/{sig.name}" if sig_as_url else sig.read_text(),
+    }
+
+
+def wait_for(pred, timeout: float = 30.0) -> None:
+    """For the worker thread only (a real download over real HTTP)."""
+    end = time.monotonic() + timeout
+    while not pred():
+        assert time.monotonic() < end, "the offer worker did not finish"
+        time.sleep(0.02)

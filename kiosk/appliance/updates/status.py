@@ -23,7 +23,16 @@ def status(releases_dir: Path, state_dir: Path) -> dict[str, Any]:
         "pending": store.pending(),
         "trial": asdict(trial) if trial is not None else None,
         "last_result": store.last(),
+        "offer": _offer(store),
     }
+
+
+def _offer(store: Store) -> dict[str, Any] | None:
+    """The cloud's last offer and what became of it (update/offer.json), None if none."""
+    from kiosk.appliance.updates.offer import load_state
+
+    state = load_state(store)
+    return asdict(state) if state is not None else None
 
 
 def summary(st: dict[str, Any]) -> str:
@@ -36,6 +45,11 @@ def summary(st: dict[str, Any]) -> str:
         line += f"; last update: {last.get('result')} {last.get('version', '')}".rstrip()
         if last.get("reason"):
             line += f" ({last['reason']})"
+    offer = st.get("offer")
+    if offer and offer.get("state") != "ignored":
+        line += f"; offered {offer['version']}: {offer['state']}"
+        if offer["state"] in ("refused", "retry") and offer.get("reason"):
+            line += f" ({offer['reason']})"
     if st.get("trial"):
         line += f"; {st['trial']['version']} on trial"
     return line
@@ -53,4 +67,6 @@ def heartbeat_fields(releases_dir: Path, state_dir: Path) -> dict[str, Any]:
         "last_result": last.get("result"),
         "last_version": last.get("version"),
         "last_reason": (last.get("reason") or "")[:200] or None,
+        "offered": (st["offer"] or {}).get("version"),
+        "offer_state": (st["offer"] or {}).get("state"),
     }
