@@ -282,6 +282,33 @@ class UiSection(Section):
     )
 
 
+KEY_REPEAT_MIN_S = 0.2  # measured: the ring moved 20 times a second flashed 4 times (#17)
+
+
+class AccessibilitySection(Section):
+    """The keypad's timing (EN 301 549 5.7, 5.8), for every key on every screen."""
+
+    key_repeat: bool = Field(
+        default=False, description="a held key repeats (false: a held key is one press)"
+    )
+    key_repeat_delay_s: float = Field(
+        default=1.0, ge=0.2, le=10, description="with key_repeat: seconds before the first repeat"
+    )
+    key_repeat_rate_s: float = Field(
+        default=0.5,
+        ge=KEY_REPEAT_MIN_S,
+        le=10,
+        description="with key_repeat: seconds between two repeats (at least 0.2: a held key "
+        "moving the focus ring faster would flash it more than 3 times a second)",
+    )
+    double_strike_s: float = Field(
+        default=0.0,
+        ge=0,
+        le=5,
+        description="a second press of the same key within this many seconds is ignored; 0 = off",
+    )
+
+
 class StaffSection(Section):
     session_timeout_s: float = Field(
         default=60, ge=10, le=3600, description="inactivity seconds before staff mode ends"
@@ -424,6 +451,7 @@ class Settings(Section):
     printer: PrinterSection = Field(default_factory=PrinterSection)
     ui: UiSection = Field(default_factory=UiSection)
     staff: StaffSection = Field(default_factory=StaffSection)
+    accessibility: AccessibilitySection = Field(default_factory=AccessibilitySection)
     offline: OfflineSection = Field(default_factory=OfflineSection)
     technician: TechnicianSection = Field(default_factory=TechnicianSection)
     update: UpdateSection = Field(default_factory=UpdateSection)

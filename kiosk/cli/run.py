@@ -225,6 +225,7 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
         confirm_on_ready(settings.device.state_dir, __version__)  # the update health gate
 
     from kiosk.cli._engage_parts import use_cached_look
+    from kiosk.ui.keys import KeyRules
 
     use_cached_look(settings)  # the shop's look as cached (checked); before any screen
     app = KioskApp(
@@ -233,6 +234,7 @@ def _serve(parts, reason: str, settings, max_seconds: float) -> int:
         sound=settings.ui.sound,
         on_first_frame=first_frame,
         on_tick=service.tick,
+        keys=KeyRules.from_settings(settings.accessibility),
     )
     if isinstance(parts, _Unpaired):
         parts.host.on_restart = app.stop  # called from the UI tick: Kivy's thread

@@ -32,6 +32,8 @@ from kiosk.ui.access_look import MoreTimeBanner, apply_look, screen_for, window_
 from kiosk.ui.canvas import canvas
 from kiosk.ui.focus import FocusRing, KeypadFocus
 from kiosk.ui.fonts import register_fonts
+from kiosk.ui.keypad_input import KeypadInput
+from kiosk.ui.keys import KeyRules
 from kiosk.ui.window import finish_offscreen_frames
 
 log = logging.getLogger(__name__)
@@ -223,6 +225,7 @@ class KioskApp(App):
         sound: bool = False,
         on_first_frame: Callable[[], None] | None = None,
         on_tick: Callable[[], None] | None = None,
+        keys: KeyRules | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
@@ -237,6 +240,8 @@ class KioskApp(App):
         self.font_file: str | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self.focus: KeypadFocus | None = None
+        self.keys = keys or KeyRules()  # [accessibility]: key repeat, double strike
+        self.keypad: KeypadInput | None = None
 
     # -- build -----------------------------------------------------------------------------
 
@@ -249,7 +254,9 @@ class KioskApp(App):
         root = Root(self)
         self.screens = ScreenRegistry(discover_screen_classes(), root.sm.add_widget)
         self.focus = KeypadFocus(self.send, root.ring)
-        Window.bind(on_key_down=self.focus.on_key)
+        staff_key = None if self.staff_gesture == "none" else self._staff_key
+        self.keypad = KeypadInput(self.focus.on_key, staff_key, STAFF_HOLD_S, self.keys)
+        Window.bind(on_key_down=self.keypad.key_down, on_key_up=self.keypad.key_up)
         return root
 
     def _resize(self, _w: Any, width: float, height: float) -> None:
@@ -262,8 +269,8 @@ class KioskApp(App):
         Window.bind(on_flip=self._first_flip)
 
     def on_stop(self) -> None:
-        if self.focus is not None:
-            Window.unbind(on_key_down=self.focus.on_key)
+        if self.keypad is not None:
+            Window.unbind(on_key_down=self.keypad.key_down, on_key_up=self.keypad.key_up)
         if self._unsubscribe:  # on_stop may come twice (stop() then run()'s own _stop)
             self._unsubscribe()
             self._unsubscribe = None
@@ -330,6 +337,11 @@ class KioskApp(App):
                 self.focus.rendered(screen, state, self.u)
         except Exception:  # the mode's look must never cost the ordinary screen
             log.exception("accessibility look failed on %s", screen.name)
+
+    def _staff_key(self) -> None:
+        """The held staff key: as the hidden corner, only when the screen is not blanked."""
+        if self.root is not None and self.root.overlay.opacity == 0:
+            self.send(StaffGesture())
 
     def send(self, intent: Intent) -> None:
         """A touch, as its intent, to the mode on top."""

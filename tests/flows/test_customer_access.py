@@ -185,11 +185,11 @@ def test_the_mode_doubles_the_timeout_and_speaks_the_warning():
     t = in_mode()
     stamp = t.scan(CARD)[0]
     t.answer(stamp, StampOutcome(StampKind.ADDED, card=card()))
-    t.tick(30.0)
+    t.tick(29.0)
     assert isinstance(t.view, CardState) and not t.view.idle_warning
-    said = spoken(t.tick(5.0))  # 35 s: 5 s before 40
+    said = spoken(t.tick(1.0))  # 30 s: the 5 s lead doubled too, 10 s before 40
     assert said == ["Need more time? Touch the screen or press any key."]
-    t.tick(5.0)
+    t.tick(10.0)
     assert isinstance(t.view, AttractState) and not t.view.access.on
 
 

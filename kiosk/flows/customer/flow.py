@@ -171,7 +171,10 @@ class CustomerFlow:
         if not self.settings.staff_mode:
             log.info("no staff mode in this build; the staff gesture is ignored")
             return Step(model)
-        return Step(model, (OpenMode("staff", OpenStaff(lang=model.view.lang, badge=badge)),))
+        why = OpenStaff(
+            lang=model.view.lang, badge=badge, timeout_factor=model.access.timeout_factor
+        )
+        return Step(model, (OpenMode("staff", why),))
 
     # -- scans -----------------------------------------------------------------------------
 
@@ -430,7 +433,7 @@ class CustomerFlow:
             return Step(self._slide(model, now))
         if idle >= timeout:
             return Step(model.next_epoch(self._attract(model)))
-        warn = self._cfg(model).idle_warning_s
+        warn = self._cfg(model).idle_warning_s * factor  # more time to answer it, too
         warned = view.idle_warning or isinstance(view, WorkingState)
         if 0 < warn < timeout and idle >= timeout - warn and not warned:
             return Step(model.showing(replace(view, idle_warning=True)))

@@ -106,7 +106,7 @@ class StaffFlow:
             case Entered(reason=i.OpenStaff() as why) if not model.active:
                 return self._opened(model, why, now)
             case i.OpenStaff() if not model.active:
-                return open_staff(self.config, model, event.lang, now)
+                return open_staff(self.config, model, event.lang, now, event.timeout_factor)
             case Intent() if model.active:
                 return _busy_after(self._intent(model, event, now), keep=model.busy)
             case _:
@@ -116,7 +116,7 @@ class StaffFlow:
 
     def _opened(self, model: StaffModel, why: i.OpenStaff, now: Now) -> Step[StaffModel]:
         """The customer mode opened us: the PIN pad, or a badge's login at once."""
-        opened = open_staff(self.config, model, why.lang, now)
+        opened = open_staff(self.config, model, why.lang, now, why.timeout_factor)
         if why.badge is None:
             return opened
         return _busy_after(
@@ -128,7 +128,7 @@ class StaffFlow:
         if not model.active or model.busy:
             return Step(model)
         idle = now.mono - model.last_activity
-        if idle >= self.config.session_timeout_s:
+        if idle >= model.session_timeout_s(self.config):
             log.info("staff mode closed after %.0f s without a touch", idle)
             return close(model)
         if model.deadline is not None and now.mono >= model.deadline:

@@ -21,10 +21,12 @@ from kiosk.flows.runtime import Wake as Wake  # one Wake for every mode
 class OpenStaff(Intent):
     """Why staff mode opened (the customer mode's OpenMode reason): the hidden gesture, or
     a staff badge (`badge`: its value, logged in at once). `lang` is the language the
-    customer screen spoke: every staff page speaks it."""
+    customer screen spoke: every staff page speaks it. `timeout_factor`: the customer's
+    accessibility mode doubles every timeout, staff's inactivity timeout too (#17)."""
 
     lang: str = ""
     badge: str | None = None
+    timeout_factor: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,11 @@ class StaffModel:
     print_after_preview: bool = False
     pending: StaffIssued | None = None  # the issued page, shown once preview and print are done
     tools_message: Message | None = None  # a tool's outcome, shown with the refreshed page
+    timeout_factor: float = 1.0  # 2 when opened over a visit in the accessibility mode
+
+    def session_timeout_s(self, config: StaffConfig) -> float:
+        """The inactivity timeout of this opening (the accessibility mode doubles it)."""
+        return config.session_timeout_s * self.timeout_factor
 
     @property
     def active(self) -> bool:

@@ -64,7 +64,7 @@ def menu(config: StaffConfig, model: StaffModel, message: Message | None = None)
         staff_name=model.session.staff_name if model.session else "",
         tools=tools(config, model),
         message=message,
-        timeout_s=int(config.session_timeout_s),
+        timeout_s=int(model.session_timeout_s(config)),
     )
     return replace(model, view=view, form=None)
 
@@ -73,7 +73,9 @@ def diagnostics(config: StaffConfig, model: StaffModel) -> Step[StaffModel]:
     """Staff mode ends (as today: the staff token is not left lying under the technician);
     the technician mode opens on the customer's, and asks for its own PIN."""
     closed = close(model)
-    opened = OpenMode("technician", OpenScreen(lang=model.lang))
+    opened = OpenMode(
+        "technician", OpenScreen(lang=model.lang, timeout_factor=model.timeout_factor)
+    )
     return Step(closed.model, (*closed.effects, opened))
 
 

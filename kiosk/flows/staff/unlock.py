@@ -18,10 +18,14 @@ from kiosk.flows.staff_states import Message, StaffLocked, StaffPin, StaffView
 log = logging.getLogger(__name__)
 
 
-def open_staff(config: StaffConfig, model: StaffModel, lang: str, now: Now) -> Step[StaffModel]:
-    """The hidden gesture: the PIN pad, or the lockout countdown."""
+def open_staff(
+    config: StaffConfig, model: StaffModel, lang: str, now: Now, timeout_factor: float = 1.0
+) -> Step[StaffModel]:
+    """The hidden gesture: the PIN pad, or the lockout countdown. `timeout_factor` comes
+    from the customer's visit (the accessibility mode doubles every timeout)."""
     lang = lang if lang in LANGUAGES else config.default_lang
-    model = replace(model, lang=lang, pin=(), last_activity=now.mono)
+    factor = max(1.0, timeout_factor)
+    model = replace(model, lang=lang, pin=(), last_activity=now.mono, timeout_factor=factor)
     locked = model.gate.seconds_locked(now.mono)
     view: StaffView = StaffLocked(seconds_left=locked) if locked else StaffPin()
     return Step(replace(model, view=view))

@@ -109,8 +109,8 @@ class TechnicianFlow:
 
     def step(self, model: TechnicianModel, event: Event, now: Now) -> Out:
         match event:
-            case i.OpenScreen(lang) | Entered(reason=i.OpenScreen(lang)):
-                return self._open(model, lang, now)
+            case i.OpenScreen(lang, factor) | Entered(reason=i.OpenScreen(lang, factor)):
+                return self._open(replace(model, timeout_factor=max(1.0, factor)), lang, now)
             case i.CameraReady(frame):
                 return Step(replace(model, camera=frame))
             case Scanned(scan) if model.page is not Page.CLOSED:
@@ -228,7 +228,7 @@ class TechnicianFlow:
             return _restart_tick(model, now)
         if page is Page.REPAIR_WORKING:
             return Step(model)  # the exchange has its own timeouts; its answer moves the page
-        if now.mono - model.last_touch > self.settings.session_timeout_s:
+        if now.mono - model.last_touch > self.settings.session_timeout_s * model.timeout_factor:
             return _closed(model)
         if page is Page.LOCKED and now.mono >= model.locked_until:
             return Step(replace(model, view=TechnicianView(SCREEN, Page.PIN, lang=model.view.lang)))
@@ -312,7 +312,7 @@ def _repair_page(
         detail=detail[:400],
         busy=False,
         running=False,
-        wait_left_s=int(m.REPAIR_WAIT_S) if waiting else 0,
+        wait_left_s=int(m.REPAIR_WAIT_S * model.timeout_factor) if waiting else 0,
         # the live camera to aim the QR with (the camera starts after the first frame)
         preview=model.camera if waiting else model.view.preview,
     )
@@ -333,7 +333,7 @@ def _gate(
             model, Page.REPAIR_BLOCKED, "tech.repair.blocked", gate.detail, count=count
         )
     if gate.then_wait:
-        waiting = replace(model, wait_until=now.mono + m.REPAIR_WAIT_S)
+        waiting = replace(model, wait_until=now.mono + m.REPAIR_WAIT_S * model.timeout_factor)
         return _repair_page(waiting, Page.REPAIR_WAIT, "tech.repair.wait", "", shop=found.shop)
     return _repair_page(
         model, Page.REPAIR_CONFIRM, "tech.repair.confirm", gate.detail, shop=found.shop

@@ -17,6 +17,7 @@ class OpenScreen(Intent):
     """The hidden entry (staff menu's Diagnostics): the PIN pad, or the lockout page."""
 
     lang: str = "en"  # the staff screens' language, for the re-pair pages
+    timeout_factor: float = 1.0  # staff's (the customer's accessibility mode doubles it)
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,7 @@ class TechnicianModel:
     restart_requested: bool = False
     camera: Frame | None = field(default=None, compare=False, repr=False)
     epoch: int = 0
+    timeout_factor: float = 1.0  # 2 when staff came from a visit in the accessibility mode
 
     @property
     def page(self) -> Page:

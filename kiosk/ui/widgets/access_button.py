@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.graphics import Color, Ellipse, Line, RoundedRectangle
 from kivy.properties import ListProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
@@ -19,13 +20,18 @@ from kiosk.ui.widgets.common import FitLabel
 
 
 class AccessSymbol(Widget):
-    """The wheelchair figure in a square as high as the button."""
+    """The wheelchair figure in a square as high as the button.
+
+    Drawn once the layout has settled (a trigger, not at every size change): drawn at
+    once, a figure could keep a size of the layout's first pass (100 px high in a 64 px
+    button at 800x480) and stick out above the button's edge."""
 
     color = ListProperty(CUSTOMER.text)
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
-        self.bind(pos=self._draw, size=self._draw, color=self._draw)
+        self._later = Clock.create_trigger(self._draw, -1)
+        self.bind(pos=self._later, size=self._later, color=self._later)
 
     def _draw(self, *_a) -> None:
         s = min(self.width, self.height) * 0.8
