@@ -282,6 +282,7 @@ class FleetTest:
         )  # fmt: skip
         assert code != 0, "the rollout did not fail"
         assert recap.get("kiosk-2", {}).get("failed") == 1, (recap, out[-6000:])
+        assert "kiosk.service on kiosk-2 is not READY" in out, out[-6000:]
         assert self.version("kiosk-1") == self.versions[1], self.version("kiosk-1")
         assert "idle_timeout_s = 25.0" in self.sh("kiosk-1", "cat /etc/kiosk/kiosk.toml")
         assert self.active("kiosk-1")
