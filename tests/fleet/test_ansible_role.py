@@ -1,7 +1,7 @@
 """The Ansible role, fast (CI): the playbook parses, and the role's kiosk.toml tasks run for
 real against a local connection in a temp folder: `kiosk check-config` validates the
 rendered file before it replaces the old one, a bad key keeps the old file, and a second
-run changes nothing. (ansible-lint runs in `make lint`; three real kiosks: make fleet-test.)
+run changes nothing; --check reports a change without writing it. (ansible-lint runs in `make lint`; three real kiosks: make fleet-test.)
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def _env() -> dict[str, str]:
     }
 
 
-def _play(tmp: Path, extra: dict) -> tuple[int, str, int]:
+def _play(tmp: Path, extra: dict, *args: str) -> tuple[int, str, int]:
     """(exit code, output, changed= of the recap)."""
     book = tmp / "config.yml"
     book.write_text(CONFIG_PLAY)
@@ -68,7 +68,7 @@ def _play(tmp: Path, extra: dict) -> tuple[int, str, int]:
         (tmp / "templates").symlink_to(ROLE / "templates")
     (tmp / "vars.json").write_text(json.dumps(extra))
     res = subprocess.run(
-        [str(PLAYBOOK_BIN), "-i", "localhost,", str(book), "-e", f"@{tmp / 'vars.json'}"],
+        [str(PLAYBOOK_BIN), "-i", "localhost,", str(book), "-e", f"@{tmp / 'vars.json'}", *args],
         capture_output=True,
         text=True,
         env=_env(),
@@ -141,6 +141,12 @@ def test_kiosk_toml_is_templated_validated_and_idempotent(tmp_path: Path) -> Non
     assert (code, changed) == (0, 0), out
 
     before = config.read_bytes()
+    other = _vars(tmp_path, {"language": "ko"})
+    code, out, changed = _play(tmp_path, other, "--check", "--diff")
+    assert (code, changed) == (0, 1), out  # check mode: reported, validated, not written
+    assert '-language = "et"' in out and '+language = "ko"' in out, out
+    assert config.read_bytes() == before
+
     bad = _vars(tmp_path, {"language": "xx"})
     code, out, changed = _play(tmp_path, bad)
     assert code != 0, out
