@@ -1,7 +1,8 @@
 """The Ansible role, fast (CI): the playbook parses, and the role's kiosk.toml tasks run for
 real against a local connection in a temp folder: `kiosk check-config` validates the
-rendered file before it replaces the old one, a bad key keeps the old file, and a second
-run changes nothing; --check reports a change without writing it. (ansible-lint runs in `make lint`; three real kiosks: make fleet-test.)
+rendered file before it replaces the old one, a bad key keeps the old file, a second run
+changes nothing, and --check reports a change without writing it. (ansible-lint runs in
+`make lint`; three real kiosks: make fleet-test.)
 """
 
 from __future__ import annotations
