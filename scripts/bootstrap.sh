@@ -47,8 +47,8 @@ if [[ ! -f $stamp ]]; then
         -r requirements.lock ;;
     *) echo "bootstrap: requirements.lock has no wheels for $(uname -m); resolving from pyproject" ;;
   esac
-  echo "bootstrap: installing the kiosk (editable) with its [server] and [dev] extras"
-  .venv/bin/python -m pip install -q -e '.[server,dev]'
+  echo "bootstrap: installing the kiosk (editable) with its [server], [dev] and [fleet] extras"
+  .venv/bin/python -m pip install -q -e '.[server,dev,fleet]'
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

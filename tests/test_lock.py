@@ -1,5 +1,5 @@
 """requirements.lock matches pyproject.toml: every runtime dependency (and nothing from the
-[server]/[dev] extras) is pinned to a version its specifier allows, each with sha256 hashes,
+[server]/[dev]/[fleet] extras) is pinned to a version its specifier allows, each with sha256 hashes,
 and packages with compiled code carry one hash per architecture (x86_64 and aarch64)."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def test_every_runtime_dependency_is_pinned_within_its_specifier():
         version, hashes = locked[norm(req.name)]
         assert req.specifier.contains(version), f"{req.name}=={version} breaks {spec}"
         assert hashes, req.name
-    for extra in ("server", "dev"):
+    for extra in ("server", "dev", "fleet"):
         for spec in project["optional-dependencies"][extra]:
             assert norm(Requirement(spec).name) not in locked, f"{spec} must not go on a kiosk"
     assert "evdev" not in locked  # no wheel anywhere: it would compile on the kiosk

@@ -29,13 +29,15 @@ def depends(control_in: Path = ROOT / "deploy" / "deb" / "control.in") -> list[s
     return sorted(set(names))
 
 
-def packages() -> list[str]:
-    return sorted(set(BASE) | set(depends()))
+def packages(extra: tuple[str, ...] = ()) -> list[str]:
+    return sorted(set(BASE) | set(depends()) | set(extra))
 
 
-def tarball(arch: str) -> Path:
-    key = hashlib.sha256(f"{SUITE} {arch} {' '.join(packages())}".encode()).hexdigest()[:12]
-    return CACHE / f"rootfs-{SUITE}-{arch}-{key}.tar"
+def tarball(arch: str, extra: tuple[str, ...] = (), flavor: str = "rootfs") -> Path:
+    """The cache file; `flavor` keeps a variant (the fleet test's, with sshd) from replacing
+    the system test's own tarball when either package list changes."""
+    key = hashlib.sha256(f"{SUITE} {arch} {' '.join(packages(extra))}".encode()).hexdigest()[:12]
+    return CACHE / f"{flavor}-{SUITE}-{arch}-{key}.tar"
 
 
 def enable_emulation(arch: str) -> None:
@@ -48,9 +50,10 @@ def enable_emulation(arch: str) -> None:
     subprocess.run(["update-binfmts", "--enable", "qemu-aarch64"], check=False)
 
 
-def ensure(arch: str) -> tuple[Path, float]:
-    """The cached tarball for `arch` (made when missing) and the seconds spent making it."""
-    tar = tarball(arch)
+def ensure(arch: str, extra: tuple[str, ...] = (), flavor: str = "rootfs") -> tuple[Path, float]:
+    """The cached tarball for `arch` (made when missing) and the seconds spent making it;
+    `extra` Debian packages on top (the fleet test adds openssh-server)."""
+    tar = tarball(arch, extra, flavor)
     if tar.exists():
         return tar, 0.0
     tools = ["mmdebstrap"] + (["update-binfmts", "qemu-aarch64-static"] if arch == "arm64" else [])
@@ -62,13 +65,14 @@ def ensure(arch: str) -> tuple[Path, float]:
         )
     enable_emulation(arch)
     CACHE.mkdir(parents=True, exist_ok=True)
-    for old in CACHE.glob(f"rootfs-{SUITE}-{arch}-*.tar"):
+    for old in CACHE.glob(f"{flavor}-{SUITE}-{arch}-*.tar"):
         old.unlink()  # another package list: not needed any more
     start = time.monotonic()
     tmp = tar.with_suffix(".tmp.tar")
-    print(f"rootfs: mmdebstrap {SUITE} {arch} ({len(packages())} packages) -> {tar}", flush=True)
+    names = packages(extra)
+    print(f"rootfs: mmdebstrap {SUITE} {arch} ({len(names)} packages) -> {tar}", flush=True)
     subprocess.run(
-        ["mmdebstrap", "--variant=minbase", f"--arch={arch}", f"--include={','.join(packages())}",
+        ["mmdebstrap", "--variant=minbase", f"--arch={arch}", f"--include={','.join(names)}",
          "--quiet", SUITE, str(tmp)],
         check=True,
     )  # fmt: skip
