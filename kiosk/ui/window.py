@@ -8,7 +8,10 @@ check (1920x1920 holds 1920x1080 and 1080x1920) and shrink the window per layout
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import os
+from collections.abc import Callable
 
 
 def headless() -> bool:
@@ -65,6 +68,23 @@ def finish_offscreen_frames(window) -> None:
 
 
 def _finish_frame(*_args: object) -> None:
-    from kivy.graphics.opengl import glFinish
+    _gl_finish()()
 
-    glFinish()
+
+@functools.cache
+def _gl_finish() -> Callable[[], object]:
+    """glFinish through ctypes, which lets go of the GIL while the call waits.
+
+    Why: Kivy's own glFinish holds the GIL, and on Mesa's software renderer one frame's
+    glFinish waits ~28 ms at 1280x800; every Python thread (the stamp worker, the API
+    client) stood still meanwhile, and a scan took ~12 frames, ~350 ms, to reach the card
+    state. libGL dispatches to the context current on this thread (libglvnd), whatever
+    opened it. Kivy's call stays the fallback where libGL cannot be loaded."""
+    try:
+        finish = ctypes.CDLL("libGL.so.1").glFinish
+    except (OSError, AttributeError):
+        from kivy.graphics.opengl import glFinish
+
+        return glFinish
+    finish.restype, finish.argtypes = None, []
+    return finish
