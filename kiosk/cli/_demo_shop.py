@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,16 @@ PROGRAM = {
     "cooldown_seconds": 600,
     "daily_limit": 3,  # the third stamp of a day is the last (the demo's "see you tomorrow")
     "birthday_voucher": {"title": "Birthday cake", "days_valid": 14, "window_days": 7},
+}
+# The daily-limit journey's cards: no cooldown, so the journey fills their day with three
+# stamps just before it scans one. Why not stamps seeded in the past (the other cards' way):
+# three stamps 600 s apart reach back half an hour, into yesterday when the demo runs just
+# after midnight, and the scan then stamped instead of saying "see you tomorrow".
+LIMIT_PROGRAM = {
+    "name": "Kohvik Mari coffee card",
+    "goal": 9,
+    "cooldown_seconds": 0,
+    "daily_limit": 3,
 }
 STAFF_PIN = "2468"
 # the phone-stamp journey's numbers (the kiosk's pad prefix is +372)
@@ -66,8 +77,6 @@ LOTTERY_CARDS = (*(f"lottery-{n}" for n in range(SPINS)), "lottery-offline")
 
 def _today() -> str:
     """MM-DD of today on the demo server's clock (UTC, its default shop's time zone)."""
-    from datetime import UTC, datetime
-
     return datetime.now(UTC).strftime("%m-%d")
 
 
@@ -118,6 +127,7 @@ class DemoShop:
         """Program 3/6/9, a card per language two stamps short of... one stamp short of
         the first reward, fresh cards for the offline step, a staff PIN, and pairing."""
         lucky = self.admin("POST", "/admin/programs", LOTTERY_PROGRAM)["id"]  # before: the
+        limited = self.admin("POST", "/admin/programs", LIMIT_PROGRAM)["id"]
         program = self.admin("POST", "/admin/programs", PROGRAM)["id"]  # newest is the kiosk's
         for lang in LANGS:
             for name in LOTTERY_CARDS:
@@ -136,7 +146,7 @@ class DemoShop:
                 "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
             )
             self.cards[f"limit-{lang}"] = self.admin(
-                "POST", "/admin/cards", {"program_id": program, "first_name": FIRST_NAMES[lang]}
+                "POST", "/admin/cards", {"program_id": limited, "first_name": FIRST_NAMES[lang]}
             )
             self.cards[f"phone-{lang}"] = self.admin(
                 "POST",
@@ -203,27 +213,26 @@ class DemoShop:
         cake = next(v for v in card["vouchers"] if v["redemption"] == "staff_scan")
         return str(cake["redeem_code"]["value"])
 
-    def _two_stamps_each(self) -> None:
-        """Stamps in the past (the server's test clock), so the cooldown has passed now; the
-        limit cards get a third: their day is full (the program's daily_limit is 3)."""
+    def fill_day(self, name: str) -> None:
+        """Give card `name` today's last stamps now (its program's daily_limit, no cooldown)."""
         client = LoyaltyClient(self.url, self.device_token)
-        for offset in (-1950, -1300, -650):
-            now = self.admin("POST", "/admin/clock", {"offset_seconds": offset})["now"]
-            from kiosk.api.models import parse_time
+        for _ in range(int(LIMIT_PROGRAM["daily_limit"])):
+            key, at = new_idempotency_key(), datetime.now(UTC)
+            client.add_stamp(self.cards[name]["id"], idempotency_key=key, occurred_at=at)
 
+    def _two_stamps_each(self) -> None:
+        """Stamps in the past (the server's test clock), so the cooldown has passed now."""
+        client = LoyaltyClient(self.url, self.device_token)
+        for offset in (-1300, -650):
+            now = self.admin("POST", "/admin/clock", {"offset_seconds": offset})["now"]
             at = parse_time(now)
             assert at is not None, f"the server's clock answered {now!r}"
-            # the limit cards get a third stamp: their day is full (daily_limit is 3);
             # lottery-offline gets one: the journey scans it online once (the kiosk then
             # knows the card), and offline the next stamp reaches the spin; the
             # accessibility journey's cards get two, like the reward cards
-            if offset == -1950:
-                names: tuple[str, ...] = ("limit",)
-            else:
-                names = ("reward", "limit", *LOTTERY_CARDS[: None if offset == -650 else SPINS])
+            names = ("reward", *LOTTERY_CARDS[: None if offset == -650 else SPINS])
             keys = [f"{n}-{lang}" for n in names for lang in LANGS]
-            if offset != -1950:
-                keys += [k for k in self.cards if k.startswith("a11y-")]
+            keys += [k for k in self.cards if k.startswith("a11y-")]
             for key in keys:
                 client.add_stamp(
                     self.cards[key]["id"],

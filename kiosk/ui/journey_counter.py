@@ -143,6 +143,7 @@ class CounterSteps:
 
     def daily_limit(self, lang: str) -> None:
         self.j.home(lang)
+        self.j.shop.fill_day(f"limit-{lang}")  # today's stamps, just now: see LIMIT_PROGRAM
         self.j.present(self.j.shop.card_url(f"limit-{lang}"))
         if self.j.expect("message"):
             kind = getattr(self.drv.app.rendered, "kind", "")
