@@ -9,12 +9,9 @@ mode on top of the stack, so both may share the classes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kiosk.flows.runtime import Intent
 
 
-@dataclass(frozen=True)
 class PinDigit(Intent):
     """One digit key. The digit is part of the secret, so `repr` never shows it."""
 
@@ -24,16 +21,13 @@ class PinDigit(Intent):
         return "PinDigit(digit='*')"
 
 
-@dataclass(frozen=True)
 class PinBack(Intent):
     """Erase the last digit."""
 
 
-@dataclass(frozen=True)
 class PinClear(Intent):
     """Erase every digit."""
 
 
-@dataclass(frozen=True)
 class PinEnter(Intent):
     """Try the PIN typed so far (the staff pad's OK, the technician pad's Enter)."""

@@ -53,7 +53,6 @@ class StaffHome(ViewState):
     scans: int = 0
 
 
-@dataclass(frozen=True)
 class StaffExit(Intent):
     pass
 

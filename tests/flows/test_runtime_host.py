@@ -34,22 +34,18 @@ from tests.support.transcript import Transcript
 # -- a toy flow: a counter that fetches a word and can open a "staff" mode -----------------
 
 
-@dataclass(frozen=True)
 class Add(Intent):
     n: int = 1
 
 
-@dataclass(frozen=True)
 class Forget(Intent):
     """Moves to a new epoch: answers to what was asked before must not arrive."""
 
 
-@dataclass(frozen=True)
 class OpenStaff(Intent):
     pass
 
 
-@dataclass(frozen=True)
 class Fetch(Effect):
     key: str = ""
 
@@ -212,7 +208,6 @@ def test_a_late_answer_from_an_older_epoch_is_dropped_with_real_threads():
         host.shutdown()
 
 
-@dataclass(frozen=True)
 class Lease(Effect):
     """Leaves something open in the world (like a staff login's token)."""
 
@@ -220,7 +215,6 @@ class Lease(Effect):
         return Release(str(result)) if result else None
 
 
-@dataclass(frozen=True)
 class Release(Effect):
     answered = False
     what: str = ""

@@ -47,49 +47,40 @@ NO_ACCESS = Access()  # the ordinary visit; shared, so `is` finds it without com
 # -- intents (the accessibility button, the mode's toggles, the keypad's keys) ---------------
 
 
-@dataclass(frozen=True)
 class AccessIntent(Intent):
     """Base of the mode's own intents: handled by the access step, on any customer screen."""
 
 
-@dataclass(frozen=True)
 class OpenAccessibility(AccessIntent):
     """The accessibility button (or the first key of a keypad): the mode's options open."""
 
 
-@dataclass(frozen=True)
 class ToggleLargeText(AccessIntent):
     pass
 
 
-@dataclass(frozen=True)
 class ToggleContrast(AccessIntent):
     pass
 
 
-@dataclass(frozen=True)
 class ToggleLowReach(AccessIntent):
     pass
 
 
-@dataclass(frozen=True)
 class ChangeVolume(AccessIntent):
     """Volume up (+1) or down (-1), one step of VOLUME_STEP percent."""
 
     direction: int = 1
 
 
-@dataclass(frozen=True)
 class RepeatSpeech(AccessIntent):
     """`*` on the keypad: speak the screen again."""
 
 
-@dataclass(frozen=True)
 class AskHelp(AccessIntent):
     """`#` on the keypad: speak how to use the keypad."""
 
 
-@dataclass(frozen=True)
 class Focused(AccessIntent):
     """The keypad's focus ring moved onto a control; `label` is what it says on screen.
     `first`: the screen just changed, so this is queued after the screen's speech."""
@@ -98,21 +89,18 @@ class Focused(AccessIntent):
     first: bool = False
 
 
-@dataclass(frozen=True)
 class AskRedeem(Intent):
     """Step one of the mode's redemption (instead of holding): "Redeem"."""
 
     voucher_id: str
 
 
-@dataclass(frozen=True)
 class ConfirmRedeem(Intent):
     """Step two: "Yes, redeem now"."""
 
     voucher_id: str
 
 
-@dataclass(frozen=True)
 class CancelRedeem(Intent):
     """ "No": the voucher stays open, unredeemed."""
 
@@ -120,7 +108,6 @@ class CancelRedeem(Intent):
 # -- the effect ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class Speak(Effect):
     """Speak `text` in `lang` at `volume` percent. `interrupt`: stop what is being spoken
     (a new screen); otherwise queue after it. Quick to hand over (the speaker has its own

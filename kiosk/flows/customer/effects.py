@@ -10,7 +10,6 @@ The answers, as the flow reads them:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -18,7 +17,6 @@ from kiosk.api.models import Voucher
 from kiosk.flows.runtime import Effect
 
 
-@dataclass(frozen=True)
 class Stamp(Effect):
     """Stamp the scanned card (the idempotency key is taken by the stamp path at once)."""
 
@@ -26,7 +24,6 @@ class Stamp(Effect):
     scanned_at: datetime
 
 
-@dataclass(frozen=True)
 class LookUpVoucher(Effect):
     """A scanned coupon: by its redeem code, or by id (a voucher URL). One of the two."""
 
@@ -34,7 +31,6 @@ class LookUpVoucher(Effect):
     voucher_id: str = ""
 
 
-@dataclass(frozen=True)
 class Redeem(Effect):
     """Self-redeem a voucher; `at` is when the customer completed the hold."""
 
@@ -42,7 +38,6 @@ class Redeem(Effect):
     at: datetime
 
 
-@dataclass(frozen=True)
 class PrintVoucher(Effect):
     """Print the redeemed voucher's coupon, in the customer's language."""
 

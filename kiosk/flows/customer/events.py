@@ -6,25 +6,20 @@ while the flow runs; as events they are stepped in order with everything else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kiosk.flows.customer.model import CustomerSettings
 from kiosk.flows.runtime import Event
 
 
-@dataclass(frozen=True)
 class OutOfService(Event):
     """Stop serving customers; the reason is small print for the technician."""
 
     reason: str
 
 
-@dataclass(frozen=True)
 class BackInService(Event):
     """Serve customers again, from the attract screen."""
 
 
-@dataclass(frozen=True)
 class CloudSettings(Event):
     """What GET /device told the kiosk that the customer sees: the shop's join page (the
     QR for new customers on the attract and "not a card of this shop" screens)."""
@@ -32,7 +27,6 @@ class CloudSettings(Event):
     join_url: str | None = None
 
 
-@dataclass(frozen=True)
 class SettingsChanged(Event):
     """The shop changed the kiosk's settings in the cloud (kiosk/cloud_sync.py), already
     validated and merged under the local file's explicit keys. Applied without a restart:

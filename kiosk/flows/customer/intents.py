@@ -6,53 +6,43 @@ The screens send these objects (KioskScreen.send); the app sends `Wake` for ever
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kiosk.flows.runtime import Intent
 from kiosk.flows.runtime import Wake as Wake  # one Wake for every mode
 
 
-@dataclass(frozen=True)
 class StaffGesture(Intent):
     """The hidden staff gesture (a long press in a corner): staff mode opens on top."""
 
 
-@dataclass(frozen=True)
 class ChooseLanguage(Intent):
     """A flag on the attract screen."""
 
     lang: str
 
 
-@dataclass(frozen=True)
 class GoHome(Intent):
     """ "Done": back to the attract screen, in the shop's language."""
 
 
-@dataclass(frozen=True)
 class ShowVouchers(Intent):
     """ "My vouchers" on the card (or from a voucher of the card)."""
 
 
-@dataclass(frozen=True)
 class OpenVoucher(Intent):
     """One voucher from the list, or "open" on the reward screen."""
 
     voucher_id: str
 
 
-@dataclass(frozen=True)
 class HoldRedeem(Intent):
     """The deliberate hold gesture completed on an open voucher: redeem it now."""
 
     voucher_id: str
 
 
-@dataclass(frozen=True)
 class PrintCoupon(Intent):
     """ "Print" on the redeemed screen."""
 
 
-@dataclass(frozen=True)
 class GoBack(Intent):
     """ "Back" / "later" / "OK": one step back, or home where there is nothing behind."""

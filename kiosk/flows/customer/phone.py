@@ -39,32 +39,26 @@ MASK = "•"
 # -- intents --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class UsePhone(Intent):
     """ "No phone? Use your number" on the attract screen."""
 
 
-@dataclass(frozen=True)
 class PhoneDigit(Intent):
     digit: str
 
 
-@dataclass(frozen=True)
 class PhoneErase(Intent):
     """The pad's backspace."""
 
 
-@dataclass(frozen=True)
 class PhoneSubmit(Intent):
     """The pad's OK."""
 
 
-@dataclass(frozen=True)
 class PhoneConfirm(Intent):
     """ "Yes, that's me" (or, offline, "Save my stamp")."""
 
 
-@dataclass(frozen=True)
 class PhoneCancel(Intent):
     """Cancel on the pad, or "No, that's not me": home, the number dropped."""
 
@@ -72,14 +66,12 @@ class PhoneCancel(Intent):
 # -- effects --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class PhoneLookUp(Effect):
     """Ask the cloud whose number this is (answer: PhoneHint, or an API error)."""
 
     number: str = field(repr=False)  # E.164; hashed by the handler before it leaves memory
 
 
-@dataclass(frozen=True)
 class PhoneStamp(Effect):
     """One stamp for this number (answer: StampOutcome, through the outbox)."""
 

@@ -33,7 +33,6 @@ class ShownSlide:
         return not self.languages or lang in self.languages
 
 
-@dataclass(frozen=True)
 class SlidesChanged(Event):
     """The shop's slides (cached images), from the appliance: replaces the rotation."""
 

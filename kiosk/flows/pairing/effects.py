@@ -3,7 +3,6 @@ the restart after it. Carried out in kiosk/cli/_pairing_parts.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar, Protocol, runtime_checkable
@@ -46,7 +45,6 @@ class Explained(Protocol):
     fix: str
 
 
-@dataclass(frozen=True)
 class Exchange(Effect):
     """Trade the scanned pairing code for a device token (answered with a PairResult)."""
 
@@ -54,7 +52,6 @@ class Exchange(Effect):
     at: datetime
 
 
-@dataclass(frozen=True)
 class RestartKiosk(Effect):
     """Stop the app so systemd starts it again, now paired (nothing to answer)."""
 

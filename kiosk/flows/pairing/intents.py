@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kiosk.flows.runtime import Event, Intent, Wake
 
 __all__ = ["ChooseLanguage", "NotServing", "Wake"]
 
 
-@dataclass(frozen=True)
 class ChooseLanguage(Intent):
     """The words' language (the "language" action)."""
 
     lang: str = ""
 
 
-@dataclass(frozen=True)
 class NotServing(Event):
     """Why the kiosk is not serving (not paired, no scanner): the technician line."""
 

@@ -1,4 +1,4 @@
-"""Effects: what a flow asks the world to do, as frozen dataclasses.
+"""Effects: what a flow asks the world to do, as frozen dataclasses (by inheritance: frozen.py).
 
 A flow never calls the API, the printer or the doctor: it returns effects, and the host
 hands each to the handler registered for its type (wired in the composition root,
@@ -11,15 +11,15 @@ thread right after the step (logging a line, asking for a restart).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
+
+from kiosk.flows.runtime.frozen import Frozen
 
 if TYPE_CHECKING:
     from kiosk.flows.runtime.events import Event
 
 
-@dataclass(frozen=True)
-class Effect:
+class Effect(Frozen):
     """Base of every effect."""
 
     blocking: ClassVar[bool] = True
@@ -37,7 +37,6 @@ class Effect:
         return None
 
 
-@dataclass(frozen=True)
 class OpenMode(Effect):
     """Push the named mode (staff, technician) on the stack; the host does it itself."""
 
@@ -47,7 +46,6 @@ class OpenMode(Effect):
     reason: Event | None = None  # handed to the new mode as Entered(reason)
 
 
-@dataclass(frozen=True)
 class CloseMode(Effect):
     """Pop the mode that returned this effect (it is done); the one below shows again."""
 

@@ -34,59 +34,48 @@ STAFF_REDEEMS = ("staff_scan", "redeem_code")
 # -- intents --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class OpenCheck(Intent):
     """Menu: "Check a voucher"."""
 
 
-@dataclass(frozen=True)
 class OpenStamps(Intent):
     """Menu: "Add stamps"."""
 
 
-@dataclass(frozen=True)
 class PadKey(Intent):
     """A key of the code pad (A-Z, 0-9, -, space)."""
 
     char: str
 
 
-@dataclass(frozen=True)
 class PadErase(Intent):
     pass
 
 
-@dataclass(frozen=True)
 class PadGo(Intent):
     """Check the typed code / search the typed name."""
 
 
-@dataclass(frozen=True)
 class RedeemChecked(Intent):
     pass
 
 
-@dataclass(frozen=True)
 class PickCard(Intent):
     card_id: str
 
 
-@dataclass(frozen=True)
 class StampCount(Intent):
     delta: int
 
 
-@dataclass(frozen=True)
 class PickReason(Intent):
     reason: str
 
 
-@dataclass(frozen=True)
 class TypeNote(Intent):
     """Focus the free-text note (the code pad types there until PadGo)."""
 
 
-@dataclass(frozen=True)
 class AddStamps(Intent):
     pass
 
@@ -94,7 +83,6 @@ class AddStamps(Intent):
 # -- effects --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class CheckVoucher(Effect):
     """Answered with a CheckedVoucher."""
 
@@ -103,7 +91,6 @@ class CheckVoucher(Effect):
     voucher_id: str = ""
 
 
-@dataclass(frozen=True)
 class StaffRedeem(Effect):
     """Answered with the redeemed Voucher."""
 
@@ -113,14 +100,12 @@ class StaffRedeem(Effect):
     at: datetime | None = None
 
 
-@dataclass(frozen=True)
 class FindCard(Effect):
     """A scanned card's token -> a CardSummary (the token never shows in a repr)."""
 
     token: str = field(default="", repr=False)
 
 
-@dataclass(frozen=True)
 class FindCards(Effect):
     """Search by name -> list[CardSummary]."""
 
@@ -128,7 +113,6 @@ class FindCards(Effect):
     query: str = ""
 
 
-@dataclass(frozen=True)
 class StaffStamps(Effect):
     """Answered with a StampResult."""
 

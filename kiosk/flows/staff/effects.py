@@ -17,7 +17,6 @@ from kiosk.flows.runtime import Effect
 from kiosk.flows.staff.printing import JobOutcome
 
 
-@dataclass(frozen=True)
 class StaffLogin(Effect):
     """Log in with a PIN or a badge; answered with a StaffSession (or the server's error)."""
 
@@ -33,7 +32,6 @@ class StaffLogin(Effect):
         return StaffLogout(session=result) if isinstance(result, StaffSession) else None
 
 
-@dataclass(frozen=True)
 class StaffLogout(Effect):
     """Tell the server the token is done (best effort: offline, it expires by itself)."""
 
@@ -41,7 +39,6 @@ class StaffLogout(Effect):
     session: StaffSession | None = None  # StaffSession's repr hides the token
 
 
-@dataclass(frozen=True)
 class FetchShop(Effect):
     """The shop's name and voucher images for coupons and the form; answered with ShopFacts."""
 
@@ -52,27 +49,23 @@ class ShopFacts:
     images: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
 class SearchCards(Effect):
     query: str = ""
     session: StaffSession | None = None
 
 
-@dataclass(frozen=True)
 class CardByToken(Effect):
     """The card behind a scanned token; answered with a voucher_form.Customer."""
 
     token: str = field(default="", repr=False)  # a card's scanned token is a credential too
 
 
-@dataclass(frozen=True)
 class IssueVoucher(Effect):
     session: StaffSession | None = None
     body: dict[str, Any] = field(default_factory=dict[str, Any], hash=False)
     idempotency_key: str = ""
 
 
-@dataclass(frozen=True)
 class RecordDay(Effect):
     """One line in the kiosk's day log (voucher_issued, coupon_printed)."""
 
@@ -83,14 +76,12 @@ class RecordDay(Effect):
     ref: str | None = None
 
 
-@dataclass(frozen=True)
 class RenderPreview(Effect):
     """The coupon's picture for the issued page; answered with PNG bytes."""
 
     coupon: Coupon | None = None
 
 
-@dataclass(frozen=True)
 class PrintCoupon(Effect):
     """Submit a coupon; answered with a JobOutcome (None: no printer)."""
 
@@ -98,12 +89,10 @@ class PrintCoupon(Effect):
     purpose: str = "issued"  # issued | test | summary: which answer this is
 
 
-@dataclass(frozen=True)
 class RetryJob(Effect):
     job_id: str = ""
 
 
-@dataclass(frozen=True)
 class Reprint(Effect):
     """An explicit reprint, marked REPRINT on paper: of the printer's job, else of the coupon."""
 
@@ -111,7 +100,6 @@ class Reprint(Effect):
     coupon: Coupon | None = None
 
 
-@dataclass(frozen=True)
 class PrintSummary(Effect):
     """Read the day's figures and print them (answered with a JobOutcome, None: no log)."""
 
@@ -130,7 +118,6 @@ class SummaryPrinted:
     job: JobOutcome | None = None
 
 
-@dataclass(frozen=True)
 class LoadTools(Effect):
     """The tools page's facts; answered with ToolFacts."""
 
@@ -140,7 +127,6 @@ class LoadTools(Effect):
     lang: str = ""  # the staff screens' language for it ("" = the kiosk's)
 
 
-@dataclass(frozen=True)
 class LearnWord(Effect):
     """Remember a pinyin word the staff picked (it comes first next time)."""
 
@@ -150,7 +136,6 @@ class LearnWord(Effect):
     word: str = ""
 
 
-@dataclass(frozen=True)
 class PreloadPinyin(Effect):
     """Read the pinyin dictionary now, so the first key of a Chinese screen does not wait."""
 

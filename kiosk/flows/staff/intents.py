@@ -7,8 +7,6 @@ error.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kiosk.flows.pin_pad import PinBack as PinBack
 from kiosk.flows.pin_pad import PinClear as PinClear
 from kiosk.flows.pin_pad import PinDigit as PinDigit
@@ -17,7 +15,6 @@ from kiosk.flows.runtime import Intent
 from kiosk.flows.runtime import Wake as Wake  # one Wake for every mode
 
 
-@dataclass(frozen=True)
 class OpenStaff(Intent):
     """Why staff mode opened (the customer mode's OpenMode reason): the hidden gesture, or
     a staff badge (`badge`: its value, logged in at once). `lang` is the language the
@@ -29,17 +26,14 @@ class OpenStaff(Intent):
     timeout_factor: float = 1.0
 
 
-@dataclass(frozen=True)
 class Exit(Intent):
     """Exit: staff mode ends from any screen, even while a call runs."""
 
 
-@dataclass(frozen=True)
 class Cancel(Intent):
     """Cancel on the PIN pad or the lockout countdown."""
 
 
-@dataclass(frozen=True)
 class Back(Intent):
     """Back to the menu (form, issued page, tools)."""
 
@@ -53,37 +47,30 @@ PinOk = PinEnter  # the staff pad labels its enter key OK
 # -- menu and tools ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class OpenIssue(Intent):
     """The menu's Issue voucher (also "New voucher" after one was issued)."""
 
 
-@dataclass(frozen=True)
 class OpenTools(Intent):
     pass
 
 
-@dataclass(frozen=True)
 class Diagnostics(Intent):
     """The technician screen behind the menu's (or the tools') Diagnostics button."""
 
 
-@dataclass(frozen=True)
 class ReprintLast(Intent):
     pass
 
 
-@dataclass(frozen=True)
 class PrinterStatus(Intent):
     pass
 
 
-@dataclass(frozen=True)
 class TestPrint(Intent):
     pass
 
 
-@dataclass(frozen=True)
 class PrintSummary(Intent):
     pass
 
@@ -91,16 +78,13 @@ class PrintSummary(Intent):
 # -- after issuing ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 class PrintIssued(Intent):
     """Print the customer voucher just issued (a free voucher prints by itself)."""
 
 
-@dataclass(frozen=True)
 class RetryPrint(Intent):
     pass
 
 
-@dataclass(frozen=True)
 class NewVoucher(Intent):
     pass

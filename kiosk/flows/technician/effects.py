@@ -64,26 +64,22 @@ class OutboxGate:
     shop: str = "?"
 
 
-@dataclass(frozen=True)
 class RunDoctor(Effect):
     """Every `kiosk doctor` check (answered with a DoctorReport)."""
 
 
-@dataclass(frozen=True)
 class TailLogs(Effect):
     """The last log lines (answered with a sequence of str)."""
 
     blocking: ClassVar[bool] = False
 
 
-@dataclass(frozen=True)
 class TestPrint(Effect):
     """One test coupon (answered with a sentence for the technician)."""
 
     __test__ = False  # not a pytest test class, whatever its name
 
 
-@dataclass(frozen=True)
 class RestartKiosk(Effect):
     """Stop the app for systemd to start it again: "Restart app", or after a re-pairing."""
 
@@ -92,7 +88,6 @@ class RestartKiosk(Effect):
     after_pairing: bool = False
 
 
-@dataclass(frozen=True)
 class CheckOutbox(Effect):
     """The re-pair gate: stamps still waiting (answered with OutboxGate; OSError: unreadable).
 
@@ -105,12 +100,10 @@ class CheckOutbox(Effect):
     then_wait: bool = False
 
 
-@dataclass(frozen=True)
 class SyncNow(Effect):
     """Send the waiting stamps to the old shop (answered with a SyncReport)."""
 
 
-@dataclass(frozen=True)
 class Preflight(Effect):
     """Local refusals before the one-time code is spent (answered with Refusal or None)."""
 
@@ -118,7 +111,6 @@ class Preflight(Effect):
     scan: ClassifiedScan
 
 
-@dataclass(frozen=True)
 class RepairExchange(Effect):
     """Trade the new shop's code for a token (answered with a PairResult)."""
 

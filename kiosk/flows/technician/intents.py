@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from kiosk.flows.pin_pad import PinClear as PinClear
 from kiosk.flows.pin_pad import PinDigit as PinDigit
@@ -12,7 +12,6 @@ from kiosk.flows.runtime import Wake as Wake  # one Wake for every mode
 from kiosk.flows.technician.model import Frame
 
 
-@dataclass(frozen=True)
 class OpenScreen(Intent):
     """The hidden entry (staff menu's Diagnostics): the PIN pad, or the lockout page."""
 
@@ -20,52 +19,42 @@ class OpenScreen(Intent):
     timeout_factor: float = 1.0  # staff's (the customer's accessibility mode doubles it)
 
 
-@dataclass(frozen=True)
 class CloseScreen(Intent):
     """The close button (ignored while a code is exchanged or the restart is coming)."""
 
 
-@dataclass(frozen=True)
 class RunChecks(Intent):
     """The "Run checks again" button: the doctor once more."""
 
 
-@dataclass(frozen=True)
 class PrintTest(Intent):
     """The "Test print" button: one test coupon."""
 
 
-@dataclass(frozen=True)
 class RestartApp(Intent):
     """The "Restart app" button."""
 
 
-@dataclass(frozen=True)
 class StartRepair(Intent):
     """The "Pair with another shop" button: the outbox gate, then the confirm."""
 
 
-@dataclass(frozen=True)
 class SendNow(Intent):
     """The "Send now" button (blocked page): the old shop's stamps, with the old token."""
 
 
-@dataclass(frozen=True)
 class ConfirmRepair(Intent):
     """The explicit yes: only now does the kiosk wait for the new shop's code."""
 
 
-@dataclass(frozen=True)
 class RetryRepair(Intent):
     """The "Scan again" button after a refused code."""
 
 
-@dataclass(frozen=True)
 class CancelRepair(Intent):
     """Back / cancel on a re-pair page: nothing changed."""
 
 
-@dataclass(frozen=True)
 class CameraReady(Event):
     """The camera started (after the first frame): its newest-frame handle for the preview."""
 
