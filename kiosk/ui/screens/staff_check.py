@@ -11,8 +11,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kiosk.flows.staff.barista import RedeemChecked, StaffCheck
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import STAFF
-from kiosk.ui.widgets.code_pad import CodePad
-from kiosk.ui.widgets.kit import button, label, message_label, paint, px, top_bar
+from kiosk.ui.widgets.kit import label, px
+from kiosk.ui.widgets.pad_page import pad_page, panel_foot
 
 
 class StaffCheckScreen(KioskScreen):
@@ -22,21 +22,13 @@ class StaffCheckScreen(KioskScreen):
     def render(self, state: StaffCheck) -> None:
         self.clear_widgets()
         t, lang = self.t, self.lang
-        root = BoxLayout(orientation="vertical", padding=px(12), spacing=px(10))
-        root.add_widget(top_bar(self, "staff.check.title", back=True))
-        body = BoxLayout(spacing=px(14))
-        left = BoxLayout(orientation="vertical", spacing=px(8))
-        left.add_widget(
-            label(t("staff.check.hint"), lang, size=20, color=self.theme.muted, height=px(60))
-        )
-        typed = state.typed or "…"
-        left.add_widget(label(typed, lang, size=30, bold=True, height=px(52)))
-        self.pad = CodePad(self.send, lang, t("staff.check.look_up"), t, size_hint_y=1)
-        left.add_widget(self.pad)
-        body.add_widget(left)
-        info = paint(
-            BoxLayout(orientation="vertical", spacing=px(6), padding=px(14), size_hint_x=0.8),
-            self.theme.panel,
+        self.pad, info = pad_page(
+            self,
+            "staff.check.title",
+            hint=t("staff.check.hint"),
+            typed=state.typed,
+            go=t("staff.check.look_up"),
+            panel_width=0.8,
         )
         v = state.voucher
         if v is not None:
@@ -61,20 +53,7 @@ class StaffCheckScreen(KioskScreen):
                 info.add_widget(row)
         else:
             info.add_widget(label(t("staff.check.empty"), lang, size=22, color=self.theme.muted))
-        info.add_widget(BoxLayout())
-        info.add_widget(message_label(self, state.message, height=px(56)))
-        self.redeem = button(
-            t("staff.check.redeem"),
-            lang,
-            lambda: self.send(RedeemChecked()),
-            size=26,
-            color=self.theme.accent,
-            enabled=state.can_redeem and not state.busy,
-            size_hint_y=None,
-            height=px(84),
-        )
+        can = state.can_redeem and not state.busy
+        redeem = t("staff.check.redeem")
+        self.redeem = panel_foot(self, info, state.message, redeem, RedeemChecked(), enabled=can)
         self.redeem.opacity = 1 if state.can_redeem else 0
-        info.add_widget(self.redeem)
-        body.add_widget(info)
-        root.add_widget(body)
-        self.add_widget(root)

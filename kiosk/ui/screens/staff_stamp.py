@@ -17,8 +17,8 @@ from kiosk.flows.staff.barista import (
 )
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import STAFF
-from kiosk.ui.widgets.code_pad import CodePad
-from kiosk.ui.widgets.kit import button, label, message_label, paint, px, top_bar
+from kiosk.ui.widgets.kit import button, label, px
+from kiosk.ui.widgets.pad_page import pad_page, panel_foot
 
 
 class StaffStampScreen(KioskScreen):
@@ -27,29 +27,18 @@ class StaffStampScreen(KioskScreen):
 
     def render(self, state: StaffStamp) -> None:
         self.clear_widgets()
-        t, lang = self.t, self.lang
-        root = BoxLayout(orientation="vertical", padding=px(12), spacing=px(8))
-        root.add_widget(top_bar(self, "staff.stamps.title", back=True))
-        body = BoxLayout(spacing=px(14))
-        left = BoxLayout(orientation="vertical", spacing=px(6))
-        where = t("staff.stamps.note") if state.typing_note else t("staff.stamps.search")
-        left.add_widget(label(where, lang, size=18, color=self.theme.muted, height=px(30)))
-        shown = state.note if state.typing_note else state.typed
-        left.add_widget(label(shown or "…", lang, size=26, bold=True, height=px(44)))
+        t = self.t
+        hint = t("staff.stamps.note") if state.typing_note else t("staff.stamps.search")
+        typed = state.note if state.typing_note else state.typed
         go = t("staff.stamps.done_note") if state.typing_note else t("staff.stamps.find")
-        self.pad = CodePad(self.send, lang, go, t, size_hint_y=1)
-        left.add_widget(self.pad)
-        body.add_widget(left)
-        body.add_widget(self._right(state))
-        root.add_widget(body)
-        self.add_widget(root)
-
-    def _right(self, state: StaffStamp) -> BoxLayout:
-        t, lang = self.t, self.lang
-        info = paint(
-            BoxLayout(orientation="vertical", spacing=px(6), padding=px(12), size_hint_x=0.9),
-            self.theme.panel,
+        self.pad, info = pad_page(
+            self, "staff.stamps.title", hint=hint, typed=typed, go=go, panel_width=0.9
         )
+        self._fill(info, state)
+
+    def _fill(self, info: BoxLayout, state: StaffStamp) -> None:
+        """The right panel: the card found (or search results), count, reason, Add."""
+        t, lang = self.t, self.lang
         self.results = {}
         if state.results:
             for c in state.results[:4]:
@@ -115,17 +104,6 @@ class StaffStampScreen(KioskScreen):
             height=px(48),
         )
         info.add_widget(self.note)
-        info.add_widget(BoxLayout())
-        info.add_widget(message_label(self, state.message, height=px(50)))
-        self.add = button(
-            t("staff.stamps.add"),
-            lang,
-            lambda: self.send(AddStamps()),
-            size=24,
-            color=self.theme.accent,
-            enabled=state.ready and not state.busy,
-            size_hint_y=None,
-            height=px(76),
-        )
-        info.add_widget(self.add)
-        return info
+        ready = state.ready and not state.busy
+        add = t("staff.stamps.add")
+        self.add = panel_foot(self, info, state.message, add, AddStamps(), enabled=ready)
