@@ -14,10 +14,32 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.api.models import Card, Milestone, RedeemCode, Voucher
-from kiosk.flows.customer import LookUpVoucher, PrintKind, PrintVoucher, Redeem, Stamp
+from kiosk.flows.customer import (
+    CustomerFlow,
+    CustomerSettings,
+    LookUpVoucher,
+    PrintKind,
+    PrintVoucher,
+    Redeem,
+    Stamp,
+)
 from kiosk.flows.customer.access import Speak
 from kiosk.flows.runtime import Handlers
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
+from kiosk.scan_kinds import ClassifiedScan, ScanKind
+from tests.support.transcript import Transcript
+
+CARD = ClassifiedScan(ScanKind.CARD, "tok_abcdefghijklmnop")
+CODE = ClassifiedScan(ScanKind.VOUCHER, "CAKE-1234")
+WALL = datetime(2026, 11, 29, 14, 5, tzinfo=UTC)
+
+
+def journey(**settings: Any) -> Transcript:
+    """A started customer flow as a transcript (idle timeout 20 s unless `settings` say)."""
+    cfg = CustomerSettings(**{"idle_timeout_s": 20.0, **settings})
+    t = Transcript(CustomerFlow(cfg, tz=UTC), wall=WALL)
+    t.start()
+    return t
 
 
 def voucher(

@@ -17,8 +17,6 @@ from kiosk.flows.customer import (
     AttractState,
     BackInService,
     CardState,
-    CustomerFlow,
-    CustomerSettings,
     LookUpVoucher,
     MessageKind,
     MessageState,
@@ -46,19 +44,8 @@ from kiosk.flows.customer.intents import (
 )
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
 from kiosk.scan_kinds import ClassifiedScan, ScanKind
-from tests.flows.customer_fakes import card, voucher
+from tests.flows.customer_fakes import CARD, CODE, WALL, card, journey, voucher
 from tests.support.transcript import Transcript
-
-CARD = ClassifiedScan(ScanKind.CARD, "tok_abcdefghijklmnop")
-CODE = ClassifiedScan(ScanKind.VOUCHER, "CAKE-1234")
-WALL = datetime(2026, 11, 29, 14, 5, tzinfo=UTC)
-
-
-def journey(**settings) -> Transcript:
-    cfg = CustomerSettings(**{"idle_timeout_s": 20.0, **settings})
-    t = Transcript(CustomerFlow(cfg, tz=UTC), wall=WALL)
-    t.start()
-    return t
 
 
 def stamped(t: Transcript, outcome: StampOutcome | None = None) -> None:

@@ -4,15 +4,12 @@ two-step redeem, "Need more time?", doubled timeouts. No host, no threads, no cl
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
 from kiosk.flows.customer import (
     AttractState,
     CardState,
-    CustomerFlow,
-    CustomerSettings,
     Redeem,
     RedeemedState,
     Stamp,
@@ -35,20 +32,13 @@ from kiosk.flows.customer.access import (
 from kiosk.flows.customer.intents import ChooseLanguage, GoBack, GoHome, HoldRedeem, Wake
 from kiosk.flows.customer.model import AccessOptionsState
 from kiosk.outcomes import RedeemKind, RedeemOutcome, StampKind, StampOutcome
-from kiosk.scan_kinds import ClassifiedScan, ScanKind
-from tests.flows.customer_fakes import card, voucher
+from tests.flows import customer_fakes as fakes
+from tests.flows.customer_fakes import CARD, CODE, WALL, card, voucher
 from tests.support.transcript import Transcript
-
-CARD = ClassifiedScan(ScanKind.CARD, "tok_abcdefghijklmnop")
-CODE = ClassifiedScan(ScanKind.VOUCHER, "CAKE-1234")
-WALL = datetime(2026, 11, 29, 14, 5, tzinfo=UTC)
 
 
 def journey(**settings) -> Transcript:
-    cfg = CustomerSettings(**{"idle_timeout_s": 20.0, "idle_warning_s": 5.0, **settings})
-    t = Transcript(CustomerFlow(cfg, tz=UTC), wall=WALL)
-    t.start()
-    return t
+    return fakes.journey(**{"idle_warning_s": 5.0, **settings})
 
 
 def in_mode(**settings) -> Transcript:
