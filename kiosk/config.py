@@ -31,6 +31,8 @@ from pydantic import (
     field_validator,
 )
 
+from devices.printer.settings import PrinterSettings
+from devices.scanner.settings import ScannerSettings
 from kiosk.scan_patterns import GROUPS, pattern_problem
 from kiosk.server_url import has_credentials, url_problem, warn_if_insecure
 
@@ -38,14 +40,11 @@ DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 ENV_PREFIX = "KIOSK__"
 EX_CONFIG = 78  # sysexits.h: configuration error; systemd won't restart-loop on it
 
-Symbology = Literal["qr", "pdf417", "aztec", "code128", "ean13", "datamatrix"]
 Language = Literal["en", "ko", "zh", "et"]
-WALLET_FORMATS: list[Symbology] = ["qr", "pdf417", "aztec", "code128"]
 LANGUAGES: list[Language] = ["en", "ko", "zh", "et"]
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 # never echoed in a problem: a PIN hash reverses, a server URL may hold a password
 SECRET_KEYS = {("technician", "pin_sha256"), ("server", "url")}
-PRINTER_SCHEMES = ("usb:", "serial:", "tcp://", "file:", "preview:", "dummy:")
 
 
 class Section(BaseModel):
@@ -114,41 +113,10 @@ class ServerSection(Section):
         return v.rstrip("/")
 
 
-class ScannerSection(Section):
-    camera: int | str | None = Field(
-        default=0, description='camera index (0), a /dev/video path (V4L2 only), or "" for none'
-    )
-    camera_width: int = Field(default=1280, ge=160, le=3840, description="pixels")
-    camera_height: int = Field(default=720, ge=120, le=2160, description="pixels")
-    camera_fps: int = Field(default=30, ge=1, le=120, description="frames per second")
-    video_file: Path | None = Field(
-        default=None, description="read frames from a video file instead of a camera"
-    )
-    image_dir: Path | None = Field(
-        default=None, description="read frames from a folder of images (bench/test)"
-    )
-    serial_port: str = Field(
-        default="", description='serial scanner or NFC reader, e.g. /dev/ttyACM0; "" for none'
-    )
-    serial_baudrate: int = Field(default=9600, description="9600, 19200, 38400, 57600 or 115200")
-    serial_terminator: str = Field(
-        default="\r", description='the byte(s) ending a scan; "" to frame by idle gap'
-    )
-    serial_idle_gap_ms: int = Field(
-        default=80, ge=5, le=5000, description="milliseconds of silence that end a scan"
-    )
-    hid_device: str = Field(
-        default="", description='keyboard-wedge scanner as VID:PID, e.g. 05e0:1200; "" for none'
-    )
-    formats: list[Literal["qr", "pdf417", "aztec", "code128", "ean13", "datamatrix"]] = Field(
-        default_factory=lambda: list(WALLET_FORMATS), description="symbologies to decode"
-    )
-    debounce_s: float = Field(
-        default=3.0, ge=0, le=60, description="the same payload within this window is one scan"
-    )
-    max_payload_length: int = Field(
-        default=512, ge=16, le=4096, description="longer payloads are rejected"
-    )
+class ScannerSection(ScannerSettings, Section):
+    """[scanner]: the reader's keys are devices/scanner/settings.py's; here the patterns
+    that sort a scan into a card, a voucher, a staff badge or a pairing code (kiosk's)."""
+
     card_url_pattern: str = Field(
         default=r"^https?://[A-Za-z0-9.-]+(?::\d+)?/c/(?P<token>[A-Za-z0-9_-]{6,128})$",
         description="regex with a (?P<token>...) group for wallet-card URLs",
@@ -168,18 +136,6 @@ class ScannerSection(Section):
     )
     pairing_prefix: str = Field(
         default="KIOSK-PAIR:", min_length=1, description="pairing QR codes start with this"
-    )
-    camera_autofocus: bool = Field(
-        default=True, description="true to let the camera autofocus (where the driver supports it)"
-    )
-    retry_budget_ms: float = Field(
-        default=60.0,
-        ge=0,
-        le=1000,
-        description="milliseconds per frame the decoder may spend on retries",
-    )
-    pyzbar_fallback: bool = Field(
-        default=True, description="true to try pyzbar on 1D codes zxing-cpp missed (needs libzbar0)"
     )
 
     @field_validator(*GROUPS)
@@ -201,41 +157,8 @@ class CameraSection(Section):
     )
 
 
-class PrinterSection(Section):
-    uri: str = Field(
-        default="preview:/var/lib/kiosk/prints",
-        description="usb:VID:PID, serial:/dev/ttyUSB0?baudrate=19200, tcp://host:9100, file:/path, preview:/dir",
-    )
-    profile: str = Field(default="TM-T20II", description="a python-escpos printer profile name")
-    paper_width_mm: Literal[58, 80] = Field(default=80, description="58 or 80")
-    native_qr: bool | None = Field(
-        default=None, description="true/false; default: what the profile says"
-    )
-    native_barcode: bool | None = Field(
-        default=None, description="true/false; default: what the profile says"
-    )
-    timeout_s: float = Field(default=5.0, gt=0, le=60, description="seconds for connect and write")
-    footer: str = Field(default="", max_length=200, description="a line printed under every coupon")
-    codepage: str = Field(
-        default="",
-        description='code page for native text, e.g. "CP1252"; "" = best the profile has',
-    )
-    retries: int = Field(
-        default=2,
-        ge=0,
-        le=10,
-        description="connect retries on transient errors (never after bytes went out)",
-    )
-    code128_with_qr: bool = Field(
-        default=True, description="also print a Code128 under a QR code, for 1D till scanners"
-    )
-
-    @field_validator("uri")
-    @classmethod
-    def _uri(cls, v: str) -> str:
-        if not v.startswith(PRINTER_SCHEMES):
-            raise ValueError("must start with one of " + ", ".join(PRINTER_SCHEMES))
-        return v
+class PrinterSection(PrinterSettings, Section):
+    """[printer]: the keys are the printer driver's own (devices/printer/settings.py)."""
 
 
 class UiSection(Section):
