@@ -75,7 +75,7 @@ class StaffIssueForm(StaffView):
     screen: str = "staff_issue_form"
     form: VoucherForm = field(default_factory=VoucherForm)
     errors: tuple[tuple[str, FieldError], ...] = ()  # only the fields to show errors for
-    focus: str = "title"
+    focus: str = "title"  # the text field the keyboard types into; "" = none (DoneTyping)
     results: tuple[CardSummary, ...] = ()
     message: Message | None = None
     busy: bool = False

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kiosk.api import errors
-from kiosk.api.models import StaffSession
+from kiosk.api.models import CardSummary, StaffSession
 from kiosk.flows.runtime import Answered, CloseMode, OpenMode
 from kiosk.flows.staff import StaffConfig, StaffFlow
 from kiosk.flows.staff import form_intents as f
@@ -295,6 +295,48 @@ def test_the_form_is_a_value_an_old_model_never_changes():
     assert t.view.form.title == "한" and t.view.form.composing == 1
     assert before.form.view.form.title == "ㅎ"
     assert before.form.typing is not t.model.form.typing
+
+
+def test_done_typing_leaves_no_field_focused_and_keys_then_type_nothing():
+    """The small panel's typing page: Done shows the whole form; keys pressed after it
+    (a stray touch on a keyboard being hidden) change no field."""
+    t = Transcript(flow())
+    logged_in(t)
+    t.send(i.OpenIssue())
+    assert t.view.focus == "title"  # the form opens typing its first field
+    t.send(f.Key("A"))
+    t.send(f.DoneTyping())
+    assert t.view.focus == "" and t.view.form.title == "A"
+    t.send(f.Key("B"))
+    assert t.view.form.title == "A" and t.view.form.description == ""
+    t.send(f.Focus("description"))
+    t.send(f.Key("C"))
+    assert t.view.form.description == "C"
+
+
+def test_a_search_that_finds_cards_ends_typing_and_a_pick_leaves_the_gone_field():
+    t = Transcript(flow())
+    logged_in(t)
+    t.send(i.OpenIssue())
+    t.send(f.Focus("search"))
+    for ch in "zz":
+        t.send(f.Key(ch))
+    [none] = t.send(f.Search())
+    assert isinstance(none, SearchCards)
+    t.answer(none, [])
+    assert t.view.focus == "search" and t.view.message.key == "staff.search.none"
+    t.send(f.Backspace())
+    t.send(f.Backspace())
+    for ch in "mari":
+        t.send(f.Key(ch))
+    [found] = t.send(f.Search())
+    t.answer(found, [CardSummary("card-1", "Mari", 4, 9)])
+    assert t.view.focus == "" and [r.id for r in t.view.results] == ["card-1"]
+    t.send(f.Focus("search"))  # typing again, then picking: the search field goes away
+    t.send(f.PickCustomer("card-1"))
+    assert t.view.form.customer is not None and t.view.focus == ""
+    t.send(f.Key("X"))
+    assert t.view.form.search == "" and t.view.form.title == ""
 
 
 # -- menu, tools, diagnostics -----------------------------------------------------------------------

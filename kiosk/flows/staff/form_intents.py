@@ -10,7 +10,13 @@ class FormIntent(Intent):
 
 
 class Focus(FormIntent):
+    """A touch on a text field: the keyboard types into it."""
+
     field: str = ""
+
+
+class DoneTyping(FormIntent):
+    """Done on the small panel's typing page: no field is focused, the whole form shows."""
 
 
 class Key(FormIntent):

@@ -27,6 +27,7 @@ from kiosk.flows.staff.form_intents import (
     CandidatePage,
     ClearCustomer,
     DateStep,
+    DoneTyping,
     EndCompose,
     Focus,
     FormIntent,
@@ -186,6 +187,8 @@ def _edit_intent(form: IssueForm, intent: FormIntent, today: date) -> IssueForm:
             return _show(form, today, focus=name)
         case EndCompose():
             return _show(form, today)
+        case DoneTyping():
+            return _show(form, today, focus="", candidates=None)
         case SetCodeMode(mode=mode) if mode in CODE_MODES:
             focus = "code_value" if mode == "given" else form.view.focus
             code_mode: CodeMode = _code_mode(mode)
@@ -322,9 +325,16 @@ def _pick_result(form: IssueForm, card_id: str, today: date) -> IssueForm:
     for row in form.view.results:
         if row.id == card_id:
             customer = Customer(card_id=row.id, display_name=row.display_name)
-            vform = replace(form.view.form, customer=customer, search="")
-            return _edit(form, vform, today, "code_value", results=())
+            return _with_customer(form, customer, today)
     return form
+
+
+def _with_customer(form: IssueForm, customer: Customer, today: date) -> IssueForm:
+    """The voucher is for this card now: the search field and its results are gone (and
+    the keyboard stops typing into the search field, if it did)."""
+    vform = replace(form.view.form, customer=customer, search="")
+    focus = "" if form.view.focus == "search" else form.view.focus
+    return _edit(form, vform, today, "code_value", results=(), focus=focus)
 
 
 def _scan(form: IssueForm, kind: ScanKind, value: str, by_id: bool, ctx: FormContext) -> FormStep:
@@ -367,10 +377,14 @@ def _answered(form: IssueForm, answer: Answered, ctx: FormContext) -> FormStep:
         case Answered(effect=SearchCards(query=query), result=rows):
             results = _cards(rows)
             msg = None if results else Message.of("staff.search.none", query=query)
-            return FormStep(_show(form, ctx.today, busy=False, results=results, message=msg))
+            # cards found: typing ends, the staff picks one (on a small panel the results
+            # show on the form, where the keyboard was); none: the search text stays focused
+            focus = "" if results else form.view.focus
+            shown = _show(form, ctx.today, busy=False, results=results, message=msg, focus=focus)
+            return FormStep(shown)
         case Answered(effect=CardByToken(), result=Customer() as customer):
-            vform = replace(form.view.form, customer=customer)
-            return FormStep(_edit(form, vform, ctx.today, "code_value", results=(), busy=False))
+            done = replace(form, view=replace(form.view, busy=False))
+            return FormStep(_with_customer(done, customer, ctx.today))
         case Answered(effect=IssueVoucher(), result=Voucher() as voucher):
             log.info("voucher %s issued (customer card: %s)", voucher.id, bool(voucher.card_id))
             done = replace(form, view=replace(form.view, busy=False))
