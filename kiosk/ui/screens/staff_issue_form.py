@@ -6,6 +6,11 @@ keys to the flow; the flow publishes the new form with its errors, said in words
 Why build once and update in place: a keystroke must not rebuild ~80 widgets (seconds on a
 Pi with the CJK font); the layout is rebuilt only when its shape changes (customer picked,
 code mode, validity kind, search results, language), otherwise only texts and colours.
+
+Why a compact layout: on a 7" 800x480 (or 1024x600) panel the form and the keyboard on one
+screen left keys and buttons 5 mm tall, too small for a finger. There the form shows alone
+with 9 mm rows, and touching a field opens a typing page: that field, Done, and the keyboard
+over the rest of the screen (as phones do in landscape).
 """
 
 from __future__ import annotations
@@ -25,9 +30,9 @@ from kiosk.ui.fonts import has_cjk
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import STAFF
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
-from kiosk.ui.widgets.kit import button, font_for, label, paint, px, top_bar
+from kiosk.ui.widgets.kit import button, compact, font_for, label, paint, px, top_bar
 
-ROW = px(46)
+ERROR_OF = {"validity_n": "validity"}  # the text field whose errors another label shows
 SYMBOLOGY_NAMES = {
     "qr": "QR",
     "code128": "Code128",
@@ -55,6 +60,9 @@ class StaffIssueFormScreen(KioskScreen):
         self.toggles: dict[str, dict[str, Button]] = {}
         self.keyboard: OnScreenKeyboard | None = None
         self.generate: Button | None = None
+        self.image_button: Button | None = None
+        self.print_button: Button | None = None
+        self.compact = False
         self._shape: Any = None
         self.root_box = BoxLayout(orientation="vertical", padding=px(8), spacing=px(6))
         self.add_widget(self.root_box)
@@ -77,21 +85,57 @@ class StaffIssueFormScreen(KioskScreen):
             form.code_mode,
             form.validity,
             tuple((r.id, r.display_name, r.contact_hint) for r in state.results),
+            compact() and state.focus,  # the typing page of this field, or "" for the form
         )
 
     def _build(self, state: StaffIssueForm, shape: tuple) -> None:
         if self.keyboard is None or self._shape is None or self._shape[:2] != shape[:2]:
-            self.keyboard = OnScreenKeyboard(
-                self.send, self.t, self.lang, size_hint_y=None, height=px(270)
-            )
+            self.keyboard = OnScreenKeyboard(self.send, self.t, self.lang)
+        self.compact = compact()
         self.fields, self.error_labels, self.toggles = {}, {}, {}
+        self.image_button = self.generate = self.print_button = None
         self.root_box.clear_widgets()
         self.root_box.add_widget(top_bar(self, "staff.form.title", back=True))
+        if self.compact and state.focus:
+            self._typing_page(state)
+            return
         form_box = BoxLayout(spacing=px(12))
         form_box.add_widget(self._left(state))
         form_box.add_widget(self._right(state))
         self.root_box.add_widget(form_box)
-        self.root_box.add_widget(self.keyboard)
+        if not self.compact:
+            self.keyboard.size_hint_y, self.keyboard.height = None, px(270)
+            self.root_box.add_widget(self.keyboard)
+
+    def _typing_page(self, state: StaffIssueForm) -> None:
+        """The compact layout's page for typing into one field: the field, Done, the
+        keyboard; for the customer search also Search and its results."""
+        name = state.focus
+        caption = label(self.t(PLACEHOLDERS[name]), self.lang, size=18, color=self.theme.accent)
+        caption.size_hint_y, caption.height = None, px(30)
+        self.root_box.add_widget(caption)
+        widgets: list[Any] = [self._field(name, size_hint_x=3)]
+        if name == "search":
+            widgets.append(button(self.t("staff.form.search_button"), self.lang, self._search))
+        done = button(self.t("staff.form.done_typing"), self.lang, self._done, size=22)
+        done.background_color = self.theme.accent
+        self.done_button = done
+        self.root_box.add_widget(self._row(*widgets, done))
+        self.root_box.add_widget(self._error(ERROR_OF.get(name, name)))
+        if name == "search" and state.results:
+            self.root_box.add_widget(self._results_or_hint(state))
+        self.message = label("", self.lang, size=20, height=px(36))
+        self.root_box.add_widget(self.message)
+        keyboard = self.keyboard
+        assert keyboard is not None  # _build made it
+        keyboard.size_hint_y = 1
+        self.root_box.add_widget(keyboard)
+
+    def _search(self) -> None:
+        self.send(f.Search())
+
+    def _done(self) -> None:
+        self.send(f.DoneTyping())
 
     def _update(self, state: StaffIssueForm) -> None:
         """Only what a keystroke or a toggle changes: texts, colours, errors, the message."""
@@ -122,7 +166,8 @@ class StaffIssueFormScreen(KioskScreen):
                 btn.background_color = (
                     self.theme.selected if chosen[group] == value else self.theme.key
                 )
-        self.image_button.text = form.image or self.t("staff.form.image_none")
+        if self.image_button is not None:
+            self.image_button.text = form.image or self.t("staff.form.image_none")
         date_label = getattr(self, "date_label", None)
         if date_label is not None:
             date_label.text = form.fixed_date.isoformat() if form.fixed_date else "----"
@@ -163,11 +208,19 @@ class StaffIssueFormScreen(KioskScreen):
             )
         return list(self.toggles[group].values())
 
-    def _row(self, *widgets, height=ROW) -> BoxLayout:
+    def _row(self, *widgets, height: float = 0) -> BoxLayout:
+        """A row of `height` (default: the layout's row), never lower than a finger needs
+        in the compact layout."""
+        height = height or self._row_height()
+        if self.compact:
+            height = max(height, self._row_height())
         row = BoxLayout(size_hint_y=None, height=height, spacing=px(6))
         for w in widgets:
             row.add_widget(w)
         return row
+
+    def _row_height(self) -> float:
+        return px(80) if self.compact else px(46)  # px(80): 48 px, 9 mm on a 7" 800x480 panel
 
     def _caption(self, key: str) -> Label:
         return label(self.t(key), self.lang, size=18, color=self.theme.accent)
@@ -197,7 +250,9 @@ class StaffIssueFormScreen(KioskScreen):
                 size_hint_x=0.3,
             )
             col.add_widget(self._row(picked, remove))
-            col.add_widget(label("", self.lang, height=px(44)))
+            # the print toggle belongs to the customer: under their name, not with the code
+            self.print_button = button("", self.lang, lambda: self.send(f.TogglePrint()), size=18)
+            col.add_widget(self._row(self.print_button, height=px(44)))
         else:
             self.search_button = button(
                 self.t("staff.form.search_button"),
@@ -277,12 +332,9 @@ class StaffIssueFormScreen(KioskScreen):
                 )
             )
         elif form.validity == "fixed_date":
-            col.add_widget(self._date_row())
+            for row in self._date_rows():
+                col.add_widget(row)
         col.add_widget(self._error("validity"))
-        self.print_button = None
-        if form.customer is not None:
-            self.print_button = button("", self.lang, lambda: self.send(f.TogglePrint()), size=18)
-            col.add_widget(self._row(self.print_button, height=px(40)))
         col.add_widget(BoxLayout())
         self.message = label("", self.lang, size=20, height=px(36))
         col.add_widget(self.message)
@@ -293,12 +345,14 @@ class StaffIssueFormScreen(KioskScreen):
             size=26,
             color=self.theme.accent,
             size_hint_y=None,
-            height=px(56),
+            height=max(px(56), self._row_height()),
         )
         col.add_widget(self.generate)
         return col
 
-    def _date_row(self) -> BoxLayout:
+    def _date_rows(self) -> list[BoxLayout]:
+        """The date and its step buttons: one row, or two in the compact layout (five
+        steps beside the date would be narrower than a finger there)."""
         steps = []
         for unit, delta, text in (
             ("day", -1, "-1d"),
@@ -318,7 +372,9 @@ class StaffIssueFormScreen(KioskScreen):
         self.date_label = label("", self.lang, size=22, bold=True, halign="center")
         self.date_label.size_hint_x = 2.4
         caption = label(self.t("staff.form.date"), self.lang, size=17)
-        return self._row(caption, self.date_label, *steps)
+        if self.compact:
+            return [self._row(caption, self.date_label), self._row(*steps)]
+        return [self._row(caption, self.date_label, *steps)]
 
 
 def _field_text(text: str, live: int) -> str:

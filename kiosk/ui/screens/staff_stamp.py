@@ -4,6 +4,7 @@ reason from the pick list (and words of one's own, typed on the code pad)."""
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 
 from kiosk.flows.staff.barista import (
     MAX_STAMPS,
@@ -17,7 +18,7 @@ from kiosk.flows.staff.barista import (
 )
 from kiosk.ui.screens._base import KioskScreen
 from kiosk.ui.theme import STAFF
-from kiosk.ui.widgets.kit import button, label, px
+from kiosk.ui.widgets.kit import button, compact, label, px, touch_px
 from kiosk.ui.widgets.pad_page import pad_page, panel_foot
 
 
@@ -35,23 +36,29 @@ class StaffStampScreen(KioskScreen):
             self, "staff.stamps.title", hint=hint, typed=typed, go=go, panel_width=0.9
         )
         self._fill(info, state)
+        self._foot(info, state)
 
     def _fill(self, info: BoxLayout, state: StaffStamp) -> None:
-        """The right panel: the card found (or search results), count, reason, Add."""
+        """The right panel: the card found (or search results), count, reason, Add. On a
+        small panel, search results show alone: a card is picked before the rest."""
+        self.results, self.reasons = {}, {}
+        for c in state.results[:4]:
+            b = button(
+                f"{c.display_name}  {c.contact_hint}  ({c.stamps}/{c.goal})",
+                self.lang,
+                lambda cid=c.id: self.send(PickCard(cid)),
+                size=18,
+                size_hint_y=None,
+                height=touch_px(52),
+            )
+            self.results[c.id] = b
+            info.add_widget(b)
+        if not (state.results and compact()):
+            self._card_and_choices(info, state)
+
+    def _card_and_choices(self, info: BoxLayout, state: StaffStamp) -> None:
+        """Who gets the stamps, how many, and why."""
         t, lang = self.t, self.lang
-        self.results = {}
-        if state.results:
-            for c in state.results[:4]:
-                b = button(
-                    f"{c.display_name}  {c.contact_hint}  ({c.stamps}/{c.goal})",
-                    lang,
-                    lambda cid=c.id: self.send(PickCard(cid)),
-                    size=18,
-                    size_hint_y=None,
-                    height=px(52),
-                )
-                self.results[c.id] = b
-                info.add_widget(b)
         card = state.card
         who = (
             f"{card.display_name}  ({card.stamps}/{card.goal})"
@@ -61,7 +68,7 @@ class StaffStampScreen(KioskScreen):
         info.add_widget(
             label(who, lang, size=24, bold=True, color=self.theme.accent, height=px(40))
         )
-        count = BoxLayout(size_hint_y=None, height=px(64), spacing=px(8))
+        count = BoxLayout(size_hint_y=None, height=touch_px(64), spacing=px(8))
         self.minus = button(
             "−", lang, lambda: self.send(StampCount(-1)), size=30, enabled=state.count > 1
         )
@@ -80,8 +87,9 @@ class StaffStampScreen(KioskScreen):
         )
         count.add_widget(self.plus)
         info.add_widget(count)
-        reasons = BoxLayout(size_hint_y=None, height=px(60), spacing=px(6))
-        self.reasons = {}
+        rows = 2 if compact() else 1  # four reasons side by side are too narrow there
+        reasons = GridLayout(rows=rows, size_hint_y=None, spacing=px(6))
+        reasons.height = rows * touch_px(60) + (rows - 1) * px(6)
         for r in REASONS:
             b = button(
                 t(f"staff.stamps.reason_{r}"),
@@ -101,9 +109,11 @@ class StaffStampScreen(KioskScreen):
             size=16,
             selected=state.typing_note,
             size_hint_y=None,
-            height=px(48),
+            height=touch_px(48),
         )
         info.add_widget(self.note)
+
+    def _foot(self, info: BoxLayout, state: StaffStamp) -> None:
         ready = state.ready and not state.busy
-        add = t("staff.stamps.add")
+        add = self.t("staff.stamps.add")
         self.add = panel_foot(self, info, state.message, add, AddStamps(), enabled=ready)

@@ -24,7 +24,7 @@ from kivy.uix.widget import Widget
 from kiosk.flows.staff.intents import Back, Exit
 from kiosk.ui.canvas import canvas
 from kiosk.ui.fonts import find_font, has_cjk, latin_font
-from kiosk.ui.theme import STAFF, Theme, unit
+from kiosk.ui.theme import MIN_TARGET_PX_AT_U1, STAFF, Theme, unit
 
 
 def px(value: float, theme: Theme = STAFF) -> float:
@@ -34,6 +34,21 @@ def px(value: float, theme: Theme = STAFF) -> float:
     keyboard always fit the window instead of running off its top.
     """
     return theme.px(value, unit(*Window.size))
+
+
+# Window heights under this get the staff pages' compact layouts (7" 800x480, 1024x600).
+COMPACT_BELOW_PX = 640
+
+
+def compact() -> bool:
+    """A small panel: the staff pages trade side-by-side parts for finger-sized ones."""
+    return Window.height < COMPACT_BELOW_PX
+
+
+def touch_px(value: float, theme: Theme = STAFF) -> float:
+    """px(value) for something a finger presses: never under MIN_TARGET_PX_AT_U1 (9 mm on a
+    7" 800x480 panel, where px() alone gives 0.6 of the 1280x800 size)."""
+    return max(px(value, theme), MIN_TARGET_PX_AT_U1)
 
 
 def font_for(lang: str) -> str:
@@ -126,13 +141,11 @@ def top_bar(screen: Any, title_key: str, *, back: bool = False, exit_: bool = Tr
     """A screen's title in its theme's accent, with Back / Exit where they apply
     (they send "back" / "exit")."""
     theme: Theme = screen.theme
+    pad = px(8, theme)
+    # never lower than a finger's 9 mm button (plus padding), on a 7" 800x480 panel too
+    height = max(px(64, theme), MIN_TARGET_PX_AT_U1 + 2 * pad)
     bar = paint(
-        BoxLayout(
-            size_hint_y=None,
-            height=px(64, theme),
-            padding=px(8, theme),
-            spacing=px(8, theme),
-        ),
+        BoxLayout(size_hint_y=None, height=height, padding=pad, spacing=px(8, theme)),
         theme.panel,
     )
     lang = screen.lang

@@ -14,13 +14,26 @@ from kivy.uix.button import Button
 
 from kiosk.flows.runtime import Intent
 from kiosk.ui.widgets.code_pad import CodePad
-from kiosk.ui.widgets.kit import button, label, message_label, paint, px, top_bar
+from kiosk.ui.widgets.kit import (
+    button,
+    compact,
+    label,
+    message_label,
+    paint,
+    px,
+    top_bar,
+    touch_px,
+)
 
 
 def pad_page(
     screen: Any, title_key: str, *, hint: str, typed: str, go: str, panel_width: float = 0.85
 ) -> tuple[CodePad, BoxLayout]:
-    """Fill `screen` with the frame; return its pad and the empty right panel to fill."""
+    """Fill `screen` with the frame; return its pad and the empty right panel to fill.
+    On a small panel the pad takes two thirds of the width, so its ten keys a row stay
+    finger-wide (9 mm)."""
+    if compact():
+        panel_width = 0.5
     t, lang, theme = screen.t, screen.lang, screen.theme
     root = BoxLayout(orientation="vertical", padding=px(12), spacing=px(8))
     root.add_widget(top_bar(screen, title_key, back=True))
@@ -54,7 +67,7 @@ def panel_foot(
         color=screen.theme.accent,
         enabled=enabled,
         size_hint_y=None,
-        height=px(80),
+        height=touch_px(80),
     )
     panel.add_widget(act)
     return act
