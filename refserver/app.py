@@ -28,6 +28,7 @@ from refserver.routes import (
 )
 from refserver.shops import ensure_default_shop
 from refserver.store import open_database
+from refserver.strict_query import known_query_only
 
 DEFAULT_MAX_BODY = 64 * 1024
 
@@ -64,7 +65,10 @@ def create_app(
         title="Stamp Kiosk loyalty API (reference server)",
         version="1.0.0",
         description="The loyalty API v1 the kiosk speaks, plus the admin API. See docs/api.md.",
-        dependencies=[Depends(_fresh_clock)] if shared_clock else None,
+        dependencies=[
+            Depends(known_query_only),
+            *([Depends(_fresh_clock)] if shared_clock else []),
+        ],
     )
     app.state.ctx = Context(
         db=db,

@@ -196,3 +196,19 @@ def test_no_token_or_pin_in_the_server_log(shop: Shop):
     assert "/api/v1/cards/by-token/{token}" in log  # the route template, not the value
     for secret in (shop.device_token, session.token, shop.card_token, pin, shop.server.admin_token):
         assert secret not in log
+
+
+def test_an_unknown_query_parameter_is_refused_by_name(shop: Shop):
+    """A misspelt parameter used to be ignored (the call answered as if it were not given)."""
+    r = call(shop, "GET", f"/api/v1/cards/by-token/{shop.card_token}", params={"fresh": "1"})
+    body = assert_problem(r, 422, "validation_error")
+    assert body["errors"] == [
+        {"loc": ["query", "fresh"], "msg": "unknown query parameter", "type": "extra_forbidden"}
+    ]
+    assert call(shop, "GET", f"/api/v1/cards/by-token/{shop.card_token}").status_code == 200
+    r = requests.get(
+        shop.server.url + "/admin/clock", params={"offset": "5"}, timeout=5,
+        headers={"X-Admin-Token": shop.server.admin_token},
+    )  # fmt: skip
+    assert_problem(r, 422, "validation_error")
+    assert "offset" in r.json()["detail"]
