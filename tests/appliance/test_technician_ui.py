@@ -16,8 +16,10 @@ pytestmark = pytest.mark.ui
 def window():
     from kivy.core.window import Window
 
+    before = tuple(Window.size)
     Window.size = (800, 480)  # the official 7" display
     yield Window
+    Window.size = before  # later UI tests expect the window they set up
 
 
 def test_pin_pad_then_home_with_checks(tmp_path, window):

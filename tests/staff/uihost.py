@@ -42,8 +42,11 @@ def staff_screen_classes() -> dict[str, type]:
 
 
 class Host:
-    def __init__(self, flow, lang: str = "en") -> None:
+    def __init__(self, flow, lang: str = "en", size: tuple[int, int] = (1280, 800)) -> None:
         EventLoop.ensure_window()
+        # the staff pages lay out by the window's size (a compact layout under 640 px):
+        # these tests are written for the 10" panel, whatever size an earlier test left
+        Window.size = size
         self.flow = flow
         self.sm = ScreenManager(transition=NoTransition())
         self.sm.add_widget(Screen(name=CLOSED_SCREEN))  # stands for the customer's screens
