@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kiosk.flows.staff.barista import OpenCheck, OpenStamps
+from kiosk.flows.staff.barista import OpenCheck, OpenStamps, PadGo, PadKey
 
 pytestmark = pytest.mark.ui
 
@@ -158,6 +158,11 @@ def test_screenshots_of_every_staff_screen(host, memory_env, shots, lang, size):
     flow.send(si.Back())
     flow.send(OpenStamps())
     made["staff_stamp"] = shot("staff_stamp")
+    for ch in "MAR":
+        flow.send(PadKey(ch))
+    flow.send(PadGo())  # a name search: the results (alone, on a small panel)
+    made["staff_stamp-results"] = shot("staff_stamp-results")
+    assert list(host.screen.results) == ["card-1"]
     flow.send(si.Exit())
     env.clock.advance(1)
     flow.begin_unlock()
