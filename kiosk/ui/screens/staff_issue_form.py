@@ -109,7 +109,7 @@ class StaffIssueFormScreen(KioskScreen):
 
     def _typing_page(self, state: StaffIssueForm) -> None:
         """The compact layout's page for typing into one field: the field, Done, the
-        keyboard; for the customer search also Search and its results."""
+        keyboard; for the customer search also Search."""
         name = state.focus
         caption = label(self.t(PLACEHOLDERS[name]), self.lang, size=18, color=self.theme.accent)
         caption.size_hint_y, caption.height = None, px(30)
@@ -122,8 +122,8 @@ class StaffIssueFormScreen(KioskScreen):
         self.done_button = done
         self.root_box.add_widget(self._row(*widgets, done))
         self.root_box.add_widget(self._error(ERROR_OF.get(name, name)))
-        if name == "search" and state.results:
-            self.root_box.add_widget(self._results_or_hint(state))
+        # no search results here: they show on the form (a search that finds cards ends
+        # typing), and a row of them would take the keys' height
         self.message = label("", self.lang, size=20, height=px(36))
         self.root_box.add_widget(self.message)
         keyboard = self.keyboard
