@@ -143,3 +143,18 @@ def test_the_example_the_package_installs_leaves_the_cloud_keys_to_the_cloud():
             assert line, f"[{section}] {key} not shown commented out"
             shown = tomllib.loads(f"v = {line[1]}")["v"]
             assert shown == getattr(getattr(defaults, section), key), (section, key)
+
+
+@pytest.mark.parametrize(
+    ("uri", "shape"),
+    [("usb:zz", "usb:VID:PID"), ("tcp://", "tcp://host:9100"), ("serial:", "serial:/dev/")],
+)
+def test_a_printer_uri_of_a_known_scheme_but_a_bad_shape_fails_at_load(uri, shape):
+    """Parsed by the printer service's own parser (devices/printer/uri.py), not at first print."""
+    from pydantic import ValidationError
+
+    from kiosk.config import PrinterSection
+
+    with pytest.raises(ValidationError, match=shape):
+        PrinterSection(uri=uri)
+    assert PrinterSection(uri="usb:04b8:0202").uri == "usb:04b8:0202"
