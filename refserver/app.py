@@ -98,6 +98,7 @@ def create_app(
     app.include_router(releases.admin)  # releases offered to kiosks (#18)
     app.include_router(releases.files)
     app.state.releases_dir = releases_dir
+    app.state.query_names = {}  # route -> its query parameters (strict_query.py)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, bool]:

@@ -13,8 +13,6 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
-_known: dict[int, frozenset[str]] = {}  # route -> its query parameters, read once
-
 
 def known_query_only(request: Request) -> None:
     """An app-wide dependency: runs after routing, so it knows the route's parameters."""
@@ -22,9 +20,12 @@ def known_query_only(request: Request) -> None:
     dependant = getattr(route, "dependant", None)
     if dependant is None or not request.query_params:
         return
-    known = _known.get(id(route))
+    # read once per route, kept with the app that owns the routes (an id is unique only
+    # while its route lives, and tests build many apps in one process): create_app's
+    cache: dict[int, frozenset[str]] = request.app.state.query_names
+    known = cache.get(id(route))
     if known is None:
-        known = _known[id(route)] = _query_names(dependant)
+        known = cache[id(route)] = _query_names(dependant)
     unknown = sorted(set(request.query_params.keys()) - known)
     if unknown:
         raise RequestValidationError(
