@@ -155,7 +155,8 @@ def _edit(
     return _show(form, today, form=vform, message=None, **changes)
 
 
-def _error_field(text_field: str) -> str:
+def error_field(text_field: str) -> str:
+    """The field whose errors a text field's typing shows (validity_n -> validity)."""
     return {"validity_n": "validity"}.get(text_field, text_field)
 
 
@@ -255,7 +256,7 @@ def _type(form: IssueForm, intent: Key | Backspace | SetText, today: date) -> Fo
             text = text[:-1]
         case SetText(text=new):
             text = str(new)
-    shown = () if name == "search" else (_error_field(name),)
+    shown = () if name == "search" else (error_field(name),)
     return FormStep(_edit(form, form.view.form.with_text(name, text), today, *shown, focus=name))
 
 
@@ -290,7 +291,7 @@ def _show_composed(form: IssueForm, name: str, composed: Composed | None, today:
     if composed is None or not name:
         return form
     vform = replace(form.view.form.with_text(name, composed.text), composing=composed.composing)
-    shown = () if name == "search" else (_error_field(name),)
+    shown = () if name == "search" else (error_field(name),)
     return _edit(form, vform, today, *shown, focus=name, candidates=composed.bar)
 
 

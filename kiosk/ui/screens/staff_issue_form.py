@@ -24,6 +24,7 @@ from kivy.uix.label import Label
 from kivy.utils import escape_markup
 
 from kiosk.flows.staff import form_intents as f
+from kiosk.flows.staff.issue_form import error_field
 from kiosk.flows.staff_states import StaffIssueForm
 from kiosk.flows.voucher_form import CODE_MODES, SYMBOLOGIES, VALIDITY_KINDS
 from kiosk.ui.fonts import has_cjk
@@ -32,7 +33,6 @@ from kiosk.ui.theme import STAFF
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.kit import button, compact, font_for, label, paint, px, top_bar
 
-ERROR_OF = {"validity_n": "validity"}  # the text field whose errors another label shows
 SYMBOLOGY_NAMES = {
     "qr": "QR",
     "code128": "Code128",
@@ -60,6 +60,7 @@ class StaffIssueFormScreen(KioskScreen):
         self.toggles: dict[str, dict[str, Button]] = {}
         self.keyboard: OnScreenKeyboard | None = None
         self.generate: Button | None = None
+        self.done_button: Button | None = None  # the typing page's Done (compact layout)
         self.image_button: Button | None = None
         self.print_button: Button | None = None
         self.compact = False
@@ -93,7 +94,7 @@ class StaffIssueFormScreen(KioskScreen):
             self.keyboard = OnScreenKeyboard(self.send, self.t, self.lang)
         self.compact = compact()
         self.fields, self.error_labels, self.toggles = {}, {}, {}
-        self.image_button = self.generate = self.print_button = None
+        self.image_button = self.generate = self.print_button = self.done_button = None
         self.root_box.clear_widgets()
         self.root_box.add_widget(top_bar(self, "staff.form.title", back=True))
         if self.compact and state.focus:
@@ -121,7 +122,7 @@ class StaffIssueFormScreen(KioskScreen):
         done.background_color = self.theme.accent
         self.done_button = done
         self.root_box.add_widget(self._row(*widgets, done))
-        self.root_box.add_widget(self._error(ERROR_OF.get(name, name)))
+        self.root_box.add_widget(self._error(error_field(name)))
         # no search results here: they show on the form (a search that finds cards ends
         # typing), and a row of them would take the keys' height
         self.message = label("", self.lang, size=20, height=px(36))
